@@ -1,0 +1,142 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { formatterNames, type FormatterName } from './formatters/index.ts';
+import { parseRuleOption, type RuleSetting } from './rule-option.ts';
+
+export interface CliOptions {
+  patterns: string[];
+  config?: string;
+  format: FormatterName;
+  fix: boolean;
+  fixDryRun: boolean;
+  rules: Record<string, RuleSetting>;
+  pgVersion?: number;
+  /** -1: no limit. */
+  maxWarnings: number;
+  printConfig?: string;
+  quiet: boolean;
+  /** Undefined: decide from the terminal and NO_COLOR / FORCE_COLOR. */
+  color?: boolean;
+  stdin: boolean;
+  stdinFilename?: string;
+  errorOnUnmatchedPattern: boolean;
+  /** False with --no-ignore: .gitignore files and the config's `ignores` are not applied. */
+  ignore: boolean;
+}
+
+export type ParseOutcome = { kind: 'options'; options: CliOptions } | { kind: 'exit'; code: number };
+
+export interface ArgsOutput {
+  writeOut(text: string): void;
+  writeErr(text: string): void;
+}
+
+function parsePgVersion(value: string): number {
+  const version = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value.trim()) || !Number.isFinite(version) || version < 9 || version >= 100) {
+    throw new InvalidArgumentError('Expected a PostgreSQL version such as 15 or 9.6.');
+  }
+  return version;
+}
+
+function parseMaxWarnings(value: string): number {
+  if (!/^-?\d+$/.test(value.trim()) || Number(value) < -1) {
+    throw new InvalidArgumentError('Expected a whole number of warnings (0 or more; -1 for no limit).');
+  }
+  return Number(value);
+}
+
+function collectRules(value: string, previous: Record<string, RuleSetting>): Record<string, RuleSetting> {
+  return { ...previous, ...parseRuleOption(value) };
+}
+
+const HELP_AFTER = `
+Patterns are files, directories (searched for *.sql and *.psql) or globs; the default is ".".
+node_modules, .git, files matched by .gitignore and the config's "ignores" are skipped.
+
+With --stdin --fix the fixed SQL is printed to stdout and remaining problems to stderr.
+
+Exit codes:
+  0  no errors, and warnings within --max-warnings
+  1  lint errors, or more warnings than --max-warnings
+  2  usage, configuration or file errors`;
+
+export function createProgram(version: string, output: ArgsOutput): Command {
+  return new Command('sqlwarden')
+    .description('Static analysis for SQL and database migrations.')
+    .usage('[options] [file|dir|glob ...]')
+    .argument('[patterns...]', 'files, directories or globs to lint')
+    .version(version, '-v, --version', 'print the version')
+    .helpOption('-h, --help', 'show this help')
+    .option('-c, --config <path>', 'use this config file instead of looking one up')
+    .addOption(new Option('-f, --format <name>', 'output format').choices(formatterNames).default('stylish'))
+    .option('--fix', 'apply fixes to the files', false)
+    .option('--fix-dry-run', 'report as if fixes were applied, without writing files', false)
+    .option('--rule <id:severity>', 'set a rule, e.g. no-select-star:error or \'id:["error",{...}]\' (repeatable)', collectRules, {})
+    .option('--pg-version <version>', 'target PostgreSQL version, e.g. 15', parsePgVersion)
+    .option('--max-warnings <n>', 'fail (exit 1) when there are more warnings than this', parseMaxWarnings, -1)
+    .option('--print-config <file>', 'print the configuration used for <file> as JSON')
+    .option('--quiet', 'report errors only', false)
+    .option('--color', 'force coloured output')
+    .option('--no-color', 'disable coloured output')
+    .option('--stdin', 'lint SQL read from stdin', false)
+    .option('--stdin-filename <path>', 'path of the stdin text, for config lookup and the report')
+    .option('--no-error-on-unmatched-pattern', 'do not fail when a pattern matches no file')
+    .option('--no-ignore', 'do not apply .gitignore files or the config\'s "ignores"')
+    .addHelpText('after', HELP_AFTER)
+    .showHelpAfterError("(run 'sqlwarden --help' for usage)")
+    .allowExcessArguments(false)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => output.writeOut(text),
+      writeErr: (text) => output.writeErr(text),
+    });
+}
+
+interface RawOptions {
+  config?: string;
+  format: FormatterName;
+  fix: boolean;
+  fixDryRun: boolean;
+  rule: Record<string, RuleSetting>;
+  pgVersion?: number;
+  maxWarnings: number;
+  printConfig?: string;
+  quiet: boolean;
+  color?: boolean;
+  stdin: boolean;
+  stdinFilename?: string;
+  errorOnUnmatchedPattern: boolean;
+  ignore: boolean;
+}
+
+/** Parses user arguments (no `node script` prefix). Help, version and usage errors come back as an exit code. */
+export function parseArgs(argv: readonly string[], version: string, output: ArgsOutput): ParseOutcome {
+  const program = createProgram(version, output);
+  try {
+    program.parse([...argv], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return { kind: 'exit', code: error.exitCode === 0 ? 0 : 2 };
+    }
+    throw error;
+  }
+  const raw = program.opts<RawOptions>();
+  const options: CliOptions = {
+    patterns: program.processedArgs[0] as string[],
+    format: raw.format,
+    fix: raw.fix,
+    fixDryRun: raw.fixDryRun,
+    rules: raw.rule,
+    maxWarnings: raw.maxWarnings,
+    quiet: raw.quiet,
+    stdin: raw.stdin,
+    errorOnUnmatchedPattern: raw.errorOnUnmatchedPattern,
+    ignore: raw.ignore,
+  };
+  if (raw.config !== undefined) options.config = raw.config;
+  if (raw.pgVersion !== undefined) options.pgVersion = raw.pgVersion;
+  if (raw.printConfig !== undefined) options.printConfig = raw.printConfig;
+  if (raw.color !== undefined) options.color = raw.color;
+  if (raw.stdinFilename !== undefined) options.stdinFilename = raw.stdinFilename;
+  return { kind: 'options', options };
+}

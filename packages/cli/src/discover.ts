@@ -1,0 +1,179 @@
+import { readdirSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
+import path from 'node:path';
+import { glob, isDynamicPattern } from 'tinyglobby';
+import { UsageError } from './errors.ts';
+import { findIgnoreRoot, GitignoreTree } from './gitignore.ts';
+
+export const SQL_EXTENSIONS: readonly string[] = ['.sql', '.psql'];
+const ALWAYS_SKIPPED = new Set(['node_modules', '.git']);
+
+export interface DiscoverOptions {
+  /** Files, directories or globs as typed; empty means the current directory. */
+  patterns: readonly string[];
+  cwd: string;
+  /** The config's `ignores` (the engine's `isPathIgnored`), given absolute paths. */
+  isPathIgnored?: (absolutePath: string) => boolean;
+  errorOnUnmatchedPattern: boolean;
+  /** False for --no-ignore: neither .gitignore files nor the config's ignores apply. */
+  useIgnoreFiles: boolean;
+}
+
+export interface DiscoverResult {
+  /** Absolute paths, unique, sorted in code-unit order (the order the catalog replays them). */
+  files: string[];
+  /** Files named explicitly that an ignore pattern excludes: reported with a warning, not linted. */
+  ignoredFiles: string[];
+  /** Directories under a searched directory that could not be listed. */
+  unreadableDirectories: Array<{ path: string; message: string }>;
+}
+
+export function isSqlFile(filePath: string): boolean {
+  return SQL_EXTENSIONS.includes(path.extname(filePath).toLowerCase());
+}
+
+function statOrUndefined(filePath: string): Stats | undefined {
+  try {
+    return statSync(filePath);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Finds the files to lint. Throws UsageError for patterns that match nothing. */
+export async function discoverFiles(options: DiscoverOptions): Promise<DiscoverResult> {
+  const cwd = path.resolve(options.cwd);
+  const gitignore = options.useIgnoreFiles ? new GitignoreTree(findIgnoreRoot(cwd)) : undefined;
+  const configIgnores = options.useIgnoreFiles ? options.isPathIgnored : undefined;
+  const files = new Set<string>();
+  const ignoredFiles = new Set<string>();
+  const unreadableDirectories: DiscoverResult['unreadableDirectories'] = [];
+
+  const isIgnored = (absolutePath: string, isDirectory: boolean): boolean =>
+    (gitignore?.isIgnored(absolutePath, isDirectory) ?? false) || (configIgnores?.(absolutePath) ?? false);
+
+  const unmatched = (message: string): void => {
+    if (options.errorOnUnmatchedPattern) throw new UsageError(message);
+  };
+
+  const walk = (directory: string): { found: string[]; ignored: number } => {
+    const found: string[] = [];
+    let ignored = 0;
+    const visited = new Set<string>();
+    const visit = (current: string): void => {
+      let real: string;
+      try {
+        real = realpathSync(current);
+      } catch {
+        real = current;
+      }
+      if (visited.has(real)) return; // symlink cycle
+      visited.add(real);
+      let entries: Dirent[];
+      try {
+        entries = readdirSync(current, { withFileTypes: true });
+      } catch (error) {
+        unreadableDirectories.push({ path: current, message: `Cannot read directory: ${(error as Error).message}` });
+        return;
+      }
+      for (const entry of entries) {
+        if (ALWAYS_SKIPPED.has(entry.name)) continue;
+        const entryPath = path.join(current, entry.name);
+        let isDirectory = entry.isDirectory();
+        let isFile = entry.isFile();
+        if (entry.isSymbolicLink()) {
+          const target = statOrUndefined(entryPath);
+          isDirectory = target?.isDirectory() ?? false;
+          isFile = target?.isFile() ?? false;
+        }
+        if (isDirectory) {
+          if (gitignore?.isIgnoredEntry(entryPath, true) || configIgnores?.(entryPath)) continue;
+          visit(entryPath);
+        } else if (isFile && isSqlFile(entryPath)) {
+          if (gitignore?.isIgnoredEntry(entryPath, false) || configIgnores?.(entryPath)) ignored++;
+          else found.push(entryPath);
+        }
+      }
+    };
+    visit(directory);
+    return { found, ignored };
+  };
+
+  const patterns = options.patterns.length > 0 ? options.patterns : ['.'];
+  for (const pattern of patterns) {
+    const absolute = path.resolve(cwd, pattern);
+    const stats = statOrUndefined(absolute);
+
+    if (stats?.isDirectory()) {
+      if (isSkippedByDefault(absolute, cwd) || isIgnored(absolute, true)) {
+        unmatched(`All files matched by "${pattern}" are ignored.`);
+        continue;
+      }
+      const { found, ignored } = walk(absolute);
+      if (found.length === 0) {
+        unmatched(
+          ignored > 0
+            ? `All files matched by "${pattern}" are ignored.`
+            : `No SQL files (*.sql, *.psql) found in directory "${pattern}".`,
+        );
+      }
+      for (const file of found) files.add(file);
+      continue;
+    }
+
+    if (stats) {
+      // Named explicitly: linted whatever its extension, unless an ignore pattern says otherwise.
+      if (isSkippedByDefault(absolute, cwd) || isIgnored(absolute, false)) ignoredFiles.add(absolute);
+      else files.add(absolute);
+      continue;
+    }
+
+    if (isDynamicPattern(pattern)) {
+      const matches = await glob(pattern, {
+        cwd,
+        absolute: true,
+        onlyFiles: true,
+        dot: true,
+        expandDirectories: false,
+        followSymbolicLinks: true,
+        ignore: ['**/node_modules/**', '**/.git/**'],
+      });
+      let ignored = 0;
+      let added = 0;
+      for (const match of matches) {
+        const file = path.resolve(match);
+        if (!isSqlFile(file)) continue;
+        if (isIgnored(file, false)) {
+          ignored++;
+          continue;
+        }
+        files.add(file);
+        added++;
+      }
+      if (added === 0) {
+        unmatched(
+          ignored > 0 ? `All files matched by "${pattern}" are ignored.` : `No files matching the pattern "${pattern}" were found.`,
+        );
+      }
+      continue;
+    }
+
+    unmatched(`No files matching the pattern "${pattern}" were found.`);
+  }
+
+  for (const file of ignoredFiles) files.delete(file);
+  return {
+    files: [...files].sort(compareCodeUnits),
+    ignoredFiles: [...ignoredFiles].sort(compareCodeUnits),
+    unreadableDirectories,
+  };
+}
+
+function isSkippedByDefault(absolutePath: string, cwd: string): boolean {
+  const relative = path.relative(cwd, absolutePath);
+  const segments = relative.startsWith('..') || path.isAbsolute(relative) ? [path.basename(absolutePath)] : relative.split(path.sep);
+  return segments.some((segment) => ALWAYS_SKIPPED.has(segment));
+}
+
+export function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,46 @@
+import type { CliMessage, CliResult, Formatter } from '../types.ts';
+
+/**
+ * ESLint's `json` formatter shape. Messages carry no `range` (ESLint's do not); `source` is
+ * present when the file has messages and was not fixed, `output` when fixing changed the text
+ * (ESLint's documented rule for both).
+ */
+export function toEslintResult(result: CliResult): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    filePath: result.filePath,
+    messages: result.messages.map(toEslintMessage),
+    suppressedMessages: [],
+    errorCount: result.errorCount,
+    fatalErrorCount: result.fatalErrorCount,
+    warningCount: result.warningCount,
+    fixableErrorCount: result.fixableErrorCount,
+    fixableWarningCount: result.fixableWarningCount,
+  };
+  if (result.output !== undefined) {
+    out.output = result.output;
+  } else if (result.messages.length > 0 && result.source !== undefined) {
+    out.source = result.source;
+  }
+  out.usedDeprecatedRules = [];
+  return out;
+}
+
+function toEslintMessage(message: CliMessage): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    ruleId: message.ruleId,
+    severity: message.severity,
+    message: message.message,
+    line: message.line,
+    column: message.column,
+  };
+  if (message.fatal) out.fatal = true;
+  if (message.endLine !== undefined) out.endLine = message.endLine;
+  if (message.endColumn !== undefined) out.endColumn = message.endColumn;
+  if (message.fix) out.fix = { range: [...message.fix.range], text: message.fix.text };
+  if (message.suggestions && message.suggestions.length > 0) {
+    out.suggestions = message.suggestions.map((s) => ({ desc: s.desc, fix: { range: [...s.fix.range], text: s.fix.text } }));
+  }
+  return out;
+}
+
+export const json: Formatter = (results) => `${JSON.stringify(results.map(toEslintResult))}\n`;

@@ -1,0 +1,226 @@
+import path from 'node:path';
+import type { LintFileResult } from '@sqlwarden/core';
+import packageJson from '../package.json' with { type: 'json' };
+import { parseArgs, type CliOptions } from './args.ts';
+import { discoverFiles } from './discover.ts';
+import { UsageError } from './errors.ts';
+import { writeFixes, type FixTarget } from './fix-writer.ts';
+import { formatters } from './formatters/index.ts';
+import { decodeSqlBytes, readAll } from './stdin.ts';
+import { compareCodeUnits } from './discover.ts';
+import { sumTotals, withMessages, type CliMessage, type CliResult } from './types.ts';
+
+export interface CliIO {
+  stdout: { write(text: string | Uint8Array): unknown; isTTY?: boolean };
+  stderr: { write(text: string | Uint8Array): unknown; isTTY?: boolean };
+  stdin: AsyncIterable<string | Uint8Array>;
+  cwd: string;
+  env: Record<string, string | undefined>;
+}
+
+export const VERSION: string = packageJson.version;
+
+export const IGNORED_FILE_MESSAGE = 'File ignored because of a matching ignore pattern. Use "--no-ignore" to override.';
+
+/** Text the --stdin input is reported under when --stdin-filename is not given (ESLint's name). */
+export const STDIN_PATH = '<text>';
+
+/**
+ * The whole command: parses `argv` (user arguments only), lints, prints, and returns the exit code.
+ * Never throws; failures are printed as one line (the stack only with DEBUG=sqlwarden).
+ */
+export async function run(argv: readonly string[], io: CliIO): Promise<number> {
+  const parsed = parseArgs(argv, VERSION, {
+    writeOut: (text) => io.stdout.write(text),
+    writeErr: (text) => io.stderr.write(text),
+  });
+  if (parsed.kind === 'exit') return parsed.code;
+  try {
+    return await lint(parsed.options, io);
+  } catch (error) {
+    reportFailure(error, io);
+    return 2;
+  }
+}
+
+function reportFailure(error: unknown, io: CliIO): void {
+  const message = error instanceof Error ? error.message : String(error);
+  io.stderr.write(`sqlwarden: ${message}\n`);
+  const debug = io.env.DEBUG ?? '';
+  if (error instanceof Error && error.stack && /(^|,)\s*(sqlwarden|\*)\s*(,|$)/.test(debug)) {
+    io.stderr.write(`${error.stack}\n`);
+  }
+}
+
+function checkCombinations(options: CliOptions): void {
+  if (options.fix && options.fixDryRun) throw new UsageError('The --fix option and the --fix-dry-run option cannot be used together.');
+  if (options.stdinFilename !== undefined && !options.stdin) throw new UsageError('--stdin-filename needs --stdin.');
+  if (options.stdin && options.patterns.length > 0) {
+    throw new UsageError('--stdin cannot be combined with file patterns (name the input with --stdin-filename).');
+  }
+  if (options.printConfig !== undefined && (options.patterns.length > 0 || options.stdin)) {
+    throw new UsageError('--print-config cannot be combined with file patterns or --stdin.');
+  }
+}
+
+function useColor(flag: boolean | undefined, stream: { isTTY?: boolean }, env: CliIO['env']): boolean {
+  if (flag !== undefined) return flag;
+  if (env.NO_COLOR) return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false') return true;
+  return stream.isTTY === true;
+}
+
+function fatalResult(filePath: string, message: string): CliResult {
+  return withMessages(
+    { filePath, messages: [], errorCount: 0, warningCount: 0, fixableErrorCount: 0, fixableWarningCount: 0, fatalErrorCount: 0 },
+    [{ ruleId: null, fatal: true, severity: 2, message, line: 1, column: 1 }],
+  );
+}
+
+function ignoredResult(filePath: string): CliResult {
+  return withMessages(
+    { filePath, messages: [], errorCount: 0, warningCount: 0, fixableErrorCount: 0, fixableWarningCount: 0, fatalErrorCount: 0 },
+    [{ ruleId: null, severity: 1, message: IGNORED_FILE_MESSAGE, line: 1, column: 1 }],
+  );
+}
+
+function fromEngine(result: LintFileResult): CliResult {
+  const messages: CliMessage[] = result.messages.map((diagnostic) => {
+    const message: CliMessage = {
+      ruleId: diagnostic.ruleId,
+      severity: diagnostic.severity,
+      message: diagnostic.message,
+      line: diagnostic.line,
+      column: diagnostic.column,
+      endLine: diagnostic.endLine,
+      endColumn: diagnostic.endColumn,
+    };
+    if (diagnostic.fix) message.fix = diagnostic.fix;
+    if (diagnostic.suggestions && diagnostic.suggestions.length > 0) message.suggestions = diagnostic.suggestions;
+    return message;
+  });
+  const converted: CliResult = {
+    filePath: result.filePath,
+    messages,
+    errorCount: result.errorCount,
+    warningCount: result.warningCount,
+    fixableErrorCount: result.fixableErrorCount,
+    fixableWarningCount: result.fixableWarningCount,
+    fatalErrorCount: 0,
+    source: result.source,
+  };
+  if (result.output !== undefined && result.output !== result.source) converted.output = result.output;
+  return converted;
+}
+
+async function lint(options: CliOptions, io: CliIO): Promise<number> {
+  checkCombinations(options);
+  const cwd = path.resolve(io.cwd);
+  // Loaded here so --help, --version and usage errors do not start the parser's WASM.
+  const { Linter, readSourceFile } = await import('@sqlwarden/core');
+  const { builtinRules } = await import('@sqlwarden/rules');
+
+  const overrides: { rules?: Record<string, unknown>; postgresVersion?: number } = {};
+  if (Object.keys(options.rules).length > 0) overrides.rules = options.rules;
+  if (options.pgVersion !== undefined) overrides.postgresVersion = options.pgVersion;
+  const linter = new Linter({
+    cwd,
+    ...(options.config !== undefined ? { configPath: path.resolve(cwd, options.config) } : {}),
+    overrides,
+    rules: builtinRules,
+  });
+
+  if (options.printConfig !== undefined) {
+    const config = linter.getConfigForFile(path.resolve(cwd, options.printConfig));
+    io.stdout.write(`${JSON.stringify(config, null, 2)}\n`);
+    return 0;
+  }
+
+  const fixing = options.fix || options.fixDryRun;
+  let results: CliResult[];
+  let failed = false;
+  let reportStream: CliIO['stdout'] = io.stdout;
+
+  if (options.stdin) {
+    const bytes = await readAll(io.stdin);
+    const decoded = decodeSqlBytes(bytes);
+    const filePath = options.stdinFilename !== undefined ? path.resolve(cwd, options.stdinFilename) : STDIN_PATH;
+    let result: CliResult;
+    if (options.stdinFilename !== undefined && options.ignore && linter.isPathIgnored(filePath)) {
+      result = ignoredResult(filePath);
+    } else if (!decoded.ok) {
+      result = fatalResult(filePath, decoded.message);
+      failed = true;
+    } else {
+      const lintOptions = options.stdinFilename !== undefined ? { filePath, fix: fixing } : { fix: fixing };
+      result = fromEngine(await linter.lintText(decoded.text, lintOptions));
+    }
+    if (options.fix) {
+      // Filter mode: the fixed text (or the input unchanged) goes to stdout, the report to stderr.
+      if (decoded.ok && result.output !== undefined) io.stdout.write((decoded.bom ? '\uFEFF' : '') + result.output);
+      else io.stdout.write(bytes);
+      reportStream = io.stderr;
+    }
+    results = [result];
+  } else {
+    const discovered = await discoverFiles({
+      patterns: options.patterns,
+      cwd,
+      isPathIgnored: (file) => linter.isPathIgnored(file),
+      errorOnUnmatchedPattern: options.errorOnUnmatchedPattern,
+      useIgnoreFiles: options.ignore,
+    });
+    results = [];
+    for (const directory of discovered.unreadableDirectories) {
+      results.push(fatalResult(directory.path, directory.message));
+      failed = true;
+    }
+    for (const file of discovered.ignoredFiles) results.push(ignoredResult(file));
+
+    const readable: Array<{ path: string; text: string }> = [];
+    const boms = new Map<string, boolean>();
+    for (const file of discovered.files) {
+      const read = readSourceFile(file);
+      if (read.ok) {
+        readable.push({ path: file, text: read.text });
+        boms.set(file, read.bom);
+      } else {
+        results.push(fatalResult(file, read.message));
+        failed = true;
+      }
+    }
+    const linted = readable.length > 0 ? await linter.lintFiles(readable, { fix: fixing }) : [];
+    results.push(...linted.map(fromEngine));
+    results.sort((a, b) => compareCodeUnits(a.filePath, b.filePath));
+
+    if (options.fix) {
+      const targets: FixTarget[] = [];
+      for (const result of results) {
+        if (result.output === undefined || result.source === undefined) continue;
+        targets.push({ filePath: result.filePath, source: result.source, output: result.output, bom: boms.get(result.filePath) ?? false });
+      }
+      const { failures } = await writeFixes(targets);
+      for (const failure of failures) {
+        io.stderr.write(`sqlwarden: Could not write fixes to ${failure.filePath}: ${failure.message}\n`);
+        failed = true;
+      }
+    }
+  }
+
+  if (options.quiet) {
+    results = results.map((result) => withMessages(result, result.messages.filter((message) => message.severity === 2)));
+  }
+
+  const formatter = formatters[options.format];
+  const output = formatter(results, { color: useColor(options.color, reportStream, io.env), cwd });
+  if (output !== '') reportStream.write(output);
+
+  const totals = sumTotals(results);
+  const tooManyWarnings = options.maxWarnings >= 0 && totals.warningCount > options.maxWarnings;
+  if (tooManyWarnings) {
+    io.stderr.write(`sqlwarden found too many warnings (maximum: ${options.maxWarnings}).\n`);
+  }
+  if (failed) return 2;
+  if (totals.errorCount > 0 || tooManyWarnings) return 1;
+  return 0;
+}

@@ -1,0 +1,288 @@
+import { expressionKey } from '../model/expression-key.ts';
+import type * as M from '../model/nodes.ts';
+import { storageTypeName } from '../dialects/postgres/types.ts';
+import type { CatalogColumn, CatalogConstraint, CatalogIndex, CatalogReader, CatalogTable } from './types.ts';
+
+const DEFAULT_SCHEMA = 'public';
+
+function key(schema: string | undefined, name: string): string {
+  return `${schema ?? DEFAULT_SCHEMA}.${name}`;
+}
+
+function columnFromDef(def: M.ColumnDef): CatalogColumn {
+  const serial = storageTypeName(def.dataType.name) !== def.dataType.name;
+  const type: M.TypeRef = serial ? { ...def.dataType, name: storageTypeName(def.dataType.name) } : def.dataType;
+  return {
+    name: def.name,
+    type,
+    notNull: def.notNull || serial,
+    hasDefault: def.default !== undefined || serial || def.constraints.some((c) => c.kind === 'identity' || c.kind === 'generated'),
+  };
+}
+
+function indexFromConstraint(c: M.Constraint, columns: string[]): CatalogIndex | undefined {
+  if (c.kind !== 'unique' && c.kind !== 'primary_key' && c.kind !== 'exclusion') return undefined;
+  const index: CatalogIndex = { unique: c.kind !== 'exclusion', method: c.kind === 'exclusion' ? 'gist' : 'btree', elements: columns.map((column) => ({ column })), partial: false };
+  const name = c.usingIndex ?? c.name;
+  if (name) index.name = name;
+  return index;
+}
+
+function constraintFromModel(c: M.Constraint, columns: string[]): CatalogConstraint {
+  const out: CatalogConstraint = { kind: c.kind, columns, validated: !c.notValid };
+  if (c.name) out.name = c.name;
+  if (c.expr) out.expr = c.expr;
+  return out;
+}
+
+/**
+ * The schema as far as this run has seen it: CREATE/ALTER/DROP/RENAME replayed in path order.
+ * Tables are copied on write so a snapshot (`clone`) taken before a file stays intact.
+ */
+export class Catalog implements CatalogReader {
+  private byKey = new Map<string, CatalogTable>();
+  private indexOwner = new Map<string, string>();
+
+  clone(): Catalog {
+    const copy = new Catalog();
+    copy.byKey = new Map(this.byKey);
+    copy.indexOwner = new Map(this.indexOwner);
+    return copy;
+  }
+
+  tables(): Iterable<CatalogTable> {
+    return this.byKey.values();
+  }
+
+  getTable(name: { schema?: string; name: string }): CatalogTable | undefined {
+    if (name.schema) return this.byKey.get(key(name.schema, name.name));
+    const inPublic = this.byKey.get(key(DEFAULT_SCHEMA, name.name));
+    if (inPublic) return inPublic;
+    let match: CatalogTable | undefined;
+    for (const t of this.byKey.values()) {
+      if (t.name !== name.name) continue;
+      if (match) return undefined; // ambiguous without a search_path
+      match = t;
+    }
+    return match;
+  }
+
+  getColumn(table: CatalogTable, column: string): CatalogColumn | undefined {
+    return table.columns.find((c) => c.name === column);
+  }
+
+  /** Replace a table with a modified copy (copy-on-write). */
+  private update(table: CatalogTable, change: (t: CatalogTable) => void): void {
+    const copy: CatalogTable = { ...table, columns: [...table.columns], indexes: [...table.indexes], constraints: [...table.constraints] };
+    change(copy);
+    this.byKey.set(key(copy.schema, copy.name), copy);
+  }
+
+  apply(stmt: M.Statement, origin: { file: string; statement: number }): void {
+    switch (stmt.type) {
+      case 'CreateTable':
+        return this.createTable(stmt, origin);
+      case 'CreateIndex':
+        return this.createIndex(stmt);
+      case 'AlterTable':
+        return this.alterTable(stmt);
+      case 'Drop':
+        return this.drop(stmt);
+      case 'CreateView':
+        return;
+    }
+  }
+
+  private createTable(stmt: M.CreateTable, origin: { file: string; statement: number }): void {
+    const k = key(stmt.table.schema, stmt.table.name);
+    if (this.byKey.has(k) && stmt.ifNotExists) return;
+    const table: CatalogTable = {
+      schema: stmt.table.schema ?? DEFAULT_SCHEMA,
+      name: stmt.table.name,
+      columns: stmt.columns.map(columnFromDef),
+      indexes: [],
+      constraints: [],
+      createdIn: origin,
+      partitioned: stmt.partitioned,
+      columnsKnown: !stmt.asQuery && stmt.likeTables.length === 0 && !stmt.partitionOf && !(stmt.raw as { CreateStmt?: { inhRelations?: unknown[] } })?.CreateStmt?.inhRelations?.length,
+    };
+    if (stmt.partitionOf) {
+      const parent = this.getTable(stmt.partitionOf);
+      if (parent) {
+        table.columns = [...parent.columns];
+        table.columnsKnown = parent.columnsKnown;
+      }
+    }
+    for (const like of stmt.likeTables) {
+      const source = this.getTable(like);
+      if (source) table.columns.push(...source.columns);
+    }
+    for (const def of stmt.columns) {
+      for (const c of def.constraints) this.addConstraintTo(table, c, [def.name]);
+    }
+    for (const c of stmt.constraints) this.addConstraintTo(table, c, c.columns);
+    this.byKey.set(k, table);
+  }
+
+  private addConstraintTo(table: CatalogTable, c: M.Constraint, columns: string[]): void {
+    if (c.kind === 'not_null' || c.kind === 'null' || c.kind === 'default' || c.kind === 'generated' || c.kind === 'identity') return;
+    table.constraints.push(constraintFromModel(c, columns));
+    const index = indexFromConstraint(c, columns);
+    if (index) {
+      table.indexes.push(index);
+      if (index.name) this.indexOwner.set(key(table.schema, index.name), key(table.schema, table.name));
+    }
+    if (c.kind === 'primary_key') {
+      table.columns = table.columns.map((col) => (columns.includes(col.name) ? { ...col, notNull: true } : col));
+    }
+  }
+
+  private createIndex(stmt: M.CreateIndex): void {
+    const table = this.getTable(stmt.table);
+    if (!table) return;
+    if (stmt.name && stmt.ifNotExists && table.indexes.some((i) => i.name === stmt.name)) return;
+    const index: CatalogIndex = {
+      unique: stmt.unique,
+      method: stmt.method,
+      partial: stmt.where !== undefined,
+      elements: stmt.elements.map((e) => (e.column !== undefined ? { column: e.column } : e.expr ? { expressionKey: expressionKey(e.expr) } : {})),
+    };
+    if (stmt.name) index.name = stmt.name;
+    this.update(table, (t) => t.indexes.push(index));
+    if (stmt.name) this.indexOwner.set(key(table.schema, stmt.name), key(table.schema, table.name));
+  }
+
+  private alterTable(stmt: M.AlterTable): void {
+    if (stmt.objectKind === 'index') {
+      for (const a of stmt.actions) if (a.action === 'rename_table' && a.newName) this.renameIndex(stmt.table, a.newName);
+      return;
+    }
+    let table: CatalogTable | undefined = this.getTable(stmt.table);
+    if (!table) return;
+    for (const action of stmt.actions) {
+      if (!table) return;
+      if (action.action === 'rename_table' && action.newName) {
+        const renamed: CatalogTable = { ...table, name: action.newName };
+        this.byKey.delete(key(table.schema, table.name));
+        this.byKey.set(key(renamed.schema, renamed.name), renamed);
+        table = renamed;
+        continue;
+      }
+      if (action.action === 'set_schema' && action.newName) {
+        const moved: CatalogTable = { ...table, schema: action.newName };
+        this.byKey.delete(key(table.schema, table.name));
+        this.byKey.set(key(moved.schema, moved.name), moved);
+        table = moved;
+        continue;
+      }
+      this.update(table, (t) => this.applyAction(t, action));
+      table = this.byKey.get(key(table.schema, table.name));
+    }
+  }
+
+  private applyAction(t: CatalogTable, a: M.AlterTableAction): void {
+    const col = a.column;
+    const mapColumn = (name: string | undefined, change: (c: CatalogColumn) => CatalogColumn): void => {
+      if (name === undefined) return;
+      t.columns = t.columns.map((c) => (c.name === name ? change(c) : c));
+    };
+    switch (a.action) {
+      case 'add_column':
+        if (a.columnDef && !t.columns.some((c) => c.name === a.columnDef!.name)) {
+          t.columns.push(columnFromDef(a.columnDef));
+          for (const c of a.columnDef.constraints) this.addConstraintTo(t, c, [a.columnDef.name]);
+        }
+        return;
+      case 'drop_column':
+        t.columns = t.columns.filter((c) => c.name !== col);
+        t.indexes = t.indexes.filter((i) => !i.elements.some((e) => e.column === col));
+        t.constraints = t.constraints.filter((c) => !c.columns.includes(col ?? ''));
+        return;
+      case 'alter_column_type':
+        if (a.newType) mapColumn(col, (c) => ({ ...c, type: a.newType! }));
+        return;
+      case 'set_not_null':
+        mapColumn(col, (c) => ({ ...c, notNull: true }));
+        return;
+      case 'drop_not_null':
+        mapColumn(col, (c) => ({ ...c, notNull: false }));
+        return;
+      case 'set_default':
+        mapColumn(col, (c) => ({ ...c, hasDefault: true }));
+        return;
+      case 'drop_default':
+        mapColumn(col, (c) => ({ ...c, hasDefault: false }));
+        return;
+      case 'add_constraint':
+        if (a.constraint) {
+          let columns = a.constraint.columns;
+          if (a.constraint.usingIndex) {
+            const idx = t.indexes.find((i) => i.name === a.constraint!.usingIndex);
+            columns = idx ? idx.elements.map((e) => e.column ?? '') : columns;
+            t.constraints.push(constraintFromModel(a.constraint, columns));
+            if (a.constraint.kind === 'primary_key') t.columns = t.columns.map((c) => (columns.includes(c.name) ? { ...c, notNull: true } : c));
+            return;
+          }
+          this.addConstraintTo(t, a.constraint, columns);
+        }
+        return;
+      case 'drop_constraint':
+        t.constraints = t.constraints.filter((c) => c.name !== a.constraintName);
+        return;
+      case 'validate_constraint':
+        t.constraints = t.constraints.map((c) => (c.name === a.constraintName ? { ...c, validated: true } : c));
+        return;
+      case 'rename_column':
+        if (col && a.newName) {
+          const to = a.newName;
+          mapColumn(col, (c) => ({ ...c, name: to }));
+          t.indexes = t.indexes.map((i) => ({ ...i, elements: i.elements.map((e) => (e.column === col ? { ...e, column: to } : e)) }));
+          t.constraints = t.constraints.map((c) => ({ ...c, columns: c.columns.map((n) => (n === col ? to : n)) }));
+        }
+        return;
+      case 'rename_constraint':
+        t.constraints = t.constraints.map((c) => (c.name === a.constraintName && a.newName ? { ...c, name: a.newName } : c));
+        return;
+      default:
+        return;
+    }
+  }
+
+  private renameIndex(name: M.QualifiedName, newName: string): void {
+    const owner = this.findIndexOwner(name);
+    if (!owner) return;
+    this.update(owner, (t) => {
+      t.indexes = t.indexes.map((i) => (i.name === name.name ? { ...i, name: newName } : i));
+    });
+    this.indexOwner.delete(key(owner.schema, name.name));
+    this.indexOwner.set(key(owner.schema, newName), key(owner.schema, owner.name));
+  }
+
+  private findIndexOwner(name: { schema?: string; name: string }): CatalogTable | undefined {
+    const ownerKey = this.indexOwner.get(key(name.schema, name.name));
+    if (ownerKey) return this.byKey.get(ownerKey);
+    if (!name.schema) {
+      for (const [k, v] of this.indexOwner) if (k.endsWith(`.${name.name}`)) return this.byKey.get(v);
+    }
+    return undefined;
+  }
+
+  /** The table an index belongs to, when the catalog knows the index. */
+  tableOfIndex(name: { schema?: string; name: string }): CatalogTable | undefined {
+    return this.findIndexOwner(name);
+  }
+
+  private drop(stmt: M.Drop): void {
+    for (const name of stmt.names) {
+      if (stmt.objectKind === 'table' || stmt.objectKind === 'view' || stmt.objectKind === 'materialized_view') {
+        const t = this.getTable(name);
+        if (t) this.byKey.delete(key(t.schema, t.name));
+      } else if (stmt.objectKind === 'index') {
+        const owner = this.findIndexOwner(name);
+        if (owner) this.update(owner, (t) => (t.indexes = t.indexes.filter((i) => i.name !== name.name)));
+      } else if (stmt.objectKind === 'schema') {
+        for (const [k, t] of this.byKey) if (t.schema === name.name) this.byKey.delete(k);
+      }
+    }
+  }
+}

@@ -1,0 +1,53 @@
+import type { ConstraintKind, Expr, TypeRef } from '../model/nodes.ts';
+
+export interface CatalogColumn {
+  name: string;
+  type: TypeRef;
+  notNull: boolean;
+  hasDefault: boolean;
+}
+
+export interface CatalogIndexElement {
+  column?: string;
+  /** Canonical text of an expression element (see `expressionKey`), e.g. `lower(email)`. */
+  expressionKey?: string;
+}
+
+export interface CatalogIndex {
+  name?: string;
+  unique: boolean;
+  method: string;
+  elements: CatalogIndexElement[];
+  partial: boolean;
+}
+
+export interface CatalogConstraint {
+  name?: string;
+  kind: ConstraintKind;
+  columns: string[];
+  expr?: Expr;
+  /** False for `NOT VALID` constraints until a `VALIDATE CONSTRAINT` is seen. */
+  validated: boolean;
+}
+
+export interface CatalogTable {
+  schema: string;
+  name: string;
+  /** Columns in declaration order. */
+  columns: CatalogColumn[];
+  indexes: CatalogIndex[];
+  constraints: CatalogConstraint[];
+  /** Where the table was created: file path and statement index. */
+  createdIn?: { file: string; statement: number };
+  partitioned: boolean;
+  /** False when the column list is not fully known (CREATE TABLE AS, LIKE, INHERITS). */
+  columnsKnown: boolean;
+}
+
+export interface CatalogReader {
+  getTable(name: { schema?: string; name: string }): CatalogTable | undefined;
+  getColumn(table: CatalogTable, column: string): CatalogColumn | undefined;
+  tables(): Iterable<CatalogTable>;
+  /** The table an index belongs to, when the catalog knows the index. */
+  tableOfIndex(name: { schema?: string; name: string }): CatalogTable | undefined;
+}

@@ -1,0 +1,80 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { Rule } from '../rule.ts';
+import { didYouMean } from './did-you-mean.ts';
+import { formatValue, keyPath } from './errors.ts';
+import { isPlainObject } from './shape.ts';
+
+// Rule schemas come from rule authors (plugins too): lenient like ESLint, not strict mode.
+const optionsAjv = new Ajv({ allErrors: false, strict: false, verbose: true });
+const validators = new WeakMap<object, ValidateFunction>();
+
+function validatorFor(rule: Rule<any>): ValidateFunction | undefined {
+  const schema = rule.meta.schema;
+  if (!schema) return undefined;
+  let validate = validators.get(rule);
+  if (!validate) {
+    validate = optionsAjv.compile(schema);
+    validators.set(rule, validate);
+  }
+  return validate;
+}
+
+function segmentsOf(pointer: string): Array<string | number> {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((raw) => raw.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((segment) => (/^\d+$/.test(segment) ? Number(segment) : segment));
+}
+
+function valueAt(root: unknown, segments: ReadonlyArray<string | number>): unknown {
+  let value = root;
+  for (const segment of segments) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<string | number, unknown>)[segment];
+  }
+  return value;
+}
+
+/** Property names a (sub)schema allows, for "unknown option" hints. */
+function allowedProperties(schema: unknown): string[] {
+  return isPlainObject(schema) && isPlainObject(schema.properties) ? Object.keys(schema.properties) : [];
+}
+
+function describe(error: ErrorObject, options: Record<string, unknown>): string {
+  const segments = segmentsOf(error.instancePath);
+  const where = segments.length === 0 ? undefined : keyPath(segments);
+  const params = error.params as Record<string, unknown>;
+  if (error.keyword === 'additionalProperties') {
+    const name = String(params.additionalProperty);
+    const allowed = allowedProperties(error.parentSchema);
+    const hint = didYouMean(name, allowed);
+    const list = allowed.length > 0 ? ` (allowed: ${allowed.join(', ')})` : '';
+    const what = where === undefined ? `unknown option "${name}"` : `option "${where}" has unknown key "${name}"`;
+    return `has ${what}${list}${hint ? `; ${hint}` : ''}`;
+  }
+  if (error.keyword === 'required') {
+    const missing = String(params.missingProperty);
+    return where === undefined
+      ? `is missing required option "${missing}"`
+      : `option "${where}" is missing required key "${missing}"`;
+  }
+  const text =
+    error.keyword === 'enum' && Array.isArray(params.allowedValues)
+      ? `must be one of ${params.allowedValues.map((value) => formatValue(value)).join(', ')}`
+      : (error.message ?? 'is invalid');
+  const subject = where === undefined ? 'options' : `option "${where}"`;
+  return `${subject} ${text}; got ${formatValue(valueAt(options, segments))}`;
+}
+
+/**
+ * Validates options against the rule's `meta.schema`; returns what is wrong (to follow the
+ * rule's name in a message) or undefined. Throws when the schema itself does not compile.
+ */
+export function ruleOptionsProblem(rule: Rule<any>, options: Record<string, unknown>): string | undefined {
+  const validate = validatorFor(rule);
+  if (!validate || validate(options)) return undefined;
+  const first = validate.errors?.[0];
+  return first ? describe(first, options) : 'has invalid options';
+}

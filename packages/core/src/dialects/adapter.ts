@@ -1,0 +1,23 @@
+import type { Range, Statement } from '../model/nodes.ts';
+import type { StatementSegment } from '../source/split.ts';
+import type { Dialect } from '../types.ts';
+import type { Token } from './postgres/locator.ts';
+
+export interface ParsedSegment {
+  /** Usually one; more when the splitter could not separate statements the parser did. */
+  statements: Statement[];
+  error?: { message: string; range: Range };
+  /** The segment's lexical tokens in file offsets (empty when the lexer itself failed). */
+  tokens: Token[];
+}
+
+/** Everything dialect-specific the engine needs: splitting, parsing and conversion to the model. */
+export interface DialectAdapter {
+  dialect: Dialect;
+  init(): Promise<void>;
+  split(maskedText: string): StatementSegment[];
+  /** Parse the statement at `range` of the (masked) file text. Must not throw. */
+  parseSegment(maskedText: string, range: Range): ParsedSegment;
+}
+
+export type { Token };

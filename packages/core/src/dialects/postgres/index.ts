@@ -1,0 +1,146 @@
+import { loadModule, parseSync, scanSync } from 'libpg-query';
+import type { Range, Statement } from '../../model/nodes.ts';
+import { ByteOffsetMap } from '../../source/line-index.ts';
+import { splitStatements } from '../../source/split.ts';
+import type { DialectAdapter, ParsedSegment } from '../adapter.ts';
+import { PostgresConverter } from './convert.ts';
+import { Locator, type RawToken } from './locator.ts';
+
+let loaded: Promise<void> | undefined;
+let ready = false;
+
+/** Loads libpg-query's WASM once; every later parse is synchronous. */
+export function initPostgres(): Promise<void> {
+  loaded ??= loadModule().then(() => {
+    ready = true;
+  });
+  return loaded;
+}
+
+export function isPostgresReady(): boolean {
+  return ready;
+}
+
+function scan(text: string): RawToken[] | undefined {
+  try {
+    return scanSync(text).tokens;
+  } catch {
+    return undefined;
+  }
+}
+
+interface Substitution {
+  text: string;
+  /** Statement-relative byte location of a `$1` stand-in -> the psql variable name. */
+  namedParams: Map<number, string>;
+}
+
+const IDENT_LIKE = /^[A-Za-z_\u0080-\uffff]/;
+
+/**
+ * psql interpolates `:name`, `:'name'` and `:"name"` before the server sees the text, so the
+ * server never raises a syntax error for them. Replace each with a same-length stand-in the
+ * parser accepts (a `$1` parameter, a string literal or a quoted identifier).
+ */
+function substitutePsqlVariables(text: string, tokens: RawToken[], bytes: ByteOffsetMap): Substitution | undefined {
+  let out: string | undefined;
+  const namedParams = new Map<number, string>();
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    const colon = tokens[i]!;
+    if (colon.text !== ':') continue;
+    const next = tokens[i + 1]!;
+    if (next.start !== colon.end) continue;
+    const prev = tokens[i - 1];
+    // `arr[lo:hi]` slices: a colon glued to an operand on its left is not a variable.
+    if (prev && prev.end === colon.start && (/^[\w"\])]/.test(prev.text) || IDENT_LIKE.test(prev.text))) continue;
+    const start = bytes.toUtf16(colon.start);
+    const end = bytes.toUtf16(next.end);
+    const length = end - start;
+    let replacement: string;
+    if (next.tokenName === 'SCONST' && next.text.startsWith("'")) replacement = `'${'_'.repeat(length - 2)}'`;
+    else if (next.text.startsWith('"')) replacement = `"${'_'.repeat(length - 2)}"`;
+    else if (IDENT_LIKE.test(next.text)) {
+      replacement = `$1${' '.repeat(length - 2)}`;
+      namedParams.set(colon.start, next.text);
+    } else continue;
+    out = (out ?? text).slice(0, start) + replacement + (out ?? text).slice(end);
+  }
+  if (out === undefined) return undefined;
+  // Positions of the stand-ins are byte offsets of the rewritten text; recompute them there.
+  const rewrittenBytes = new ByteOffsetMap(out);
+  const remapped = new Map<number, string>();
+  for (const [byteLoc, name] of namedParams) remapped.set(rewrittenBytes.toByte(bytes.toUtf16(byteLoc)), name);
+  return { text: out, namedParams: remapped };
+}
+
+/** PostgreSQL's error cursor counts characters (code points), not bytes or UTF-16 units. */
+function codePointIndexToUtf16(text: string, codePoints: number): number {
+  let cp = 0;
+  let i = 0;
+  while (i < text.length && cp < codePoints) {
+    const code = text.charCodeAt(i);
+    i += code >= 0xd800 && code <= 0xdbff && i + 1 < text.length ? 2 : 1;
+    cp++;
+  }
+  return i;
+}
+
+function parseSegment(fileText: string, range: Range): ParsedSegment {
+  const original = fileText.slice(range.start, range.end);
+  let text = original;
+  let bytes = new ByteOffsetMap(text);
+  let tokens = scan(text);
+  let namedParams: ReadonlyMap<number, string> | undefined;
+  if (tokens && text.includes(':')) {
+    const sub = substitutePsqlVariables(text, tokens, bytes);
+    if (sub) {
+      text = sub.text;
+      namedParams = sub.namedParams;
+      bytes = new ByteOffsetMap(text);
+      tokens = scan(text);
+    }
+  }
+  let result;
+  try {
+    result = parseSync(text);
+  } catch (error) {
+    const details = (error as { sqlDetails?: { cursorPosition?: number; message?: string } }).sqlDetails;
+    const message = details?.message ?? (error instanceof Error ? error.message : String(error));
+    const cursor = details?.cursorPosition;
+    const at = typeof cursor === 'number' && cursor >= 0 ? range.start + codePointIndexToUtf16(text, cursor) : range.start;
+    const locator = new Locator(text, range.start, tokens ?? [], bytes);
+    const token = locator.tokens.find((t) => t.start <= at && at < t.end);
+    const errorRange = token ? { start: token.start, end: token.end } : { start: Math.min(at, range.end), end: Math.min(at + 1, Math.max(range.end, at)) };
+    return { statements: [], error: { message: capitalize(message), range: errorRange }, tokens: locator.tokens };
+  }
+  const locator = new Locator(text, range.start, tokens ?? [], bytes);
+  const converter = new PostgresConverter(locator, namedParams ? { namedParams } : {});
+  const statements: Statement[] = [];
+  for (const entry of result.stmts ?? []) {
+    const raw = entry as { stmt?: unknown; stmt_location?: number; stmt_len?: number };
+    const startByte = raw.stmt_location ?? 0;
+    const endByte = raw.stmt_len ? startByte + raw.stmt_len : bytes.toByte(text.length);
+    let stmtRange = { start: locator.offset(startByte), end: locator.offset(endByte) };
+    stmtRange = trimRange(fileText, stmtRange);
+    statements.push(converter.statement(raw.stmt, stmtRange));
+  }
+  return { statements, tokens: locator.tokens };
+}
+
+function trimRange(text: string, r: Range): Range {
+  let { start, end } = r;
+  while (start < end && /\s/.test(text[start]!)) start++;
+  while (end > start && /[\s;]/.test(text[end - 1]!)) end--;
+  return { start, end };
+}
+
+function capitalize(message: string): string {
+  return message.charAt(0).toUpperCase() + message.slice(1);
+}
+
+export const postgresAdapter: DialectAdapter = {
+  dialect: 'postgresql',
+  init: initPostgres,
+  split: (maskedText) => splitStatements(maskedText, { dialect: 'postgresql' }),
+  parseSegment,
+};

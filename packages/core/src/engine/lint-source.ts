@@ -1,0 +1,205 @@
+import type { Catalog } from '../catalog/catalog.ts';
+import type { DialectAdapter } from '../dialects/adapter.ts';
+import type { ColumnRef, FromItem, Node, Range, Statement } from '../model/nodes.ts';
+import { walk } from '../model/walk.ts';
+import type { FileContext, Rule, RuleContext, RuleVisitor, StatementInfo } from '../rule.ts';
+import { LineIndex } from '../source/line-index.ts';
+import { maskNonSql } from '../source/mask.ts';
+import { applySuppressions, findSuppressions } from '../suppressions.ts';
+import type { Diagnostic, MigrationTransactionMode, Settings, Severity } from '../types.ts';
+import { createFixer, normalizeFix } from './fixes.ts';
+import { resolveColumnInScopes, scopesFromAncestors } from './scope.ts';
+import { assignTransactions } from './transactions.ts';
+
+export interface EnabledRule {
+  rule: Rule<any>;
+  severity: Severity;
+  options: Record<string, unknown>;
+}
+
+export interface LintSourceOptions {
+  text: string;
+  filePath: string;
+  settings: Settings;
+  isMigration: boolean;
+  rules: EnabledRule[];
+  /** Catalog state before this file; the file's statements are replayed into it. */
+  catalog: Catalog;
+  knownRuleIds: ReadonlySet<string>;
+  adapter: DialectAdapter;
+}
+
+export interface LintSourceResult {
+  messages: Diagnostic[];
+  statements: StatementInfo[];
+}
+
+/** Diesel/golang-migrate style rollback files: linted, but not replayed into the catalog. */
+export function isDownMigrationPath(path: string): boolean {
+  return /(^|[\\/._-])down\.sql$/i.test(path);
+}
+
+function tableKey(name: { schema?: string; name: string }): string {
+  return `${name.schema ?? 'public'}.${name.name}`;
+}
+
+export function lintSource(options: LintSourceOptions): LintSourceResult {
+  const { text, adapter, catalog } = options;
+  const lines = new LineIndex(text);
+  const masked = maskNonSql(text);
+  const raw: Array<Omit<Diagnostic, 'line' | 'column' | 'endLine' | 'endColumn'>> = [];
+
+  // 1. Split and parse; a statement that fails to parse is reported and skipped, never fatal.
+  const statements: StatementInfo[] = [];
+  const inDown = (offset: number): boolean => masked.directives.downSections.some((d) => offset >= d.start && offset < d.end);
+  for (const segment of adapter.split(masked.text)) {
+    const range = { start: segment.start, end: segment.end };
+    const parsed = adapter.parseSegment(masked.text, range);
+    const section = inDown(range.start) ? 'down' : 'up';
+    if (parsed.error) {
+      raw.push({ ruleId: 'syntax-error', severity: 2, message: parsed.error.message, range: parsed.error.range });
+      statements.push({ index: statements.length, range, text: text.slice(range.start, range.end), section });
+      continue;
+    }
+    for (const node of parsed.statements) {
+      statements.push({ index: statements.length, node, range: node.range, text: text.slice(node.range.start, node.range.end), section });
+    }
+  }
+
+  // 2. File context: transactions and the tables this file creates.
+  const mode: MigrationTransactionMode = !options.isMigration || masked.directives.noTransaction ? 'none' : toolMode(masked, options.settings.migrationTransaction);
+  assignTransactions(statements, mode);
+  const createdBefore = new Set<string>();
+  let current: StatementInfo | undefined;
+  const file: FileContext = {
+    path: options.filePath,
+    text,
+    isMigration: options.isMigration,
+    statements,
+    isTableCreatedInFile: (name) => createdBefore.has(tableKey(name)),
+  };
+
+  // 3. Rules: each gets its own context; a throwing rule is disabled for the file and reported.
+  let ancestors: readonly Node[] = [];
+  const active: Array<{ enabled: EnabledRule; visitor: RuleVisitor; failed: boolean }> = [];
+  const internalError = (enabled: EnabledRule, error: unknown, at: Range): void => {
+    const detail = error instanceof Error ? error.message : String(error);
+    raw.push({
+      ruleId: 'internal-error',
+      severity: 2,
+      message: `Rule "${enabled.rule.meta.id}" crashed: ${detail}. Other rules still ran; please report this.`,
+      range: at,
+    });
+  };
+  for (const enabled of options.rules) {
+    const meta = enabled.rule.meta;
+    if (meta.dialects && !meta.dialects.includes(options.settings.dialect)) continue;
+    const context: RuleContext<any> = {
+      id: meta.id,
+      options: enabled.options,
+      settings: options.settings,
+      file,
+      catalog,
+      get statement() {
+        return current ?? { index: -1, range: { start: 0, end: 0 }, text: '', section: 'up' as const };
+      },
+      report(descriptor) {
+        const range = descriptor.range ?? descriptor.node?.range;
+        if (!range) throw new Error('report() needs a node or a range');
+        const message = descriptor.message.replace(/\{\{\s*(\w+)\s*\}\}/g, (m, k: string) => (descriptor.data && k in descriptor.data ? String(descriptor.data[k]) : m));
+        const diagnostic: Omit<Diagnostic, 'line' | 'column' | 'endLine' | 'endColumn'> = { ruleId: meta.id, severity: enabled.severity, message, range };
+        if (descriptor.fix) {
+          if (!meta.fixable) throw new Error(`rule reports a fix but its meta.fixable is not set`);
+          const fix = normalizeFix(descriptor.fix, createFixer(), text);
+          if (fix) diagnostic.fix = fix;
+        }
+        if (descriptor.suggestions?.length) {
+          if (!meta.hasSuggestions) throw new Error(`rule reports suggestions but its meta.hasSuggestions is not set`);
+          diagnostic.suggestions = descriptor.suggestions.flatMap((s) => {
+            const fix = normalizeFix(s.fix, createFixer(), text);
+            return fix ? [{ desc: s.desc.replace(/\{\{\s*(\w+)\s*\}\}/g, (m, k: string) => (descriptor.data && k in descriptor.data ? String(descriptor.data[k]) : m)), fix }] : [];
+          });
+        }
+        raw.push(diagnostic);
+      },
+      getText(nodeOrRange) {
+        if (!nodeOrRange) return text;
+        const r = 'range' in nodeOrRange ? nodeOrRange.range : nodeOrRange;
+        return text.slice(r.start, r.end);
+      },
+      getAncestors: () => ancestors,
+      getScopes: () => scopesFromAncestors(ancestors),
+      resolveColumn: (ref: ColumnRef) => resolveColumnInScopes(ref, scopesFromAncestors(ancestors), catalog, ancestors),
+      resolveTable: (name) => catalog.getTable(name),
+    };
+    try {
+      active.push({ enabled, visitor: enabled.rule.create(context), failed: false });
+    } catch (error) {
+      internalError(enabled, error, { start: 0, end: 0 });
+    }
+  }
+
+  const call = (key: string, arg: unknown, at: Range): void => {
+    for (const entry of active) {
+      if (entry.failed) continue;
+      const fn = (entry.visitor as Record<string, ((n: unknown) => void) | undefined>)[key];
+      if (!fn) continue;
+      try {
+        fn(arg);
+      } catch (error) {
+        entry.failed = true;
+        internalError(entry.enabled, error, at);
+      }
+    }
+  };
+
+  const fileStart = { start: 0, end: 0 };
+  call('File', undefined, fileStart);
+  const replay = !isDownMigrationPath(options.filePath);
+  for (const stmt of statements) {
+    current = stmt;
+    if (stmt.node) {
+      const root: Statement = stmt.node;
+      call('Statement', root, root.range);
+      walk(root, {
+        enter(node, anc) {
+          ancestors = anc;
+          call(node.type, node, node.range);
+        },
+        exit(node, anc) {
+          ancestors = anc;
+          call(`${node.type}:exit`, node, node.range);
+        },
+      });
+      ancestors = [];
+      call('Statement:exit', root, root.range);
+      if (stmt.section === 'up') {
+        if (replay) catalog.apply(root, { file: options.filePath, statement: stmt.index });
+        if (root.type === 'CreateTable') createdBefore.add(tableKey(root.table));
+      }
+    }
+  }
+  current = undefined;
+  call('File:exit', undefined, { start: text.length, end: text.length });
+
+  // 4. Suppressions, positions, order.
+  const withPositions: Diagnostic[] = raw.map((d) => withLineColumns(d, lines));
+  const suppressions = findSuppressions(text);
+  const kept = applySuppressions(withPositions, suppressions, options.knownRuleIds, lines);
+  kept.sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end || a.ruleId.localeCompare(b.ruleId));
+  return { messages: kept, statements };
+}
+
+function toolMode(masked: ReturnType<typeof maskNonSql>, configured: MigrationTransactionMode): MigrationTransactionMode {
+  // goose and dbmate wrap each migration in a transaction unless told otherwise.
+  const annotated = masked.regions.some((r) => r.kind === 'tool-annotation' && /\+goose\s+(up|down)|migrate:(up|down)/i.test(masked.text.slice(r.start, r.end)));
+  return annotated ? 'wrapped' : configured;
+}
+
+export function withLineColumns(d: Omit<Diagnostic, 'line' | 'column' | 'endLine' | 'endColumn'>, lines: LineIndex): Diagnostic {
+  const start = lines.positionAt(d.range.start);
+  const end = lines.positionAt(d.range.end);
+  return { ...d, line: start.line, column: start.column, endLine: end.line, endColumn: end.column } as Diagnostic;
+}
+
+export type { FromItem };

@@ -1,0 +1,16 @@
+export * from './model/nodes.ts';
+export { childNodes, findAll, walk } from './model/walk.ts';
+export { expressionKey } from './model/expression-key.ts';
+export * from './types.ts';
+export * from './rule.ts';
+export type * from './catalog/types.ts';
+export { Catalog } from './catalog/catalog.ts';
+export { Linter, ENGINE_RULE_IDS, registerDialect, summarize, type LintFileResult, type LinterOptions } from './engine/linter.ts';
+export { lintSource, isDownMigrationPath, type EnabledRule, type LintSourceOptions } from './engine/lint-source.ts';
+export { applyFixes } from './engine/fixes.ts';
+export { postgresAdapter, initPostgres } from './dialects/postgres/index.ts';
+export type { DialectAdapter, ParsedSegment, Token } from './dialects/adapter.ts';
+export { LineIndex } from './source/line-index.ts';
+export { readSourceFile, decodeSource, type ReadResult } from './source/read.ts';
+export { ConfigError, DEFAULT_MIGRATION_GLOBS, type ResolvedConfig, type RuleSetting, type ConfigOverrides } from './config/index.ts';
+export { canonicalTypeName, storageTypeName } from './dialects/postgres/types.ts';

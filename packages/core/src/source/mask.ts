@@ -1,0 +1,425 @@
+/**
+ * Hide what is not SQL — psql meta-commands, COPY data, template placeholders — without moving any
+ * character, so every offset, line and column computed on the masked text is valid in the file.
+ *
+ * The masker runs the same lexer as the splitter over the whole file, so a backslash, `{{` or
+ * `\.` is only taken for what it looks like when it is outside strings, quoted identifiers, dollar
+ * quotes and comments.
+ */
+import { SqlLexer, lineEnd, startsLine, wordIs, type SplitDialect } from './split.ts';
+
+export interface MaskedRegion {
+  start: number;
+  end: number;
+  kind: 'psql-meta' | 'copy-data' | 'template' | 'tool-annotation';
+}
+
+export interface ToolDirectives {
+  /** goose `-- +goose NO TRANSACTION`, atlas `-- atlas:txmode none`, dbmate `-- migrate:up transaction:false` */
+  noTransaction: boolean;
+  /** UTF-16 ranges of "down" sections: from a `-- +goose Down` / `-- migrate:down` line to the next up marker or EOF */
+  downSections: Array<{ start: number; end: number }>;
+}
+
+export interface MaskResult {
+  text: string;
+  regions: MaskedRegion[];
+  directives: ToolDirectives;
+}
+
+/** How a masked region's characters are replaced (line breaks always stay). */
+const enum Fill {
+  /** Not replaced at all (tool annotations are comments already). */
+  Keep,
+  Spaces,
+  /** `x___...`: a placeholder that stands for a name or value must still parse as one. */
+  Identifier,
+  /** `;` then spaces: psql's `\g` family sends the query buffer, i.e. ends the statement. */
+  Terminator,
+}
+
+interface Pending extends MaskedRegion {
+  fill: Fill;
+}
+
+const LF = 0x0a;
+const CR = 0x0d;
+const TAB = 0x09;
+const SPACE = 0x20;
+const LBRACE = 0x7b;
+const RBRACE = 0x7d;
+const DOLLAR = 0x24;
+const PERCENT = 0x25;
+const HASH = 0x23;
+const MINUS = 0x2d;
+const DOT = 0x2e;
+const BACKSLASH = 0x5c;
+const SEMI = 0x3b;
+const LPAREN = 0x28;
+const RPAREN = 0x29;
+
+/** Longest template placeholder we accept; an unmatched `{{` must not reach across the file. */
+const MAX_TEMPLATE = 4096;
+
+/** psql meta-commands that send the query buffer (end the statement). */
+const TERMINATING_META = new Set(['g', 'gx', 'gset', 'gexec', 'gdesc', 'watch', 'crosstabview', 'sendpipeline']);
+const SENDS_BUFFER = /\\(?:g|gx|gset|gexec|gdesc|watch|crosstabview|sendpipeline)(?![A-Za-z0-9_])/;
+/** Meta-commands also recognised after SQL on the same line (`select 1 \gset`). */
+const INLINE_META = new Set([...TERMINATING_META, 'bind', 'bind_named']);
+
+/** Go template actions that print nothing, so they become blanks rather than a name. */
+const GO_CONTROL = new Set(['if', 'else', 'end', 'range', 'with', 'define', 'block', 'template', 'break', 'continue']);
+
+export function maskNonSql(text: string, options?: { dialect?: SplitDialect }): MaskResult {
+  const dialect: SplitDialect = options?.dialect === 'mysql' ? 'mysql' : 'postgresql';
+  const pg = dialect === 'postgresql';
+  const n = text.length;
+  const lexer = new SqlLexer(text, dialect);
+  const pending: Pending[] = [];
+  const markers: Array<{ at: number; up: boolean }> = [];
+  let noTransaction = false;
+
+  // COPY ... FROM stdin tracking for the current statement.
+  let firstWord: 'none' | 'copy' | 'other' = 'none';
+  let previousWasFrom = false;
+  let fromStdin = false;
+  let parenDepth = 0;
+  /** Data block of a COPY that has just ended: skipped once the scan reaches it. */
+  let data = null as { start: number; end: number } | null;
+
+  const endStatement = (at: number): void => {
+    if (fromStdin) data = findCopyData(text, lineEnd(text, at));
+    firstWord = 'none';
+    previousWasFrom = false;
+    fromStdin = false;
+    parenDepth = 0;
+  };
+  const sawToken = (): void => {
+    if (firstWord === 'none') firstWord = 'other';
+    previousWasFrom = false;
+  };
+
+  let i = 0;
+  while (i < n) {
+    if (data !== null && i >= data.start) {
+      pending.push({ start: data.start, end: data.end, kind: 'copy-data', fill: Fill.Spaces });
+      i = Math.max(i, data.end);
+      data = null;
+      continue;
+    }
+    const c = text.charCodeAt(i);
+
+    if (c === LBRACE || (c === DOLLAR && i + 1 < n && text.charCodeAt(i + 1) === LBRACE)) {
+      const t = matchTemplate(text, i, n, false);
+      if (t !== null) {
+        pending.push({ start: i, end: t.end, kind: 'template', fill: t.control ? Fill.Spaces : Fill.Identifier });
+        sawToken();
+        i = t.end;
+        continue;
+      }
+    }
+
+    if (pg && c === BACKSLASH) {
+      const atLineStart = startsLine(text, i);
+      const name = metaName(text, i + 1);
+      if (atLineStart || INLINE_META.has(name)) {
+        const eol = lineEnd(text, i);
+        // `\bind 1 2 \g`: a later command on the line may be the one that sends the buffer.
+        const terminates = TERMINATING_META.has(name) || SENDS_BUFFER.test(text.slice(i + 1 + name.length, eol));
+        pending.push({ start: i, end: eol, kind: 'psql-meta', fill: terminates ? Fill.Terminator : Fill.Spaces });
+        if (name === 'copy' && /\sfrom\s+stdin\b/i.test(text.slice(i, eol))) {
+          fromStdin = true;
+          endStatement(eol);
+        } else if (terminates) {
+          endStatement(eol);
+        }
+        i = eol;
+        continue;
+      }
+    }
+
+    let end = lexer.scan(i);
+    const kind = lexer.kind;
+    // COPY data begins on the line after the statement; nothing lexed on that line may run into it.
+    if (data !== null && end > data.start) end = data.start;
+
+    switch (kind) {
+      case 'space':
+      case 'block-comment':
+        break;
+      case 'line-comment': {
+        if (startsLine(text, i)) {
+          const note = toolAnnotation(text, i, end);
+          if (note !== null) {
+            pending.push({ start: i, end, kind: 'tool-annotation', fill: Fill.Keep });
+            if (note.noTransaction) noTransaction = true;
+            if (note.section !== null) markers.push({ at: i, up: note.section === 'up' });
+          }
+        }
+        break;
+      }
+      case 'string':
+        sawToken();
+        templatesInside(text, i, end, true, Fill.Spaces, pending);
+        break;
+      case 'dollar-string':
+        sawToken();
+        templatesInside(text, i, end, true, Fill.Identifier, pending);
+        break;
+      case 'quoted-ident':
+        sawToken();
+        templatesInside(text, i, end, true, Fill.Identifier, pending);
+        break;
+      case 'word': {
+        // `name${var}`: `$` continues an identifier, but here it opens a placeholder.
+        if (end - i > 1 && text.charCodeAt(end - 1) === DOLLAR && end < n && text.charCodeAt(end) === LBRACE) end--;
+        if (firstWord === 'none') {
+          firstWord = wordIs(text, i, end, 'copy') ? 'copy' : 'other';
+          previousWasFrom = false;
+        } else if (firstWord === 'copy' && parenDepth === 0) {
+          if (previousWasFrom && wordIs(text, i, end, 'stdin')) fromStdin = true;
+          previousWasFrom = wordIs(text, i, end, 'from');
+        } else {
+          previousWasFrom = false;
+        }
+        break;
+      }
+      case 'punct':
+        if (c === SEMI) {
+          endStatement(end);
+          break;
+        }
+        sawToken();
+        if (c === LPAREN) parenDepth++;
+        else if (c === RPAREN && parenDepth > 0) parenDepth--;
+        break;
+      default:
+        sawToken();
+    }
+    i = end;
+  }
+  if (data !== null) pending.push({ start: data.start, end: data.end, kind: 'copy-data', fill: Fill.Spaces });
+
+  return {
+    text: applyFills(text, pending),
+    regions: pending.map(({ start, end, kind }) => ({ start, end, kind })),
+    directives: { noTransaction, downSections: downSections(markers, n) },
+  };
+}
+
+/** The command name after a backslash: letters, digits and `_`, or a single other character (`\.`, `\!`). */
+function metaName(text: string, i: number): string {
+  let j = i;
+  while (j < text.length) {
+    const c = text.charCodeAt(j);
+    if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f) j++;
+    else break;
+  }
+  if (j === i) return i < text.length ? text.charAt(i) : '';
+  return text.slice(i, j).toLowerCase();
+}
+
+/**
+ * COPY ... FROM stdin data: from the line after the statement to the `\.` line, inclusive. No `\.`
+ * before the end of the file, or another `COPY ... FROM stdin` before it (the COPY failed, as in
+ * PostgreSQL's own regression scripts, and psql read no data), means no data block: guessing wrong
+ * that way leaves the lines visible to the parser instead of silently hiding SQL.
+ */
+function findCopyData(text: string, statementLineEnd: number): { start: number; end: number } | null {
+  const n = text.length;
+  let start = statementLineEnd;
+  if (start < n && text.charCodeAt(start) === CR) start++;
+  if (start < n && text.charCodeAt(start) === LF) start++;
+  if (start >= n) return null;
+  let line = start;
+  while (line < n) {
+    const eol = lineEnd(text, line);
+    if (isCopyTerminator(text, line, eol)) return { start, end: eol };
+    if (looksLikeCopyFromStdin(text, line, eol)) return null;
+    line = eol;
+    if (line < n && text.charCodeAt(line) === CR) line++;
+    if (line < n && text.charCodeAt(line) === LF) line++;
+  }
+  return null;
+}
+
+const COPY_FROM_STDIN = /^\s*copy\s[^]*\bfrom\s+stdin\b/i;
+
+function looksLikeCopyFromStdin(text: string, start: number, end: number): boolean {
+  let i = start;
+  while (i < end && (text.charCodeAt(i) === SPACE || text.charCodeAt(i) === TAB)) i++;
+  const c = text.charCodeAt(i) | 0x20;
+  if (c !== 0x63 /* c */) return false;
+  return COPY_FROM_STDIN.test(text.slice(i, Math.min(end, i + 2000)));
+}
+
+function isCopyTerminator(text: string, start: number, end: number): boolean {
+  let i = start;
+  while (i < end && (text.charCodeAt(i) === SPACE || text.charCodeAt(i) === TAB)) i++;
+  if (i + 1 >= end || text.charCodeAt(i) !== BACKSLASH || text.charCodeAt(i + 1) !== DOT) return false;
+  i += 2;
+  while (i < end && (text.charCodeAt(i) === SPACE || text.charCodeAt(i) === TAB)) i++;
+  return i === end;
+}
+
+/**
+ * A template placeholder starting at `i`: `{{ }}`, `{% %}`, `{# #}` or `${ }`. Inside a literal
+ * (`strict`) only unmistakable ones count — `'{{1,2},{3,4}}'` is an array and `'${0,number}'` a
+ * message format — so the placeholder must be on one line, hold no braces, and open with a blank,
+ * `-` or `.` (`{{ .Schema }}`, `{{- x }}`, `{{.Schema}}`); `${...}` is left alone in literals.
+ */
+function matchTemplate(text: string, i: number, limit: number, strict: boolean): { end: number; control: boolean } | null {
+  const open = text.charCodeAt(i);
+  const second = i + 1 < limit ? text.charCodeAt(i + 1) : -1;
+  let close: string;
+  if (open === DOLLAR) {
+    if (strict) return null;
+    close = '}';
+  } else if (second === LBRACE) close = '}}';
+  else if (second === PERCENT) close = '%}';
+  else if (second === HASH) close = '#}';
+  else return null;
+
+  const bodyStart = i + 2;
+  const searchEnd = Math.min(limit, bodyStart + MAX_TEMPLATE);
+  const at = indexBounded(text, close, bodyStart, searchEnd);
+  if (at < 0) return null;
+  if (at === bodyStart && open === DOLLAR) return null;
+  const end = at + close.length;
+
+  if (strict || open === DOLLAR) {
+    for (let k = bodyStart; k < at; k++) {
+      const c = text.charCodeAt(k);
+      if (c === LBRACE || c === RBRACE || c === LF || c === CR) return null;
+    }
+  }
+  if (strict) {
+    const first = text.charCodeAt(bodyStart);
+    const ok = first === SPACE || first === TAB || first === MINUS || (second === LBRACE && first === DOT);
+    if (!ok) return null;
+  }
+
+  let control = second === PERCENT || second === HASH;
+  if (second === LBRACE) {
+    const inner = text.slice(bodyStart, at).replace(/^-?\s*/, '');
+    const firstWord = /^[A-Za-z_]+/.exec(inner)?.[0] ?? '';
+    control = inner.startsWith('/*') || GO_CONTROL.has(firstWord) || /^\$\w*\s*:?=/.test(inner);
+  }
+  return { end, control };
+}
+
+/** Placeholders inside a string, quoted identifier or dollar quote token [start, end). */
+function templatesInside(text: string, start: number, end: number, strict: boolean, fill: Fill, out: Pending[]): void {
+  let k = start;
+  while (k < end) {
+    if (text.charCodeAt(k) !== LBRACE) {
+      k++;
+      continue;
+    }
+    const from = k > start && text.charCodeAt(k - 1) === DOLLAR ? k - 1 : k;
+    const t = matchTemplate(text, from, end, strict);
+    if (t !== null) {
+      out.push({ start: from, end: t.end, kind: 'template', fill: t.control ? Fill.Spaces : fill });
+      k = t.end;
+    } else {
+      k++;
+    }
+  }
+}
+
+/** `text.indexOf(needle, from)` that gives up at `to` (the match must end by `to`). */
+function indexBounded(text: string, needle: string, from: number, to: number): number {
+  const first = needle.charCodeAt(0);
+  const last = to - needle.length;
+  for (let k = from; k <= last; k++) {
+    if (text.charCodeAt(k) === first && text.startsWith(needle, k)) return k;
+  }
+  return -1;
+}
+
+interface Annotation {
+  noTransaction: boolean;
+  section: 'up' | 'down' | null;
+}
+
+/** goose, dbmate and atlas directives, which live in `--` comments at the start of a line. */
+function toolAnnotation(text: string, start: number, end: number): Annotation | null {
+  const comment = text.slice(start, Math.min(end, start + 500));
+  let m = /^--\s*\+goose\s+(.*?)\s*$/i.exec(comment);
+  if (m !== null) {
+    const words = m[1]!.toLowerCase().split(/\s+/);
+    return {
+      noTransaction: words[0] === 'no' && words[1] === 'transaction',
+      section: words[0] === 'up' ? 'up' : words[0] === 'down' ? 'down' : null,
+    };
+  }
+  m = /^--\s*migrate:(up|down)(?:\s+(.*?))?\s*$/i.exec(comment);
+  if (m !== null) {
+    const up = m[1]!.toLowerCase() === 'up';
+    const opts = (m[2] ?? '').toLowerCase().split(/\s+/);
+    return { noTransaction: up && opts.includes('transaction:false'), section: up ? 'up' : 'down' };
+  }
+  m = /^--\s*atlas:(\w+)(?:\s+(.*?))?\s*$/i.exec(comment);
+  if (m !== null) {
+    const directive = m[1]!.toLowerCase();
+    const arg = (m[2] ?? '').trim().toLowerCase();
+    return { noTransaction: directive === 'txmode' && arg === 'none', section: null };
+  }
+  return null;
+}
+
+function downSections(markers: Array<{ at: number; up: boolean }>, length: number): Array<{ start: number; end: number }> {
+  const sections: Array<{ start: number; end: number }> = [];
+  let open = -1;
+  for (const marker of markers) {
+    if (!marker.up && open < 0) open = marker.at;
+    else if (marker.up && open >= 0) {
+      sections.push({ start: open, end: marker.at });
+      open = -1;
+    }
+  }
+  if (open >= 0) sections.push({ start: open, end: length });
+  return sections;
+}
+
+function applyFills(text: string, regions: Pending[]): string {
+  const parts: string[] = [];
+  let at = 0;
+  for (const r of regions) {
+    if (r.fill === Fill.Keep) continue;
+    if (r.start < at) continue; // never overlaps by construction; stay safe if it ever does
+    parts.push(text.slice(at, r.start));
+    parts.push(fillRegion(text, r.start, r.end, r.fill));
+    at = r.end;
+  }
+  if (at === 0) return text;
+  parts.push(text.slice(at));
+  return parts.join('');
+}
+
+function fillRegion(text: string, start: number, end: number, fill: Fill): string {
+  let out = '';
+  let first = true;
+  // Build runs, not single characters: COPY data blocks can be megabytes.
+  let runStart = start;
+  const flush = (to: number): void => {
+    if (to <= runStart) return;
+    let len = to - runStart;
+    if (first) {
+      out += fill === Fill.Identifier ? 'x' : fill === Fill.Terminator ? ';' : ' ';
+      len--;
+      first = false;
+    }
+    out += (fill === Fill.Identifier ? '_' : ' ').repeat(len);
+  };
+  for (let k = start; k < end; k++) {
+    const c = text.charCodeAt(k);
+    if (c === LF || c === CR) {
+      flush(k);
+      out += text.charAt(k);
+      runStart = k + 1;
+    }
+  }
+  flush(end);
+  return out;
+}

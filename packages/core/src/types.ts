@@ -1,0 +1,54 @@
+import type { Range } from './model/nodes.ts';
+
+export type Dialect = 'postgresql' | 'mysql';
+export type SeverityName = 'off' | 'warn' | 'error';
+/** ESLint's numeric severities: 1 warning, 2 error. */
+export type Severity = 1 | 2;
+
+/** A text edit in UTF-16 offsets of the file, ESLint's fix shape. */
+export interface Fix {
+  range: [number, number];
+  text: string;
+}
+
+export interface Suggestion {
+  desc: string;
+  fix: Fix;
+}
+
+export interface Diagnostic {
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  /** 1-based line, 1-based column in UTF-16 code units (ESLint and LSP conventions). */
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  /** UTF-16 offsets into the file. */
+  range: Range;
+  fix?: Fix;
+  suggestions?: Suggestion[];
+}
+
+/** How the migration tool runs a file, which decides whether statements share a transaction. */
+export type MigrationTransactionMode =
+  /** The file is sent as one multi-statement query: more than one statement means one implicit transaction. */
+  | 'implicit'
+  /** The tool wraps every migration file in BEGIN/COMMIT (Rails, Flyway, goose, diesel...). */
+  | 'wrapped'
+  /** Every statement autocommits unless the file says BEGIN (psql -f). */
+  | 'none';
+
+export interface Settings {
+  dialect: Dialect;
+  /** Major version of the target server, e.g. 15. Fractional versions such as 9.6 are allowed. */
+  postgresVersion: number;
+  migrationTransaction: MigrationTransactionMode;
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  dialect: 'postgresql',
+  postgresVersion: 15,
+  migrationTransaction: 'implicit',
+};

@@ -1,0 +1,75 @@
+// Bundles every runnable entry point into one ESM file each (npm run build).
+import { chmod, copyFile, mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * One line per bundle. `bin` adds the shebang and makes the file executable; every bundle gets
+ * the parser's libpg-query.wasm copied next to it (see `wasmNextToBundle`).
+ */
+export const entries = [
+  { entry: 'packages/cli/src/main.ts', outfile: 'packages/cli/dist/sqlwarden.mjs', bin: true },
+];
+
+/*
+ * Bundled CommonJS code (libpg-query's Emscripten loader, ajv, write-file-atomic) expects
+ * `require`, `__filename` and `__dirname`. The banner defines them for the bundle file under
+ * private names, and `define` points the free identifiers there, so a module that declares its
+ * own `__dirname` cannot clash. Emscripten's Node path loads `__dirname + "/libpg-query.wasm"`,
+ * so the .wasm must sit next to the bundle.
+ */
+const BANNER = [
+  "import { createRequire as __sqlwardenCreateRequire } from 'node:module';",
+  "import { fileURLToPath as __sqlwardenFileURLToPath } from 'node:url';",
+  "import { dirname as __sqlwardenDirname } from 'node:path';",
+  'const require = __sqlwardenCreateRequire(import.meta.url);',
+  'const __sqlwarden_filename = __sqlwardenFileURLToPath(import.meta.url);',
+  'const __sqlwarden_dirname = __sqlwardenDirname(__sqlwarden_filename);',
+].join('\n');
+
+function wasmSource() {
+  const requireFromCore = createRequire(join(root, 'packages/core/package.json'));
+  return join(dirname(requireFromCore.resolve('libpg-query')), 'libpg-query.wasm');
+}
+
+export async function buildEntry({ entry, outfile, bin = false }) {
+  const out = resolve(root, outfile);
+  await mkdir(dirname(out), { recursive: true });
+  await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: [resolve(root, entry)],
+    outfile: out,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    sourcemap: false,
+    legalComments: 'none',
+    logLevel: 'warning',
+    banner: { js: (bin ? '#!/usr/bin/env node\n' : '') + BANNER },
+    define: { __dirname: '__sqlwarden_dirname', __filename: '__sqlwarden_filename' },
+  });
+  await copyFile(wasmSource(), join(dirname(out), 'libpg-query.wasm'));
+  if (bin) await chmod(out, 0o755);
+  return out;
+}
+
+export async function build() {
+  const outputs = [];
+  for (const entry of entries) outputs.push(await buildEntry(entry));
+  return outputs;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  try {
+    for (const out of await build()) console.log(`built ${out.slice(root.length + 1)}`);
+  } catch (error) {
+    // esbuild has already printed the located errors.
+    if (!error?.errors) console.error(error);
+    process.exitCode = 1;
+  }
+}
