@@ -165,6 +165,7 @@ export class Catalog implements CatalogReader {
         const renamed: CatalogTable = { ...table, name: action.newName };
         this.byKey.delete(key(table.schema, table.name));
         this.byKey.set(key(renamed.schema, renamed.name), renamed);
+        this.moveIndexOwners(table, renamed);
         table = renamed;
         continue;
       }
@@ -172,6 +173,7 @@ export class Catalog implements CatalogReader {
         const moved: CatalogTable = { ...table, schema: action.newName };
         this.byKey.delete(key(table.schema, table.name));
         this.byKey.set(key(moved.schema, moved.name), moved);
+        this.moveIndexOwners(table, moved);
         table = moved;
         continue;
       }
@@ -245,6 +247,15 @@ export class Catalog implements CatalogReader {
         return;
       default:
         return;
+    }
+  }
+
+  private moveIndexOwners(from: CatalogTable, to: CatalogTable): void {
+    const fromKey = key(from.schema, from.name);
+    for (const [indexKey, owner] of this.indexOwner) {
+      if (owner !== fromKey) continue;
+      this.indexOwner.delete(indexKey);
+      this.indexOwner.set(key(to.schema, indexKey.slice(indexKey.indexOf('.') + 1)), key(to.schema, to.name));
     }
   }
 

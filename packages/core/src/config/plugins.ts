@@ -8,8 +8,8 @@ import { configErrorPrefix, type LoadedConfig } from './load.ts';
 import { isPlainObject } from './shape.ts';
 
 const SEVERITIES = ['off', 'warn', 'error'];
-/** Plugin rules are namespaced (`acme/no-foo`, `@acme/no-foo`) so they cannot shadow built-in rules. */
-const NAMESPACED_ID = /^(?:@[\w.-]+\/)?[\w.-]+\/[\w.-]+$/;
+/** Plugin rules are namespaced (`acme/no-foo`, `@acme/no-foo`, `@acme/x/no-foo`) so they cannot shadow built-in rules. */
+const NAMESPACED_ID = /^(?:@[\w.-]+\/(?:[\w.-]+\/)?|[\w.-]+\/)[\w.-]+$/;
 
 function isPathSpecifier(spec: string): boolean {
   return spec.startsWith('./') || spec.startsWith('../') || spec === '.' || spec === '..' || isAbsolute(spec);

@@ -148,7 +148,7 @@ function explain(raw: unknown, error: ErrorObject): ShapeProblem {
         return { key: top, message: `"rules" must be an object mapping rule ids to severities; got ${formatValue(value)}` };
       }
       if (second === undefined) {
-        if (error.keyword === 'propertyNames' || 'propertyName' in error.params) {
+        if (error.keyword === 'propertyNames' || error.propertyName !== undefined) {
           return { key: top, message: `"rules" contains an empty rule id` };
         }
         break;

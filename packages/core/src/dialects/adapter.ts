@@ -7,6 +7,8 @@ export interface ParsedSegment {
   /** Usually one; more when the splitter could not separate statements the parser did. */
   statements: Statement[];
   error?: { message: string; range: Range };
+  /** Set when the text cannot be parsed for a reason that is not a syntax error of the SQL. */
+  skipped?: string;
   /** The segment's lexical tokens in file offsets (empty when the lexer itself failed). */
   tokens: Token[];
 }

@@ -56,8 +56,8 @@ export function lintSource(options: LintSourceOptions): LintSourceResult {
     const range = { start: segment.start, end: segment.end };
     const parsed = adapter.parseSegment(masked.text, range);
     const section = inDown(range.start) ? 'down' : 'up';
-    if (parsed.error) {
-      raw.push({ ruleId: 'syntax-error', severity: 2, message: parsed.error.message, range: parsed.error.range });
+    if (parsed.error || parsed.skipped) {
+      if (parsed.error) raw.push({ ruleId: 'syntax-error', severity: 2, message: parsed.error.message, range: parsed.error.range });
       statements.push({ index: statements.length, range, text: text.slice(range.start, range.end), section });
       continue;
     }

@@ -30,6 +30,7 @@ export interface LintFileResult {
   source: string;
   /** The fixed text, when fixing changed it. */
   output?: string;
+  stats?: { statements: number };
 }
 
 export interface LinterOptions {
@@ -174,7 +175,7 @@ export class Linter {
     let passes = 0;
     for (;;) {
       const catalog = before.clone();
-      const { messages } = lintSource({ text: source, filePath, settings: config.settings, isMigration, rules: enabled, catalog, knownRuleIds, adapter });
+      const { messages, statements } = lintSource({ text: source, filePath, settings: config.settings, isMigration, rules: enabled, catalog, knownRuleIds, adapter });
       if (fix && passes < MAX_FIX_PASSES) {
         const { output, fixed } = applyFixes(source, messages);
         if (fixed && output !== source) {
@@ -184,7 +185,9 @@ export class Linter {
         }
       }
       this.catalog = catalog;
-      return summarize(filePath, text, messages, fix ? source : undefined);
+      const result = summarize(filePath, text, messages, fix ? source : undefined);
+      result.stats = { statements: statements.length };
+      return result;
     }
   }
 }

@@ -80,15 +80,23 @@ export function maskNonSql(text: string, options?: { dialect?: SplitDialect }): 
   let noTransaction = false;
 
   // COPY ... FROM stdin tracking for the current statement.
-  let firstWord: 'none' | 'copy' | 'other' = 'none';
+  /** `copy-start`: just after the COPY keyword; `COPY (query)` can only go TO, so `(` there rules it out. */
+  let firstWord: 'none' | 'copy-start' | 'copy' | 'other' = 'none';
   let previousWasFrom = false;
   let fromStdin = false;
   let parenDepth = 0;
-  /** Data block of a COPY that has just ended: skipped once the scan reaches it. */
-  let data = null as { start: number; end: number } | null;
+  /**
+   * Data blocks of COPY statements that have ended, skipped once the scan reaches them. Usually one;
+   * psql's `copy a from stdin \; copy b from stdin;` reads two blocks in turn after the line.
+   */
+  const dataBlocks: Array<{ start: number; end: number }> = [];
 
   const endStatement = (at: number): void => {
-    if (fromStdin) data = findCopyData(text, lineEnd(text, at));
+    if (fromStdin) {
+      const last = dataBlocks[dataBlocks.length - 1];
+      const block = findCopyData(text, last !== undefined ? last.end : lineEnd(text, at));
+      if (block !== null) dataBlocks.push(block);
+    }
     firstWord = 'none';
     previousWasFrom = false;
     fromStdin = false;
@@ -96,15 +104,17 @@ export function maskNonSql(text: string, options?: { dialect?: SplitDialect }): 
   };
   const sawToken = (): void => {
     if (firstWord === 'none') firstWord = 'other';
+    else if (firstWord === 'copy-start') firstWord = 'copy';
     previousWasFrom = false;
   };
 
   let i = 0;
   while (i < n) {
-    if (data !== null && i >= data.start) {
-      pending.push({ start: data.start, end: data.end, kind: 'copy-data', fill: Fill.Spaces });
-      i = Math.max(i, data.end);
-      data = null;
+    const data = dataBlocks[0];
+    if (data !== undefined && i >= data.start) {
+      for (const block of dataBlocks) pending.push({ start: block.start, end: block.end, kind: 'copy-data', fill: Fill.Spaces });
+      i = Math.max(i, dataBlocks[dataBlocks.length - 1]!.end);
+      dataBlocks.length = 0;
       continue;
     }
     const c = text.charCodeAt(i);
@@ -120,6 +130,12 @@ export function maskNonSql(text: string, options?: { dialect?: SplitDialect }): 
     }
 
     if (pg && c === BACKSLASH) {
+      if (i + 1 < n && text.charCodeAt(i + 1) === SEMI) {
+        // psql's `\;` puts a `;` in the buffer without sending it: still a statement boundary for us.
+        pending.push({ start: i, end: i + 1, kind: 'psql-meta', fill: Fill.Spaces });
+        i++;
+        continue;
+      }
       const atLineStart = startsLine(text, i);
       const name = metaName(text, i + 1);
       if (atLineStart || INLINE_META.has(name)) {
@@ -127,7 +143,7 @@ export function maskNonSql(text: string, options?: { dialect?: SplitDialect }): 
         // `\bind 1 2 \g`: a later command on the line may be the one that sends the buffer.
         const terminates = TERMINATING_META.has(name) || SENDS_BUFFER.test(text.slice(i + 1 + name.length, eol));
         pending.push({ start: i, end: eol, kind: 'psql-meta', fill: terminates ? Fill.Terminator : Fill.Spaces });
-        if (name === 'copy' && /\sfrom\s+stdin\b/i.test(text.slice(i, eol))) {
+        if (name === 'copy' && /\sfrom\s+(?:stdin|stdout)\b/i.test(text.slice(i, eol))) {
           fromStdin = true;
           endStatement(eol);
         } else if (terminates) {
@@ -141,7 +157,7 @@ export function maskNonSql(text: string, options?: { dialect?: SplitDialect }): 
     let end = lexer.scan(i);
     const kind = lexer.kind;
     // COPY data begins on the line after the statement; nothing lexed on that line may run into it.
-    if (data !== null && end > data.start) end = data.start;
+    if (data !== undefined && end > data.start) end = data.start;
 
     switch (kind) {
       case 'space':
@@ -173,11 +189,13 @@ export function maskNonSql(text: string, options?: { dialect?: SplitDialect }): 
       case 'word': {
         // `name${var}`: `$` continues an identifier, but here it opens a placeholder.
         if (end - i > 1 && text.charCodeAt(end - 1) === DOLLAR && end < n && text.charCodeAt(end) === LBRACE) end--;
+        if (firstWord === 'copy-start') firstWord = 'copy';
         if (firstWord === 'none') {
-          firstWord = wordIs(text, i, end, 'copy') ? 'copy' : 'other';
+          firstWord = wordIs(text, i, end, 'copy') ? 'copy-start' : 'other';
           previousWasFrom = false;
         } else if (firstWord === 'copy' && parenDepth === 0) {
-          if (previousWasFrom && wordIs(text, i, end, 'stdin')) fromStdin = true;
+          // PostgreSQL accepts STDOUT as a synonym of STDIN here.
+          if (previousWasFrom && (wordIs(text, i, end, 'stdin') || wordIs(text, i, end, 'stdout'))) fromStdin = true;
           previousWasFrom = wordIs(text, i, end, 'from');
         } else {
           previousWasFrom = false;
@@ -189,6 +207,7 @@ export function maskNonSql(text: string, options?: { dialect?: SplitDialect }): 
           endStatement(end);
           break;
         }
+        if (c === LPAREN && firstWord === 'copy-start') firstWord = 'other';
         sawToken();
         if (c === LPAREN) parenDepth++;
         else if (c === RPAREN && parenDepth > 0) parenDepth--;
@@ -198,7 +217,7 @@ export function maskNonSql(text: string, options?: { dialect?: SplitDialect }): 
     }
     i = end;
   }
-  if (data !== null) pending.push({ start: data.start, end: data.end, kind: 'copy-data', fill: Fill.Spaces });
+  for (const block of dataBlocks) pending.push({ start: block.start, end: block.end, kind: 'copy-data', fill: Fill.Spaces });
 
   return {
     text: applyFills(text, pending),
@@ -243,7 +262,7 @@ function findCopyData(text: string, statementLineEnd: number): { start: number; 
   return null;
 }
 
-const COPY_FROM_STDIN = /^\s*copy\s[^]*\bfrom\s+stdin\b/i;
+const COPY_FROM_STDIN = /^\s*copy\s[^]*\bfrom\s+std(?:in|out)\b/i;
 
 function looksLikeCopyFromStdin(text: string, start: number, end: number): boolean {
   let i = start;

@@ -301,6 +301,9 @@ const enum Body {
  * parentheses does end the statement: valid PostgreSQL has none, and stopping there keeps one
  * missing `)` from swallowing the rest of the file.
  *
+ * goose (`-- +goose ...`) and dbmate (`-- migrate:up|down`) marker lines end the statement before
+ * them even without a `;`, as those tools split there.
+ *
  * MySQL: `#` and `-- ` comments, backticks, backslash escapes in '' and "", `/*! *\/` executable
  * comments count as SQL, and `DELIMITER xx` lines (at the start of a statement) change the
  * terminator and are not statements themselves.
@@ -349,6 +352,13 @@ export function splitStatements(maskedText: string, options?: { dialect?: SplitD
 
     let end = lexer.scan(i);
     const kind = lexer.kind;
+    if (kind === 'line-comment' && stmtStart >= 0 && isToolMarker(text, i, end) && startsLine(text, i)) {
+      // goose and dbmate cut the file at their markers, so `-- +goose StatementEnd` ends a statement
+      // whose last `;` was left out (common in real goose files).
+      finish(lastTokenEnd);
+      i = end;
+      continue;
+    }
     if (kind === 'space' || kind === 'line-comment' || (kind === 'block-comment' && !lexer.unterminated)) {
       i = end;
       continue;
@@ -373,6 +383,12 @@ export function splitStatements(maskedText: string, options?: { dialect?: SplitD
       if (at >= 0) end = at;
     }
 
+    if (delimiter !== ';' && kind === 'punct' && c === SEMI) {
+      // Under `DELIMITER //` a `;` is ordinary text, but one at the very start or end (`END;` then
+      // `//`) belongs to no statement, so it stays out of the range like a comment would.
+      i = end;
+      continue;
+    }
     if (stmtStart < 0) stmtStart = i;
     lastTokenEnd = end;
 
@@ -424,6 +440,17 @@ function headBody(text: string, start: number, end: number): Body {
   if (wordIs(text, start, end, 'function') || wordIs(text, start, end, 'procedure')) return Body.Routine;
   if (wordIs(text, start, end, 'rule')) return Body.Rule;
   return Body.Plain;
+}
+
+const TOOL_MARKER = /^--[ \t]*(?:\+goose[ \t]|migrate:(?:up|down)\b)/i;
+
+/** `-- +goose ...` or `-- migrate:up|down` line comment. */
+function isToolMarker(text: string, start: number, end: number): boolean {
+  let k = start + 2;
+  while (k < end && (text.charCodeAt(k) === SPACE || text.charCodeAt(k) === TAB)) k++;
+  const c = text.charCodeAt(k);
+  if (c !== PLUS && c !== 0x6d && c !== 0x4d) return false;
+  return TOOL_MARKER.test(text.slice(start, Math.min(end, start + 40)));
 }
 
 function indexWithin(text: string, needle: string, from: number, to: number): number {

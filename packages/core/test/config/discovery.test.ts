@@ -162,7 +162,7 @@ describe('loadConfigFile', () => {
     const root = tempProject({ 'package.json': '{\n  "sqlwarden": { "dialect": "mysql" },\n}' });
     const path = join(root, 'package.json');
     expect(thrown(() => loadConfigForFile(join(root, 'a.sql'))).message).toBe(
-      `Invalid config ${path}:2:40: invalid JSON: trailing comma is not allowed in JSON`,
+      `Invalid config ${path}:2:38: invalid JSON: trailing comma is not allowed in JSON`,
     );
   });
 });

@@ -147,3 +147,22 @@ describe('model', () => {
     expect((fn as { raw: unknown }).raw).toBeTruthy();
   });
 });
+
+describe('psql variables', () => {
+  it('a variable standing for an identifier parses', () => {
+    const { messages, statements } = lint('REINDEX SCHEMA CONCURRENTLY :temp_schema_name;');
+    expect(messages).toEqual([]);
+    expect(statements[0]!.node?.type).toBe('Reindex');
+  });
+
+  it('a statement held entirely in a psql variable is skipped, not reported', () => {
+    const { messages, statements } = lint("\\set show 'select 1'\n:show;\nselect 2;");
+    expect(messages).toEqual([]);
+    expect(statements.map((s) => s.node?.type ?? 'skipped')).toEqual(['skipped', 'Select']);
+  });
+
+  it('array slices are not psql variables', () => {
+    const { messages } = lint('select arr[lo:hi], arr[1:2] from t;');
+    expect(messages).toEqual([]);
+  });
+});

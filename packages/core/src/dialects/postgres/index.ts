@@ -42,7 +42,7 @@ const IDENT_LIKE = /^[A-Za-z_\u0080-\uffff]/;
  * server never raises a syntax error for them. Replace each with a same-length stand-in the
  * parser accepts (a `$1` parameter, a string literal or a quoted identifier).
  */
-function substitutePsqlVariables(text: string, tokens: RawToken[], bytes: ByteOffsetMap): Substitution | undefined {
+function substitutePsqlVariables(text: string, tokens: RawToken[], bytes: ByteOffsetMap, asIdentifiers = false): Substitution | undefined {
   let out: string | undefined;
   const namedParams = new Map<number, string>();
   for (let i = 0; i + 1 < tokens.length; i++) {
@@ -59,6 +59,7 @@ function substitutePsqlVariables(text: string, tokens: RawToken[], bytes: ByteOf
     let replacement: string;
     if (next.tokenName === 'SCONST' && next.text.startsWith("'")) replacement = `'${'_'.repeat(length - 2)}'`;
     else if (next.text.startsWith('"')) replacement = `"${'_'.repeat(length - 2)}"`;
+    else if (IDENT_LIKE.test(next.text) && asIdentifiers) replacement = `x${'_'.repeat(length - 1)}`;
     else if (IDENT_LIKE.test(next.text)) {
       replacement = `$1${' '.repeat(length - 2)}`;
       namedParams.set(colon.start, next.text);
@@ -85,25 +86,51 @@ function codePointIndexToUtf16(text: string, codePoints: number): number {
   return i;
 }
 
+function tryParse(text: string): { result: ReturnType<typeof parseSync> } | { error: unknown } {
+  try {
+    return { result: parseSync(text) };
+  } catch (error) {
+    return { error };
+  }
+}
+
 function parseSegment(fileText: string, range: Range): ParsedSegment {
   const original = fileText.slice(range.start, range.end);
+  const originalBytes = new ByteOffsetMap(original);
+  const originalTokens = scan(original);
   let text = original;
-  let bytes = new ByteOffsetMap(text);
-  let tokens = scan(text);
+  let bytes = originalBytes;
+  let tokens = originalTokens;
   let namedParams: ReadonlyMap<number, string> | undefined;
-  if (tokens && text.includes(':')) {
-    const sub = substitutePsqlVariables(text, tokens, bytes);
+  let substituted = false;
+  if (originalTokens && original.includes(':')) {
+    const sub = substitutePsqlVariables(original, originalTokens, originalBytes);
     if (sub) {
+      substituted = true;
       text = sub.text;
       namedParams = sub.namedParams;
       bytes = new ByteOffsetMap(text);
       tokens = scan(text);
     }
   }
-  let result;
-  try {
-    result = parseSync(text);
-  } catch (error) {
+  let attempt = tryParse(text);
+  if ('error' in attempt && substituted && originalTokens) {
+    // A psql variable may stand for an identifier (`REINDEX SCHEMA :name`) rather than a value.
+    const sub = substitutePsqlVariables(original, originalTokens, originalBytes, true);
+    const retry = sub ? tryParse(sub.text) : attempt;
+    if (!sub || 'error' in retry) {
+      // Whole statements or clauses held in psql variables (`:show_data;`) are only known once
+      // psql interpolates them; the server never sees this text, so skip rather than guess.
+      return { statements: [], tokens: [], skipped: 'uses psql variables that stand for SQL text' };
+    }
+    attempt = retry;
+    text = sub.text;
+    namedParams = undefined;
+    bytes = new ByteOffsetMap(text);
+    tokens = scan(text);
+  }
+  if ('error' in attempt) {
+    const error = attempt.error;
     const details = (error as { sqlDetails?: { cursorPosition?: number; message?: string } }).sqlDetails;
     const message = details?.message ?? (error instanceof Error ? error.message : String(error));
     const cursor = details?.cursorPosition;
@@ -116,7 +143,7 @@ function parseSegment(fileText: string, range: Range): ParsedSegment {
   const locator = new Locator(text, range.start, tokens ?? [], bytes);
   const converter = new PostgresConverter(locator, namedParams ? { namedParams } : {});
   const statements: Statement[] = [];
-  for (const entry of result.stmts ?? []) {
+  for (const entry of attempt.result.stmts ?? []) {
     const raw = entry as { stmt?: unknown; stmt_location?: number; stmt_len?: number };
     const startByte = raw.stmt_location ?? 0;
     const endByte = raw.stmt_len ? startByte + raw.stmt_len : bytes.toByte(text.length);

@@ -1,0 +1,126 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Catalog } from '../../src/catalog/catalog.ts';
+import { defineRule } from '../../src/rule.ts';
+import { lint, ready } from './helpers.ts';
+
+beforeAll(() => ready);
+
+function replay(...files: string[]): Catalog {
+  const catalog = new Catalog();
+  files.forEach((text, i) => lint(text, { catalog, filePath: `migrations/00${i}.sql` }));
+  return catalog;
+}
+
+describe('catalog replay', () => {
+  it('knows column types, defaults and constraints from CREATE TABLE', () => {
+    const catalog = replay('create table app.users (id bigserial primary key, email varchar(255) not null, code char(3), born date default now(), check (email <> \'\'));');
+    const users = catalog.getTable({ schema: 'app', name: 'users' })!;
+    expect(users.columns.map((c) => [c.name, c.type.name, c.notNull, c.hasDefault])).toEqual([
+      ['id', 'int8', true, true],
+      ['email', 'varchar', true, false],
+      ['code', 'bpchar', false, false],
+      ['born', 'date', false, true],
+    ]);
+    expect(users.columns[1]!.type.modifiers).toEqual([255]);
+    expect(users.indexes).toEqual([{ unique: true, method: 'btree', elements: [{ column: 'id' }], partial: false }]);
+    expect(users.constraints.map((c) => c.kind).sort()).toEqual(['check', 'primary_key']);
+    // Unqualified lookups find a table in a non-public schema when the name is unambiguous.
+    expect(catalog.getTable({ name: 'users' })).toBe(users);
+  });
+
+  it('replays ALTER TABLE, renames, expression indexes, validation and drops across files', () => {
+    const catalog = replay(
+      'create table t (a int, b text);',
+      'alter table t add column c uuid not null default gen_random_uuid(), alter column a type bigint, drop column b;\n' +
+        'alter table t add constraint c_nn check (c is not null) not valid;',
+      'alter table t validate constraint c_nn; alter table t rename column a to id; create index t_lower on t (lower(c::text));',
+      'alter table t rename to things;',
+    );
+    expect(catalog.getTable({ name: 't' })).toBeUndefined();
+    const things = catalog.getTable({ name: 'things' })!;
+    expect(things.columns.map((c) => `${c.name}:${c.type.name}`)).toEqual(['id:int8', 'c:uuid']);
+    expect(things.constraints).toMatchObject([{ name: 'c_nn', kind: 'check', validated: true }]);
+    expect(things.indexes[0]!.elements).toEqual([{ expressionKey: 'lower((c)::text)' }]);
+    expect(catalog.tableOfIndex({ name: 't_lower' })).toBe(things);
+    const after = replay('create table x (a int); create index xi on x (a);', 'drop index xi; drop table if exists y;');
+    expect(after.getTable({ name: 'x' })!.indexes).toEqual([]);
+  });
+
+  it('snapshots are independent of later changes', () => {
+    const catalog = replay('create table t (a int);');
+    const snapshot = catalog.clone();
+    lint('alter table t add column b int;', { catalog });
+    expect(snapshot.getTable({ name: 't' })!.columns).toHaveLength(1);
+    expect(catalog.getTable({ name: 't' })!.columns).toHaveLength(2);
+  });
+
+  it('rules see the catalog as it was before the current statement', () => {
+    const seen: number[] = [];
+    const probe = defineRule({
+      meta: { id: 'probe', description: 'counts columns', defaultSeverity: 'warn', category: 'style' },
+      create: (context) => ({ AlterTable: (node) => { seen.push(context.resolveTable(node.table)?.columns.length ?? -1); } }),
+    });
+    lint('create table t (a int); alter table t add column b int; alter table t add column c int; alter table u add column d int;', { rules: [probe] });
+    expect(seen).toEqual([1, 2, -1]);
+  });
+
+  it('resolves columns through aliases, joins, CTEs and outer queries', () => {
+    const resolved: string[] = [];
+    const probe = defineRule({
+      meta: { id: 'probe', description: 'resolves', defaultSeverity: 'warn', category: 'style' },
+      create: (context) => ({
+        ColumnRef: (ref) => {
+          const r = context.resolveColumn(ref);
+          resolved.push(`${ref.table ? ref.table + '.' : ''}${ref.column}=${r ? `${r.table.name}.${r.column.name}:${r.column.type.name}` : '?'}`);
+        },
+      }),
+    });
+    lint(
+      'create table u (id int, email text); create table o (id int, user_id int);\n' +
+        'with c as (select 1 as n) select u.email, user_id, id, n from u join o on o.user_id = u.id cross join c where exists (select 1 from o o2 where o2.user_id = u.id);',
+      { rules: [probe] },
+    );
+    expect(resolved).toEqual([
+      'u.email=u.email:text',
+      'user_id=?', // the CTE c could also have it: unsure
+      'id=?',
+      'n=?',
+      'o.user_id=o.user_id:int4',
+      'u.id=u.id:int4',
+      'o2.user_id=o.user_id:int4',
+      'u.id=u.id:int4',
+    ]);
+  });
+
+  it('down migrations are linted but not replayed', () => {
+    const catalog = new Catalog();
+    lint('create table t (a int);', { catalog, filePath: 'migrations/2020_x/up.sql' });
+    lint('drop table t;', { catalog, filePath: 'migrations/2020_x/down.sql' });
+    expect(catalog.getTable({ name: 't' })).toBeDefined();
+  });
+});
+
+describe('transactions', () => {
+  function kinds(text: string, migrationTransaction: 'implicit' | 'wrapped' | 'none' = 'implicit', isMigration = true) {
+    return lint(text, { settings: { migrationTransaction }, isMigration }).statements.map((s) => s.transaction ?? '-');
+  }
+
+  it('tracks explicit BEGIN/COMMIT', () => {
+    expect(kinds('select 1; begin; select 2; commit; select 3;', 'none')).toEqual(['-', '-', 'explicit', 'explicit', '-']);
+  });
+
+  it('a multi-statement file is one implicit transaction; a single statement is not', () => {
+    expect(kinds('create index concurrently i on t (a);')).toEqual(['-']);
+    expect(kinds('select 1; create index concurrently i on t (a);')).toEqual(['implicit', 'implicit']);
+  });
+
+  it('tool-wrapped files and goose annotations', () => {
+    expect(kinds('create index concurrently i on t (a);', 'wrapped')).toEqual(['wrapped']);
+    expect(kinds('-- +goose Up\ncreate index concurrently i on t (a);')).toEqual(['wrapped']);
+    expect(kinds('-- +goose NO TRANSACTION\n-- +goose Up\ncreate index concurrently i on t (a);\ncreate index concurrently j on t (b);')).toEqual(['-', '-']);
+  });
+
+  it('non-migration files only have explicit transactions', () => {
+    expect(kinds('select 1; select 2;', 'wrapped', false)).toEqual(['-', '-']);
+  });
+});

@@ -1,0 +1,22 @@
+// Runs a TypeScript script of this repo on Node 20: bundles it with esbuild to a temp file first.
+import { build } from 'esbuild';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+// Workspace packages are TypeScript and get bundled; npm dependencies load from node_modules.
+const externalDependencies = {
+  name: 'external-dependencies',
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@sqlwarden/') ? undefined : { path: args.path, external: true }));
+  },
+};
+
+const [entry, ...rest] = process.argv.slice(2);
+// Inside the repo so the bundle's bare imports resolve from its node_modules.
+const cacheDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'node_modules', '.cache', 'sqlwarden-scripts');
+mkdirSync(cacheDir, { recursive: true });
+const outfile = path.join(mkdtempSync(path.join(cacheDir, 'run-')), 'script.mjs');
+await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile, logLevel: 'error', plugins: [externalDependencies] });
+process.argv = [process.argv[0], entry, ...rest];
+await import(pathToFileURL(outfile).href);
