@@ -184,7 +184,7 @@ export function lintSource(options: LintSourceOptions): LintSourceResult {
 
   // 4. Suppressions, positions, order.
   const withPositions: Diagnostic[] = raw.map((d) => withLineColumns(d, lines));
-  const suppressions = findSuppressions(text);
+  const suppressions = findSuppressions(text, { dialect: options.settings.dialect });
   const kept = applySuppressions(withPositions, suppressions, options.knownRuleIds, lines);
   kept.sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end || a.ruleId.localeCompare(b.ruleId));
   return { messages: kept, statements };
