@@ -34,17 +34,26 @@ export interface WalkCallbacks {
   exit?(node: Node, ancestors: readonly Node[]): void;
 }
 
-/** Depth-first walk with an ancestor stack (outermost first), iterative so deep trees cannot overflow. */
+/**
+ * Depth-first walk with an ancestor stack (outermost first). Iterative, because generated SQL
+ * can nest expressions thousands deep (`a + b + c + ...` is a left-deep tree).
+ */
 export function walk(root: Node, callbacks: WalkCallbacks): void {
   const ancestors: Node[] = [];
-  const visit = (node: Node): void => {
+  const stack: Array<{ node: Node; exit: boolean }> = [{ node: root, exit: false }];
+  while (stack.length > 0) {
+    const { node, exit } = stack.pop()!;
+    if (exit) {
+      ancestors.pop();
+      callbacks.exit?.(node, ancestors);
+      continue;
+    }
     callbacks.enter(node, ancestors);
     ancestors.push(node);
-    for (const child of childNodes(node)) visit(child);
-    ancestors.pop();
-    callbacks.exit?.(node, ancestors);
-  };
-  visit(root);
+    stack.push({ node, exit: true });
+    const children = childNodes(node);
+    for (let i = children.length - 1; i >= 0; i--) stack.push({ node: children[i]!, exit: false });
+  }
 }
 
 /** All nodes of the subtree (root included) that satisfy the predicate. */

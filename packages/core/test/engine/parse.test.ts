@@ -166,3 +166,21 @@ describe('psql variables', () => {
     expect(messages).toEqual([]);
   });
 });
+
+describe('large input', () => {
+  it('handles a 1,000-term expression and a 20,000-element IN list', () => {
+    const sum = Array.from({ length: 1000 }, (_, i) => `c${i}`).join(' + ');
+    const list = Array.from({ length: 20000 }, (_, i) => String(i)).join(', ');
+    const { messages, statements } = lint(`select ${sum} from t; select 1 from t where id in (${list});`, { rules: [reporter('InList')] });
+    expect(statements.map((s) => s.node?.type)).toEqual(['Select', 'Select']);
+    expect(messages.map((m) => m.ruleId)).toEqual(['probe']);
+  });
+
+  it('keeps a statement nested too deep to analyse, without crashing', () => {
+    const sum = Array.from({ length: 30000 }, (_, i) => `c${i}`).join(' + ');
+    const { messages, statements } = lint(`select ${sum} from t; select * from t;`, { rules: [reporter('Star')] });
+    expect(statements.map((s) => s.node?.type)).toEqual([undefined, 'Select']);
+    expect(messages.map((m) => m.ruleId)).toEqual(['syntax-error', 'probe']);
+    expect(messages[0]!.message).toMatch(/nested too deeply/);
+  });
+});

@@ -132,7 +132,10 @@ function parseSegment(fileText: string, range: Range): ParsedSegment {
   if ('error' in attempt) {
     const error = attempt.error;
     const details = (error as { sqlDetails?: { cursorPosition?: number; message?: string } }).sqlDetails;
-    const message = details?.message ?? (error instanceof Error ? error.message : String(error));
+    const message =
+      error instanceof RangeError
+        ? 'Statement is nested too deeply to parse (PostgreSQL itself stops at max_stack_depth); split the expression'
+        : (details?.message ?? (error instanceof Error ? error.message : String(error)));
     const cursor = details?.cursorPosition;
     const at = typeof cursor === 'number' && cursor >= 0 ? range.start + codePointIndexToUtf16(text, cursor) : range.start;
     const locator = new Locator(text, range.start, tokens ?? [], bytes);
@@ -149,7 +152,14 @@ function parseSegment(fileText: string, range: Range): ParsedSegment {
     const endByte = raw.stmt_len ? startByte + raw.stmt_len : bytes.toByte(text.length);
     let stmtRange = { start: locator.offset(startByte), end: locator.offset(endByte) };
     stmtRange = trimRange(fileText, stmtRange);
-    statements.push(converter.statement(raw.stmt, stmtRange));
+    try {
+      statements.push(converter.statement(raw.stmt, stmtRange));
+    } catch (error) {
+      // Expressions nested thousands deep exhaust the stack: keep the statement, unanalysed.
+      if (!(error instanceof RangeError)) throw error;
+      const kind = raw.stmt && typeof raw.stmt === 'object' ? (Object.keys(raw.stmt)[0] ?? 'Unknown') : 'Unknown';
+      statements.push({ type: 'OtherStatement', kind, range: stmtRange, raw: raw.stmt });
+    }
   }
   return { statements, tokens: locator.tokens };
 }

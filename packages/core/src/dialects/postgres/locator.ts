@@ -130,34 +130,45 @@ export class Locator {
     return [first, last];
   }
 
+  /** Smallest and largest `location` in a subtree; iterative (generated SQL nests deeply). */
   private extent(raw: unknown): [number, number] | null {
     if (raw === null || typeof raw !== 'object') return null;
     const cached = this.extentCache.get(raw);
     if (cached !== undefined) return cached;
-    let min = Infinity;
-    let max = -Infinity;
-    const visit = (value: unknown): void => {
-      if (Array.isArray(value)) {
-        for (const v of value) visit(v);
-        return;
+    const stack: Array<{ obj: object; expanded: boolean }> = [{ obj: raw, expanded: false }];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      if (this.extentCache.has(top.obj)) {
+        stack.pop();
+        continue;
       }
-      if (value === null || typeof value !== 'object') return;
-      const sub = this.extent(value);
-      if (sub) {
+      const values: unknown[] = Array.isArray(top.obj) ? top.obj : Object.values(top.obj);
+      if (!top.expanded) {
+        top.expanded = true;
+        for (const v of values) if (v !== null && typeof v === 'object' && !this.extentCache.has(v)) stack.push({ obj: v, expanded: false });
+        continue;
+      }
+      stack.pop();
+      let min = Infinity;
+      let max = -Infinity;
+      if (!Array.isArray(top.obj)) {
+        for (const k of ['location', 'stmt_location']) {
+          const loc = (top.obj as Record<string, unknown>)[k];
+          if (typeof loc === 'number' && loc >= 0) {
+            if (loc < min) min = loc;
+            if (loc > max) max = loc;
+          }
+        }
+      }
+      for (const v of values) {
+        if (v === null || typeof v !== 'object') continue;
+        const sub = this.extentCache.get(v);
+        if (!sub) continue;
         if (sub[0] < min) min = sub[0];
         if (sub[1] > max) max = sub[1];
       }
-    };
-    for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
-      if (key === 'location' || key === 'stmt_location') {
-        if (typeof value === 'number' && value >= 0) {
-          if (value < min) min = value;
-          if (value > max) max = value;
-        }
-      } else if (typeof value === 'object') visit(value);
+      this.extentCache.set(top.obj, min === Infinity ? null : [min, max]);
     }
-    const result: [number, number] | null = min === Infinity ? null : [min, max];
-    this.extentCache.set(raw, result);
-    return result;
+    return this.extentCache.get(raw) ?? null;
   }
 }

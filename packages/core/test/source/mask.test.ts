@@ -1,0 +1,377 @@
+import { describe, expect, it } from 'vitest';
+import { maskNonSql, type MaskResult } from '../../src/source/mask.ts';
+import { splitStatements } from '../../src/source/split.ts';
+
+/** The masking contract: same length, same line breaks, same characters outside masked regions. */
+function expectShapeKept(input: string, result: MaskResult): void {
+  expect(result.text.length).toBe(input.length);
+  const masked = new Array<boolean>(input.length).fill(false);
+  for (const r of result.regions) {
+    expect(r.start).toBeGreaterThanOrEqual(0);
+    expect(r.end).toBeLessThanOrEqual(input.length);
+    expect(r.start).toBeLessThanOrEqual(r.end);
+    if (r.kind === 'tool-annotation') {
+      expect(result.text.slice(r.start, r.end)).toBe(input.slice(r.start, r.end));
+      continue;
+    }
+    for (let k = r.start; k < r.end; k++) masked[k] = true;
+  }
+  for (let k = 0; k < input.length; k++) {
+    const ch = input[k]!;
+    if (ch === '\n' || ch === '\r') expect(result.text[k], `line break at ${k}`).toBe(ch);
+    else if (!masked[k]) expect(result.text[k], `unmasked character at ${k}`).toBe(ch);
+  }
+}
+
+function mask(input: string): MaskResult {
+  const result = maskNonSql(input);
+  expectShapeKept(input, result);
+  return result;
+}
+
+function statements(maskedText: string): string[] {
+  return splitStatements(maskedText).map((s) => maskedText.slice(s.start, s.end));
+}
+
+describe('maskNonSql: psql meta-commands', () => {
+  it('blanks whole meta-command lines and keeps the SQL around them', () => {
+    const input = [
+      '\\restrict 8hGf2kQ',
+      'SET client_encoding = \'UTF8\';',
+      '\\connect other_db',
+      '\\c db',
+      '  \\set ON_ERROR_STOP 1',
+      '\\i other.sql',
+      '\\ir ../relative.sql',
+      '\\echo creating table',
+      'CREATE TABLE t (id int);',
+      '\\unrestrict 8hGf2kQ',
+      '',
+    ].join('\n');
+    const result = mask(input);
+    const lines = result.text.split('\n');
+    expect(lines[0]).toBe(' '.repeat('\\restrict 8hGf2kQ'.length));
+    expect(lines[1]).toBe("SET client_encoding = 'UTF8';");
+    for (const k of [2, 3, 4, 5, 6, 7, 9]) expect(lines[k]!.trim(), `line ${k + 1}`).toBe('');
+    expect(lines[8]).toBe('CREATE TABLE t (id int);');
+    expect(result.regions.filter((r) => r.kind === 'psql-meta')).toHaveLength(8);
+    expect(statements(result.text)).toEqual(["SET client_encoding = 'UTF8'", 'CREATE TABLE t (id int)']);
+  });
+
+  it('masks psql conditionals', () => {
+    const result = mask('\\if :is_pg16\nselect 1;\n\\else\nselect 2;\n\\endif\n');
+    expect(result.text).toBe('            \nselect 1;\n     \nselect 2;\n      \n');
+  });
+
+  it('keeps CRLF line endings intact when masking a meta line', () => {
+    const result = mask('\\set x 1\r\nselect 1;\r\n');
+    expect(result.text).toBe('        \r\nselect 1;\r\n');
+  });
+
+  it('turns \\gset after SQL into a terminator so the statement ends there', () => {
+    const input = "select 10 as test01 \\gset\nselect :'test01';\n";
+    const result = mask(input);
+    const at = input.indexOf('\\gset');
+    expect(result.text.slice(at, at + 5)).toBe(';    ');
+    expect(result.regions).toEqual([{ start: at, end: at + 5, kind: 'psql-meta' }]);
+    expect(statements(result.text)).toEqual(['select 10 as test01', "select :'test01'"]);
+  });
+
+  it('treats \\g, \\gx, \\gexec and \\watch on their own line as terminators too', () => {
+    for (const command of ['\\g', '\\gx', '\\gexec', '\\watch 5', '\\g out.txt']) {
+      const input = `select 1\n${command}\nselect 2;`;
+      const result = mask(input);
+      expect(statements(result.text), command).toEqual(['select 1', 'select 2']);
+    }
+  });
+
+  it('masks the backslash of \\; and keeps the semicolon', () => {
+    const result = mask('select 1 \\; select 2;');
+    expect(result.text).toBe('select 1  ; select 2;');
+    expect(statements(result.text)).toEqual(['select 1', 'select 2']);
+  });
+
+  it('does not mask backslashes inside strings, E-strings, dollar quotes, identifiers or comments', () => {
+    const input = [
+      "select 'multi",
+      "\\set inside a plain string',",
+      "  E'escaped \\' quote",
+      "\\echo inside an E-string',",
+      '  $$',
+      '\\c inside a dollar quote',
+      '$$,',
+      '  "quoted',
+      '\\i inside an identifier";',
+      '/* block',
+      '\\gset inside a comment */',
+      "-- \\gset in a line comment",
+      "select E'a\\\\' as backslash \\gset",
+    ].join('\n');
+    const result = mask(input);
+    const metas = result.regions.filter((r) => r.kind === 'psql-meta');
+    // Only the final \gset, outside everything, is a meta-command.
+    expect(metas).toHaveLength(1);
+    expect(input.slice(metas[0]!.start, metas[0]!.end)).toBe('\\gset');
+    expect(result.text.slice(0, input.lastIndexOf('\\gset'))).toBe(input.slice(0, input.lastIndexOf('\\gset')));
+  });
+
+  it('leaves unknown backslashes in the middle of a line to the parser', () => {
+    const result = mask('select 1 \\x;');
+    expect(result.text).toBe('select 1 \\x;');
+    expect(result.regions).toEqual([]);
+  });
+});
+
+describe('maskNonSql: COPY ... FROM stdin data', () => {
+  const dump = [
+    'COPY public.users (id, name, bio) FROM stdin;',
+    "1\tAlice\tlikes ; semicolons and 'quotes",
+    '2\tBob\t\\N',
+    '3\t$$dollar$$\t/* not a comment',
+    '\\.',
+    'SELECT 1;',
+    '',
+  ].join('\n');
+
+  it('blanks the data lines through the \\. terminator and keeps the COPY statement', () => {
+    const result = mask(dump);
+    const lines = result.text.split('\n');
+    expect(lines[0]).toBe('COPY public.users (id, name, bio) FROM stdin;');
+    for (const k of [1, 2, 3, 4]) expect(lines[k]!.trim(), `line ${k + 1}`).toBe('');
+    expect(lines[5]).toBe('SELECT 1;');
+    const data = result.regions.filter((r) => r.kind === 'copy-data');
+    expect(data).toHaveLength(1);
+    expect(dump.slice(data[0]!.start, data[0]!.end)).toBe(dump.split('\n').slice(1, 5).join('\n'));
+    expect(statements(result.text)).toEqual(['COPY public.users (id, name, bio) FROM stdin', 'SELECT 1']);
+  });
+
+  it('recognises any casing and options, and a comment after the semicolon', () => {
+    for (const head of [
+      'copy t from stdin;',
+      'COPY t FROM STDIN WITH (FORMAT csv, HEADER true);',
+      'COPY t (a, b) FROM stdin WITH CSV; -- trailing comment',
+      'copy t\n  from\n  stdin\n  ;',
+      'COPY t FROM STDOUT;',
+    ]) {
+      const input = `${head}\n1,2\n\\.\nSELECT 2;`;
+      const result = mask(input);
+      expect(result.regions.map((r) => r.kind), head).toEqual(['copy-data']);
+      expect(statements(result.text), head).toEqual([head.replace(/;.*$/s, '').trimEnd(), 'SELECT 2']);
+    }
+  });
+
+  it('handles CRLF files', () => {
+    const input = 'COPY t FROM stdin;\r\n1\t2\r\n\\.\r\nSELECT 3;\r\n';
+    const result = mask(input);
+    expect(result.text).toBe('COPY t FROM stdin;\r\n   \r\n  \r\nSELECT 3;\r\n');
+  });
+
+  it('masks the data of psql \\copy ... from stdin', () => {
+    const input = '\\copy t (a) from stdin\nhello; world\n\\.\nselect 1;';
+    const result = mask(input);
+    expect(result.regions.map((r) => r.kind)).toEqual(['psql-meta', 'copy-data']);
+    expect(statements(result.text)).toEqual(['select 1']);
+  });
+
+  it('does not mask anything after COPY ... TO stdout or COPY (query)', () => {
+    const input = 'COPY t TO stdout;\nselect 1;\nCOPY (select 1) TO STDOUT;\nselect 2;\n\\.\n';
+    const result = mask(input);
+    expect(result.regions.filter((r) => r.kind === 'copy-data')).toEqual([]);
+    expect(statements(result.text)).toContain('select 2');
+  });
+
+  it('does not treat stdin inside a string or a longer word as the source', () => {
+    const result = mask("COPY t FROM '/tmp/stdin';\nselect 1;\n\\.\n");
+    expect(result.regions.filter((r) => r.kind === 'copy-data')).toEqual([]);
+  });
+
+  it('assumes no data when the file has no \\. terminator (keeps SQL visible)', () => {
+    const result = mask('COPY t FROM stdin;\nselect 1;\nselect 2;\n');
+    expect(result.regions).toEqual([]);
+    expect(statements(result.text)).toHaveLength(3);
+  });
+
+  it('assumes a failed COPY read no data when another COPY FROM stdin comes before the \\.', () => {
+    const input = 'COPY t FROM stdin; -- fails\nselect 1;\nCOPY t FROM stdin; -- ok\nbar\ttrue\n\\.\nselect 2;\n';
+    const result = mask(input);
+    const data = result.regions.filter((r) => r.kind === 'copy-data');
+    expect(data).toHaveLength(1);
+    expect(input.slice(data[0]!.start, data[0]!.end)).toBe('bar\ttrue\n\\.');
+    expect(statements(result.text)).toEqual(['COPY t FROM stdin', 'select 1', 'COPY t FROM stdin', 'select 2']);
+  });
+
+  it('reads consecutive data blocks for several COPYs sent together', () => {
+    const input = 'copy a from stdin\\; copy b from stdin\\; select 1;\n1\n\\.\n2\n\\.\nselect 3;\n';
+    const result = mask(input);
+    expect(result.regions.filter((r) => r.kind === 'copy-data')).toHaveLength(2);
+    expect(statements(result.text)).toEqual(['copy a from stdin', 'copy b from stdin', 'select 1', 'select 3']);
+  });
+});
+
+describe('maskNonSql: template placeholders', () => {
+  const ident = (placeholder: string): string => `x${'_'.repeat(placeholder.length - 1)}`;
+  const blank = (placeholder: string): string => ' '.repeat(placeholder.length);
+  it('replaces a placeholder outside quotes with an identifier of the same length', () => {
+    const input = 'CREATE TABLE {{ .Schema }}.foo (id int);';
+    const result = mask(input);
+    expect(result.text).toBe(`CREATE TABLE ${ident('{{ .Schema }}')}.foo (id int);`);
+    expect(result.text).toBe('CREATE TABLE x____________.foo (id int);');
+    expect(result.regions).toEqual([{ start: 13, end: 26, kind: 'template' }]);
+  });
+
+  it('copes with quotes inside Go template actions', () => {
+    const input = 'ALTER TABLE {{ index .Options "Namespace" }}.t ADD COLUMN c int;';
+    const result = mask(input);
+    const placeholder = '{{ index .Options "Namespace" }}';
+    expect(result.text).toBe(`ALTER TABLE ${ident(placeholder)}.t ADD COLUMN c int;`);
+    expect(statements(result.text)).toHaveLength(1);
+  });
+
+  it('blanks Jinja/Go control tags and comments instead of naming them', () => {
+    const input = '{% if with_index %}CREATE INDEX i ON t (a);{% endif %}\n{# note #}\n{{- /* go comment */ -}}\n{{ end }}';
+    const result = mask(input);
+    expect(result.text).toBe(
+      `${blank('{% if with_index %}')}CREATE INDEX i ON t (a);${blank('{% endif %}')}\n${blank('{# note #}')}\n${blank('{{- /* go comment */ -}}')}\n${blank('{{ end }}')}`,
+    );
+    expect(result.regions.every((r) => r.kind === 'template')).toBe(true);
+  });
+
+  it('keeps newlines inside a multi-line placeholder', () => {
+    const input = 'select {{\n  .Column\n}} from t;';
+    const result = mask(input);
+    expect(result.text).toBe('select x_\n_________\n__ from t;');
+  });
+
+  it('masks placeholders inside quoted identifiers and strings', () => {
+    const input = `CREATE SCHEMA IF NOT EXISTS "{{ .Schema }}";\nSET search_path = '{{ .Schema }}';\nSELECT '{{.Name}}';`;
+    const result = mask(input);
+    expect(result.text).toBe(
+      `CREATE SCHEMA IF NOT EXISTS "${ident('{{ .Schema }}')}";\nSET search_path = '${blank('{{ .Schema }}')}';\nSELECT '${blank('{{.Name}}')}';`,
+    );
+    expect(result.regions).toHaveLength(3);
+  });
+
+  it('masks flyway/envsubst ${...} placeholders outside literals', () => {
+    const input = 'CREATE TABLE ${schema}.t (id int);\nGRANT SELECT ON t TO ${flyway:user};';
+    const result = mask(input);
+    expect(result.text).toBe(`CREATE TABLE ${ident('${schema}')}.t (id int);\nGRANT SELECT ON t TO ${ident('${flyway:user}')};`);
+    expect(mask('select 1 from tbl${suffix};').text).toBe(`select 1 from tbl${ident('${suffix}')};`);
+  });
+
+  it('leaves array literals, JSON and message formats inside strings alone', () => {
+    for (const input of [
+      "select '{{1,2},{3,4}}'::int[];",
+      `select '{{"a","b"},{"c","d"}}'::text[];`,
+      'select ARRAY[[1]] AS "{{1}}";',
+      `select '{"a": {"b": 1}}'::jsonb;`,
+      "select 'Total Sales: ${0,number,#,##0}';",
+    ]) {
+      const result = mask(input);
+      expect(result.text, input).toBe(input);
+      expect(result.regions, input).toEqual([]);
+    }
+  });
+
+  it('leaves an unclosed {{ alone', () => {
+    const input = 'select {{ 1;\nselect 2;';
+    expect(mask(input).text).toBe(input);
+  });
+});
+
+describe('maskNonSql: migration tool annotations', () => {
+  const goose = [
+    '-- +goose NO TRANSACTION',
+    '-- +goose Up',
+    '-- +goose StatementBegin',
+    'CREATE INDEX CONCURRENTLY i ON t (a);',
+    '-- +goose StatementEnd',
+    '',
+    '-- +goose Down',
+    '-- +goose StatementBegin',
+    'DROP INDEX CONCURRENTLY i;',
+    '-- +goose StatementEnd',
+    '',
+  ].join('\n');
+
+  it('records goose markers without changing them, and fills the directives', () => {
+    const result = mask(goose);
+    expect(result.text).toBe(goose);
+    const notes = result.regions.filter((r) => r.kind === 'tool-annotation').map((r) => goose.slice(r.start, r.end));
+    expect(notes).toEqual([
+      '-- +goose NO TRANSACTION',
+      '-- +goose Up',
+      '-- +goose StatementBegin',
+      '-- +goose StatementEnd',
+      '-- +goose Down',
+      '-- +goose StatementBegin',
+      '-- +goose StatementEnd',
+    ]);
+    expect(result.directives.noTransaction).toBe(true);
+    expect(result.directives.downSections).toEqual([{ start: goose.indexOf('-- +goose Down'), end: goose.length }]);
+  });
+
+  it('ends a down section at the next up marker', () => {
+    const input = '-- +goose Down\nDROP TABLE a;\n-- +goose Up\nCREATE TABLE a ();\n-- +goose down\nDROP TABLE b;';
+    const result = mask(input);
+    expect(result.directives.downSections).toEqual([
+      { start: 0, end: input.indexOf('-- +goose Up') },
+      { start: input.indexOf('-- +goose down'), end: input.length },
+    ]);
+    expect(result.directives.noTransaction).toBe(false);
+  });
+
+  it('accepts lowercase goose directives and ENVSUB', () => {
+    const result = mask('-- +goose no transaction\n-- +goose ENVSUB ON\n-- +goose up\nselect 1;');
+    expect(result.directives.noTransaction).toBe(true);
+    expect(result.regions.filter((r) => r.kind === 'tool-annotation')).toHaveLength(3);
+  });
+
+  it('understands dbmate markers and transaction:false', () => {
+    const input = '-- migrate:up transaction:false\nCREATE INDEX CONCURRENTLY i ON t (a);\n\n-- migrate:down\nDROP INDEX i;\n';
+    const result = mask(input);
+    expect(result.directives.noTransaction).toBe(true);
+    expect(result.directives.downSections).toEqual([{ start: input.indexOf('-- migrate:down'), end: input.length }]);
+    expect(result.regions.map((r) => r.kind)).toEqual(['tool-annotation', 'tool-annotation']);
+  });
+
+  it('does not take transaction:false of the down section for the whole file', () => {
+    const result = mask('-- migrate:up\nselect 1;\n-- migrate:down transaction:false\nselect 2;\n');
+    expect(result.directives.noTransaction).toBe(false);
+  });
+
+  it('understands atlas txmode', () => {
+    expect(mask('-- atlas:txmode none\n\nCREATE INDEX CONCURRENTLY i ON t (a);').directives.noTransaction).toBe(true);
+    expect(mask('-- atlas:txmode file\n\nselect 1;').directives.noTransaction).toBe(false);
+  });
+
+  it('ignores look-alikes: no plus sign, inside strings or block comments, after SQL on the line', () => {
+    const input = "-- goose Down\nselect '\n-- +goose Down\n';\n/*\n-- migrate:down\n*/\nselect 1; -- +goose Down\n";
+    const result = mask(input);
+    expect(result.regions).toEqual([]);
+    expect(result.directives).toEqual({ noTransaction: false, downSections: [] });
+  });
+});
+
+describe('maskNonSql: general', () => {
+  it('returns the text unchanged when there is nothing to mask', () => {
+    const input = "select 'a' || E'\\n' from t where x = $1; -- done\n";
+    const result = mask(input);
+    expect(result.text).toBe(input);
+    expect(result.regions).toEqual([]);
+  });
+
+  it('handles empty input and unterminated constructs without throwing', () => {
+    expect(mask('').text).toBe('');
+    for (const input of ["select '", 'select $$', 'select /* ', 'select "', '{{', '\\', 'COPY t FROM stdin;']) {
+      expect(() => mask(input), input).not.toThrow();
+    }
+  });
+
+  it('in MySQL mode honours backslash escapes and leaves backslashes alone', () => {
+    const input = "INSERT INTO t VALUES ('it\\'s -- +goose Down');\n-- +goose Down\n\\. not psql\n";
+    const result = maskNonSql(input, { dialect: 'mysql' });
+    expectShapeKept(input, result);
+    expect(result.directives.downSections).toEqual([{ start: input.indexOf('-- +goose Down\n'), end: input.length }]);
+    expect(result.regions.filter((r) => r.kind === 'psql-meta')).toEqual([]);
+  });
+});
