@@ -46,7 +46,7 @@ function tableKey(name: { schema?: string; name: string }): string {
 export function lintSource(options: LintSourceOptions): LintSourceResult {
   const { text, adapter, catalog } = options;
   const lines = new LineIndex(text);
-  const masked = maskNonSql(text);
+  const masked = maskNonSql(text, { dialect: options.settings.dialect });
   const raw: Array<Omit<Diagnostic, 'line' | 'column' | 'endLine' | 'endColumn'>> = [];
 
   // 1. Split and parse; a statement that fails to parse is reported and skipped, never fatal.

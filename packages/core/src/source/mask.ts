@@ -70,6 +70,16 @@ const INLINE_META = new Set([...TERMINATING_META, 'bind', 'bind_named']);
 /** Go template actions that print nothing, so they become blanks rather than a name. */
 const GO_CONTROL = new Set(['if', 'else', 'end', 'range', 'with', 'define', 'block', 'template', 'break', 'continue']);
 
+/**
+ * The returned text has the input's length and line breaks; only masked regions differ:
+ * - `psql-meta`: blanks, except that a meta-command which sends the query buffer (`\g`, `\gset`,
+ *   `\gexec`, `\watch` ...) starts with `;`, because for psql it ends the statement;
+ * - `copy-data`: blanks, from the line after `COPY ... FROM stdin` through the `\.` line;
+ * - `template`: `x___` (a valid identifier) where a placeholder stands for a name or value, blanks
+ *   for control tags and comments (`{% if %}`, `{# #}`, `{{ end }}`) and inside string literals;
+ * - `tool-annotation`: unchanged (goose/dbmate/atlas comments), recorded with their directives.
+ * MySQL mode (`dialect: 'mysql'`) lexes MySQL strings and comments and has no psql or COPY handling.
+ */
 export function maskNonSql(text: string, options?: { dialect?: SplitDialect }): MaskResult {
   const dialect: SplitDialect = options?.dialect === 'mysql' ? 'mysql' : 'postgresql';
   const pg = dialect === 'postgresql';
@@ -90,11 +100,24 @@ export function maskNonSql(text: string, options?: { dialect?: SplitDialect }): 
    * psql's `copy a from stdin \; copy b from stdin;` reads two blocks in turn after the line.
    */
   const dataBlocks: Array<{ start: number; end: number }> = [];
+  const copyData = new CopyDataFinder(text);
+
+  // Many statements can end on one long line (`copy a from stdin; copy b from stdin; ...`): find
+  // that line's end once, not once per statement.
+  let lineFrom = -1;
+  let lineTo = -1;
+  const endOfLine = (at: number): number => {
+    if (at < lineFrom || at > lineTo) {
+      lineFrom = at;
+      lineTo = lineEnd(text, at);
+    }
+    return lineTo;
+  };
 
   const endStatement = (at: number): void => {
     if (fromStdin) {
       const last = dataBlocks[dataBlocks.length - 1];
-      const block = findCopyData(text, last !== undefined ? last.end : lineEnd(text, at));
+      const block = copyData.find(last !== undefined ? last.end : endOfLine(at));
       if (block !== null) dataBlocks.push(block);
     }
     firstWord = 'none';
@@ -244,6 +267,33 @@ function metaName(text: string, i: number): string {
  * PostgreSQL's own regression scripts, and psql read no data), means no data block: guessing wrong
  * that way leaves the lines visible to the parser instead of silently hiding SQL.
  */
+class CopyDataFinder {
+  readonly #text: string;
+  /** Start of the last `\.` line in the file, computed on first use; -1 when there is none. */
+  #lastTerminator: number | undefined;
+  /** Several COPYs ending on one line search from the same place; answer them once. */
+  readonly #memo = new Map<number, { start: number; end: number } | null>();
+
+  constructor(text: string) {
+    this.#text = text;
+  }
+
+  find(statementLineEnd: number): { start: number; end: number } | null {
+    if (this.#lastTerminator === undefined) {
+      let last = -1;
+      for (const m of this.#text.matchAll(/^[ \t]*\\\.[ \t]*$/gm)) last = m.index;
+      this.#lastTerminator = last;
+    }
+    if (this.#lastTerminator < statementLineEnd) return null;
+    let found = this.#memo.get(statementLineEnd);
+    if (found === undefined) {
+      found = findCopyData(this.#text, statementLineEnd);
+      this.#memo.set(statementLineEnd, found);
+    }
+    return found;
+  }
+}
+
 function findCopyData(text: string, statementLineEnd: number): { start: number; end: number } | null {
   const n = text.length;
   let start = statementLineEnd;
@@ -300,22 +350,22 @@ function matchTemplate(text: string, i: number, limit: number, strict: boolean):
   else return null;
 
   const bodyStart = i + 2;
-  const searchEnd = Math.min(limit, bodyStart + MAX_TEMPLATE);
-  const at = indexBounded(text, close, bodyStart, searchEnd);
+  if (strict) {
+    const first = bodyStart < limit ? text.charCodeAt(bodyStart) : -1;
+    const ok = first === SPACE || first === TAB || first === MINUS || (second === LBRACE && first === DOT);
+    if (!ok) return null;
+  }
+  const oneLine = strict || open === DOLLAR;
+  const at = indexBounded(text, close, bodyStart, Math.min(limit, bodyStart + MAX_TEMPLATE), oneLine);
   if (at < 0) return null;
   if (at === bodyStart && open === DOLLAR) return null;
   const end = at + close.length;
 
-  if (strict || open === DOLLAR) {
+  if (oneLine) {
     for (let k = bodyStart; k < at; k++) {
       const c = text.charCodeAt(k);
-      if (c === LBRACE || c === RBRACE || c === LF || c === CR) return null;
+      if (c === LBRACE || c === RBRACE) return null;
     }
-  }
-  if (strict) {
-    const first = text.charCodeAt(bodyStart);
-    const ok = first === SPACE || first === TAB || first === MINUS || (second === LBRACE && first === DOT);
-    if (!ok) return null;
   }
 
   let control = second === PERCENT || second === HASH;
@@ -327,7 +377,7 @@ function matchTemplate(text: string, i: number, limit: number, strict: boolean):
   return { end, control };
 }
 
-/** Placeholders inside a string, quoted identifier or dollar quote token [start, end). */
+/** Placeholders inside a string, quoted identifier or dollar quote token [start, end); `${}` is never one there. */
 function templatesInside(text: string, start: number, end: number, strict: boolean, fill: Fill, out: Pending[]): void {
   let k = start;
   while (k < end) {
@@ -335,10 +385,9 @@ function templatesInside(text: string, start: number, end: number, strict: boole
       k++;
       continue;
     }
-    const from = k > start && text.charCodeAt(k - 1) === DOLLAR ? k - 1 : k;
-    const t = matchTemplate(text, from, end, strict);
+    const t = matchTemplate(text, k, end, strict);
     if (t !== null) {
-      out.push({ start: from, end: t.end, kind: 'template', fill: t.control ? Fill.Spaces : fill });
+      out.push({ start: k, end: t.end, kind: 'template', fill: t.control ? Fill.Spaces : fill });
       k = t.end;
     } else {
       k++;
@@ -346,12 +395,14 @@ function templatesInside(text: string, start: number, end: number, strict: boole
   }
 }
 
-/** `text.indexOf(needle, from)` that gives up at `to` (the match must end by `to`). */
-function indexBounded(text: string, needle: string, from: number, to: number): number {
+/** `text.indexOf(needle, from)` that gives up at `to` (the match must end by `to`) or, if asked, at a line break. */
+function indexBounded(text: string, needle: string, from: number, to: number, oneLine: boolean): number {
   const first = needle.charCodeAt(0);
   const last = to - needle.length;
   for (let k = from; k <= last; k++) {
-    if (text.charCodeAt(k) === first && text.startsWith(needle, k)) return k;
+    const c = text.charCodeAt(k);
+    if (c === first && text.startsWith(needle, k)) return k;
+    if (oneLine && (c === LF || c === CR)) return -1;
   }
   return -1;
 }

@@ -6,7 +6,7 @@
  * reported as `bom: true`; whoever writes a fixed file back prepends it again. UTF-16 files with a
  * byte-order mark are decoded too (`encoding` says which), since editors on Windows still produce them.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 
 export type SourceEncoding = 'utf-8' | 'utf-16le' | 'utf-16be';
 
@@ -19,17 +19,45 @@ const BINARY_SNIFF_BYTES = 8 * 1024;
 
 export function readSourceFile(path: string, options?: { maxBytes?: number }): ReadResult {
   const maxBytes = options?.maxBytes ?? DEFAULT_MAX_BYTES;
+  let fd: number | undefined;
   let bytes: Uint8Array;
   try {
-    const stat = statSync(path);
+    fd = openSync(path, 'r');
+    const stat = fstatSync(fd);
     if (stat.isDirectory()) return isDirectory();
     // Refuse before reading: a 2 GB dump should not be loaded just to be rejected.
     if (stat.isFile() && stat.size > maxBytes) return tooLarge(stat.size, maxBytes);
-    bytes = readFileSync(path);
+    // Pipes and devices (`<(gen-sql)`, /dev/zero) have no size up front: read at most one byte too many.
+    bytes = readAtMost(fd, maxBytes + 1, stat.isFile() ? stat.size : 64 * 1024);
+    if (bytes.length > maxBytes) return tooLarge(undefined, maxBytes);
   } catch (error) {
     return unreadable(error);
+  } finally {
+    if (fd !== undefined) {
+      try {
+        closeSync(fd);
+      } catch {
+        // nothing useful to report: the contents, if any, were read
+      }
+    }
   }
   return decodeSource(bytes, path, options);
+}
+
+function readAtMost(fd: number, limit: number, sizeHint: number): Uint8Array {
+  let buffer = new Uint8Array(Math.max(1, Math.min(limit, sizeHint + 1)));
+  let length = 0;
+  while (length < limit) {
+    if (length === buffer.length) {
+      const grown = new Uint8Array(Math.min(limit, buffer.length * 2));
+      grown.set(buffer);
+      buffer = grown;
+    }
+    const read = readSync(fd, buffer, length, buffer.length - length, null);
+    if (read === 0) break;
+    length += read;
+  }
+  return buffer.subarray(0, length);
 }
 
 /** Decode file contents already in memory (editor buffers arrive as text; this is for bytes from disk or a cache). */
@@ -149,11 +177,12 @@ function isDirectory(): ReadResult {
   return { ok: false, reason: 'is-directory', message: 'Path is a directory, not a file; pass the SQL files in it (or a glob) instead' };
 }
 
-function tooLarge(size: number, maxBytes: number): ReadResult {
+function tooLarge(size: number | undefined, maxBytes: number): ReadResult {
+  const what = size === undefined ? 'File is' : `File is ${formatBytes(size)},`;
   return {
     ok: false,
     reason: 'too-large',
-    message: `File is ${formatBytes(size)}, over the ${formatBytes(maxBytes)} limit; exclude it from linting or raise the size limit (maxBytes)`,
+    message: `${what} over the ${formatBytes(maxBytes)} limit; exclude it from linting or raise the size limit (maxBytes)`,
   };
 }
 

@@ -60,7 +60,7 @@ const BANG = 0x21;
 const BACKSLASH = 0x5c;
 const BACKTICK = 0x60;
 
-export function isSpaceCode(c: number): boolean {
+function isSpaceCode(c: number): boolean {
   return c === SPACE || c === TAB || c === LF || c === CR || c === FF || c === VT;
 }
 
@@ -69,7 +69,7 @@ function isDigit(c: number): boolean {
 }
 
 /** PostgreSQL's ident_start: ASCII letters, `_`, and every non-ASCII character. */
-export function isIdentStart(c: number): boolean {
+function isIdentStart(c: number): boolean {
   return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f || c >= 0x80;
 }
 

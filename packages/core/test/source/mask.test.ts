@@ -200,6 +200,15 @@ describe('maskNonSql: COPY ... FROM stdin data', () => {
     expect(statements(result.text)).toEqual(['COPY t FROM stdin', 'select 1', 'COPY t FROM stdin', 'select 2']);
   });
 
+  it('stays linear with thousands of COPYs that read no data', () => {
+    const input = `${'COPY t FROM stdin;\nselect 1;\n'.repeat(20_000)}\\.\n`;
+    const result = maskNonSql(input);
+    expect(result.regions.map((r) => r.kind)).toEqual(['copy-data']);
+    expect(input.slice(result.regions[0]!.start, result.regions[0]!.end)).toBe('select 1;\n\\.');
+    const sameLine = `${'copy t from stdin; '.repeat(5_000)}\n${'select 2;\n'.repeat(20_000)}`;
+    expect(maskNonSql(sameLine).regions).toEqual([]);
+  });
+
   it('reads consecutive data blocks for several COPYs sent together', () => {
     const input = 'copy a from stdin\\; copy b from stdin\\; select 1;\n1\n\\.\n2\n\\.\nselect 3;\n';
     const result = mask(input);
@@ -249,6 +258,12 @@ describe('maskNonSql: template placeholders', () => {
       `CREATE SCHEMA IF NOT EXISTS "${ident('{{ .Schema }}')}";\nSET search_path = '${blank('{{ .Schema }}')}';\nSELECT '${blank('{{.Name}}')}';`,
     );
     expect(result.regions).toHaveLength(3);
+  });
+
+  it('names placeholders in function bodies but leaves string literals inside them alone', () => {
+    const input = "CREATE FUNCTION f() RETURNS int AS $$ SELECT count(*) FROM {{ .Schema }}.t WHERE a = '{{1,2}}' $$ LANGUAGE sql;";
+    const result = mask(input);
+    expect(result.text).toBe(input.replace('{{ .Schema }}', ident('{{ .Schema }}')));
   });
 
   it('masks flyway/envsubst ${...} placeholders outside literals', () => {

@@ -707,7 +707,7 @@ export class PostgresConverter {
 
   private tableRef(node: unknown, r: M.Range): M.TableRef {
     const rv = unwrap(node)?.[1] ?? {};
-    const ref: M.TableRef = { type: 'TableRef', name: rv.relname ?? '', only: rv.inh === false, range: this.range(node, r), raw: node };
+    const ref: M.TableRef = { type: 'TableRef', name: rv.relname ?? '', only: !rv.inh, range: this.range(node, r), raw: node };
     if (rv.schemaname) ref.schema = rv.schemaname;
     if (rv.alias?.aliasname) ref.alias = rv.alias.aliasname;
     return ref;
