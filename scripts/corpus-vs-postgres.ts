@@ -6,25 +6,37 @@
  *
  *   node scripts/run-ts.mjs scripts/corpus-vs-postgres.ts [--json out.json] [--only NAME]
  *        [--migrations OWNER__REPO] [--no-regress] [--file-timeout 240] [--statement-timeout 5000]
- *        [--pg-bin /usr/lib/postgresql/15/bin]
+ *        [--pg-bin /usr/lib/postgresql/15/bin] [--pglite DIR]
  *
- * Starts a throwaway cluster (initdb in a temp dir, unix socket only, no TCP), runs each file with
- * `psql -X -v ON_ERROR_STOP=0 -f FILE` in a fresh database, and stops the cluster at the end.
+ * Needs Debian's server (`apt-get install -y postgresql`; the newest /usr/lib/postgresql/N is
+ * used). Starts a throwaway cluster (initdb in a temp dir, unix socket only, no TCP), runs each
+ * pg-regress file with `psql -X -v ON_ERROR_STOP=0 -f FILE` in a fresh database (a migrations
+ * project's files in path order in one database), and stops the cluster at the end.
  *
- * How PostgreSQL's errors are located: psql prefixes each error with `psql:FILE:LINE:`, where LINE
- * is the line psql was reading when it sent the statement (the line of the terminating `;`, or of
- * `\g`, or the last line at end of file). The server's csvlog (verbose) gives, for the same error
- * in the same order, the exact query text psql sent, the cursor position and the source location
- * in the server (`scanner_yyerror, scan.l:...`, `base_yyerror, gram.y:...`). An error is
- * parser-level when it comes from scan.l, gram.y or parser.c for the top-level statement (no error
- * context, no internal query): exactly the errors libpg-query (and so sqlwarden) can raise. The
- * statement spans lines [LINE - newlines(query), LINE], and the error sits at line
- * start + newlines(query before cursor).
+ * Locating the server's errors: psql prefixes each error with `psql:FILE:LINE:`, LINE being the
+ * line psql was reading when it sent the statement (the line of the terminating `;`, of a later
+ * `\g`, or the last line at end of file). The server's csvlog (log_error_verbosity = verbose,
+ * log_statement = all) gives, for the same error in the same order, the exact text psql sent, the
+ * cursor position and the server source location. An error is parser-level when it comes from
+ * scan.l / gram.y / parser.c while the backend is still "idle" (simple query) or in "PARSE"
+ * (extended protocol): the raw parse of the sent text, exactly what libpg-query (so sqlwarden)
+ * does. PL/pgSQL bodies and SQL function bodies are parsed later, under a command tag, and do not
+ * count. The statement's first and last lines are found from the sent text near LINE.
+ *
+ * Extra checks, per statement text:
+ * - the same server in a fresh session (default settings) tells a version difference from
+ *   session state such as `SET standard_conforming_strings = off` earlier in the file;
+ * - `--pglite DIR` adds PostgreSQL 18 (PGlite, WASM) as a second judge of "would PG 18's parser
+ *   reject this exact text", for when the Debian server is older than the PG 18 grammar. It is not
+ *   a project dependency: `npm install --prefix DIR @electric-sql/pglite`.
+ * Both parse without executing: `SELECT 1/0;` goes first, and the server parses the whole string
+ * before it runs (and fails) the first statement.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, rmSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { loadModule, parseSync } from 'libpg-query';
 import { Linter, postgresAdapter, readSourceFile } from '@sqlwarden/core';
 import { maskNonSql } from '../packages/core/src/source/mask.ts';
@@ -133,7 +145,7 @@ function tryAdmin(sql: string, db = 'postgres'): void {
 // ---------------------------------------------------------------------------------------------
 // Server log (csvlog)
 
-const COL = { pid: 3, severity: 11, sqlstate: 12, message: 13, internalQuery: 16, context: 18, query: 19, queryPos: 20, location: 21, app: 22, backendType: 23 };
+const COL = { pid: 3, commandTag: 7, severity: 11, sqlstate: 12, message: 13, internalQuery: 16, context: 18, query: 19, queryPos: 20, location: 21, app: 22, backendType: 23 };
 
 function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
@@ -204,7 +216,6 @@ async function takeLog(): Promise<string[][]> {
 
 interface PsqlError {
   line: number;
-  severity: string;
   /** as psql printed it (depends on the file's VERBOSITY) */
   printed: string;
 }
@@ -217,12 +228,16 @@ interface ServerError {
   location: string;
   context: string;
   internalQuery: string;
+  /** the backend's ps display: still "idle..." while the raw parser runs, a command tag after */
+  commandTag: string;
 }
 
-interface PgParserError {
+/** A server error located in the file. */
+interface PgError {
   file: string;
-  /** line of the statement's first character and of psql's `psql:FILE:LINE:` (end of statement) */
+  /** first line of the statement psql sent */
   startLine: number;
+  /** psql's `psql:FILE:LINE:` (where psql was when it sent the statement) */
   endLine: number;
   /** line of the error cursor, when the server gave one */
   errorLine?: number;
@@ -230,7 +245,9 @@ interface PgParserError {
   sqlstate: string;
   location: string;
   query: string;
-  /** false when psql's line does not hold the end of the sent text (variables, `\\;`) */
+  queryPos?: number;
+  parserLevel: boolean;
+  /** false when the end of the sent text was not found near psql's line (variables, `\;`) */
   lineCheck?: false;
 }
 
@@ -242,16 +259,22 @@ interface FileRun {
   psqlErrors: number;
   serverErrors: number;
   pairingMismatches: number;
-  lastLineSeen: number;
-  parserErrors: PgParserError[];
+  /** highest line psql mentioned or a located sent statement reached */
+  reachedLine: number;
+  errors: PgError[];
   /** every statement psql sent, in order (from log_statement = all) */
   sent: string[];
 }
 
 const PSQL_LINE = /^psql:(.*?):(\d+): (ERROR|FATAL|PANIC|WARNING|NOTICE|INFO|DEBUG|LOG|error|warning|fatal):\s+(.*)$/s;
 
+/**
+ * Raised by the raw parser for the statement text itself. Errors from the same grammar on nested
+ * text (PL/pgSQL bodies compiled at CREATE FUNCTION / DO, SQL function bodies validated at
+ * creation, type names parsed at run time) come after the command tag is set, so they are not (the extended protocol parses under "PARSE").
+ */
 function isParserLevel(e: ServerError): boolean {
-  return /\b(gram\.y|scan\.l|parser\.c|scansup\.c)\b/.test(e.location) && !e.context && !e.internalQuery;
+  return /\b(gram\.y|scan\.l|parser\.c|scansup\.c)\b/.test(e.location) && !e.context && !e.internalQuery && (e.commandTag.startsWith('idle') || e.commandTag === 'PARSE');
 }
 
 function newlines(s: string): number {
@@ -297,19 +320,19 @@ function runPsql(absPath: string, db: string): Promise<{ stderr: string; timedOu
   });
 }
 
-async function runFile(absPath: string, db: string): Promise<FileRun> {
+async function runFile(absPath: string, text: string, db: string): Promise<FileRun> {
   const file = path.relative(corpus, absPath);
   await takeLog(); // discard anything before this file
   const { stderr, timedOut, seconds } = await runPsql(absPath, db);
   const rows = await takeLog();
 
   const psqlErrors: PsqlError[] = [];
-  let lastLineSeen = 0;
+  let reachedLine = 0;
   for (const line of stderr.split('\n')) {
     const m = PSQL_LINE.exec(line);
     if (!m) continue;
-    if (m[1] === absPath) lastLineSeen = Math.max(lastLineSeen, Number(m[2]));
-    if (m[3] === 'ERROR') psqlErrors.push({ line: m[1] === absPath ? Number(m[2]) : -1, severity: m[3], printed: m[4]! });
+    if (m[1] === absPath) reachedLine = Math.max(reachedLine, Number(m[2]));
+    if (m[3] === 'ERROR') psqlErrors.push({ line: m[1] === absPath ? Number(m[2]) : -1, printed: m[4]! });
   }
   const mine = rows.filter((r) => r[COL.app] === 'cvp-file' && (r[COL.backendType] ?? 'client backend') === 'client backend');
   const sent: string[] = [];
@@ -328,6 +351,7 @@ async function runFile(absPath: string, db: string): Promise<FileRun> {
         location: r[COL.location] ?? '',
         context: r[COL.context] ?? '',
         internalQuery: r[COL.internalQuery] ?? '',
+        commandTag: r[COL.commandTag] ?? '',
       });
     }
   }
@@ -340,9 +364,9 @@ async function runFile(absPath: string, db: string): Promise<FileRun> {
     if (p.printed.startsWith(`${s.sqlstate}:`)) return p.printed.slice(s.sqlstate.length + 1).trimStart().startsWith(head);
     return p.printed === s.sqlstate || p.printed.startsWith(head);
   };
-  const fileLines = readFileSync(absPath, 'utf8').split('\n');
+  const fileLines = text.split('\n');
   let pairingMismatches = 0;
-  const parserErrors: PgParserError[] = [];
+  const errors: PgError[] = [];
   const paired = new Set<number>();
   let next = 0;
   for (const p of psqlErrors) {
@@ -356,14 +380,47 @@ async function runFile(absPath: string, db: string): Promise<FileRun> {
     next = k + 1;
     paired.add(k);
     const s = serverErrors[k]!;
-    if (!isParserLevel(s) || p.line < 0) continue;
-    const startLine = p.line - newlines(s.query);
-    const err: PgParserError = { file, startLine, endLine: p.line, message: s.message, sqlstate: s.sqlstate, location: s.location, query: s.query };
-    if (s.queryPos !== undefined) err.errorLine = startLine + newlines(Array.from(s.query).slice(0, s.queryPos - 1).join(''));
-    // The statement's last line must be on psql's line (unless a variable or \; changed it).
-    const lastSent = s.query.split('\n').pop()!.trim().replace(/;$/, '');
-    if (lastSent && !(fileLines[p.line - 1] ?? '').includes(lastSent)) err.lineCheck = false;
-    parserErrors.push(err);
+    if (p.line < 0) continue;
+    // psql's line holds the end of the statement, or a later `\g` line: find the sent text's end.
+    // Lines psql kept out of the buffer (meta-commands, a stray `\.`) make the statement span more
+    // file lines than the text has, so look for its first line too.
+    const queryLines = s.query.split('\n');
+    const lastSent = (queryLines[queryLines.length - 1] ?? '').trim().slice(0, 40);
+    let stmtEnd = p.line;
+    let lineCheck = true;
+    if (lastSent) {
+      const back = [0, 1, 2, 3, 4, 5].find((d) => (fileLines[p.line - 1 - d] ?? '').includes(lastSent));
+      if (back === undefined) lineCheck = false;
+      else stmtEnd = p.line - back;
+    }
+    let startLine = stmtEnd - newlines(s.query);
+    const firstSent = (queryLines[0] ?? '').trim().slice(0, 40);
+    if (lineCheck && firstSent && !(fileLines[startLine - 1] ?? '').includes(firstSent)) {
+      for (let l = startLine - 1; l >= Math.max(1, startLine - 200); l--) {
+        if ((fileLines[l - 1] ?? '').includes(firstSent)) {
+          startLine = l;
+          break;
+        }
+      }
+    }
+    const err: PgError = { file, startLine, endLine: p.line, message: s.message, sqlstate: s.sqlstate, location: s.location, query: s.query, parserLevel: isParserLevel(s) };
+    if (s.queryPos !== undefined) {
+      err.queryPos = s.queryPos;
+      const k = newlines(Array.from(s.query).slice(0, s.queryPos - 1).join(''));
+      const cursorLine = (queryLines[k] ?? '').trim().slice(0, 40);
+      let errorLine = startLine + k;
+      if (cursorLine && !(fileLines[errorLine - 1] ?? '').includes(cursorLine)) {
+        for (let l = errorLine; l <= stmtEnd; l++) {
+          if ((fileLines[l - 1] ?? '').includes(cursorLine)) {
+            errorLine = l;
+            break;
+          }
+        }
+      }
+      err.errorLine = errorLine;
+    }
+    if (!lineCheck) err.lineCheck = false;
+    errors.push(err);
   }
   serverErrors.forEach((s, k) => {
     if (!paired.has(k) && isParserLevel(s)) {
@@ -371,7 +428,7 @@ async function runFile(absPath: string, db: string): Promise<FileRun> {
       if (process.env.CVP_DEBUG) console.error(`unpaired server parser error ${file}: ${s.message} in ${JSON.stringify(s.query.slice(0, 80))}`);
     }
   });
-  return { file, absPath, timedOut, seconds, psqlErrors: psqlErrors.length, serverErrors: serverErrors.length, pairingMismatches, lastLineSeen, parserErrors, sent };
+  return { file, absPath, timedOut, seconds, psqlErrors: psqlErrors.length, serverErrors: serverErrors.length, pairingMismatches, reachedLine, errors, sent };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -383,8 +440,10 @@ interface OurError {
   column: number;
   message: string;
   offset: number;
-  /** the statement as sqlwarden split it (masked text shown unmasked) */
+  /** the statement as sqlwarden split it */
   statement: string;
+  /** the same after masking: what sqlwarden handed to the parser */
+  maskedStatement: string;
   statementLines: [number, number];
 }
 
@@ -397,17 +456,16 @@ interface OurSegment {
   error?: string;
 }
 
-function lineOf(text: string, offset: number): number {
-  let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
+interface LineRegion {
+  kind: string;
+  startLine: number;
+  endLine: number;
 }
 
-function segmentsOf(text: string): OurSegment[] {
-  const masked = maskNonSql(text);
+function lineLocator(text: string): (offset: number) => number {
   const lineStarts = [0];
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lineStarts.push(i + 1);
-  const lineAt = (offset: number): number => {
+  return (offset) => {
     let lo = 0;
     let hi = lineStarts.length - 1;
     while (lo < hi) {
@@ -417,17 +475,24 @@ function segmentsOf(text: string): OurSegment[] {
     }
     return lo + 1;
   };
-  return postgresAdapter.split(masked.text).map((seg) => {
+}
+
+function analyseOurs(text: string): { segments: OurSegment[]; regions: LineRegion[]; masked: string } {
+  const masked = maskNonSql(text);
+  const lineAt = lineLocator(text);
+  const segments = postgresAdapter.split(masked.text).map((seg) => {
     const parsed = postgresAdapter.parseSegment(masked.text, { start: seg.start, end: seg.end });
     const out: OurSegment = { start: seg.start, end: seg.terminatorEnd, startLine: lineAt(seg.start), endLine: lineAt(Math.max(seg.start, seg.terminatorEnd - 1)) };
     if (parsed.skipped) out.skipped = parsed.skipped;
     if (parsed.error) out.error = parsed.error.message;
     return out;
   });
+  const regions = masked.regions.map((r) => ({ kind: r.kind, startLine: lineAt(r.start), endLine: lineAt(Math.max(r.start, r.end - 1)) }));
+  return { segments, regions, masked: masked.text };
 }
 
 // ---------------------------------------------------------------------------------------------
-// Locating what psql sent in the file (best effort, for showing psql's statement next to ours)
+// Locating what psql sent in the file (best effort: for showing psql's statement next to ours)
 
 interface SentRange {
   start: number;
@@ -461,12 +526,76 @@ function locateSent(text: string, sent: string[]): SentRange[] {
   return out;
 }
 
+const squash = (s: string): string => s.replace(/\s+/g, ' ').replace(/\s*;\s*$/, '').trim();
+
 function parsesInLibpgQuery(sql: string): { ok: true } | { ok: false; message: string } {
   try {
     parseSync(sql);
     return { ok: true };
   } catch (error) {
     return { ok: false, message: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/**
+ * The same server, in a fresh session with default settings: does its parser reject this text?
+ * Tells a version difference from session state (`SET standard_conforming_strings = off` earlier
+ * in the file changes how the lexer reads backslashes in '...').
+ */
+function freshSessionRejects(sql: string): { rejects: boolean; message?: string } {
+  const r = spawnSync(psqlBin, ['-X', '-q', '-v', 'VERBOSITY=verbose', '-h', socketDir, '-U', 'postgres', '-d', 'postgres', '-c', `SELECT 1/0;\n${sql}`], {
+    encoding: 'utf8',
+    env: { ...process.env, PGAPPNAME: 'cvp-admin', PGOPTIONS: `-c statement_timeout=${statementTimeoutMs}` },
+  });
+  const err = r.stderr ?? '';
+  const message = /ERROR:\s+\w{5}: (.*)/.exec(err)?.[1];
+  const parser = /LOCATION:\s+\w+, (gram\.y|scan\.l|parser\.c|scansup\.c):/.test(err);
+  return parser ? { rejects: true, ...(message ? { message } : {}) } : { rejects: false };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Optional second judge: PostgreSQL 18 as PGlite (WASM), for statement texts only. It answers
+// "would a PG 18 server reject this exact text in its parser?" where the Debian server is older.
+// Not a project dependency: `npm install --prefix DIR @electric-sql/pglite`, then `--pglite DIR`.
+
+interface Pg18Verdict {
+  rejects: boolean;
+  message?: string;
+  /** line of the cursor inside the checked text, 0-based */
+  lineInText?: number;
+}
+
+interface PgliteLike {
+  exec(sql: string): Promise<unknown>;
+  query(sql: string): Promise<{ rows: Array<Record<string, unknown>> }>;
+  close(): Promise<void>;
+}
+
+let pg18: PgliteLike | undefined;
+let pg18Version = '';
+async function startPg18(dir: string): Promise<void> {
+  const entry = path.join(path.resolve(dir), 'node_modules', '@electric-sql', 'pglite', 'dist', 'index.js');
+  const mod = (await import(pathToFileURL(entry).href)) as { PGlite: { create(): Promise<PgliteLike> } };
+  pg18 = await mod.PGlite.create();
+  pg18Version = String((await pg18.query('SHOW server_version')).rows[0]?.server_version ?? '');
+}
+
+/** Parses without executing: the whole string is parsed before the first statement, which fails, runs. */
+async function judgeWithPg18(sql: string): Promise<Pg18Verdict | undefined> {
+  if (!pg18) return undefined;
+  const prefix = 'SELECT 1/0;\n';
+  try {
+    await pg18.exec(prefix + sql);
+    return { rejects: false, message: 'executed?' };
+  } catch (error) {
+    const e = error as { message?: string; file?: string; position?: string | number };
+    if (e.file && /^(gram\.y|scan\.l|parser\.c|scansup\.c)$/.test(e.file)) {
+      const pos = Number(e.position);
+      const out: Pg18Verdict = { rejects: true, message: e.message ?? '' };
+      if (pos > prefix.length) out.lineInText = newlines(Array.from(prefix + sql).slice(prefix.length, pos - 1).join(''));
+      return out;
+    }
+    return { rejects: false };
   }
 }
 
@@ -501,23 +630,31 @@ if (migrationsProject) {
 }
 for (const g of groups) if (only) g.files = g.files.filter((f) => path.relative(corpus, f).includes(only));
 
-type Verdict = 'confirmed' | 'confirmed-shared' | 'confirmed-near' | 'not-reached' | 'unconfirmed';
+type Verdict = 'confirmed' | 'confirmed-again' | 'confirmed-near' | 'confirmed-outside-parser' | 'not-reached' | 'version' | 'unconfirmed';
 interface Classified extends OurError {
   verdict: Verdict;
-  pg?: { startLine: number; endLine: number; errorLine?: number; message: string };
-  psqlStatement?: string;
-  psqlStatementParses?: string;
+  pg15?: { startLine: number; endLine: number; errorLine?: number; message: string; parserLevel: boolean };
+  /** what psql sent for this statement, when known */
+  psqlSent?: string;
+  psqlSentIsOurs?: boolean;
+  libpgQueryOnPsqlSent?: string;
+  pg18?: Pg18Verdict & { on: 'psql-sent' | 'ours' };
+  /** this server's parser on the sent text in a fresh session (default settings) */
+  pg15Fresh?: { rejects: boolean; message?: string };
+  note?: string;
 }
-type MissKind = 'version' | 'skipped-psql-variables' | 'missed';
-interface Missed extends PgParserError {
+type MissKind = 'version' | 'session-state' | 'undefined-psql-variable' | 'copy-data-sent-as-sql' | 'psql-meta-client' | 'tool-annotation' | 'skipped-psql-variables' | 'missed';
+interface Missed extends PgError {
   kind: MissKind;
   detail?: string;
 }
 
 await loadModule();
 await postgresAdapter.init();
+const pgliteDir = option('--pglite');
+if (pgliteDir) await startPg18(pgliteDir);
 const serverVersion = startCluster();
-console.error(`PostgreSQL ${serverVersion} (${pgBin}), psql ${spawnSync(psqlBin, ['--version'], { encoding: 'utf8' }).stdout.trim()}, work dir ${work}`);
+console.error(`PostgreSQL ${serverVersion} (${pgBin}); ${spawnSync(psqlBin, ['--version'], { encoding: 'utf8' }).stdout.trim()}; work dir ${work}${pg18 ? `; second judge PGlite ${pg18Version}` : ''}`);
 
 const runs: FileRun[] = [];
 const classified: Classified[] = [];
@@ -536,17 +673,17 @@ try {
     const texts = new Map(inputs.map((i) => [i.path, i.text]));
     const results = await linter.lintFiles(inputs);
     const ours = new Map<string, OurError[]>();
-    const segments = new Map<string, OurSegment[]>();
+    const analyses = new Map<string, ReturnType<typeof analyseOurs>>();
     for (const r of results) {
       const text = texts.get(r.filePath) ?? '';
-      const segs = segmentsOf(text);
-      segments.set(r.filePath, segs);
+      const analysis = analyseOurs(text);
+      analyses.set(r.filePath, analysis);
       const list: OurError[] = [];
       for (const m of r.messages) {
         if (m.ruleId !== 'syntax-error') continue;
         const offset = m.range.start;
-        const seg = segs.find((s) => s.start <= offset && offset <= s.end) ?? { start: offset, end: offset, startLine: m.line, endLine: m.line };
-        list.push({ file: path.relative(corpus, r.filePath), line: m.line, column: m.column, message: m.message, offset, statement: text.slice(seg.start, seg.end), statementLines: [seg.startLine, seg.endLine] });
+        const seg = analysis.segments.find((s) => s.start <= offset && offset <= s.end) ?? { start: offset, end: offset, startLine: m.line, endLine: m.line };
+        list.push({ file: path.relative(corpus, r.filePath), line: m.line, column: m.column, message: m.message, offset, statement: text.slice(seg.start, seg.end), maskedStatement: analysis.masked.slice(seg.start, seg.end), statementLines: [seg.startLine, seg.endLine] });
         const key = m.message.replace(/"[^"]*"/g, '"…"');
         ourMessages[key] = (ourMessages[key] ?? 0) + 1;
       }
@@ -555,66 +692,101 @@ try {
 
     let sharedDb: string | undefined;
     for (const absPath of group.files) {
+      const text = texts.get(absPath);
+      if (text === undefined) continue;
       let db = sharedDb;
       if (!db) {
         db = `cvp_${++dbSeq}`;
         admin(`CREATE DATABASE ${db} TEMPLATE template0`);
         if (group.sharedDatabase) sharedDb = db;
       }
-      const run = await runFile(absPath, db);
+      const run = await runFile(absPath, text, db);
       runs.push(run);
       if (!group.sharedDatabase) tryAdmin(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
-      const text = texts.get(absPath) ?? '';
+      const lineAt = lineLocator(text);
       const sentRanges = locateSent(text, run.sent);
-      const file = run.file;
-      process.stderr.write(`${file}: ${run.seconds.toFixed(1)}s${run.timedOut ? ' TIMED OUT' : ''}, ${run.serverErrors} errors, ${run.parserErrors.length} parser-level, ${(ours.get(absPath) ?? []).length} ours${run.pairingMismatches ? `, ${run.pairingMismatches} pairing mismatches` : ''}\n`);
-      for (const p of run.parserErrors) {
+      for (const s of sentRanges) run.reachedLine = Math.max(run.reachedLine, lineAt(s.end));
+      const mayStopEarly = run.timedOut || /^\s*\\q(uit)?\b/m.test(text);
+      const parserErrors = run.errors.filter((e) => e.parserLevel);
+      const fileOurs = ours.get(absPath) ?? [];
+      const analysis = analyses.get(absPath)!;
+      process.stderr.write(`${run.file}: ${run.seconds.toFixed(1)}s${run.timedOut ? ' TIMED OUT' : ''}, ${run.serverErrors} errors, ${parserErrors.length} parser-level, ${fileOurs.length} ours${run.pairingMismatches ? `, ${run.pairingMismatches} unpaired` : ''}\n`);
+      for (const p of parserErrors) {
         const key = p.message.replace(/"[^"]*"/g, '"…"');
         pgMessages[key] = (pgMessages[key] ?? 0) + 1;
       }
 
-      // Direction 1: each of ours against PostgreSQL's parser errors.
-      const used = new Set<PgParserError>();
-      for (const e of ours.get(absPath) ?? []) {
-        const within = run.parserErrors.find((p) => p.startLine <= e.line && e.line <= p.endLine);
-        const near = within ?? run.parserErrors.find((p) => p.startLine - 2 <= e.line && e.line <= p.endLine + 2);
-        let verdict: Verdict;
-        if (within) verdict = used.has(within) ? 'confirmed-shared' : 'confirmed';
-        else if (near) verdict = 'confirmed-near';
-        else if (run.timedOut && e.line > run.lastLineSeen) verdict = 'not-reached';
-        else verdict = 'unconfirmed';
-        const match = within ?? near;
-        if (match) used.add(match);
-        const c: Classified = { ...e, verdict };
-        if (match) c.pg = { startLine: match.startLine, endLine: match.endLine, ...(match.errorLine !== undefined ? { errorLine: match.errorLine } : {}), message: match.message };
-        if (verdict === 'unconfirmed') {
-          const sentHere = sentRanges.find((s) => s.start <= e.offset && e.offset < s.end);
-          if (sentHere) {
-            c.psqlStatement = sentHere.query;
-            const parsed = parsesInLibpgQuery(sentHere.query);
-            c.psqlStatementParses = parsed.ok ? 'libpg-query parses what psql sent' : `libpg-query also rejects what psql sent: ${parsed.message}`;
-          }
+      // Direction 1: each of ours against PostgreSQL's errors.
+      const used = new Set<PgError>();
+      for (const e of fileOurs) {
+        const within = parserErrors.find((p) => p.startLine <= e.line && e.line <= p.endLine);
+        const near = within ?? parserErrors.find((p) => p.startLine - 2 <= e.line && e.line <= p.endLine + 2);
+        const sameMessage = run.errors.find((p) => !p.parserLevel && p.startLine <= e.line && e.line <= p.endLine && p.message.toLowerCase() === e.message.toLowerCase());
+        const match = within ?? near ?? sameMessage;
+        const c: Classified = { ...e, verdict: 'unconfirmed' };
+        if (match) {
+          c.pg15 = { startLine: match.startLine, endLine: match.endLine, ...(match.errorLine !== undefined ? { errorLine: match.errorLine } : {}), message: match.message, parserLevel: match.parserLevel };
+          c.psqlSent = match.query;
+        } else {
+          const errorLineText = (text.split('\n')[e.line - 1] ?? '').trim().slice(0, 30);
+          const sentHere = sentRanges.find((s) => s.start <= e.offset && e.offset < s.end && (!errorLineText || squash(s.query).includes(squash(errorLineText))));
+          if (sentHere) c.psqlSent = sentHere.query;
         }
+        if (c.psqlSent !== undefined) {
+          c.psqlSentIsOurs = squash(c.psqlSent) === squash(e.statement);
+          const parsed = parsesInLibpgQuery(c.psqlSent);
+          c.libpgQueryOnPsqlSent = parsed.ok ? 'parses' : `rejects: ${parsed.message}`;
+        }
+        const judged = await judgeWithPg18(c.psqlSent ?? e.maskedStatement);
+        if (judged) c.pg18 = { ...judged, on: c.psqlSent !== undefined ? 'psql-sent' : 'ours' };
+
+        if (within) c.verdict = used.has(within) ? 'confirmed-again' : 'confirmed';
+        else if (near) c.verdict = 'confirmed-near';
+        else if (sameMessage) c.verdict = 'confirmed-outside-parser';
+        else if (mayStopEarly && e.line > run.reachedLine) c.verdict = 'not-reached';
+        else if (c.psqlSent !== undefined) {
+          c.pg15Fresh = freshSessionRejects(c.psqlSent);
+          if (c.pg15Fresh.rejects) c.note = 'this server rejects the same text in a fresh session: the file changed session state before it (standard_conforming_strings?)';
+          else if (c.pg18?.rejects || (!pg18 && c.libpgQueryOnPsqlSent?.startsWith('rejects'))) c.verdict = 'version';
+        }
+        if (match) used.add(match);
         classified.push(c);
       }
 
       // Direction 2: PostgreSQL's parser errors we did not report.
-      for (const p of run.parserErrors) {
-        if ((ours.get(absPath) ?? []).some((e) => p.startLine - 2 <= e.line && e.line <= p.endLine + 2)) continue;
-        const segs = segments.get(absPath) ?? [];
-        const overlapping = segs.filter((s) => s.startLine <= p.endLine && s.endLine >= p.startLine);
+      for (const p of parserErrors) {
+        if (fileOurs.some((e) => p.startLine - 2 <= e.line && e.line <= p.endLine + 2)) continue;
+        const overlaps = <T extends { startLine: number; endLine: number }>(x: T): boolean => x.startLine <= p.endLine && x.endLine >= p.startLine;
+        const segs = analysis.segments.filter(overlaps);
+        const regions = analysis.regions.filter(overlaps);
+        const parsed = parsesInLibpgQuery(p.query);
+        const atCursor = p.queryPos !== undefined ? Array.from(p.query).slice(p.queryPos - 1, p.queryPos + 1).join('') : '';
         let kind: MissKind;
         let detail: string | undefined;
-        const parsed = parsesInLibpgQuery(p.query);
-        if (parsed.ok) {
+        if (parsed.ok && !freshSessionRejects(p.query).rejects) {
+          kind = 'session-state';
+          detail = 'this server accepts the same text in a fresh session: a setting the file changed (standard_conforming_strings?) made it fail; libpg-query parses it with default settings';
+        } else if (parsed.ok) {
           kind = 'version';
           detail = 'libpg-query (PG 18 grammar) parses the text psql sent';
-        } else if (overlapping.some((s) => s.skipped)) {
+        } else if (/^:[A-Za-z_'"{]/.test(atCursor)) {
+          kind = 'undefined-psql-variable';
+          detail = 'psql left an unset :variable in the text (the \\gset that sets it failed on this server or was never run)';
+        } else if (regions.some((r) => r.kind === 'copy-data')) {
+          kind = 'copy-data-sent-as-sql';
+          detail = 'the COPY ... FROM stdin failed on this server, so psql read its data lines as SQL; we mask them as COPY data';
+        } else if (segs.some((s) => s.skipped)) {
           kind = 'skipped-psql-variables';
-          detail = overlapping.find((s) => s.skipped)?.skipped;
+          detail = segs.find((s) => s.skipped)?.skipped;
+        } else if (regions.some((r) => r.kind === 'tool-annotation')) {
+          kind = 'tool-annotation';
+          detail = 'the statement spans a migration-tool annotation (goose StatementEnd, Up/Down ...) that ends a statement for that tool but not for psql';
+        } else if (regions.some((r) => r.kind === 'psql-meta')) {
+          kind = 'psql-meta-client';
+          detail = `the statement spans psql meta-commands we mask (lines ${regions.filter((r) => r.kind === 'psql-meta').map((r) => r.startLine).join(', ')}); libpg-query: ${parsed.message}`;
         } else {
           kind = 'missed';
-          detail = `libpg-query: ${parsed.message}; our segments there: ${overlapping.map((s) => `${s.startLine}-${s.endLine}${s.error ? ' error' : ''}`).join(', ') || 'none (masked?)'}`;
+          detail = `libpg-query: ${parsed.message}; our segments there: ${segs.map((s) => `${s.startLine}-${s.endLine}${s.error ? ' (error)' : ''}`).join(', ') || 'none'}`;
         }
         missed.push({ ...p, kind, ...(detail ? { detail } : {}) });
       }
@@ -623,27 +795,33 @@ try {
   }
 } finally {
   stopCluster();
+  await pg18?.close();
 }
 
 // ---------------------------------------------------------------------------------------------
 // Report
 
 const count = (v: Verdict): number => classified.filter((c) => c.verdict === v).length;
+const missCount = (k: MissKind): number => missed.filter((m) => m.kind === k).length;
 const summary = {
   server: serverVersion,
+  secondJudge: pg18 ? `PGlite ${pg18Version}` : null,
   files: runs.length,
   timedOut: runs.filter((r) => r.timedOut).map((r) => r.file),
-  pairingMismatchFiles: runs.filter((r) => r.pairingMismatches).map((r) => `${r.file} (${r.pairingMismatches})`),
+  unpairedErrorFiles: runs.filter((r) => r.pairingMismatches).map((r) => `${r.file} (${r.pairingMismatches})`),
   postgresErrors: runs.reduce((n, r) => n + r.serverErrors, 0),
-  postgresParserErrors: runs.reduce((n, r) => n + r.parserErrors.length, 0),
+  postgresParserErrors: runs.reduce((n, r) => n + r.errors.filter((e) => e.parserLevel).length, 0),
   sqlwardenSyntaxErrors: classified.length,
   confirmed: count('confirmed'),
-  confirmedSameStatementAgain: count('confirmed-shared'),
+  confirmedSameErrorLine: classified.filter((c) => c.verdict === 'confirmed' && c.pg15?.errorLine === c.line).length,
+  confirmedAlsoByPg18: classified.filter((c) => c.verdict.startsWith('confirmed') && c.pg18?.rejects).length,
+  confirmedAgain: count('confirmed-again'),
   confirmedNear: count('confirmed-near'),
+  confirmedOutsideParser: count('confirmed-outside-parser'),
+  version: count('version'),
   notReached: count('not-reached'),
   unconfirmed: count('unconfirmed'),
-  confirmedSameErrorLine: classified.filter((c) => c.pg?.errorLine !== undefined && c.pg.errorLine === c.line).length,
-  postgresOnly: { version: missed.filter((m) => m.kind === 'version').length, skippedPsqlVariables: missed.filter((m) => m.kind === 'skipped-psql-variables').length, missed: missed.filter((m) => m.kind === 'missed').length },
+  postgresOnly: Object.fromEntries((['version', 'session-state', 'undefined-psql-variable', 'copy-data-sent-as-sql', 'psql-meta-client', 'tool-annotation', 'skipped-psql-variables', 'missed'] as MissKind[]).map((k) => [k, missCount(k)])),
 };
 
 const abridge = (s: string, max = 300): string => {
@@ -651,47 +829,70 @@ const abridge = (s: string, max = 300): string => {
   return t.length > max ? `${t.slice(0, max)} …` : t;
 };
 
-console.log(`PostgreSQL ${serverVersion} as the judge; ${summary.files} files`);
+console.log(`Judge: PostgreSQL ${serverVersion}${pg18 ? `; statement texts re-checked on PostgreSQL ${pg18Version} (PGlite)` : ''}; ${summary.files} files`);
 console.log('');
-console.log('sqlwarden syntax errors                      count');
-console.log('-------------------------------------------  -----');
-const rowsOut: Array<[string, number]> = [
+const table = (title: string, rows: Array<[string, number]>): void => {
+  console.log(`${title.padEnd(60)}  count`);
+  console.log(`${'-'.repeat(60)}  -----`);
+  for (const [k, v] of rows) console.log(`${k.padEnd(60)}  ${String(v).padStart(5)}`);
+  console.log('');
+};
+table('sqlwarden syntax errors', [
   ['total', summary.sqlwardenSyntaxErrors],
-  ['confirmed (PG parser error, same statement)', summary.confirmed],
-  ['  of which same error line as PostgreSQL', summary.confirmedSameErrorLine],
-  ['confirmed again (2nd+ in one PG statement)', summary.confirmedSameStatementAgain],
+  ['confirmed: PG parser error in the same psql statement', summary.confirmed],
+  ['  of which at the same line as PostgreSQL\'s cursor', summary.confirmedSameErrorLine],
+  ['confirmed again (2nd+ of ours in one psql statement)', summary.confirmedAgain],
   ['confirmed within +-2 lines only', summary.confirmedNear],
-  ['not reached (file timed out)', summary.notReached],
+  ['confirmed: same message, raised after parsing by this server', summary.confirmedOutsideParser],
+  ...(pg18 ? ([['all confirmed ones: PG 18 also rejects the sent text', summary.confirmedAlsoByPg18]] as Array<[string, number]>) : []),
+  [`version: ${serverVersion.split(' ')[0]} accepts, PG 18 grammar rejects the same text`, summary.version],
+  ['not reached (psql quit early or timed out)', summary.notReached],
   ['UNCONFIRMED', summary.unconfirmed],
-];
-for (const [k, v] of rowsOut) console.log(`${k.padEnd(43)}  ${String(v).padStart(5)}`);
-console.log('');
-console.log('PostgreSQL parser errors sqlwarden did not report');
-console.log(`  newer grammar accepts it (server older than PG 18): ${summary.postgresOnly.version}`);
-console.log(`  statement skipped by design (psql variables):       ${summary.postgresOnly.skippedPsqlVariables}`);
-console.log(`  MISSED (libpg-query rejects it too):                ${summary.postgresOnly.missed}`);
-if (summary.timedOut.length) console.log(`\nfiles that timed out: ${summary.timedOut.join(', ')}`);
-if (summary.pairingMismatchFiles.length) console.log(`files where psql's and the server's error lists disagree: ${summary.pairingMismatchFiles.join(', ')}`);
+]);
+table('PostgreSQL parser errors sqlwarden did not report', [
+  ['newer grammar accepts the text (server older than PG 18)', missCount('version')],
+  ['session state: fails only after a SET in the file', missCount('session-state')],
+  ['unset psql variable left in the text', missCount('undefined-psql-variable')],
+  ['COPY failed here, psql sent its data lines as SQL', missCount('copy-data-sent-as-sql')],
+  ['statement spans meta-commands this psql does not know', missCount('psql-meta-client')],
+  ['psql runs across a migration tool\'s statement boundary', missCount('tool-annotation')],
+  ['statement skipped by design (psql variables)', missCount('skipped-psql-variables')],
+  ['MISSED', missCount('missed')],
+]);
+if (summary.timedOut.length) console.log(`files that timed out: ${summary.timedOut.join(', ')}`);
+if (summary.unpairedErrorFiles.length) console.log(`files with psql/server errors left unpaired (psql describe commands): ${summary.unpairedErrorFiles.join(', ')}`);
 
-const flagged = classified.filter((c) => c.verdict === 'unconfirmed' || c.verdict === 'confirmed-shared');
-if (flagged.length) {
-  console.log('\nUnconfirmed (and second errors within one PostgreSQL statement):');
-  for (const c of flagged) {
-    console.log(`\n${c.file}:${c.line}:${c.column}: [${c.verdict}] ${c.message}`);
-    console.log(`  ours (lines ${c.statementLines[0]}-${c.statementLines[1]}): ${abridge(c.statement)}`);
-    if (c.psqlStatement) console.log(`  psql sent: ${abridge(c.psqlStatement)}\n  ${c.psqlStatementParses}`);
-    else if (c.verdict === 'unconfirmed') console.log('  psql sent: (no sent statement located over this line)');
-  }
+const describe = (c: Classified): void => {
+  console.log(`\n${c.file}:${c.line}:${c.column}: [${c.verdict}] ${c.message}`);
+  console.log(`  ours (lines ${c.statementLines[0]}-${c.statementLines[1]}): ${abridge(c.statement)}`);
+  if (c.pg15) console.log(`  PostgreSQL ${serverVersion.split(' ')[0]}: lines ${c.pg15.startLine}-${c.pg15.endLine}, ${c.pg15.parserLevel ? 'parser' : 'non-parser'} error${c.pg15.errorLine ? ` at line ${c.pg15.errorLine}` : ''}: ${c.pg15.message}`);
+  if (c.psqlSent !== undefined) console.log(`  psql sent${c.psqlSentIsOurs ? ' (same text as ours)' : ''}: ${abridge(c.psqlSent)}\n  libpg-query on it: ${c.libpgQueryOnPsqlSent}`);
+  else console.log('  psql sent: (no sent statement located over this line)');
+  if (c.pg15Fresh) console.log(`  PostgreSQL ${serverVersion.split(' ')[0]} on the sent text in a fresh session: ${c.pg15Fresh.rejects ? `rejects: ${c.pg15Fresh.message ?? ''}` : 'parses'}`);
+  if (c.pg18) console.log(`  PG 18 on ${c.pg18.on === 'ours' ? 'our (masked) statement text' : 'the sent text'}: ${c.pg18.rejects ? `rejects: ${c.pg18.message}` : 'parses'}`);
+  if (c.note) console.log(`  note: ${c.note}`);
+};
+const unconfirmed = classified.filter((c) => c.verdict === 'unconfirmed');
+if (unconfirmed.length) {
+  console.log(`\n=== UNCONFIRMED (${unconfirmed.length}) ===`);
+  unconfirmed.forEach(describe);
 }
-const reallyMissed = missed.filter((m) => m.kind !== 'version');
-if (reallyMissed.length) {
-  console.log('\nPostgreSQL parser errors not reported by sqlwarden (other than version differences):');
-  for (const m of reallyMissed) console.log(`${m.file}:${m.errorLine ?? m.endLine}: [${m.kind}] ${m.message}\n  psql sent (lines ${m.startLine}-${m.endLine}): ${abridge(m.query, 200)}\n  ${m.detail ?? ''}`);
+const odd = classified.filter((c) => ['confirmed-again', 'confirmed-near', 'confirmed-outside-parser', 'version', 'not-reached'].includes(c.verdict) || (c.verdict === 'confirmed' && c.pg15?.errorLine !== undefined && c.pg15.errorLine !== c.line));
+if (odd.length) {
+  console.log(`\n=== Other cases worth a look (${odd.length}) ===`);
+  odd.forEach(describe);
+}
+const nonVersion = missed.filter((m) => m.kind !== 'version');
+if (nonVersion.length) {
+  console.log(`\n=== PostgreSQL parser errors not reported by sqlwarden, other than version differences (${nonVersion.length}) ===`);
+  for (const m of nonVersion) console.log(`${m.file}:${m.errorLine ?? m.endLine}: [${m.kind}] ${m.message}\n  psql sent (lines ${m.startLine}-${m.endLine}): ${abridge(m.query, 200)}\n  ${m.detail ?? ''}`);
 }
 const versionOnes = missed.filter((m) => m.kind === 'version');
 if (versionOnes.length) {
-  console.log(`\nVersion differences (PostgreSQL ${serverVersion} rejects, PG 18 grammar accepts): ${versionOnes.length}`);
-  for (const m of versionOnes) console.log(`  ${m.file}:${m.errorLine ?? m.endLine}: ${m.message}`);
+  const byMessage = new Map<string, number>();
+  for (const m of versionOnes) byMessage.set(`${m.file.split('/').pop()}: ${m.message.replace(/"[^"]*"/g, '"…"')}`, (byMessage.get(`${m.file.split('/').pop()}: ${m.message.replace(/"[^"]*"/g, '"…"')}`) ?? 0) + 1);
+  console.log(`\n=== Version differences (PostgreSQL ${serverVersion.split(' ')[0]} rejects, PG 18 grammar accepts): ${versionOnes.length}, by file and message ===`);
+  for (const [k, v] of [...byMessage].sort()) console.log(`  ${String(v).padStart(4)}  ${k}`);
 }
 console.log('\nsqlwarden syntax-error messages:', JSON.stringify(ourMessages));
 console.log('PostgreSQL parser-level messages:', JSON.stringify(pgMessages));
@@ -704,7 +905,7 @@ if (jsonOut) {
         summary,
         sqlwarden: classified,
         postgresOnly: missed,
-        files: runs.map((r) => ({ file: r.file, seconds: r.seconds, timedOut: r.timedOut, psqlErrors: r.psqlErrors, serverErrors: r.serverErrors, pairingMismatches: r.pairingMismatches, parserErrors: r.parserErrors.length })),
+        files: runs.map((r) => ({ file: r.file, seconds: r.seconds, timedOut: r.timedOut, psqlErrors: r.psqlErrors, serverErrors: r.serverErrors, unpaired: r.pairingMismatches, parserErrors: r.errors.filter((e) => e.parserLevel).length, reachedLine: r.reachedLine })),
       },
       null,
       2,

@@ -43,11 +43,45 @@ describe('the bundled binary', () => {
 });
 
 describe('stylish output', () => {
-  it('matches ESLint\'s layout for a project with errors and warnings', () => {
+  it("matches ESLint's layout for a project with errors and warnings", () => {
     const dir = copyFixture('errors');
+    // Message wording belongs to the rules; the layout around it is what this test pins down.
+    const [, index, cleanup] = JSON.parse(runCli(['-f', 'json'], { cwd: dir }).stdout) as Array<{
+      messages: Array<{ message: string }>;
+    }>;
+    const text = (message: { message: string }) => message.message.replace(/\.$/, '');
+    const indexMessage = text(index!.messages[0]!);
+    const [deleteMessage, starMessage] = cleanup!.messages.map(text) as [string, string];
+    const width = Math.max(deleteMessage.length, starMessage.length);
+
     const run = runCli(['--no-color'], { cwd: dir });
     expect(run.status).toBe(1);
-    expect(run.stdout.split(dir).join('<dir>')).toBe(EXPECTED_ERRORS_STYLISH);
+    expect(run.stderr).toBe('');
+    expect(run.stdout.split(dir).join('<dir>')).toBe(
+      [
+        '',
+        '<dir>/migrations/002_index_users_email.sql',
+        `  1:1  error  ${indexMessage}  no-blocking-index-build`,
+        '',
+        '<dir>/scripts/cleanup.sql',
+        `  1:1  error    ${deleteMessage.padEnd(width)}  require-where`,
+        `  2:8  warning  ${starMessage.padEnd(width)}  no-select-star`,
+        '',
+        '\u2716 3 problems (2 errors, 1 warning)',
+        '  1 error and 0 warnings potentially fixable with the --fix option.',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('prints the warnings-only summary and nothing for a clean project', () => {
+    const warnings = copyFixture('warnings');
+    const run = runCli(['--no-color'], { cwd: warnings });
+    expect(run.status).toBe(0);
+    expect(run.stdout.split(warnings).join('<dir>')).toMatch(
+      /^\n<dir>\/queries\/all_users\.sql\n  1:8  warning  .+  no-select-star\n\n\u2716 1 problem \(0 errors, 1 warning\)\n$/,
+    );
+    expect(runCli(['--no-color'], { cwd: copyFixture('clean') }).stdout).toBe('');
   });
 
   it('is coloured with --color and plain by default when not a terminal', () => {
@@ -58,5 +92,3 @@ describe('stylish output', () => {
     expect(runCli(['--color'], { cwd: dir }).stdout.replace(/\u001b\[\d+m/g, '')).toBe(runCli(['--no-color'], { cwd: dir }).stdout);
   });
 });
-
-const EXPECTED_ERRORS_STYLISH = 'TODO';

@@ -45,6 +45,16 @@ describe('--fix', () => {
     expect(readFileSync(path.join(dir, INDEX_FILE), 'utf8')).toBe('\uFEFFCREATE INDEX CONCURRENTLY users_email_idx ON users (email);\n');
   });
 
+  it('writes a UTF-16 file back as UTF-16 with its byte-order mark', () => {
+    const dir = copyFixture('errors');
+    writeFileSync(path.join(dir, INDEX_FILE), Buffer.from('\uFEFFCREATE INDEX users_email_idx ON users (email);\n', 'utf16le'));
+    const run = runCli(['--fix', INDEX_FILE], { cwd: dir });
+    expect(run).toEqual({ status: 0, stdout: '', stderr: '' });
+    expect(readFileSync(path.join(dir, INDEX_FILE))).toEqual(
+      Buffer.from('\uFEFFCREATE INDEX CONCURRENTLY users_email_idx ON users (email);\n', 'utf16le'),
+    );
+  });
+
   it('--fix-dry-run reports the output without writing', () => {
     const dir = copyFixture('errors');
     const before = readFileSync(path.join(dir, INDEX_FILE), 'utf8');
@@ -83,20 +93,24 @@ describe('--stdin', () => {
 
   it('--fix prints the fixed SQL to stdout and the report to stderr', () => {
     const dir = copyFixture();
-    const input = 'CREATE INDEX i ON t (a);\nDELETE FROM t;\n';
-    const run = runCli(['--stdin', '--fix', '--no-color'], { cwd: dir, input });
-    expect(run.status).toBe(1);
-    expect(run.stdout).toBe('CREATE INDEX CONCURRENTLY i ON t (a);\nDELETE FROM t;\n');
-    expect(run.stderr).toContain('require-where');
-    expect(run.stderr).not.toContain('no-blocking-index-build');
+    const fixed = runCli(['--stdin', '--stdin-filename', 'migrations/003_index.sql', '--fix'], {
+      cwd: dir,
+      input: 'CREATE INDEX i ON t (a);\n',
+    });
+    expect(fixed).toEqual({ status: 0, stdout: 'CREATE INDEX CONCURRENTLY i ON t (a);\n', stderr: '' });
 
-    const clean = runCli(['--stdin', '--fix'], { cwd: dir, input: 'SELECT 1;\n' });
-    expect(clean).toEqual({ status: 0, stdout: 'SELECT 1;\n', stderr: '' });
+    const unfixable = runCli(['--stdin', '--fix', '--no-color'], { cwd: dir, input: 'DELETE FROM t;\n' });
+    expect(unfixable.status).toBe(1);
+    expect(unfixable.stdout).toBe('DELETE FROM t;\n');
+    expect(unfixable.stderr).toMatch(/^\n<text>\n  1:1  error  .*require-where\n/);
   });
 
   it('--fix-dry-run with stdin reports the output in JSON', () => {
     const dir = copyFixture();
-    const run = runCli(['--stdin', '--fix-dry-run', '-f', 'json'], { cwd: dir, input: 'CREATE INDEX i ON t (a);' });
+    const run = runCli(['--stdin', '--stdin-filename', 'migrations/003_index.sql', '--fix-dry-run', '-f', 'json'], {
+      cwd: dir,
+      input: 'CREATE INDEX i ON t (a);',
+    });
     expect(run.status).toBe(0);
     expect(JSON.parse(run.stdout)[0].output).toBe('CREATE INDEX CONCURRENTLY i ON t (a);');
   });

@@ -10,6 +10,11 @@ function ruleIds(result: Record<string, any>): Array<string | null> {
   return result.messages.map((message: { ruleId: string | null }) => message.ruleId);
 }
 
+/** A rule entry of the printed config: "error" or ["error", {options}]. */
+function severity(entry: unknown): unknown {
+  return Array.isArray(entry) ? entry[0] : entry;
+}
+
 function write(dir: string, file: string, content: string | Buffer): void {
   mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
   writeFileSync(path.join(dir, file), content);
@@ -93,7 +98,7 @@ describe('exit codes and results', () => {
     ]);
     expect(ruleIds(results[0]!)).toEqual([]);
     expect(ruleIds(results[1]!)).toEqual(['no-blocking-index-build']);
-    expect(results[1]!.messages[0].fix).toEqual({ range: [13, 13], text: 'CONCURRENTLY ' });
+    expect(results[1]!.messages[0].fix).toEqual({ range: [12, 12], text: ' CONCURRENTLY' });
     expect(results[1]).toMatchObject({ errorCount: 1, fixableErrorCount: 1 });
     expect(ruleIds(results[2]!).sort()).toEqual(['no-select-star', 'require-where']);
   });
@@ -122,6 +127,23 @@ describe('exit codes and results', () => {
     write(warnings, 'strict.json', JSON.stringify({ rules: { 'no-select-star': 'error' } }));
     expect(runCli(['-c', 'strict.json'], { cwd: warnings }).status).toBe(1);
     expect(runCli(['--config', 'strict.json', '--rule', 'no-select-star:warn'], { cwd: warnings }).status).toBe(0);
+  });
+
+  it('applies the ignores of a config whose rules come from a plugin', () => {
+    const dir = copyFixture('with-plugin');
+    const run = runCli(['-f', 'json'], { cwd: dir });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(1);
+    const results = parseJsonOutput(run.stdout, dir);
+    expect(results.map((result) => result.filePath)).toEqual(['queries/cleanup.sql']);
+    expect(results[0]!.messages[0]).toMatchObject({ ruleId: 'acme/no-drop-table', severity: 2, line: 1, column: 1 });
+
+    const explicit = runCli(['generated/schema.sql', '-f', 'json'], { cwd: dir });
+    expect(explicit.status).toBe(0);
+    expect(parseJsonOutput(explicit.stdout, dir)[0]!.messages[0].message).toMatch(/^File ignored/);
+
+    const config = JSON.parse(runCli(['--print-config', 'queries/cleanup.sql'], { cwd: dir }).stdout);
+    expect(severity(config.rules['acme/no-drop-table'])).toBe('error');
   });
 
   it('warns about an explicitly named ignored file without failing', () => {
@@ -256,14 +278,14 @@ describe('--print-config', () => {
     const config = JSON.parse(run.stdout);
     expect(config.configFile).toBe(path.join(dir, 'sqlwarden.config.json'));
     expect(config.postgresVersion).toBe(14);
-    expect(config.rules['no-select-star']).toBe('error');
-    expect(config.rules['require-where']).toBe('error');
+    expect(severity(config.rules['no-select-star'])).toBe('error');
+    expect(severity(config.rules['require-where'])).toBe('error');
 
     const overridden = JSON.parse(
       runCli(['--print-config', 'queries/all_users.sql', '--pg-version', '12', '--rule', 'no-select-star:off'], { cwd: dir }).stdout,
     );
     expect(overridden.postgresVersion).toBe(12);
-    expect(overridden.rules['no-select-star']).toBe('off');
+    expect(severity(overridden.rules['no-select-star'])).toBe('off');
   });
 
   it('refuses to be combined with patterns', () => {

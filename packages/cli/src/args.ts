@@ -45,7 +45,7 @@ function parseMaxWarnings(value: string): number {
   return Number(value);
 }
 
-function collectRules(value: string, previous: Record<string, RuleSetting>): Record<string, RuleSetting> {
+function collectRules(value: string, previous: Record<string, RuleSetting> | undefined): Record<string, RuleSetting> {
   return { ...previous, ...parseRuleOption(value) };
 }
 
@@ -69,16 +69,16 @@ export function createProgram(version: string, output: ArgsOutput): Command {
     .helpOption('-h, --help', 'show this help')
     .option('-c, --config <path>', 'use this config file instead of looking one up')
     .addOption(new Option('-f, --format <name>', 'output format').choices(formatterNames).default('stylish'))
-    .option('--fix', 'apply fixes to the files', false)
-    .option('--fix-dry-run', 'report as if fixes were applied, without writing files', false)
-    .option('--rule <id:severity>', 'set a rule, e.g. no-select-star:error or \'id:["error",{...}]\' (repeatable)', collectRules, {})
+    .option('--fix', 'apply fixes to the files')
+    .option('--fix-dry-run', 'report as if fixes were applied, without writing files')
+    .option('--rule <id:severity>', 'set a rule, e.g. no-select-star:error or \'id:["error",{...}]\' (repeatable)', collectRules)
     .option('--pg-version <version>', 'target PostgreSQL version, e.g. 15', parsePgVersion)
-    .option('--max-warnings <n>', 'fail (exit 1) when there are more warnings than this', parseMaxWarnings, -1)
+    .option('--max-warnings <n>', 'fail (exit 1) when there are more warnings than this', parseMaxWarnings)
     .option('--print-config <file>', 'print the configuration used for <file> as JSON')
-    .option('--quiet', 'report errors only', false)
+    .option('--quiet', 'report errors only')
     .option('--color', 'force coloured output')
     .option('--no-color', 'disable coloured output')
-    .option('--stdin', 'lint SQL read from stdin', false)
+    .option('--stdin', 'lint SQL read from stdin')
     .option('--stdin-filename <path>', 'path of the stdin text, for config lookup and the report')
     .option('--no-error-on-unmatched-pattern', 'do not fail when a pattern matches no file')
     .option('--no-ignore', 'do not apply .gitignore files or the config\'s "ignores"')
@@ -89,21 +89,23 @@ export function createProgram(version: string, output: ArgsOutput): Command {
     .configureOutput({
       writeOut: (text) => output.writeOut(text),
       writeErr: (text) => output.writeErr(text),
+      // One prefix for every failure the command prints: "sqlwarden: unknown option '--x'".
+      outputError: (text, write) => write(`sqlwarden: ${text.replace(/^error: /, '')}`),
     });
 }
 
 interface RawOptions {
   config?: string;
   format: FormatterName;
-  fix: boolean;
-  fixDryRun: boolean;
-  rule: Record<string, RuleSetting>;
+  fix?: boolean;
+  fixDryRun?: boolean;
+  rule?: Record<string, RuleSetting>;
   pgVersion?: number;
-  maxWarnings: number;
+  maxWarnings?: number;
   printConfig?: string;
-  quiet: boolean;
+  quiet?: boolean;
   color?: boolean;
-  stdin: boolean;
+  stdin?: boolean;
   stdinFilename?: string;
   errorOnUnmatchedPattern: boolean;
   ignore: boolean;
@@ -124,12 +126,12 @@ export function parseArgs(argv: readonly string[], version: string, output: Args
   const options: CliOptions = {
     patterns: program.processedArgs[0] as string[],
     format: raw.format,
-    fix: raw.fix,
-    fixDryRun: raw.fixDryRun,
-    rules: raw.rule,
-    maxWarnings: raw.maxWarnings,
-    quiet: raw.quiet,
-    stdin: raw.stdin,
+    fix: raw.fix ?? false,
+    fixDryRun: raw.fixDryRun ?? false,
+    rules: raw.rule ?? {},
+    maxWarnings: raw.maxWarnings ?? -1,
+    quiet: raw.quiet ?? false,
+    stdin: raw.stdin ?? false,
     errorOnUnmatchedPattern: raw.errorOnUnmatchedPattern,
     ignore: raw.ignore,
   };

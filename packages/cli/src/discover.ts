@@ -12,7 +12,7 @@ export interface DiscoverOptions {
   patterns: readonly string[];
   cwd: string;
   /** The config's `ignores` (the engine's `isPathIgnored`), given absolute paths. */
-  isPathIgnored?: (absolutePath: string) => boolean;
+  isPathIgnored?: (absolutePath: string) => boolean | Promise<boolean>;
   errorOnUnmatchedPattern: boolean;
   /** False for --no-ignore: neither .gitignore files nor the config's ignores apply. */
   useIgnoreFiles: boolean;
@@ -48,18 +48,18 @@ export async function discoverFiles(options: DiscoverOptions): Promise<DiscoverR
   const ignoredFiles = new Set<string>();
   const unreadableDirectories: DiscoverResult['unreadableDirectories'] = [];
 
-  const isIgnored = (absolutePath: string, isDirectory: boolean): boolean =>
-    (gitignore?.isIgnored(absolutePath, isDirectory) ?? false) || (configIgnores?.(absolutePath) ?? false);
+  const isIgnored = async (absolutePath: string, isDirectory: boolean): Promise<boolean> =>
+    (gitignore?.isIgnored(absolutePath, isDirectory) ?? false) || ((await configIgnores?.(absolutePath)) ?? false);
 
   const unmatched = (message: string): void => {
     if (options.errorOnUnmatchedPattern) throw new UsageError(message);
   };
 
-  const walk = (directory: string): { found: string[]; ignored: number } => {
+  const walk = async (directory: string): Promise<{ found: string[]; ignored: number }> => {
     const found: string[] = [];
     let ignored = 0;
     const visited = new Set<string>();
-    const visit = (current: string): void => {
+    const visit = async (current: string): Promise<void> => {
       let real: string;
       try {
         real = realpathSync(current);
@@ -86,15 +86,15 @@ export async function discoverFiles(options: DiscoverOptions): Promise<DiscoverR
           isFile = target?.isFile() ?? false;
         }
         if (isDirectory) {
-          if (gitignore?.isIgnoredEntry(entryPath, true) || configIgnores?.(entryPath)) continue;
-          visit(entryPath);
+          if (gitignore?.isIgnoredEntry(entryPath, true) || (await configIgnores?.(entryPath))) continue;
+          await visit(entryPath);
         } else if (isFile && isSqlFile(entryPath)) {
-          if (gitignore?.isIgnoredEntry(entryPath, false) || configIgnores?.(entryPath)) ignored++;
+          if (gitignore?.isIgnoredEntry(entryPath, false) || (await configIgnores?.(entryPath))) ignored++;
           else found.push(entryPath);
         }
       }
     };
-    visit(directory);
+    await visit(directory);
     return { found, ignored };
   };
 
@@ -104,11 +104,11 @@ export async function discoverFiles(options: DiscoverOptions): Promise<DiscoverR
     const stats = statOrUndefined(absolute);
 
     if (stats?.isDirectory()) {
-      if (isSkippedByDefault(absolute, cwd) || isIgnored(absolute, true)) {
+      if (isSkippedByDefault(absolute, cwd) || (await isIgnored(absolute, true))) {
         unmatched(`All files matched by "${pattern}" are ignored.`);
         continue;
       }
-      const { found, ignored } = walk(absolute);
+      const { found, ignored } = await walk(absolute);
       if (found.length === 0) {
         unmatched(
           ignored > 0
@@ -122,7 +122,7 @@ export async function discoverFiles(options: DiscoverOptions): Promise<DiscoverR
 
     if (stats) {
       // Named explicitly: linted whatever its extension, unless an ignore pattern says otherwise.
-      if (isSkippedByDefault(absolute, cwd) || isIgnored(absolute, false)) ignoredFiles.add(absolute);
+      if (isSkippedByDefault(absolute, cwd) || (await isIgnored(absolute, false))) ignoredFiles.add(absolute);
       else files.add(absolute);
       continue;
     }
@@ -142,7 +142,7 @@ export async function discoverFiles(options: DiscoverOptions): Promise<DiscoverR
       for (const match of matches) {
         const file = path.resolve(match);
         if (!isSqlFile(file)) continue;
-        if (isIgnored(file, false)) {
+        if (await isIgnored(file, false)) {
           ignored++;
           continue;
         }

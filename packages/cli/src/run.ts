@@ -1,13 +1,12 @@
 import path from 'node:path';
-import type { LintFileResult } from '@sqlwarden/core';
+import type { Linter as EngineLinter, LintFileResult } from '@sqlwarden/core';
 import packageJson from '../package.json' with { type: 'json' };
 import { parseArgs, type CliOptions } from './args.ts';
-import { discoverFiles } from './discover.ts';
+import { compareCodeUnits, discoverFiles } from './discover.ts';
 import { UsageError } from './errors.ts';
-import { writeFixes, type FixTarget } from './fix-writer.ts';
+import { encodeText, writeFixes, type FixTarget, type TextEncoding } from './fix-writer.ts';
 import { formatters } from './formatters/index.ts';
-import { decodeSqlBytes, readAll } from './stdin.ts';
-import { compareCodeUnits } from './discover.ts';
+import { readAll } from './stdin.ts';
 import { sumTotals, withMessages, type CliMessage, type CliResult } from './types.ts';
 
 export interface CliIO {
@@ -113,11 +112,28 @@ function fromEngine(result: LintFileResult): CliResult {
   return converted;
 }
 
+/**
+ * The config's `ignores` as a predicate. Resolving a config validates its rules, and rules from
+ * plugins exist only once the plugins are loaded, so each config file is prepared (plugins
+ * loaded) before its first question.
+ */
+function configIgnores(linter: EngineLinter): (absolutePath: string) => Promise<boolean> {
+  const prepared = new Set<string>();
+  return async (absolutePath) => {
+    const configFile = linter.loadedConfigFor(absolutePath).path ?? '';
+    if (!prepared.has(configFile)) {
+      await linter.prepare(absolutePath);
+      prepared.add(configFile);
+    }
+    return linter.isPathIgnored(absolutePath);
+  };
+}
+
 async function lint(options: CliOptions, io: CliIO): Promise<number> {
   checkCombinations(options);
   const cwd = path.resolve(io.cwd);
   // Loaded here so --help, --version and usage errors do not start the parser's WASM.
-  const { Linter, readSourceFile } = await import('@sqlwarden/core');
+  const { Linter, readSourceFile, decodeSource } = await import('@sqlwarden/core');
   const { builtinRules } = await import('@sqlwarden/rules');
 
   const overrides: { rules?: Record<string, unknown>; postgresVersion?: number } = {};
@@ -131,7 +147,9 @@ async function lint(options: CliOptions, io: CliIO): Promise<number> {
   });
 
   if (options.printConfig !== undefined) {
-    const config = linter.getConfigForFile(path.resolve(cwd, options.printConfig));
+    const file = path.resolve(cwd, options.printConfig);
+    await linter.prepare(file); // loads the plugins the config names, so their rules resolve
+    const config = linter.getConfigForFile(file);
     io.stdout.write(`${JSON.stringify(config, null, 2)}\n`);
     return 0;
   }
@@ -143,10 +161,10 @@ async function lint(options: CliOptions, io: CliIO): Promise<number> {
 
   if (options.stdin) {
     const bytes = await readAll(io.stdin);
-    const decoded = decodeSqlBytes(bytes);
+    const decoded = decodeSource(bytes, STDIN_PATH);
     const filePath = options.stdinFilename !== undefined ? path.resolve(cwd, options.stdinFilename) : STDIN_PATH;
     let result: CliResult;
-    if (options.stdinFilename !== undefined && options.ignore && linter.isPathIgnored(filePath)) {
+    if (options.stdinFilename !== undefined && options.ignore && (await configIgnores(linter)(filePath))) {
       result = ignoredResult(filePath);
     } else if (!decoded.ok) {
       result = fatalResult(filePath, decoded.message);
@@ -157,7 +175,7 @@ async function lint(options: CliOptions, io: CliIO): Promise<number> {
     }
     if (options.fix) {
       // Filter mode: the fixed text (or the input unchanged) goes to stdout, the report to stderr.
-      if (decoded.ok && result.output !== undefined) io.stdout.write((decoded.bom ? '\uFEFF' : '') + result.output);
+      if (decoded.ok && result.output !== undefined) io.stdout.write(encodeText(result.output, decoded.encoding, decoded.bom));
       else io.stdout.write(bytes);
       reportStream = io.stderr;
     }
@@ -166,7 +184,7 @@ async function lint(options: CliOptions, io: CliIO): Promise<number> {
     const discovered = await discoverFiles({
       patterns: options.patterns,
       cwd,
-      isPathIgnored: (file) => linter.isPathIgnored(file),
+      isPathIgnored: configIgnores(linter),
       errorOnUnmatchedPattern: options.errorOnUnmatchedPattern,
       useIgnoreFiles: options.ignore,
     });
@@ -178,12 +196,12 @@ async function lint(options: CliOptions, io: CliIO): Promise<number> {
     for (const file of discovered.ignoredFiles) results.push(ignoredResult(file));
 
     const readable: Array<{ path: string; text: string }> = [];
-    const boms = new Map<string, boolean>();
+    const encodings = new Map<string, { bom: boolean; encoding: TextEncoding }>();
     for (const file of discovered.files) {
       const read = readSourceFile(file);
       if (read.ok) {
         readable.push({ path: file, text: read.text });
-        boms.set(file, read.bom);
+        encodings.set(file, { bom: read.bom, encoding: read.encoding });
       } else {
         results.push(fatalResult(file, read.message));
         failed = true;
@@ -197,7 +215,8 @@ async function lint(options: CliOptions, io: CliIO): Promise<number> {
       const targets: FixTarget[] = [];
       for (const result of results) {
         if (result.output === undefined || result.source === undefined) continue;
-        targets.push({ filePath: result.filePath, source: result.source, output: result.output, bom: boms.get(result.filePath) ?? false });
+        const { bom, encoding } = encodings.get(result.filePath) ?? { bom: false, encoding: 'utf-8' };
+        targets.push({ filePath: result.filePath, source: result.source, output: result.output, bom, encoding });
       }
       const { failures } = await writeFixes(targets);
       for (const failure of failures) {

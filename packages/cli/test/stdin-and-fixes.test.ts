@@ -3,22 +3,24 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeFixes } from '../src/fix-writer.ts';
-import { decodeSqlBytes, readAll } from '../src/stdin.ts';
+import { encodeText, writeFixes } from '../src/fix-writer.ts';
+import { readAll } from '../src/stdin.ts';
 
-describe('decodeSqlBytes', () => {
-  it('decodes UTF-8 and removes a BOM', () => {
-    expect(decodeSqlBytes(Buffer.from('\uFEFFSELECT 1;', 'utf8'))).toEqual({ ok: true, text: 'SELECT 1;', bom: true });
-    expect(decodeSqlBytes(Buffer.from('SELECT \u00e9;', 'utf8'))).toEqual({ ok: true, text: 'SELECT \u00e9;', bom: false });
-  });
-
-  it('rejects binary and non-UTF-8 input', () => {
-    expect(decodeSqlBytes(Buffer.from([0x53, 0x00, 0x01]))).toMatchObject({ ok: false, message: expect.stringMatching(/binary/) });
-    expect(decodeSqlBytes(Buffer.from([0x53, 0xe9, 0x4c]))).toMatchObject({ ok: false, message: expect.stringMatching(/UTF-8/) });
-  });
-
-  it('reads a whole stream', async () => {
+describe('readAll', () => {
+  it('reads a whole stream of strings and buffers', async () => {
     expect((await readAll(Readable.from([Buffer.from('SEL'), 'ECT 1;']))).toString()).toBe('SELECT 1;');
+  });
+});
+
+describe('encodeText', () => {
+  it('writes UTF-8, with a BOM only when the file had one', () => {
+    expect(encodeText('é')).toEqual(Buffer.from([0xc3, 0xa9]));
+    expect(encodeText('a', 'utf-8', true)).toEqual(Buffer.from([0xef, 0xbb, 0xbf, 0x61]));
+  });
+
+  it('writes UTF-16 back in its byte order, with its byte-order mark', () => {
+    expect(encodeText('a', 'utf-16le', true)).toEqual(Buffer.from([0xff, 0xfe, 0x61, 0x00]));
+    expect(encodeText('a', 'utf-16be', true)).toEqual(Buffer.from([0xfe, 0xff, 0x00, 0x61]));
   });
 });
 
@@ -42,9 +44,11 @@ describe('writeFixes', () => {
       { filePath: changed, source: 'CREATE INDEX i ON t (a);', output: 'CREATE INDEX CONCURRENTLY i ON t (a);', bom: true },
       { filePath: same, source: 'SELECT 1;', output: 'SELECT 1;', bom: false },
       { filePath: path.join(dir, 'c.sql'), source: 'x', bom: false },
+      { filePath: path.join(dir, 'u16.sql'), source: 'x', output: 'y', bom: true, encoding: 'utf-16le' },
     ]);
     expect(failures).toEqual([]);
-    expect(written).toEqual([changed]);
+    expect(written).toEqual([changed, path.join(dir, 'u16.sql')]);
+    expect(readFileSync(path.join(dir, 'u16.sql'))).toEqual(Buffer.from([0xff, 0xfe, 0x79, 0x00]));
     expect(readFileSync(changed, 'utf8')).toBe('\uFEFFCREATE INDEX CONCURRENTLY i ON t (a);');
     expect(statSync(changed).mode & 0o777).toBe(0o640);
     expect(statSync(same).mtimeMs).toBe(before);

@@ -1,0 +1,255 @@
+/**
+ * Helpers for migration-safety rules: which tables are new in this file, how the current
+ * statement's transaction is explained to users, and a small SQL scanner for placing fixes and
+ * report ranges on keywords (the model does not carry keyword positions).
+ */
+import { isDownMigrationPath } from '@sqlwarden/core';
+import type { AlterTable, AlterTableAction, Range, RuleContext, TransactionKind } from '@sqlwarden/core';
+
+// ---------------------------------------------------------------------------------------------
+// Tables and indexes created by this migration
+
+/**
+ * True when the table was created earlier in this file, so it is still empty and invisible to
+ * other sessions: locks, scans and rewrites on it cost nothing. The catalog's `createdIn` follows
+ * renames; the file's own statements cover what the catalog does not replay (down migrations,
+ * materialized views, `SELECT ... INTO`). `CREATE TABLE IF NOT EXISTS` of a table an earlier
+ * migration created does not make it new.
+ */
+export function isNewTable(context: RuleContext<any>, name: { schema?: string; name: string }): boolean {
+  const createdIn = context.resolveTable(name)?.createdIn;
+  if (createdIn?.file === context.file.path) return true;
+  // A down migration runs after its up migration, which the catalog has not replayed yet
+  // (diesel's down.sql sorts first): there IF NOT EXISTS usually re-creates what the up dropped.
+  const down = context.statement.section === 'down' || isDownMigrationPath(context.file.path);
+  const target = `${name.schema ?? 'public'}.${name.name}`;
+  const key = (n: { schema?: string; name: string }): string => `${n.schema ?? 'public'}.${n.name}`;
+  return context.file.statements.some((info) => {
+    if (info.index >= context.statement.index || info.section !== context.statement.section || !info.node) return false;
+    const node = info.node;
+    if (node.type === 'CreateTable') return key(node.table) === target && (!node.ifNotExists || createdIn === undefined || down);
+    const created = node.type === 'CreateView' && node.materialized ? node.name : node.type === 'Select' ? node.into : undefined;
+    return created !== undefined && key(created) === target;
+  });
+}
+
+/** True when the catalog knows the index and its table was created earlier in this file. */
+export function isIndexOfNewTable(context: RuleContext<any>, name: { schema?: string; name: string }): boolean {
+  return context.catalog.tableOfIndex(name)?.createdIn?.file === context.file.path;
+}
+
+/**
+ * Whether an earlier statement of this file emptied the table and nothing inserted into it since:
+ * `truncate` (TRUNCATE; the storage is gone, and the ACCESS EXCLUSIVE lock it took keeps the table
+ * empty until the transaction ends) or `delete` (DELETE without WHERE: no live rows, though the
+ * old pages stay until VACUUM, so a scan or rewrite still reads them).
+ */
+export function emptiedInFile(context: RuleContext<any>, name: { schema?: string; name: string }): 'truncate' | 'delete' | undefined {
+  const key = (n: { schema?: string; name: string }): string => `${n.schema ?? 'public'}.${n.name}`;
+  const target = key(name);
+  let state: 'truncate' | 'delete' | undefined;
+  for (const info of context.file.statements) {
+    if (info.index >= context.statement.index) break;
+    const node = info.node;
+    if (!node || info.section !== context.statement.section) continue;
+    if (node.type === 'Truncate' && node.tables.some((t) => key(t) === target)) state = 'truncate';
+    else if (node.type === 'Delete' && key(node.table) === target && !node.where && node.currentOf === undefined && node.using.length === 0) state = 'delete';
+    else if (node.type === 'Insert' && key(node.table) === target) state = undefined;
+    else if (node.type === 'OtherStatement' && node.kind === 'CopyStmt') state = undefined;
+  }
+  return state;
+}
+
+export function displayName(name: { schema?: string; name: string }): string {
+  return name.schema ? `${name.schema}.${name.name}` : name.name;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Transactions
+
+/** Why the current statement is inside a transaction block, as a clause for messages. */
+export const TRANSACTION_REASON: Readonly<Record<TransactionKind, string>> = {
+  explicit: 'it is inside BEGIN ... COMMIT',
+  implicit: 'the statements of a multi-statement migration sent as one query string run as one implicit transaction',
+  wrapped: 'the migration tool runs this file inside a transaction',
+};
+
+/** What to do so that a statement that cannot run in a transaction block runs outside one. */
+export const TRANSACTION_REMEDY: Readonly<Record<TransactionKind, string>> = {
+  explicit: 'Move it out of the BEGIN ... COMMIT block.',
+  implicit:
+    'Put it in a migration file of its own (golang-migrate and node-postgres send a file as one query string), or set `migrations.transaction` to "none" if your tool runs statements one at a time.',
+  wrapped:
+    'Turn the transaction off for this migration (goose `-- +goose NO TRANSACTION`, dbmate `-- migrate:up transaction:false`, Rails `disable_ddl_transaction!`) and keep the statement in a migration of its own, or set `migrations.transaction` to match your tool.',
+};
+
+// ---------------------------------------------------------------------------------------------
+// A small SQL scanner
+
+export interface SqlToken {
+  /** `word`: keyword or unquoted identifier; `quoted`: "identifier"; `string`: any string or dollar-quoted literal. */
+  kind: 'word' | 'quoted' | 'string' | 'number' | 'param' | 'punct';
+  /** Lower-cased text for words, the raw text otherwise. */
+  value: string;
+  start: number;
+  end: number;
+}
+
+const WORD_START = /[A-Za-z_\u0080-\uffff]/;
+const WORD_PART = /[A-Za-z0-9_$\u0080-\uffff]/;
+
+/**
+ * Tokens of `text` between `start` and `end`, skipping whitespace and comments (`--` and nested
+ * `/* *\/`). Enough of PostgreSQL's lexer to walk the keywords at the head of a DDL statement
+ * without being fooled by comments, quoted names or strings in between.
+ */
+export function scanTokens(text: string, start = 0, end = text.length): SqlToken[] {
+  const tokens: SqlToken[] = [];
+  let i = start;
+  while (i < end) {
+    const c = text[i]!;
+    const next = text[i + 1];
+    if (/\s/.test(c)) {
+      i++;
+    } else if (c === '-' && next === '-') {
+      const nl = text.indexOf('\n', i);
+      i = nl < 0 || nl > end ? end : nl + 1;
+    } else if (c === '/' && next === '*') {
+      let depth = 0;
+      while (i < end) {
+        if (text[i] === '/' && text[i + 1] === '*') {
+          depth++;
+          i += 2;
+        } else if (text[i] === '*' && text[i + 1] === '/') {
+          depth--;
+          i += 2;
+          if (depth === 0) break;
+        } else i++;
+      }
+    } else if (c === '"') {
+      let j = i + 1;
+      while (j < end && !(text[j] === '"' && text[j + 1] !== '"')) j += text[j] === '"' ? 2 : 1;
+      tokens.push({ kind: 'quoted', value: text.slice(i, j + 1), start: i, end: Math.min(j + 1, end) });
+      i = j + 1;
+    } else if (c === "'" || ((c === 'E' || c === 'e') && next === "'")) {
+      const backslashes = c !== "'";
+      let j = backslashes ? i + 2 : i + 1;
+      while (j < end) {
+        if (backslashes && text[j] === '\\') j += 2;
+        else if (text[j] === "'" && text[j + 1] === "'") j += 2;
+        else if (text[j] === "'") break;
+        else j++;
+      }
+      tokens.push({ kind: 'string', value: text.slice(i, j + 1), start: i, end: Math.min(j + 1, end) });
+      i = j + 1;
+    } else if (c === '$' && /[0-9]/.test(next ?? '')) {
+      let j = i + 1;
+      while (j < end && /[0-9]/.test(text[j]!)) j++;
+      tokens.push({ kind: 'param', value: text.slice(i, j), start: i, end: j });
+      i = j;
+    } else if (c === '$') {
+      const tag = /^\$(?:[A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/.exec(text.slice(i, end));
+      if (tag) {
+        const close = text.indexOf(tag[0], i + tag[0].length);
+        const j = close < 0 || close > end ? end : close + tag[0].length;
+        tokens.push({ kind: 'string', value: text.slice(i, j), start: i, end: j });
+        i = j;
+      } else {
+        tokens.push({ kind: 'punct', value: c, start: i, end: i + 1 });
+        i++;
+      }
+    } else if (WORD_START.test(c)) {
+      let j = i + 1;
+      while (j < end && WORD_PART.test(text[j]!)) j++;
+      tokens.push({ kind: 'word', value: text.slice(i, j).toLowerCase(), start: i, end: j });
+      i = j;
+    } else if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(next ?? ''))) {
+      let j = i + 1;
+      while (j < end && /[0-9.eE_]/.test(text[j]!)) j++;
+      tokens.push({ kind: 'number', value: text.slice(i, j), start: i, end: j });
+      i = j;
+    } else {
+      tokens.push({ kind: 'punct', value: c, start: i, end: i + 1 });
+      i++;
+    }
+  }
+  return tokens;
+}
+
+export function isWord(token: SqlToken | undefined, ...words: string[]): boolean {
+  return token !== undefined && token.kind === 'word' && words.includes(token.value);
+}
+
+/**
+ * Index just past a balanced parenthesised group starting at `tokens[i]` (which must be `(`),
+ * or `i` when there is none.
+ */
+export function skipParens(tokens: readonly SqlToken[], i: number): number {
+  if (tokens[i]?.value !== '(') return i;
+  let depth = 0;
+  for (let j = i; j < tokens.length; j++) {
+    if (tokens[j]!.value === '(') depth++;
+    else if (tokens[j]!.value === ')') {
+      depth--;
+      if (depth === 0) return j + 1;
+    }
+  }
+  return tokens.length;
+}
+
+/**
+ * Consumes `pattern` from `tokens[i]` on: each element is a word, a list of alternative words,
+ * or `{ optional }`. Returns the index after the match, or -1.
+ */
+export function matchWords(tokens: readonly SqlToken[], i: number, pattern: ReadonlyArray<string | readonly string[] | { optional: string }>): number {
+  let j = i;
+  for (const part of pattern) {
+    if (typeof part === 'object' && 'optional' in part) {
+      if (isWord(tokens[j], part.optional)) j++;
+      continue;
+    }
+    const words = typeof part === 'string' ? [part] : part;
+    if (!isWord(tokens[j], ...words)) return -1;
+    j++;
+  }
+  return j;
+}
+
+// ---------------------------------------------------------------------------------------------
+// ALTER TABLE subcommand ranges
+
+/**
+ * The source range of one ALTER TABLE subcommand, from its first keyword to its last token
+ * (`ALTER COLUMN email SET NOT NULL`). The parser gives some subcommands (SET NOT NULL, VALIDATE
+ * CONSTRAINT...) no location, so the model uses the whole statement's range for them, and a
+ * column definition's range stops before trailing keywords such as `NULL`; this finds the
+ * comma-separated part of the statement that holds the subcommand instead.
+ */
+export function alterActionRange(context: RuleContext<any>, stmt: AlterTable, action: AlterTableAction): Range {
+  const index = stmt.actions.indexOf(action);
+  if (index < 0) return action.range;
+  const tokens = scanTokens(context.file.text, stmt.range.start, stmt.range.end);
+  // Skip `ALTER TABLE [IF EXISTS] [ONLY] name [*]` to the first subcommand.
+  let i = matchWords(tokens, 0, ['alter', ['table', 'index', 'view', 'sequence', 'materialized', 'foreign']]);
+  if (i < 0) return action.range;
+  if (isWord(tokens[i - 1], 'materialized', 'foreign')) i++;
+  if (isWord(tokens[i], 'if') && isWord(tokens[i + 1], 'exists')) i += 2;
+  if (isWord(tokens[i], 'only')) i++;
+  i++; // the name
+  while (tokens[i]?.value === '.' && tokens[i + 1]) i += 2;
+  if (tokens[i]?.value === '*') i++;
+  const parts: Array<{ start: number; end: number }> = [];
+  let partStart = i;
+  let depth = 0;
+  for (let j = i; j <= tokens.length; j++) {
+    const t = tokens[j];
+    if (t?.value === '(') depth++;
+    else if (t?.value === ')') depth--;
+    if (j === tokens.length || (t?.value === ',' && depth === 0)) {
+      if (j > partStart) parts.push({ start: tokens[partStart]!.start, end: tokens[j - 1]!.end });
+      partStart = j + 1;
+    }
+  }
+  if (parts.length !== stmt.actions.length) return action.range;
+  return parts[index]!;
+}

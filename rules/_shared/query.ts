@@ -1,0 +1,258 @@
+/**
+ * Helpers for rules that read queries: FROM items, column references, CTE visibility,
+ * structural expression equality and identifier quoting.
+ */
+import type { ColumnRef, Cte, Expr, FromItem, Join, Node, Range } from '@sqlwarden/core';
+import { childNodes } from '@sqlwarden/core';
+
+export type SourceItem = Exclude<FromItem, Join>;
+
+/** One more `.name` (or `.*`) part of a qualified name. */
+const DOTTED_PART = /^\s*\.\s*(?:"(?:[^"]|"")*"|[\p{L}_][\p{L}\p{N}_$]*|\*)/u;
+
+
+/** The tables, derived tables and function sources of a FROM list, joins opened up, in source order. */
+export function flattenFrom(items: readonly FromItem[], out: SourceItem[] = []): SourceItem[] {
+  for (const item of items) {
+    if (item.type === 'Join') flattenFrom([item.left, item.right], out);
+    else out.push(item);
+  }
+  return out;
+}
+
+/** Every join of a FROM list, nested joins included. */
+export function joinsOf(items: readonly FromItem[], out: Join[] = []): Join[] {
+  for (const item of items) {
+    if (item.type !== 'Join') continue;
+    out.push(item);
+    joinsOf([item.left, item.right], out);
+  }
+  return out;
+}
+
+/** The name a query uses for a FROM item: its alias, else a table's own name. */
+export function exposedName(item: SourceItem): string | undefined {
+  if (item.alias !== undefined) return item.alias;
+  return item.type === 'TableRef' ? item.name : undefined;
+}
+
+/**
+ * Column references of an expression, without those inside subqueries: a subquery's columns
+ * belong to its own FROM list (correlated references aside), and rules judge it when they visit it.
+ */
+export function columnRefsOf(expr: Node): ColumnRef[] {
+  const found: ColumnRef[] = [];
+  const visit = (node: Node): void => {
+    if (node.type === 'ColumnRef') {
+      found.push(node);
+      return;
+    }
+    if (node.type === 'SubqueryExpr') {
+      if (node.testExpr) visit(node.testExpr);
+      return;
+    }
+    for (const child of childNodes(node)) visit(child);
+  };
+  visit(expr);
+  return found;
+}
+
+/** True when the expression contains a subquery anywhere. */
+export function containsSubquery(expr: Node): boolean {
+  if (expr.type === 'SubqueryExpr') return true;
+  return childNodes(expr).some(containsSubquery);
+}
+
+/** A comparable form of a node: everything but positions and parser output. */
+function shape(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(shape);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (key === 'range' || key === 'raw' || key === 'parent') continue;
+    // TypeRef.text keeps the spelling (`int` vs `integer`); the canonical name already compares.
+    if (key === 'text' && (value as { type?: unknown }).type === 'TypeRef') continue;
+    out[key] = shape(v);
+  }
+  return out;
+}
+
+/** Structural equality of two expressions as written, table qualifiers included. */
+export function sameExpr(a: Expr, b: Expr): boolean {
+  return JSON.stringify(shape(a)) === JSON.stringify(shape(b));
+}
+
+/**
+ * CTEs visible from a node, innermost definition first for each name. `self` is the node being
+ * visited, which `getAncestors()` does not include but whose own WITH list is in scope.
+ */
+export function visibleCtes(ancestors: readonly Node[], self?: Node): Map<string, Cte> {
+  const chain = self ? [...ancestors, self] : [...ancestors];
+  const ctes = new Map<string, Cte>();
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const node = chain[i]!;
+    if (!('with' in node) || !Array.isArray(node.with)) continue;
+    for (const cte of node.with as Cte[]) if (!ctes.has(cte.name)) ctes.set(cte.name, cte);
+  }
+  return ctes;
+}
+
+/** Aggregates never use an index on their argument, so predicates over them are not index questions. */
+const AGGREGATES = new Set([
+  'count',
+  'sum',
+  'avg',
+  'min',
+  'max',
+  'array_agg',
+  'string_agg',
+  'bool_and',
+  'bool_or',
+  'every',
+  'bit_and',
+  'bit_or',
+  'bit_xor',
+  'json_agg',
+  'jsonb_agg',
+  'json_object_agg',
+  'jsonb_object_agg',
+  'json_arrayagg',
+  'json_objectagg',
+  'xmlagg',
+  'range_agg',
+  'range_intersect_agg',
+  'any_value',
+  'stddev',
+  'stddev_pop',
+  'stddev_samp',
+  'variance',
+  'var_pop',
+  'var_samp',
+  'corr',
+  'covar_pop',
+  'covar_samp',
+  'regr_avgx',
+  'regr_avgy',
+  'regr_count',
+  'regr_intercept',
+  'regr_r2',
+  'regr_slope',
+  'regr_sxx',
+  'regr_sxy',
+  'regr_syy',
+  'percentile_cont',
+  'percentile_disc',
+  'mode',
+  'rank',
+  'dense_rank',
+  'percent_rank',
+  'cume_dist',
+  'group_concat',
+]);
+
+export function isAggregateOrWindow(expr: Expr): boolean {
+  if (expr.type !== 'FuncCall') return false;
+  return expr.over || expr.star || expr.filter !== undefined || (!expr.schema && AGGREGATES.has(expr.name));
+}
+
+/** True when an aggregate or window call occurs in the expression (outside subqueries). */
+export function containsAggregate(expr: Node): boolean {
+  if (expr.type === 'SubqueryExpr') return false;
+  if (expr.type === 'FuncCall' && isAggregateOrWindow(expr)) return true;
+  return childNodes(expr).some(containsAggregate);
+}
+
+/**
+ * PostgreSQL's reserved key words (those that cannot be column names unquoted), from the
+ * "SQL Key Words" appendix. Quoting a word that did not need it is harmless; missing one is a
+ * syntax error, so the list errs on the side of the reserved and "requires AS" columns.
+ */
+const RESERVED = new Set(
+  (
+    'all analyse analyze and any array as asc asymmetric authorization binary both case cast check collate collation ' +
+    'column concurrently constraint create cross current_catalog current_date current_role current_schema current_time ' +
+    'current_timestamp current_user default deferrable desc distinct do else end except false fetch for foreign freeze ' +
+    'from full grant group having ilike in initially inner intersect into is isnull join lateral leading left like limit ' +
+    'localtime localtimestamp natural not notnull null offset on only or order outer overlaps placing primary references ' +
+    'returning right select session_user similar some symmetric system_user table tablesample then to trailing true union ' +
+    'unique user using variadic verbose when where window with'
+  ).split(' '),
+);
+
+/** An identifier as SQL text, double-quoted unless it is a plain lower-case name. */
+export function quoteIdent(name: string): string {
+  if (/^[a-z_][a-z0-9_$]*$/.test(name) && !RESERVED.has(name)) return name;
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+const HEAD_PATTERNS = {
+  update: /\bupdate\s+(?:only\s+)?$/i,
+  delete: /\bdelete\s+from\s+(?:only\s+)?$/i,
+  truncate: /\btruncate\s+(?:table\s+)?(?:only\s+)?$/i,
+};
+
+/**
+ * The head of an UPDATE/DELETE/TRUNCATE (`UPDATE t`, `DELETE FROM t`), a short range to report on.
+ * The model's range of a statement nested in a CTE starts at its target table and a top-level
+ * one may start at `WITH`, so look for the keywords right before the table name.
+ */
+export function statementHead(text: string, stmt: { range: Range; table: { range: Range; schema?: string } }, keyword: 'update' | 'delete' | 'truncate'): Range {
+  const tableStart = stmt.table.range.start;
+  let tableEnd = Math.max(stmt.table.range.end, tableStart);
+  // A schema-qualified name's range covers only the schema: reach over `.name`.
+  if (stmt.table.schema !== undefined) {
+    const rest = DOTTED_PART.exec(text.slice(tableEnd));
+    if (rest) tableEnd += rest[0].length;
+  }
+  const before = text.slice(Math.max(0, tableStart - 200), tableStart);
+  const pattern = HEAD_PATTERNS[keyword];
+  const match = pattern.exec(before);
+  if (match) return { start: tableStart - match[0].length, end: tableEnd };
+  return { start: Math.min(stmt.range.start, tableStart), end: tableEnd };
+}
+
+/** Words of multi-word type names and array brackets, which the model's TypeRef range leaves out. */
+const TYPE_TAIL = /^(?:\s+(?:with|without)\s+time\s+zone|\s+precision|\s+varying|\s*\[\s*\d*\s*\])+/i;
+const COLLATION_NAME = /^\s+(?:"(?:[^"]|"")*"|[\p{L}_][\p{L}\p{N}_$]*)(?:\s*\.\s*(?:"(?:[^"]|"")*"|[\p{L}_][\p{L}\p{N}_$]*))?/u;
+
+/**
+ * The full range of a node. The model's ranges end early in a few places, where the parser
+ * gives no position for the last token: a qualified column reference (`t.col`) or star
+ * (`t.*`) covers only its first name, a call without arguments (`now()`, `count(*)`) only its
+ * name, a multi-word or array type (`timestamp with time zone`, `int[]`) only its first word,
+ * and `x COLLATE "C"` ends at COLLATE; enclosing expressions end early with them. This widens
+ * those and every node over its children.
+ */
+export function fullRange(node: Node, text: string): Range {
+  let start = node.range.start;
+  let end = node.range.end;
+  const extend = (pattern: RegExp): boolean => {
+    const m = pattern.exec(text.slice(end));
+    if (m) end += m[0].length;
+    return m !== null;
+  };
+  if (node.type === 'ColumnRef' || node.type === 'Star') {
+    const parts = (node.schema !== undefined ? 1 : 0) + (node.table !== undefined ? 1 : 0) + (node.type === 'ColumnRef' ? 1 : node.table !== undefined ? 1 : 0);
+    for (let i = 1; i < parts; i++) if (!extend(DOTTED_PART)) break;
+    return { start, end };
+  }
+  if (node.type === 'SubqueryExpr') return { start, end };
+  for (const child of childNodes(node)) {
+    const r = fullRange(child, text);
+    if (r.start < start) start = r.start;
+    if (r.end > end) end = r.end;
+  }
+  if (node.type === 'FuncCall' && node.args.length === 0) extend(node.star ? /^\s*\(\s*\*\s*\)/ : /^\s*\(\s*\)/);
+  else if (node.type === 'TypeRef') extend(TYPE_TAIL);
+  else if (node.type === 'OtherExpr' && node.kind === 'Collate' && /collate$/i.test(text.slice(start, end))) extend(COLLATION_NAME);
+  else if (node.type === 'OtherExpr' && node.kind === 'Indirection') {
+    // `(rec).field`: the parentheses and field names carry no positions.
+    const open = /\(\s*$/.exec(text.slice(0, start));
+    if (open && /^\s*\)/.test(text.slice(end))) {
+      start -= open[0].length;
+      extend(/^\s*\)/);
+    }
+    while (extend(DOTTED_PART) || extend(/^\s*\[[^\]]*\]/));
+  }
+  return { start, end };
+}

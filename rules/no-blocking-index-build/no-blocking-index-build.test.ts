@@ -1,0 +1,223 @@
+import { RuleTester } from '@sqlwarden/core/testing';
+import rule from './index.ts';
+
+const schema = `
+CREATE TABLE users (id bigint PRIMARY KEY, email text, name text);
+CREATE INDEX users_email ON users (email);
+CREATE INDEX users_name ON users (name);
+CREATE TABLE events (id bigint, at timestamptz) PARTITION BY RANGE (at);
+CREATE INDEX events_at ON events (at);
+`;
+const none = { migrationTransaction: 'none' as const };
+
+const CREATE = 'CREATE INDEX on `users` takes a SHARE lock that blocks INSERT, UPDATE and DELETE on the table until the whole index is built. Use CREATE INDEX CONCURRENTLY.';
+const DROP = 'DROP INDEX takes an ACCESS EXCLUSIVE lock on `users`, blocking all reads and writes while it waits for running queries and until the drop completes. Use DROP INDEX CONCURRENTLY.';
+const IMPLICIT_REMEDY =
+  'Put it in a migration file of its own (golang-migrate and node-postgres send a file as one query string), or set `migrations.transaction` to "none" if your tool runs statements one at a time.';
+
+new RuleTester().run(rule, {
+  valid: [
+    { code: 'CREATE INDEX CONCURRENTLY users_email2 ON users (email);', schema },
+    { code: 'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS users_email2 ON users (email);', schema },
+    // Tables created earlier in the file are empty: no CONCURRENTLY needed, with or without a
+    // transaction (squawk #349 fires on the second case).
+    { code: 'CREATE TABLE t (id int);\nCREATE INDEX t_id ON t (id);' },
+    { code: 'CREATE TABLE t (id int);\nCREATE INDEX t_id ON t (id);', settings: none },
+    { code: 'BEGIN;\nCREATE TABLE app.t (id int);\nCREATE UNIQUE INDEX t_id ON app.t (id);\nCOMMIT;' },
+    { code: 'CREATE TABLE t (id int);\nALTER TABLE t RENAME TO t2;\nCREATE INDEX t_id ON t2 (id);' },
+    { code: 'CREATE TABLE t (id int);\nCREATE INDEX t_id ON t (id);\nDROP INDEX t_id;\nREINDEX TABLE t;\nREINDEX INDEX t_id;' },
+    { code: '-- +goose Up\nSELECT 1;\n-- +goose Down\nCREATE TABLE old_t (id int);\nCREATE INDEX old_t_id ON old_t (id);', schema, settings: none, name: 'a table created in the down section' },
+    {
+      code: 'CREATE TABLE IF NOT EXISTS users (id bigint PRIMARY KEY, email text);\nCREATE INDEX users_email2 ON users (email);',
+      schema,
+      settings: none,
+      filename: 'migrations/2024-01-01_drop_users/down.sql',
+      name: 'a down migration re-creating with IF NOT EXISTS what its up dropped',
+    },
+    { code: 'CREATE MATERIALIZED VIEW mv AS SELECT id, email FROM users;\nCREATE UNIQUE INDEX mv_id ON mv (id);', schema },
+    { code: 'SELECT id, email INTO users_copy FROM users;\nCREATE INDEX users_copy_id ON users_copy (id);', schema },
+    { code: 'CREATE TABLE t AS SELECT id FROM users;\nCREATE INDEX t_id ON t (id);', schema },
+    // Not a migration: application or schema files build indexes however they like.
+    { code: 'CREATE INDEX users_email2 ON users (email);', schema, migration: false },
+    { code: 'DROP INDEX users_email;\nREINDEX TABLE users;', schema, migration: false },
+    { code: 'CREATE INDEX CONCURRENTLY a ON users (email);\nCREATE INDEX CONCURRENTLY b ON users (name);', schema, migration: false },
+    // ON ONLY a partitioned parent is the first step of the per-partition recipe.
+    { code: 'CREATE INDEX events_at2 ON ONLY events (at);', schema },
+    { code: 'CREATE INDEX measurements_at ON ONLY measurements (at);' },
+    { code: 'DROP INDEX CONCURRENTLY users_email;', schema },
+    { code: 'DROP INDEX CONCURRENTLY IF EXISTS users_email;', schema },
+    { code: 'REINDEX INDEX CONCURRENTLY users_email;', schema },
+    { code: 'REINDEX (CONCURRENTLY) TABLE users;', schema },
+    { code: 'REINDEX (VERBOSE, CONCURRENTLY true) TABLE users;', schema },
+    { code: 'REINDEX SYSTEM;' },
+    { code: 'ALTER TABLE events DETACH PARTITION events_2024 CONCURRENTLY;', schema },
+    // Statements that run without a transaction.
+    { code: 'CREATE INDEX CONCURRENTLY a ON users (email);\nCREATE INDEX CONCURRENTLY b ON users (name);', schema, settings: none },
+    { code: '-- +goose Up\n-- +goose NO TRANSACTION\nCREATE INDEX CONCURRENTLY a ON users (email);\nDROP INDEX CONCURRENTLY users_name;', schema },
+    { code: "SET lock_timeout = '2s';\nCREATE INDEX CONCURRENTLY a ON users (email);", schema, settings: none },
+  ],
+  invalid: [
+    // (a) CREATE INDEX without CONCURRENTLY.
+    {
+      code: 'CREATE INDEX users_email2 ON users (email);',
+      schema,
+      errors: [{ message: CREATE, line: 1, column: 1, endLine: 1, endColumn: 13 }],
+      output: 'CREATE INDEX CONCURRENTLY users_email2 ON users (email);',
+    },
+    {
+      code: 'create unique index if not exists users_email2 on users (lower(email));',
+      schema,
+      errors: [{ message: CREATE, endColumn: 20 }],
+      output: 'create unique index concurrently if not exists users_email2 on users (lower(email));',
+    },
+    {
+      code: 'Create /* why: lookups */ Unique -- by email\n  Index users_email2 On users (email)',
+      schema,
+      errors: [{ message: CREATE, line: 1, column: 1, endLine: 2, endColumn: 8 }],
+      output: 'Create /* why: lookups */ Unique -- by email\n  Index CONCURRENTLY users_email2 On users (email)',
+    },
+    { code: 'CREATE INDEX ON orders (user_id)', errors: [{ message: /^CREATE INDEX on `orders` takes a SHARE lock/ }], output: 'CREATE INDEX CONCURRENTLY ON orders (user_id)', name: 'unknown table' },
+    { code: 'CREATE INDEX mv_id ON mv (id)', schema: 'CREATE MATERIALIZED VIEW mv AS SELECT 1 AS id;', errors: [{ message: /^CREATE INDEX on `mv`/ }], name: 'a materialized view from an earlier migration' },
+    { code: 'CREATE INDEX i ON app.orders USING gin (tags)', errors: [{ message: /on `app.orders`/ }], output: 'CREATE INDEX CONCURRENTLY i ON app.orders USING gin (tags)' },
+    { code: 'CREATE INDEX i ON ONLY users (name)', schema, errors: [{ message: CREATE }], output: 'CREATE INDEX CONCURRENTLY i ON ONLY users (name)', name: 'ON ONLY a plain table still builds' },
+    {
+      code: 'CREATE INDEX events_at2 ON events (at);',
+      schema,
+      errors: [
+        {
+          message:
+            "CREATE INDEX on partitioned table `events` builds the index on every partition while SHARE locks block INSERT, UPDATE and DELETE. Partitioned tables have no CONCURRENTLY: create the index ON ONLY `events`, build each partition's index with CREATE INDEX CONCURRENTLY, then attach each one with ALTER INDEX ... ATTACH PARTITION.",
+        },
+      ],
+      output: null,
+    },
+    // ... in a transaction: report, but no fix (the fixed statement would fail).
+    {
+      code: 'BEGIN;\nCREATE INDEX users_email2 ON users (email);\nCOMMIT;',
+      schema,
+      errors: [
+        {
+          message:
+            'CREATE INDEX on `users` takes a SHARE lock that blocks INSERT, UPDATE and DELETE on the table until the whole index is built. Use CREATE INDEX CONCURRENTLY in a migration of its own that runs outside a transaction (CONCURRENTLY cannot run in a transaction block, and here it is inside BEGIN ... COMMIT).',
+          line: 2,
+        },
+      ],
+      output: null,
+    },
+    {
+      code: "SET lock_timeout = '2s';\nCREATE INDEX users_email2 ON users (email);",
+      schema,
+      errors: [{ message: /and here the statements of a multi-statement migration sent as one query string run as one implicit transaction\)\.$/ }],
+      output: null,
+    },
+    { code: 'CREATE INDEX users_email2 ON users (email);', schema, settings: { migrationTransaction: 'wrapped' }, errors: [{ message: /here the migration tool runs this file inside a transaction\)\.$/ }], output: null },
+    { code: '-- +goose Up\nCREATE INDEX users_email2 ON users (email);', schema, errors: [{ message: /here the migration tool runs this file inside a transaction/, line: 2 }], output: null },
+    { code: "SET lock_timeout = '2s';\nCREATE INDEX users_email2 ON users (email);", schema, settings: none, errors: [{ message: CREATE, line: 2 }], output: "SET lock_timeout = '2s';\nCREATE INDEX CONCURRENTLY users_email2 ON users (email);" },
+    // (b) DROP INDEX without CONCURRENTLY.
+    { code: 'DROP INDEX users_email;', schema, errors: [{ message: DROP, line: 1, column: 1, endColumn: 11 }], output: 'DROP INDEX CONCURRENTLY users_email;' },
+    {
+      code: 'drop index if exists public.unknown_idx',
+      errors: [{ message: "DROP INDEX takes an ACCESS EXCLUSIVE lock on the index's table, blocking all reads and writes while it waits for running queries and until the drop completes. Use DROP INDEX CONCURRENTLY." }],
+      output: 'drop index concurrently if exists public.unknown_idx',
+    },
+    { code: 'DROP INDEX users_email, users_name;', schema, errors: [{ message: /^DROP INDEX takes an ACCESS EXCLUSIVE lock on `users`.*Use DROP INDEX CONCURRENTLY, one statement per index \(it drops a single index\)\.$/ }], output: null },
+    { code: 'DROP INDEX users_email CASCADE;', schema, errors: [{ message: /DROP INDEX CONCURRENTLY does not support CASCADE: drop the dependent objects first/ }], output: null },
+    { code: 'DROP INDEX events_at;', schema, errors: [{ message: /^DROP INDEX takes an ACCESS EXCLUSIVE lock on partitioned table `events` and its partitions.*cannot be dropped concurrently/ }], output: null },
+    { code: 'BEGIN;\nDROP INDEX users_email;\nCOMMIT;', schema, errors: [{ message: /^DROP INDEX takes an ACCESS EXCLUSIVE lock on `users`.*Use DROP INDEX CONCURRENTLY in a migration of its own that runs outside a transaction/ }], output: null },
+    {
+      code: 'CREATE TABLE IF NOT EXISTS users (id bigint PRIMARY KEY);\nCREATE INDEX users_email2 ON users (email);',
+      schema,
+      settings: none,
+      errors: [{ message: CREATE, line: 2 }],
+      name: 'CREATE TABLE IF NOT EXISTS of a table an earlier migration created does not make it new',
+    },
+    { code: 'CREATE TABLE t (id int);\nDROP INDEX users_email;', schema, settings: none, errors: [{ message: DROP, line: 2 }], name: 'an index of an existing table dropped next to a new table' },
+    // (c) REINDEX without CONCURRENTLY.
+    {
+      code: 'REINDEX INDEX users_email;',
+      schema,
+      errors: [
+        {
+          message:
+            'REINDEX INDEX holds a SHARE lock on the table (blocking writes) and an ACCESS EXCLUSIVE lock on each index it rebuilds (blocking reads that use it) for the whole rebuild. Use REINDEX INDEX CONCURRENTLY.',
+          endColumn: 14,
+        },
+      ],
+      output: 'REINDEX INDEX CONCURRENTLY users_email;',
+    },
+    { code: 'REINDEX (VERBOSE) TABLE users;', schema, errors: [{ message: /^REINDEX TABLE holds/, endColumn: 24 }], output: 'REINDEX (VERBOSE) TABLE CONCURRENTLY users;' },
+    { code: 'reindex schema public', errors: [{ message: /Use REINDEX SCHEMA CONCURRENTLY\.$/ }], output: 'reindex schema concurrently public' },
+    { code: 'REINDEX DATABASE app', errors: [{ message: /^REINDEX DATABASE holds/ }], output: 'REINDEX DATABASE CONCURRENTLY app' },
+    { code: 'REINDEX (CONCURRENTLY false) TABLE users', schema, errors: [{ message: /^REINDEX TABLE holds/ }], output: null },
+    {
+      code: 'REINDEX TABLE users;',
+      schema,
+      settings: { postgresVersion: 11 },
+      errors: [{ message: /and PostgreSQL 11 has no REINDEX CONCURRENTLY \(added in 12\)\. Build a replacement with CREATE INDEX CONCURRENTLY, drop the old index with DROP INDEX CONCURRENTLY, then rename the new one\.$/ }],
+      output: null,
+    },
+    { code: 'BEGIN;\nREINDEX TABLE users;\nCOMMIT;', schema, errors: [{ message: /Use REINDEX TABLE CONCURRENTLY in a migration of its own that runs outside a transaction/ }], output: null },
+    // (d) CONCURRENTLY (and REINDEX SCHEMA/DATABASE/SYSTEM) inside a transaction block.
+    {
+      code: 'BEGIN;\nCREATE INDEX CONCURRENTLY users_email2 ON users (email);\nCOMMIT;',
+      schema,
+      errors: [
+        {
+          message: 'CREATE INDEX CONCURRENTLY cannot run inside a transaction block, and it is inside BEGIN ... COMMIT: PostgreSQL rejects it. Move it out of the BEGIN ... COMMIT block.',
+          line: 2,
+          column: 1,
+          endColumn: 26,
+        },
+      ],
+    },
+    {
+      code: "SET lock_timeout = '2s';\nCREATE INDEX CONCURRENTLY users_email2 ON users (email);",
+      schema,
+      errors: [
+        {
+          message: `CREATE INDEX CONCURRENTLY cannot run inside a transaction block, and the statements of a multi-statement migration sent as one query string run as one implicit transaction: PostgreSQL rejects it. ${IMPLICIT_REMEDY}`,
+        },
+      ],
+    },
+    {
+      code: 'CREATE INDEX CONCURRENTLY users_email2 ON users (email);',
+      schema,
+      settings: { migrationTransaction: 'wrapped' },
+      errors: [
+        {
+          message:
+            'CREATE INDEX CONCURRENTLY cannot run inside a transaction block, and the migration tool runs this file inside a transaction: PostgreSQL rejects it. Turn the transaction off for this migration (goose `-- +goose NO TRANSACTION`, dbmate `-- migrate:up transaction:false`, Rails `disable_ddl_transaction!`) and keep the statement in a migration of its own, or set `migrations.transaction` to match your tool.',
+        },
+      ],
+    },
+    { code: '-- migrate:up\nCREATE INDEX CONCURRENTLY users_email2 ON users (email);', schema, errors: [{ message: /the migration tool runs this file inside a transaction/ }], name: 'dbmate' },
+    { code: 'BEGIN;\nCREATE INDEX CONCURRENTLY i ON users (email);\nCOMMIT;', schema, migration: false, errors: [{ message: /it is inside BEGIN \.\.\. COMMIT/ }], name: 'explicit transactions count outside migrations too' },
+    {
+      code: 'CREATE TABLE t (id int);\nCREATE INDEX CONCURRENTLY t_id ON t (id);',
+      errors: [
+        {
+          message: `CREATE INDEX CONCURRENTLY cannot run inside a transaction block, and the statements of a multi-statement migration sent as one query string run as one implicit transaction: PostgreSQL rejects it. ${IMPLICIT_REMEDY} The table is created in this file, so the plain form without CONCURRENTLY is fine here.`,
+          suggestions: [{ desc: /^Remove CONCURRENTLY/, output: 'CREATE TABLE t (id int);\nCREATE INDEX t_id ON t (id);' }],
+        },
+      ],
+      output: null,
+    },
+    { code: 'BEGIN;\nDROP INDEX CONCURRENTLY users_email;\nCOMMIT;', schema, errors: [{ message: /^DROP INDEX CONCURRENTLY cannot run inside a transaction block, and it is inside BEGIN/, line: 2, endColumn: 24 }] },
+    { code: 'BEGIN;\nREINDEX TABLE CONCURRENTLY users;\nCOMMIT;', schema, errors: [{ message: /^REINDEX CONCURRENTLY cannot run inside a transaction block/, line: 2, endColumn: 27 }] },
+    { code: 'BEGIN;\nREINDEX (CONCURRENTLY) INDEX users_email;\nCOMMIT;', schema, errors: [{ message: /^REINDEX CONCURRENTLY cannot run inside a transaction block/ }] },
+    { code: "SET maintenance_work_mem = '1GB';\nREINDEX SCHEMA public;", errors: [{ message: /^REINDEX SCHEMA cannot run inside a transaction block, and the statements of a multi-statement migration/ }] },
+    { code: 'BEGIN;\nREINDEX SYSTEM;\nCOMMIT;', errors: [{ message: /^REINDEX SYSTEM cannot run inside a transaction block/ }] },
+    {
+      code: 'BEGIN;\nALTER TABLE events DETACH PARTITION events_2024 CONCURRENTLY;\nCOMMIT;',
+      schema,
+      errors: [{ message: /^ALTER TABLE \.\.\. DETACH PARTITION \.\.\. CONCURRENTLY cannot run inside a transaction block, and it is inside BEGIN/, line: 2, column: 20, endColumn: 61 }],
+    },
+    // Positions after multi-byte text.
+    {
+      code: '-- インデックス 🚀\n/* 🚀 */ CREATE INDEX users_email2 ON users (email);',
+      schema,
+      errors: [{ message: CREATE, line: 2, column: 10, endColumn: 22 }],
+      output: '-- インデックス 🚀\n/* 🚀 */ CREATE INDEX CONCURRENTLY users_email2 ON users (email);',
+    },
+  ],
+});

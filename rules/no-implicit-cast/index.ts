@@ -1,0 +1,292 @@
+import { childNodes, defineRule } from '@sqlwarden/core';
+import type { Between, ColumnRef, Comparison, Expr, InList, Node, Param, Range, ResolvedColumn, RuleContext, TypeRef } from '@sqlwarden/core';
+import { scanTokens } from '../_shared/migration.ts';
+import { FUNCTION_RETURNS, TEXT_LIKE, TYPE_CLASS, findMismatch, typeDisplay, type TypeMismatch } from '../_shared/types.ts';
+
+const MESSAGES = {
+  columnCast:
+    '`{{column}}` is {{columnType}} but the value is {{valueType}}: PostgreSQL casts the column to {{castTo}} on every row, so an index on `{{column}}` cannot be used. Compare with {{article}} {{columnType}} value instead.',
+  error:
+    '`{{column}}` is {{columnType}} but the value is {{valueType}}: PostgreSQL rejects this with "operator does not exist: {{signature}}". Cast the value to {{sqlType}} (for a parameter, `$1::{{sqlType}}`), not the column, so an index on `{{column}}` stays usable.',
+  timeZone:
+    '`{{column}}` is {{columnType}} but the value is {{valueType}}: an index on `{{column}}` stays usable, but PostgreSQL converts between the two with the session TimeZone, so which rows match depends on the connection\'s TimeZone setting. {{hint}}',
+  columnSideCast:
+    'Casting `{{column}}` ({{columnType}}) to {{castType}} makes PostgreSQL convert the column on every row, so an index on `{{column}}` cannot be used. {{remedy}}: `{{better}}`.',
+};
+
+/** What to compare with instead, per column type, when the mix depends on the session TimeZone. */
+const TIME_ZONE_HINTS: Record<string, string> = {
+  timestamp: "Compare with a timestamp value in the zone the column stores (e.g. `now() AT TIME ZONE 'UTC'`), or store the column as timestamptz.",
+  timestamptz: "Compare with a timestamptz value (e.g. `'2024-01-01 00:00+00'::timestamptz`, or `x AT TIME ZONE 'UTC'` for a timestamp x).",
+  date: 'Compare with a date value (e.g. `current_date`, or `now()::date`).',
+};
+
+/** Column types for which `col::text = $1` is the tempting wrong fix of an "operator does not exist" error. */
+const CAST_BACK_TYPES: ReadonlySet<string> = new Set(['uuid', 'int2', 'int4', 'int8']);
+
+/** Nodes whose expressions are not queries: CHECK constraints, defaults, index definitions, ALTER ... USING. */
+const DDL_CONTEXTS: ReadonlySet<string> = new Set(['Constraint', 'ColumnDef', 'CreateIndex', 'IndexElement', 'AlterTableAction']);
+
+const INT8_MAX = 9223372036854775807n;
+
+function isUntyped(expr: Expr): boolean {
+  return (expr.type === 'Literal' && expr.kind === 'string') || expr.type === 'Param';
+}
+
+function plainType(type: TypeRef): string | undefined {
+  // Arrays and types from other schemas (domains, extensions) are not in the table.
+  if (type.arrayDimensions > 0 || (type.schema !== undefined && type.schema !== 'pg_catalog')) return undefined;
+  return type.name;
+}
+
+function article(word: string): string {
+  return /^[aeiou]/i.test(word) ? 'an' : 'a';
+}
+
+/** How a column's type reads in messages: `char(5)` rather than PostgreSQL's bare "character". */
+function columnTypeText(type: TypeRef): string {
+  if (type.name === 'bpchar') return `char(${type.modifiers[0] ?? 1})`;
+  return typeDisplay(type.name);
+}
+
+interface Finding {
+  column: ColumnRef;
+  resolved: ResolvedColumn;
+  valueType: string;
+  mismatch: TypeMismatch;
+  /** The operands' types around the operator, in the order written: `text = uuid`. */
+  signature: string;
+}
+
+export default defineRule({
+  meta: {
+    id: 'no-implicit-cast',
+    description: 'Comparisons whose types make PostgreSQL cast the column (index unusable), reject the query, or depend on the session TimeZone.',
+    docs: { url: 'https://github.com/sqlwarden/sqlwarden/blob/main/rules/no-implicit-cast/README.md', recommended: true },
+    defaultSeverity: 'warn',
+    category: 'performance',
+    hasSuggestions: true,
+    dialects: ['postgresql'],
+  },
+  create(context: RuleContext) {
+    /** The canonical type of a value expression, when it can be told without guessing. */
+    function typeOf(expr: Expr): string | undefined {
+      switch (expr.type) {
+        case 'Literal':
+          if (expr.kind === 'boolean') return 'bool';
+          if (expr.kind !== 'integer' && expr.kind !== 'numeric') return undefined;
+          if (typeof expr.value !== 'string') return expr.kind === 'integer' ? 'int4' : 'numeric';
+          // Literals beyond int4 arrive as text: int8 when they fit, numeric otherwise. The model
+          // calls those with `_` separators or a 0x/0o/0b prefix (PostgreSQL 16) numeric.
+          return integerLiteralType(expr.value) ?? (expr.kind === 'numeric' ? 'numeric' : undefined);
+        case 'Cast':
+          return plainType(expr.targetType);
+        case 'ColumnRef': {
+          const resolved = context.resolveColumn(expr);
+          return resolved ? plainType(resolved.column.type) : undefined;
+        }
+        case 'UnaryExpr':
+          return expr.operator === '-' || expr.operator === '+' ? typeOf(expr.operand) : undefined;
+        case 'OtherExpr':
+          return expr.kind === 'Collate' && expr.children[0] ? typeOf(expr.children[0]) : undefined;
+        case 'FuncCall':
+          return functionType(expr.schema, expr.name, expr.args, expr.over);
+        case 'BinaryExpr':
+          return binaryType(expr.operator, expr.left, expr.right);
+        default:
+          return undefined;
+      }
+    }
+
+    function isTextish(expr: Expr): boolean {
+      if (isUntyped(expr)) return true;
+      const t = typeOf(expr);
+      return t !== undefined && TEXT_LIKE.has(t);
+    }
+
+    function functionType(schema: string | undefined, name: string, args: Expr[], over: boolean): string | undefined {
+      if (schema !== undefined || over) return undefined;
+      const rule = FUNCTION_RETURNS[name];
+      if (!rule) return undefined;
+      if ('type' in rule) {
+        if (rule.textArg && !(args[0] && isTextish(args[0]))) return undefined;
+        return rule.type;
+      }
+      if ('sameAsArg' in rule) {
+        const arg = args[rule.sameAsArg];
+        const t = arg && typeOf(arg);
+        if (t === 'timestamp' || t === 'timestamptz' || t === 'interval') return t;
+        return t === 'date' ? 'timestamptz' : undefined;
+      }
+      if ('timezone' in rule) {
+        const t = args[1] && typeOf(args[1]);
+        return t === 'timestamptz' ? 'timestamp' : t === 'timestamp' ? 'timestamptz' : undefined;
+      }
+      for (const arg of args) {
+        const t = typeOf(arg);
+        if (t !== undefined) return t;
+      }
+      return undefined;
+    }
+
+    function binaryType(operator: string, left: Expr, right: Expr): string | undefined {
+      if (operator === '||') {
+        // text || anynonarray is text; arrays, jsonb, bytea and tsvector have their own `||`.
+        const sides = [left, right].map((e) => (isUntyped(e) ? 'untyped' : typeOf(e)));
+        if (sides.some((s) => s === undefined || (s !== 'untyped' && !TEXT_LIKE.has(s) && !TYPE_CLASS[s]))) return undefined;
+        return sides.some((s) => s === 'untyped' || TEXT_LIKE.has(s!)) ? 'text' : undefined;
+      }
+      if (operator !== '+' && operator !== '-') return undefined;
+      const l = typeOf(left);
+      const r = typeOf(right);
+      if (r === 'interval' && (l === 'timestamptz' || l === 'timestamp')) return l;
+      if (operator === '+' && l === 'interval' && (r === 'timestamptz' || r === 'timestamp')) return r;
+      if (r === 'interval' && l === 'date') return 'timestamp';
+      if (l === 'date' && (r === 'int4' || r === 'int2')) return 'date';
+      return undefined;
+    }
+
+    /**
+     * The source range of a column reference or parameter. The model's range of a qualified
+     * reference (`u.id`) covers only its first name, and that of a named parameter (`:id`) only
+     * as many characters as the `$n` placeholder it was parsed as; rescan the text instead.
+     */
+    function exactRange(node: ColumnRef | Param): Range {
+      const text = context.file.text;
+      const { start } = node.range;
+      if (node.type === 'Param') {
+        const prefix = text[start];
+        if (node.style === 'named' && node.name !== undefined && (prefix === ':' || prefix === '@') && text.startsWith(node.name, start + 1)) {
+          return { start, end: start + 1 + node.name.length };
+        }
+        return node.range;
+      }
+      const parts = 1 + (node.table !== undefined ? 1 : 0) + (node.schema !== undefined ? 1 : 0);
+      const tokens = scanTokens(text, start, Math.min(text.length, start + 1000));
+      let end = node.range.end;
+      for (let i = 0, seen = 0; i < tokens.length && seen < parts; i += 2) {
+        const t = tokens[i]!;
+        if (t.kind !== 'word' && t.kind !== 'quoted') break;
+        end = t.end;
+        seen++;
+        if (seen < parts && tokens[i + 1]?.value !== '.') break;
+      }
+      return { start, end: Math.max(end, node.range.end) };
+    }
+
+    function textOf(node: Expr): string {
+      return context.getText(node.type === 'ColumnRef' || node.type === 'Param' ? exactRange(node) : node.range);
+    }
+
+    function inDdl(): boolean {
+      return context.getAncestors().some((a: Node) => DDL_CONTEXTS.has(a.type));
+    }
+
+    function check(columnSide: Expr, value: Expr, operator: string, columnOnLeft: boolean, inList = false): Finding | undefined {
+      if (columnSide.type !== 'ColumnRef') return undefined;
+      const resolved = context.resolveColumn(columnSide);
+      if (!resolved) return undefined;
+      const columnType = plainType(resolved.column.type);
+      const valueType = typeOf(value);
+      if (!columnType || !valueType) return undefined;
+      const mismatch = findMismatch(columnType, valueType);
+      if (!mismatch || (inList && mismatch.inListKeepsColumnType)) return undefined;
+      const [l, r] = columnOnLeft ? [columnType, valueType] : [valueType, columnType];
+      // IS [NOT] DISTINCT FROM looks up `=`; PostgreSQL spells `!=` as `<>`.
+      const op = operator.includes('DISTINCT') ? '=' : operator === '!=' ? '<>' : operator;
+      return { column: columnSide, resolved, valueType, mismatch, signature: `${typeDisplay(l)} ${op} ${typeDisplay(r)}` };
+    }
+
+    function report(node: { range: Comparison['range'] }, f: Finding): void {
+      const columnType = columnTypeText(f.resolved.column.type);
+      const data = {
+        column: textOf(f.column),
+        columnType,
+        valueType: typeDisplay(f.valueType),
+        castTo: f.mismatch.castTo ?? '',
+        article: article(columnType),
+        signature: f.signature,
+        sqlType: typeDisplay(f.resolved.column.type.name),
+        hint: TIME_ZONE_HINTS[f.resolved.column.type.name] ?? '',
+      };
+      const message = f.mismatch.outcome === 'column-cast' ? MESSAGES.columnCast : f.mismatch.outcome === 'error' ? MESSAGES.error : MESSAGES.timeZone;
+      context.report({ node, message, data });
+    }
+
+    /** `uuid_col::text = $1`: the cast that silences "operator does not exist" on the wrong side. */
+    function checkColumnSideCast(node: Comparison, cast: Expr, value: Expr, castOnLeft: boolean): boolean {
+      if (cast.type !== 'Cast' || cast.expr.type !== 'ColumnRef') return false;
+      const castType = plainType(cast.targetType);
+      if (!castType || !TEXT_LIKE.has(castType)) return false;
+      const param = value.type === 'Cast' && value.expr.type === 'Param' && TEXT_LIKE.has(plainType(value.targetType) ?? '') ? value.expr : value;
+      if (param.type !== 'Param' && !(param.type === 'Literal' && param.kind === 'string')) return false;
+      const resolved = context.resolveColumn(cast.expr);
+      const columnType = resolved && plainType(resolved.column.type);
+      if (!columnType || !CAST_BACK_TYPES.has(columnType)) return false;
+      const column = textOf(cast.expr);
+      const sqlType = typeDisplay(columnType);
+      // An untyped literal is resolved as the column's type; a parameter needs the cast.
+      const valueText = param.type === 'Param' ? `${textOf(param)}::${sqlType}` : textOf(param);
+      const better = castOnLeft ? `${column} ${node.operator} ${valueText}` : `${valueText} ${node.operator} ${column}`;
+      context.report({
+        node,
+        message: MESSAGES.columnSideCast,
+        data: { column, columnType: typeDisplay(columnType), castType: typeDisplay(castType), better, remedy: param.type === 'Param' ? 'Cast the parameter instead' : 'Compare the column itself; the literal is read as ' + sqlType },
+        suggestions: [
+          {
+            desc:
+              param.type === 'Param'
+                ? `Compare \`${column}\` itself with the parameter cast to ${sqlType}: \`${better}\`.`
+                : `Compare \`${column}\` itself with the literal, which PostgreSQL reads as ${sqlType}: \`${better}\`.`,
+            fix: (fixer) => [fixer.replaceText(cast, column), fixer.replaceText(value.type === 'Param' ? exactRange(value) : value.range, valueText)],
+          },
+        ],
+      });
+      return true;
+    }
+
+    return {
+      Comparison(node: Comparison) {
+        if (inDdl()) return;
+        if (checkColumnSideCast(node, node.left, node.right, true) || checkColumnSideCast(node, node.right, node.left, false)) return;
+        const found = check(node.left, node.right, node.operator, true) ?? check(node.right, node.left, node.operator, false);
+        if (found) report(node, found);
+      },
+      InList(node: InList) {
+        if (inDdl()) return;
+        // Values without column references are converted to one common type first when there
+        // are two or more of them; the rest are compared one by one with `=`.
+        const constants = node.list.filter((e) => !containsColumn(e));
+        const arrayPath = constants.length >= 2;
+        for (const value of node.list) {
+          const found = check(node.expr, value, '=', true, arrayPath && constants.includes(value));
+          if (found) return report(node, found);
+        }
+      },
+      Between(node: Between) {
+        if (inDdl()) return;
+        const found = check(node.expr, node.low, '>=', true) ?? check(node.expr, node.high, '<=', true);
+        if (found) report(node, found);
+      },
+    };
+  },
+});
+
+/** The type PostgreSQL gives an integer literal written as text, or undefined when it is not one. */
+function integerLiteralType(text: string): 'int8' | 'numeric' | undefined {
+  const match = /^([-+]?)(0[xX][\da-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|\d[\d_]*)$/.exec(text);
+  if (!match) return undefined;
+  try {
+    const magnitude = BigInt(match[2]!.replace(/_/g, ''));
+    const value = match[1] === '-' ? -magnitude : magnitude;
+    return value <= INT8_MAX && value >= -INT8_MAX - 1n ? 'int8' : 'numeric';
+  } catch {
+    return undefined;
+  }
+}
+
+function containsColumn(node: Node): boolean {
+  if (node.type === 'ColumnRef') return true;
+  if (node.type === 'SubqueryExpr') return false;
+  return childNodes(node).some(containsColumn);
+}

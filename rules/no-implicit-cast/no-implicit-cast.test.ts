@@ -1,0 +1,199 @@
+import { RuleTester } from '@sqlwarden/core/testing';
+import rule from './index.ts';
+
+const schema = `
+CREATE TABLE users (
+  id int PRIMARY KEY,
+  account_id bigint,
+  small smallint,
+  code char(5),
+  name text,
+  email varchar(100),
+  external_id uuid,
+  created_at timestamp,
+  updated_at timestamptz,
+  birthday date,
+  price numeric(10, 2),
+  ratio float8,
+  active boolean
+);
+CREATE TABLE orders (id bigserial PRIMARY KEY, user_id int, amount numeric, user_ext text, placed_at timestamptz);
+`;
+
+const columnCast = (column: string, columnType: string, valueType: string, castTo: string, art = 'a'): string =>
+  `\`${column}\` is ${columnType} but the value is ${valueType}: PostgreSQL casts the column to ${castTo} on every row, so an index on \`${column}\` cannot be used. Compare with ${art} ${columnType} value instead.`;
+
+const operatorError = (column: string, columnType: string, valueType: string, signature: string, sqlType = columnType): string =>
+  `\`${column}\` is ${columnType} but the value is ${valueType}: PostgreSQL rejects this with "operator does not exist: ${signature}". Cast the value to ${sqlType} (for a parameter, \`$1::${sqlType}\`), not the column, so an index on \`${column}\` stays usable.`;
+
+const TIME_ZONE = /stays usable, but PostgreSQL converts between the two with the session TimeZone/;
+const ONE = (code: string, message: string | RegExp = /./) => ({ code, schema, errors: [{ message }] });
+
+new RuleTester().run(rule, {
+  valid: [
+    // Untyped literals and parameters take the column's type.
+    { code: "SELECT * FROM users WHERE external_id = '6b1c3c0e-7e44-4c53-9a53-2f0f1d2b8a11'", schema },
+    { code: "SELECT * FROM users WHERE id = '42'", schema },
+    { code: 'SELECT * FROM users WHERE external_id = $1', schema },
+    { code: 'SELECT * FROM users WHERE id = $1 AND code = $2 AND created_at > $3', schema },
+    // Same family: integer_ops has cross-type operators.
+    { code: 'SELECT * FROM users WHERE id = 42 AND account_id = 42 AND small = 1 AND id = 10::int8 AND account_id = $1::int2', schema },
+    { code: 'SELECT * FROM users WHERE id = 9223372036854775807', schema },
+    { code: 'SELECT * FROM users WHERE small > 100_000_000_000_000 AND account_id = 0x7FFF_FFFF_FFFF AND id <> -0b1010', schema, name: 'PostgreSQL 16 integer literals' },
+    // The value is converted, not the column.
+    { code: 'SELECT * FROM users WHERE price = 15 AND price = $1::int8 AND ratio = 1.5 AND ratio = $1::numeric', schema },
+    { code: 'SELECT * FROM users WHERE name = $1::varchar AND email = $1::text AND name = lower($1) AND email = $1 || $2', schema },
+    // bpchar against varchar resolves to bpchar = bpchar; a cast back to bpchar is fine.
+    { code: "SELECT * FROM users WHERE code = 'abc' AND code = $1 AND code = $1::varchar AND code = upper($1)::bpchar", schema },
+    // IN with two or more values: the common type stays char(n).
+    { code: "SELECT * FROM users WHERE code IN ('a'::text, 'b'::text) AND code IN (lower($1), lower($2))", schema },
+    // Zone-free and zoned values matched correctly.
+    { code: "SELECT * FROM users WHERE created_at > localtimestamp AND created_at > now() AT TIME ZONE 'UTC' AND created_at > '2024-01-01'", schema },
+    { code: "SELECT * FROM users WHERE updated_at > now() - interval '1 day' AND updated_at > $1::timestamptz AND birthday = current_date", schema },
+    { code: "SELECT * FROM users WHERE created_at >= '2024-01-01'::date AND birthday > '2024-01-01'::timestamp AND created_at >= date_trunc('day', localtimestamp)", schema },
+    { code: 'SELECT * FROM users WHERE external_id = $1::uuid AND external_id = gen_random_uuid()', schema },
+    // Unknown table, unknown column, CTE and derived-table columns: the type is not known.
+    'SELECT * FROM nope WHERE id = 1.5',
+    { code: 'SELECT * FROM users WHERE missing = 1.5', schema },
+    { code: 'WITH u AS (SELECT id FROM users) SELECT * FROM u WHERE id = 1.5', schema },
+    { code: 'SELECT * FROM (SELECT id FROM users) AS u WHERE u.id = 1.5', schema },
+    { code: 'SELECT * FROM users u, orders o WHERE id = 1.5', schema, name: 'ambiguous unqualified column' },
+    // Not queries: CHECK constraints, index predicates, ALTER ... USING.
+    { code: 'CREATE TABLE t (n int CHECK (n <> 1.5), c char(2) CHECK (c <> lower(c)))' },
+    { code: 'ALTER TABLE users ADD CONSTRAINT users_id_check CHECK (id <> 1.5)', schema },
+    { code: 'CREATE INDEX users_big ON users (id) WHERE id > 1.5', schema },
+    // Forms the rule does not model: arrays, LIKE, functions it does not know.
+    { code: 'SELECT * FROM users WHERE id = ANY($1::numeric[])', schema },
+    { code: "SELECT * FROM users WHERE external_id::text LIKE 'abc%'", schema },
+    { code: 'SELECT * FROM users WHERE code = my_schema.normalize($1) AND code = unknown_fn($1)', schema },
+    { code: 'SELECT * FROM users WHERE code = lower(some_range)', schema, name: 'lower() of an unknown argument may be a range function' },
+    // The column-side cast is only wrong against a parameter or a string.
+    { code: 'SELECT * FROM users u JOIN orders o ON u.external_id::text = o.user_ext', schema },
+    { code: "SELECT * FROM users WHERE name::text = $1 AND price::text = '1'", schema },
+  ],
+  invalid: [
+    {
+      code: 'SELECT * FROM users WHERE id = 1.5',
+      schema,
+      errors: [{ message: columnCast('id', 'integer', 'numeric', 'numeric', 'an'), line: 1, column: 27, endColumn: 35 }],
+    },
+    ONE('SELECT * FROM users WHERE id = $1::numeric', columnCast('id', 'integer', 'numeric', 'numeric', 'an')),
+    ONE('SELECT * FROM users WHERE id = 10::numeric', /casts the column to numeric/),
+    ONE('SELECT * FROM users WHERE account_id = CAST($1 AS double precision)', columnCast('account_id', 'bigint', 'double precision', 'double precision')),
+    ONE('SELECT * FROM users WHERE small = 10::real', columnCast('small', 'smallint', 'real', 'double precision')),
+    ONE('SELECT * FROM users WHERE account_id = 9223372036854775808', /`account_id` is bigint but the value is numeric/),
+    ONE('SELECT * FROM users WHERE account_id > -1.5', /`account_id` is bigint but the value is numeric/),
+    ONE('SELECT * FROM users WHERE account_id > 1_000.5', /`account_id` is bigint but the value is numeric/),
+    ONE('SELECT * FROM users WHERE account_id > 0xFFFF_FFFF_FFFF_FFFF_FF', /`account_id` is bigint but the value is numeric/),
+    ONE('SELECT * FROM users WHERE price = 1.5::float8', columnCast('price', 'numeric', 'double precision', 'double precision')),
+    ONE('SELECT * FROM users WHERE 1.5 = id', /`id` is integer but the value is numeric/),
+    ONE('SELECT * FROM users WHERE id IN (1.5, 2)', /`id` is integer but the value is numeric/),
+    ONE('SELECT * FROM users WHERE id NOT IN (1, 2.5)', /`id` is integer/),
+    ONE('SELECT * FROM users WHERE id BETWEEN 1 AND 2.5', /`id` is integer but the value is numeric/),
+    ONE('SELECT * FROM users WHERE users.id IS DISTINCT FROM 2.5', /`users.id` is integer/),
+    // char(n) against text.
+    ONE('SELECT * FROM users WHERE code = $1::text', columnCast('code', 'char(5)', 'text', 'text')),
+    ONE('SELECT * FROM users WHERE code = lower($1)', /`code` is char\(5\) but the value is text/),
+    ONE("SELECT * FROM users WHERE code = $1 || 'x'", /`code` is char\(5\) but the value is text/),
+    ONE("SELECT * FROM users WHERE code = concat('a', $1)", /casts the column to text/),
+    ONE("SELECT * FROM users WHERE code = trim(both ' ' from $1)", /casts the column to text/),
+    ONE('SELECT * FROM users WHERE code = substring($1 from 1 for 5)', /casts the column to text/),
+    ONE("SELECT * FROM users WHERE code <> format('%s', $1)", /casts the column to text/),
+    ONE('SELECT * FROM users WHERE code IN ($1::text)', /`code` is char\(5\) but the value is text/),
+    ONE("SELECT * FROM users WHERE code BETWEEN 'a'::text AND 'b'", /`code` is char\(5\) but the value is text/),
+    ONE('SELECT * FROM users WHERE code = name', /`code` is char\(5\) but the value is text/),
+    // Text against uuid / integer: an error.
+    {
+      code: 'SELECT * FROM users WHERE external_id = $1::text',
+      schema,
+      errors: [{ message: operatorError('external_id', 'uuid', 'text', 'uuid = text') }],
+    },
+    ONE('SELECT * FROM users WHERE id = $1::varchar', operatorError('id', 'integer', 'character varying', 'integer = character varying')),
+    ONE('SELECT * FROM users WHERE $1::text = external_id', operatorError('external_id', 'uuid', 'text', 'text = uuid')),
+    ONE('SELECT * FROM users WHERE account_id != $1::text', /operator does not exist: bigint <> text/),
+    ONE("SELECT * FROM users WHERE external_id IN ('a'::text, 'b'::text)", /operator does not exist: uuid = text/),
+    ONE('SELECT * FROM users WHERE created_at = $1::text', /operator does not exist: timestamp without time zone = text/),
+    ONE('SELECT * FROM users WHERE external_id = concat($1, $2)', /uuid = text/),
+    // The wrong fix of that error: the cast on the column side.
+    {
+      code: 'SELECT * FROM users WHERE external_id::text = $1',
+      schema,
+      errors: [
+        {
+          message:
+            'Casting `external_id` (uuid) to text makes PostgreSQL convert the column on every row, so an index on `external_id` cannot be used. Cast the parameter instead: `external_id = $1::uuid`.',
+          line: 1,
+          column: 27,
+          suggestions: [{ desc: 'Compare `external_id` itself with the parameter cast to uuid: `external_id = $1::uuid`.', output: 'SELECT * FROM users WHERE external_id = $1::uuid' }],
+        },
+      ],
+      output: null,
+    },
+    {
+      code: 'SELECT * FROM users u WHERE $2 = u.external_id::varchar',
+      schema,
+      errors: [{ message: /Casting `u.external_id` \(uuid\) to character varying/, suggestions: [{ output: 'SELECT * FROM users u WHERE $2::uuid = u.external_id' }] }],
+    },
+    {
+      code: 'SELECT * FROM users WHERE CAST(id AS text) = $1::text',
+      schema,
+      errors: [{ message: /Casting `id` \(integer\) to text/, suggestions: [{ desc: /`id = \$1::integer`/, output: 'SELECT * FROM users WHERE id = $1::integer' }] }],
+    },
+    {
+      code: "SELECT * FROM users WHERE external_id::text = '6b1c3c0e-7e44-4c53-9a53-2f0f1d2b8a11'",
+      schema,
+      errors: [{ message: /Compare the column itself; the literal is read as uuid: `external_id = '6b1c3c0e/, suggestions: [{ desc: /^Compare `external_id` itself with the literal, which PostgreSQL reads as uuid/, output: "SELECT * FROM users WHERE external_id = '6b1c3c0e-7e44-4c53-9a53-2f0f1d2b8a11'" }] }],
+    },
+    {
+      code: 'SELECT * FROM orders o JOIN users u ON u.id = o.user_id WHERE u.account_id::text = :account',
+      schema,
+      errors: [{ message: /Casting `u.account_id` \(bigint\)/, suggestions: [{ output: 'SELECT * FROM orders o JOIN users u ON u.id = o.user_id WHERE u.account_id = :account::bigint' }] }],
+    },
+    // timestamp / timestamptz / date mixes: correctness, not index use.
+    {
+      code: 'SELECT * FROM users WHERE created_at > now()',
+      schema,
+      errors: [
+        {
+          message:
+            "`created_at` is timestamp without time zone but the value is timestamp with time zone: an index on `created_at` stays usable, but PostgreSQL converts between the two with the session TimeZone, so which rows match depends on the connection's TimeZone setting. Compare with a timestamp value in the zone the column stores (e.g. `now() AT TIME ZONE 'UTC'`), or store the column as timestamptz.",
+        },
+      ],
+    },
+    ONE('SELECT * FROM users WHERE created_at >= CURRENT_TIMESTAMP', TIME_ZONE),
+    ONE("SELECT * FROM users WHERE created_at < now() - interval '1 hour'", TIME_ZONE),
+    ONE('SELECT * FROM users WHERE created_at = $1::timestamptz', TIME_ZONE),
+    ONE('SELECT * FROM users WHERE created_at > clock_timestamp()', TIME_ZONE),
+    ONE('SELECT * FROM users WHERE created_at BETWEEN statement_timestamp() AND transaction_timestamp()', TIME_ZONE),
+    ONE("SELECT * FROM users WHERE created_at >= date_trunc('day', now())", TIME_ZONE),
+    ONE('SELECT * FROM users WHERE created_at > coalesce($1::timestamptz, now())', TIME_ZONE),
+    ONE('SELECT * FROM users WHERE updated_at > localtimestamp', /`updated_at` is timestamp with time zone but the value is timestamp without time zone: .*Compare with a timestamptz value/),
+    ONE('SELECT * FROM users WHERE updated_at > $1::timestamp', TIME_ZONE),
+    ONE('SELECT * FROM users WHERE updated_at >= current_date', /`updated_at` is timestamp with time zone but the value is date/),
+    ONE('SELECT * FROM users WHERE birthday < now()', /`birthday` is date but the value is timestamp with time zone: .*Compare with a date value/),
+    // Joins compare two columns.
+    ONE('SELECT * FROM users u JOIN orders o ON o.user_ext = u.external_id', operatorError('u.external_id', 'uuid', 'text', 'text = uuid')),
+    ONE('SELECT * FROM users u JOIN orders o ON u.id = o.amount', /`u.id` is integer but the value is numeric/),
+    ONE('SELECT * FROM users u JOIN orders o ON u.created_at = o.placed_at', TIME_ZONE),
+    // Everywhere a query compares: HAVING, UPDATE, DELETE, subqueries, views.
+    ONE('SELECT account_id FROM users GROUP BY account_id HAVING account_id > 1.5', /`account_id` is bigint/),
+    ONE("UPDATE users SET name = 'x' WHERE id = 1.5", /`id` is integer/),
+    ONE('DELETE FROM users WHERE external_id = $1::text', /uuid = text/),
+    ONE('SELECT * FROM orders WHERE user_id IN (SELECT id FROM users WHERE id = 1.5)', /`id` is integer/),
+    ONE('CREATE VIEW v AS SELECT * FROM users WHERE code = lower(name)', /`code` is char\(5\)/),
+    {
+      code: 'SELECT * FROM users WHERE id = 1.5 AND external_id = $1::text AND created_at > now()',
+      schema,
+      errors: [{ message: /`id` is integer/ }, { message: /uuid = text/ }, { message: TIME_ZONE }],
+    },
+    // The catalog from the same file, and files that are not migrations.
+    { code: 'CREATE TABLE x (n int);\nSELECT * FROM x WHERE n = 1.5;', errors: [{ message: /`n` is integer/, line: 2, column: 23 }] },
+    { code: 'SELECT * FROM users WHERE id = 1.5', schema, migration: false, errors: 1 },
+    // Positions after multi-byte text (UTF-16 columns).
+    {
+      code: '-- 日本語のコメント 🎉\nSELECT * FROM users /* 🎉 注意 */ WHERE id = 1.5',
+      schema,
+      errors: [{ message: /`id` is integer/, line: 2, column: 39, endLine: 2, endColumn: 47 }],
+    },
+  ],
+});

@@ -1,0 +1,408 @@
+import { defineRule, expressionKey } from '@sqlwarden/core';
+import type { CatalogTable, ColumnRef, Comparison, Delete, Expr, FromItem, InList, LikeExpr, Node, Between, RuleContext, Select, Update } from '@sqlwarden/core';
+import { columnRefsOf, containsAggregate, containsSubquery, exposedName, flattenFrom, fullRange, joinsOf, visibleCtes, type SourceItem } from '../_shared/query.ts';
+import { bound, flip, rangePredicate, truncationOf, type RangeOperator } from './date-range.ts';
+
+type Query = Select | Update | Delete;
+type Predicate = Comparison | Between | InList | LikeExpr;
+
+/** Where a predicate sits: which query it filters, through which clause, and how it is nested. */
+interface Position {
+  query: Query;
+  clause: 'where' | 'having' | 'on';
+  /** Whether every logical operator between the clause and the predicate is AND (a top-level conjunct). */
+  conjunct: boolean;
+  /** The logical operator the predicate is a direct operand of. */
+  parentOperator: 'AND' | 'OR' | 'NOT' | undefined;
+}
+
+const RANGE_OPERATORS = new Set(['=', '<', '<=', '>', '>=']);
+const DATETIME_TYPES = new Set(['date', 'timestamp', 'timestamptz']);
+/** Casts within each group are relabelings (binary-coercible): an index on the column still serves the comparison. */
+const TEXT_LIKE = new Set(['text', 'varchar']);
+const OID_LIKE = new Set(['oid', 'regclass', 'regtype', 'regproc', 'regprocedure', 'regoper', 'regoperator', 'regnamespace', 'regrole', 'regconfig', 'regdictionary', 'regcollation']);
+/** Type names that, called like a function (`date(ts)`), are casts to that type. */
+const CAST_FUNCTIONS = new Set(['date', 'text', 'timestamp', 'timestamptz', 'int4', 'int8', 'numeric']);
+
+function shorten(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 60 ? `${flat.slice(0, 57)}...` : flat;
+}
+
+function unwrapCollate(expr: Expr): Expr {
+  return expr.type === 'OtherExpr' && expr.kind === 'Collate' && expr.children[0] ? unwrapCollate(expr.children[0]) : expr;
+}
+
+/** Expression shapes that hide a column from an index on it. */
+function isWrapper(expr: Expr): boolean {
+  switch (expr.type) {
+    case 'FuncCall':
+    case 'Cast':
+    case 'BinaryExpr':
+    case 'UnaryExpr':
+      return true;
+    case 'OtherExpr':
+      return expr.kind === 'Case' || expr.kind === 'Indirection';
+    default:
+      return false;
+  }
+}
+
+/** Keys an expression index could be stored under: `date(ts)` and `ts::date` are the same cast. */
+function indexKeys(expr: Expr): string[] {
+  const keys = [expressionKey(expr)];
+  if (expr.type === 'Cast' && expr.targetType.arrayDimensions === 0 && CAST_FUNCTIONS.has(expr.targetType.name)) {
+    keys.push(`${expr.targetType.name}(${expressionKey(expr.expr)})`);
+  }
+  if (expr.type === 'FuncCall' && !expr.schema && expr.args.length === 1 && CAST_FUNCTIONS.has(expr.name)) {
+    keys.push(`(${expressionKey(expr.args[0]!)})::${expr.name}`);
+  }
+  return keys;
+}
+
+/** The leading literal of a LIKE pattern: the literal itself, or the first operand of `||` / concat(). */
+function leadingLiteral(pattern: Expr): string | undefined {
+  if (pattern.type === 'Literal' && pattern.kind === 'string') return String(pattern.value);
+  if (pattern.type === 'BinaryExpr' && pattern.operator === '||') return leadingLiteral(pattern.left);
+  if (pattern.type === 'FuncCall' && pattern.name === 'concat' && pattern.args[0]) return leadingLiteral(pattern.args[0]);
+  if (pattern.type === 'OtherExpr' && pattern.kind === 'Collate' && pattern.children[0]) return leadingLiteral(pattern.children[0]);
+  return undefined;
+}
+
+function isNegation(expr: Expr): boolean {
+  switch (expr.type) {
+    case 'Comparison':
+      return expr.operator === '<>' || expr.operator === '!=' || expr.operator === 'IS DISTINCT FROM';
+    case 'InList':
+    case 'Between':
+      return expr.negated;
+    case 'LikeExpr':
+      return expr.negated;
+    case 'LogicalExpr':
+      return expr.operator === 'NOT';
+    default:
+      return false;
+  }
+}
+
+function conjuncts(expr: Expr | undefined, out: Expr[] = []): Expr[] {
+  if (!expr) return out;
+  if (expr.type === 'LogicalExpr' && expr.operator === 'AND') for (const a of expr.args) conjuncts(a, out);
+  else out.push(expr);
+  return out;
+}
+
+function fromOf(query: Query): FromItem[] {
+  if (query.type === 'Select') return query.from;
+  return query.type === 'Update' ? [query.table, ...query.from] : [query.table, ...query.using];
+}
+
+export default defineRule({
+  meta: {
+    id: 'no-non-sargable-predicate',
+    description: 'Disallow predicates that hide a column from its index: functions, casts or arithmetic on the column, leading-wildcard LIKE, and lone negations.',
+    docs: { url: 'https://github.com/sqlwarden/sqlwarden/blob/main/rules/no-non-sargable-predicate/README.md', recommended: true },
+    defaultSeverity: 'warn',
+    category: 'performance',
+    hasSuggestions: true,
+  },
+  create(context: RuleContext) {
+    const text = context.file.text;
+    const src = (node: Node): string => {
+      const range = fullRange(node, text);
+      return text.slice(range.start, range.end);
+    };
+
+    /** The clause a predicate belongs to, when it is WHERE / HAVING / JOIN ON reached only through AND/OR/NOT. */
+    const positionOf = (node: Predicate): Position | undefined => {
+      const ancestors = context.getAncestors();
+      let child: Node = node;
+      let conjunct = true;
+      let i = ancestors.length - 1;
+      const direct = ancestors[i];
+      const parentOperator = direct?.type === 'LogicalExpr' ? direct.operator : undefined;
+      while (i >= 0 && ancestors[i]!.type === 'LogicalExpr') {
+        const logical = ancestors[i]!;
+        if (logical.type === 'LogicalExpr' && logical.operator !== 'AND') conjunct = false;
+        child = logical;
+        i--;
+      }
+      const owner = ancestors[i];
+      if (!owner) return undefined;
+      const root = child as Expr;
+      if ((owner.type === 'Select' || owner.type === 'Update' || owner.type === 'Delete') && owner.where === root) {
+        return { query: owner, clause: 'where', conjunct, parentOperator };
+      }
+      if (owner.type === 'Select' && owner.having === root) return { query: owner, clause: 'having', conjunct, parentOperator };
+      if (owner.type === 'Join' && owner.on === root) {
+        for (let j = i - 1; j >= 0; j--) {
+          const q = ancestors[j]!;
+          if (q.type === 'Select' || q.type === 'Update' || q.type === 'Delete') return { query: q, clause: 'on', conjunct, parentOperator };
+        }
+      }
+      return undefined;
+    };
+
+    const isCte = (item: SourceItem): boolean => item.type === 'TableRef' && item.schema === undefined && visibleCtes(context.getAncestors()).has(item.name);
+
+    const tableOf = (item: SourceItem | undefined): CatalogTable | undefined => {
+      if (!item || item.type !== 'TableRef' || isCte(item)) return undefined;
+      return context.resolveTable(item);
+    };
+
+    /**
+     * The FROM item a column belongs to, searching the enclosing queries innermost first.
+     * Undefined when that cannot be told (unknown tables with an unqualified name, ambiguity).
+     */
+    const itemOf = (ref: ColumnRef): SourceItem | undefined => {
+      for (const scope of context.getScopes()) {
+        const items = flattenFrom(scope);
+        if (ref.table !== undefined) {
+          const match = items.find((item) => exposedName(item) === ref.table && (ref.schema === undefined || (item.type === 'TableRef' && item.schema === ref.schema)));
+          if (match) return match;
+          continue;
+        }
+        const having: SourceItem[] = [];
+        let unsure = 0;
+        for (const item of items) {
+          const table = tableOf(item);
+          if (!table) unsure++;
+          else if (context.catalog.getColumn(table, ref.column)) having.push(item);
+          else if (!table.columnsKnown) unsure++;
+        }
+        if (having.length === 1 && unsure === 0) return having[0];
+        if (having.length === 0 && unsure === 0) continue;
+        return items.length === 1 ? items[0] : undefined;
+      }
+      return undefined;
+    };
+
+    const columnType = (ref: ColumnRef): string | undefined => {
+      const resolved = context.resolveColumn(ref) ?? (() => {
+        const table = tableOf(itemOf(ref));
+        const column = table && context.catalog.getColumn(table, ref.column);
+        return table && column ? { table, column } : undefined;
+      })();
+      return resolved && resolved.column.type.arrayDimensions === 0 ? resolved.column.type.name : undefined;
+    };
+
+    /**
+     * `varchar_col::text`, `ts::timestamptz` on a timestamptz column: the index still applies.
+     * With the column's type unknown, a cast to text/varchar or an oid alias type is given the
+     * benefit of the doubt: it is a mere relabeling for varchar (or oid) columns, and pg_dump
+     * writes `(col)::text` on every varchar column a view compares.
+     */
+    const isNoOpCast = (expr: Expr): boolean => {
+      // `::varchar(5)` truncates: a length coercion is a real function call.
+      if (expr.type !== 'Cast' || expr.expr.type !== 'ColumnRef' || expr.targetType.arrayDimensions > 0 || expr.targetType.modifiers.length > 0) return false;
+      const target = expr.targetType.name;
+      const type = columnType(expr.expr);
+      if (!type) return TEXT_LIKE.has(target) || OID_LIKE.has(target);
+      return type === target || (TEXT_LIKE.has(type) && TEXT_LIKE.has(target)) || (OID_LIKE.has(type) && OID_LIKE.has(target));
+    };
+
+    const hasExpressionIndex = (wrapped: Expr, ref: ColumnRef): boolean => {
+      const table = context.resolveColumn(ref)?.table ?? tableOf(itemOf(ref));
+      if (!table) return false;
+      const keys = indexKeys(unwrapCollate(wrapped));
+      return table.indexes.some((index) => index.elements.some((e) => e.expressionKey !== undefined && keys.includes(e.expressionKey)));
+    };
+
+    /**
+     * The wrapped column of one side of a comparison, when that side hides exactly one column
+     * behind a function, cast or arithmetic and the other side does not read the same FROM item
+     * (a constant, a parameter, an outer or other table's column).
+     */
+    const wrappedColumn = (side: Expr, others: Expr[]): ColumnRef | undefined => {
+      const inner = unwrapCollate(side);
+      if (!isWrapper(inner) || containsAggregate(inner) || containsSubquery(inner)) return undefined;
+      const refs = columnRefsOf(inner);
+      if (refs.length !== 1) return undefined;
+      const ref = refs[0]!;
+      if (isNoOpCast(inner)) return undefined;
+      const item = itemOf(ref);
+      // Only a table's column can have an index to lose; a CTE, subquery or function column is
+      // computed (or already covered where that query reads its own tables).
+      if (item && (item.type !== 'TableRef' || isCte(item))) return undefined;
+      const otherRefs = others.flatMap((o) => columnRefsOf(o));
+      if (otherRefs.length > 0) {
+        // Both sides read the same row (or we cannot tell): no index lookup could serve it anyway.
+        if (!item) return undefined;
+        for (const r of otherRefs) {
+          const other = itemOf(r);
+          if (other === undefined || other === item) return undefined;
+        }
+      }
+      if (hasExpressionIndex(inner, ref)) return undefined;
+      return ref;
+    };
+
+    const describeWrapper = (side: Expr, ref: ColumnRef): string => {
+      const inner = unwrapCollate(side);
+      const col = src(ref);
+      const truncation = truncationOf(inner);
+      const instead = truncation
+        ? 'compare a range on the bare column instead'
+        : inner.type === 'Cast'
+          ? 'cast the other side to the column\'s type instead'
+          : inner.type === 'BinaryExpr' || inner.type === 'UnaryExpr'
+            ? 'move the computation to the other side instead'
+            : 'compare the bare column instead';
+      let what: string;
+      if (inner.type === 'FuncCall') what = `applies \`${inner.name}()\` to \`${col}\``;
+      else if (inner.type === 'Cast') what = `casts \`${col}\` to \`${inner.targetType.name}\``;
+      else if (inner.type === 'BinaryExpr' || inner.type === 'UnaryExpr') what = `computes on \`${col}\``;
+      else what = `is an expression over \`${col}\``;
+      const expr = shorten(src(side));
+      return `\`${expr}\` ${what}, so a plain index on \`${col}\` cannot serve this condition; ${instead}, or create an expression index on \`(${expr})\`.`;
+    };
+
+    /** The half-open range rewrite of a truncated timestamp comparison, as a suggestion. */
+    const dateSuggestion = (node: Comparison | Between, side: Expr, position: Position): { desc: string; fix: { range: [number, number]; text: string } } | undefined => {
+      const t = truncationOf(unwrapCollate(side));
+      if (!t) return undefined;
+      const type = columnType(t.column);
+      if (type !== undefined && !DATETIME_TYPES.has(type)) return undefined;
+      const col = src(t.column);
+      const ctx = { text: (e: Expr) => src(e), columnType: type, valueAppearsFirst: false };
+      let rewritten: string | undefined;
+      if (node.type === 'Between') {
+        const low = bound(t, node.low, ctx);
+        const high = bound(t, node.high, ctx);
+        if (!low || !high?.next) return undefined;
+        rewritten = `${col} >= ${low.value} AND ${col} < ${high.next}`;
+      } else {
+        const op = (side === node.left ? node.operator : flip(node.operator as RangeOperator)) as RangeOperator;
+        const value = side === node.left ? node.right : node.left;
+        const b = bound(t, value, { ...ctx, valueAppearsFirst: op === '=' });
+        rewritten = b && rangePredicate(col, op, b);
+      }
+      if (!rewritten) return undefined;
+      // `a OR f(col) = x` must stay `a OR (col >= x AND col < y)`.
+      const needsParens = (position.parentOperator === 'OR' || position.parentOperator === 'NOT') && rewritten.includes(' AND ');
+      const replacement = needsParens ? `(${rewritten})` : rewritten;
+      const range = fullRange(node, text);
+      return { desc: `Rewrite as \`${replacement}\`, which an index on \`${col}\` can serve.`, fix: { range: [range.start, range.end], text: replacement } };
+    };
+
+    const checkSides = (node: Comparison | Between | InList, position: Position, sides: Array<{ side: Expr; others: Expr[] }>): void => {
+      for (const { side, others } of sides) {
+        if (position.clause === 'having' && [side, ...others].some(containsAggregate)) continue;
+        const ref = wrappedColumn(side, others);
+        if (!ref) continue;
+        const message = describeWrapper(side, ref);
+        const suggestion = node.type === 'InList' ? undefined : dateSuggestion(node, side, position);
+        context.report({ range: fullRange(side, text), message, ...(suggestion ? { suggestions: [suggestion] } : {}) });
+      }
+    };
+
+    /** Whether the catalog knows a trigram-capable (GIN/GiST) index over the LIKE operand. */
+    const hasTrigramIndex = (operand: Expr, ref: ColumnRef): boolean => {
+      const table = context.resolveColumn(ref)?.table ?? tableOf(itemOf(ref));
+      if (!table) return false;
+      const bare = unwrapCollate(operand);
+      const keys = indexKeys(bare);
+      return table.indexes.some(
+        (index) =>
+          (index.method === 'gin' || index.method === 'gist') &&
+          index.elements.some((e) => (bare.type === 'ColumnRef' && e.column === bare.column) || (e.expressionKey !== undefined && keys.includes(e.expressionKey))),
+      );
+    };
+
+    /** The column of `col <> const`, `col != const`, `col NOT IN (consts)`; undefined for other shapes. */
+    const negatedColumn = (expr: Expr): ColumnRef | undefined => {
+      let column: Expr;
+      let rest: Expr[];
+      if (expr.type === 'InList' && expr.negated) {
+        column = unwrapCollate(expr.expr);
+        rest = expr.list;
+      } else if (expr.type === 'Comparison' && (expr.operator === '<>' || expr.operator === '!=')) {
+        const leftIsColumn = unwrapCollate(expr.left).type === 'ColumnRef';
+        column = unwrapCollate(leftIsColumn ? expr.left : expr.right);
+        rest = [leftIsColumn ? expr.right : expr.left];
+      } else return undefined;
+      if (column.type !== 'ColumnRef') return undefined;
+      if (rest.some((e) => columnRefsOf(e).length > 0 || containsSubquery(e))) return undefined;
+      return column;
+    };
+
+    /**
+     * `col <> x` / `col NOT IN (...)` when every condition on its table in this query (WHERE and
+     * JOIN ON, top-level conjuncts) is a negation: then no condition gives the planner an index
+     * path. Reported once per table, at its first negation.
+     */
+    const checkNegation = (node: Comparison | InList, position: Position): void => {
+      if (position.clause !== 'where' || !position.conjunct) return;
+      const ref = negatedColumn(node);
+      if (!ref) return;
+      const item = itemOf(ref);
+      if (!item || item.type !== 'TableRef' || isCte(item)) return;
+      const from = fromOf(position.query);
+      // USING / NATURAL join columns are conditions on the table too.
+      if (joinsOf(from).some((j) => j.natural || j.using.length > 0)) return;
+      const whereConditions = conjuncts(position.query.where);
+      const conditions = [...whereConditions, ...joinsOf(from).flatMap((j) => conjuncts(j.on))];
+      for (const condition of conditions) {
+        if (condition === node || isNegation(condition)) continue;
+        // Any other condition on the same table (or one we cannot attribute) may give the planner an index path.
+        if (columnRefsOf(condition).some((r) => itemOf(r) === item || itemOf(r) === undefined)) return;
+      }
+      const first = whereConditions.find((c) => {
+        const column = negatedColumn(c);
+        return column !== undefined && itemOf(column) === item;
+      });
+      if (first !== node) return;
+      const table = tableOf(item);
+      // A partial index may be exactly for this negation; the catalog does not keep its predicate.
+      if (table?.indexes.some((i) => i.partial)) return;
+      const expr = shorten(src(node));
+      context.report({
+        range: fullRange(node, text),
+        message: `Every condition on \`${exposedName(item)}\` here is a negation like \`${expr}\`, which a B-tree index cannot search, so the whole table is scanned; if few rows match, test for the values you want (\`IN (...)\`) or create a partial index \`WHERE ${expr}\`.`,
+      });
+    };
+
+    return {
+      Comparison(node) {
+        const position = positionOf(node);
+        if (!position) return;
+        if (RANGE_OPERATORS.has(node.operator)) {
+          checkSides(node, position, [
+            { side: node.left, others: [node.right] },
+            { side: node.right, others: [node.left] },
+          ]);
+        } else if (node.operator === '<>' || node.operator === '!=') {
+          checkNegation(node, position);
+        }
+      },
+      Between(node) {
+        if (node.negated) return;
+        const position = positionOf(node);
+        if (position) checkSides(node, position, [{ side: node.expr, others: [node.low, node.high] }]);
+      },
+      InList(node) {
+        const position = positionOf(node);
+        if (!position) return;
+        if (node.negated) checkNegation(node, position);
+        else checkSides(node, position, [{ side: node.expr, others: node.list }]);
+      },
+      LikeExpr(node) {
+        if (node.negated || node.similar) return;
+        const position = positionOf(node);
+        if (!position) return;
+        const leading = leadingLiteral(node.pattern);
+        if (leading === undefined || !(leading.startsWith('%') || leading.startsWith('_'))) return;
+        const refs = columnRefsOf(node.expr);
+        if (refs.length === 0 || containsSubquery(node.expr)) return;
+        if (refs.length === 1 && hasTrigramIndex(node.expr, refs[0]!)) return;
+        const operand = shorten(src(node.expr));
+        const col = src(refs[0]!);
+        const op = node.caseInsensitive ? 'ILIKE' : 'LIKE';
+        context.report({
+          range: fullRange(node, text),
+          message: `\`${op}\` with a leading wildcard cannot use a B-tree index on \`${operand}\` (it only serves patterns anchored at the start); use a pg_trgm GIN index (\`USING gin (${col} gin_trgm_ops)\`) or full-text search.`,
+        });
+      },
+    };
+  },
+});

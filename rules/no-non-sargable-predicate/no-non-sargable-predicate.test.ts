@@ -1,0 +1,261 @@
+import { RuleTester } from '@sqlwarden/core/testing';
+import rule from './index.ts';
+
+const schema = `
+CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL, name varchar(100), status text, created_at timestamptz NOT NULL, born date, ts timestamp, price numeric, qty int, deleted boolean, data jsonb, note text);
+CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint, email text, created_at timestamptz);
+`;
+
+const FUNCTION_ON_EMAIL =
+  '`lower(email)` applies `lower()` to `email`, so a plain index on `email` cannot serve this condition; compare the bare column instead, or create an expression index on `(lower(email))`.';
+
+const q = (where: string): string => `SELECT id FROM users WHERE ${where}`;
+
+new RuleTester().run(rule, {
+  valid: [
+    q('email = $1'),
+    q('created_at >= now() - interval \'1 day\''),
+    q('id = $1::bigint'),
+    q("created_at >= '2024-01-01' AND created_at < '2024-01-02'"),
+    q('email = lower($1)'),
+    // Both sides read the same row: no index lookup could serve it anyway.
+    q('lower(email) = lower(name)'),
+    q('lower(users.email) = users.name'),
+    // More than one column inside the wrapper.
+    q('coalesce(email, note) = $1'),
+    q('price * qty > 100'),
+    // Not a WHERE / ON / HAVING predicate.
+    'SELECT lower(email), date(created_at) FROM users',
+    'SELECT id FROM users ORDER BY lower(email)',
+    'SELECT date(created_at), count(*) FROM users GROUP BY date(created_at)',
+    'CREATE TABLE t (email text CHECK (lower(email) = email))',
+    "CREATE INDEX ON users (email) WHERE lower(status) = 'active'",
+    'INSERT INTO users (id) VALUES (1) ON CONFLICT (id) DO UPDATE SET note = $1 WHERE lower(users.email) = $2',
+    q('CASE WHEN lower(email) = $1 THEN true ELSE false END'),
+    // Aggregates in HAVING are not index questions.
+    'SELECT user_id FROM orders GROUP BY user_id HAVING count(*) > 1',
+    'SELECT user_id FROM orders GROUP BY user_id HAVING sum(id) * 2 > 10',
+    // Expression indexes.
+    { code: q('lower(email) = $1'), schema: `${schema}\nCREATE INDEX users_lower_email ON users (lower(email));` },
+    { code: q("ts::date = '2024-01-01'"), schema: `${schema}\nCREATE INDEX ON users ((ts::date));` },
+    { code: q("date(ts) = '2024-01-01'"), schema: `${schema}\nCREATE INDEX ON users ((ts::date));` },
+    { code: q("ts::date = '2024-01-01'"), schema: `${schema}\nCREATE INDEX ON users (date(ts));` },
+    { code: q("(data->>'plan') = 'pro'"), schema: `${schema}\nCREATE INDEX ON users ((data->>'plan'));` },
+    { code: 'SELECT u.id FROM users u WHERE lower(u.email) = $1', schema: `${schema}\nCREATE UNIQUE INDEX ON users (lower(email));` },
+    { code: q('lower(email) COLLATE "C" = $1'), schema: `${schema}\nCREATE INDEX ON users (lower(email));` },
+    // Casts that are relabelings.
+    { code: q('name::text = $1'), schema },
+    { code: q('created_at::timestamptz = now()'), schema },
+    { code: q('CAST(email AS varchar) = $1'), schema },
+    q('unknown_col::text = $1'),
+    "SELECT 1 FROM pg_class WHERE oid::regclass = 'users'::regclass",
+    // Only a table's column can have an index to lose.
+    "WITH c AS (SELECT lower(email) AS e FROM users) SELECT * FROM c WHERE upper(c.e) = 'X'",
+    "SELECT * FROM (SELECT email FROM users) s WHERE lower(s.email) = 'x'",
+    "SELECT * FROM jsonb_array_elements($1) AS f(v) WHERE f.v->>'type' = 'x'",
+    { code: 'SELECT 1 FROM orders o JOIN (SELECT id::text AS k FROM users) s ON s.k::int = o.id', schema },
+    // LIKE that a B-tree (or a trigram index) can serve.
+    q("email LIKE 'abc%'"),
+    q('email LIKE $1'),
+    q("email NOT LIKE '%x'"),
+    q("email SIMILAR TO '%x'"),
+    { code: q("email LIKE '%@example.com'"), schema: `${schema}\nCREATE INDEX users_email_trgm ON users USING gin (email gin_trgm_ops);` },
+    { code: q("lower(email) LIKE '%x%'"), schema: `${schema}\nCREATE INDEX ON users USING gist (lower(email) gist_trgm_ops);` },
+    { code: q("lower(email) LIKE '%x%'"), schema: `${schema}\nCREATE INDEX ON users (lower(email));\nCREATE INDEX ON users USING gin (lower(email) gin_trgm_ops);` },
+    // Negations with another condition on the table, inside OR, or covered by a partial index.
+    q("status <> 'done' AND id = $1"),
+    q("status <> 'done' AND created_at > now() - interval '1 day'"),
+    q("status <> 'done' OR id = 1"),
+    q("NOT (status = 'done')"),
+    "SELECT 1 FROM users u JOIN orders o ON o.user_id = u.id WHERE u.status <> 'done' AND o.id = 1",
+    "SELECT 1 FROM users JOIN orders USING (id) WHERE status <> 'done'",
+    { code: q("status <> 'done'"), schema: `${schema}\nCREATE INDEX users_open ON users (id) WHERE status <> 'done';` },
+    "WITH c AS (SELECT status FROM users) SELECT * FROM c WHERE status <> 'x'",
+    q('status <> note'),
+    q('status <> (SELECT max(status) FROM orders)'),
+    q("status IS DISTINCT FROM 'done'"),
+    // Row comparison, ANY, subquery tests.
+    q('(id, email) = (1, $1)'),
+    q('email = ANY($1)'),
+    q('lower(email) IN (SELECT email FROM orders)'),
+    q('lower(email) IS NOT DISTINCT FROM $1'),
+  ],
+  invalid: [
+    {
+      code: q('lower(email) = $1'),
+      errors: [{ message: FUNCTION_ON_EMAIL, line: 1, column: 28, endLine: 1, endColumn: 40, suggestions: [] }],
+      output: null,
+    },
+    { name: 'operand order does not matter', code: q('$1 = lower(email)'), errors: [{ message: FUNCTION_ON_EMAIL, column: 33 }] },
+    { name: 'same with the catalog', code: q('lower(email) = $1'), schema, errors: [{ message: FUNCTION_ON_EMAIL }] },
+    {
+      name: 'an expression index on another expression does not help',
+      code: q('lower(email) = $1'),
+      schema: `${schema}\nCREATE INDEX ON users (upper(email));\nCREATE INDEX ON users (email);`,
+      errors: [{ message: FUNCTION_ON_EMAIL }],
+    },
+    { name: 'collation around the wrapped column', code: q('lower(email) COLLATE "C" = $1'), errors: [{ message: /^`lower\(email\) COLLATE "C"` applies `lower\(\)` to `email`/ }] },
+    { name: 'qualified column', code: 'SELECT 1 FROM users u WHERE upper(u.email) = $1', errors: [{ message: /^`upper\(u\.email\)` applies `upper\(\)` to `u\.email`, so a plain index on `u\.email`/, column: 29, endColumn: 43 }] },
+    { name: 'coalesce', code: q('coalesce(deleted, false) = false'), errors: [{ message: /^`coalesce\(deleted, false\)` applies `coalesce\(\)` to `deleted`/ }] },
+    { name: 'arithmetic', code: q('price * 2 > 10'), errors: [{ message: '`price * 2` computes on `price`, so a plain index on `price` cannot serve this condition; move the computation to the other side instead, or create an expression index on `(price * 2)`.' }] },
+    { name: 'col + 1 = 5', code: q('qty + 1 = 5'), errors: [{ message: /^`qty \+ 1` computes on `qty`/ }] },
+    { name: 'unary minus', code: q('-qty = 5'), errors: [{ message: /^`-qty` computes on `qty`/ }] },
+    { name: 'json operator', code: q("data->>'plan' = 'pro'"), errors: [{ message: /^`data->>'plan'` computes on `data`/ }] },
+    { name: 'CASE over a column', code: q('CASE WHEN deleted THEN 1 ELSE 0 END = 1'), errors: [{ message: /^`CASE WHEN deleted THEN 1 ELSE 0 END` is an expression over `deleted`/ }] },
+    { name: 'array subscript', code: q('tags[1] = $1'), errors: [{ message: /^`tags\[1\]` is an expression over `tags`/ }] },
+    { name: 'composite field', code: 'SELECT 1 FROM t WHERE (t.rec).id = 5', errors: [{ message: /^`\(t\.rec\)\.id` is an expression over `t\.rec`/ }] },
+    { name: 'cast to another type', code: q('id::text = $1'), schema, errors: [{ message: "`id::text` casts `id` to `text`, so a plain index on `id` cannot serve this condition; cast the other side to the column's type instead, or create an expression index on `(id::text)`." }] },
+    { name: 'CAST syntax', code: q('CAST(id AS text) = $1'), schema, errors: [{ message: /^`CAST\(id AS text\)` casts `id` to `text`/ }] },
+    { name: 'length coercion is not a relabeling', code: q("name::varchar(5) = 'x'"), schema, errors: [{ message: /casts `name` to `varchar`/ }] },
+    { name: 'cast with a multi-word type', code: q('ts::timestamp with time zone = now()'), schema, errors: [{ message: /^`ts::timestamp with time zone` casts `ts` to `timestamptz`/ }] },
+    { name: 'unknown table: still reported', code: 'SELECT 1 FROM nowhere WHERE lower(x) = $1', errors: [{ message: /create an expression index on `\(lower\(x\)\)`/ }] },
+    { name: 'IN list', code: q("substring(note FROM 1 FOR 2) IN ('13', '31')"), errors: [{ message: /^`substring\(note FROM 1 FOR 2\)` applies `substring\(\)` to `note`/ }] },
+    { name: 'BETWEEN', code: q("lower(email) BETWEEN 'a' AND 'b'"), errors: [{ message: FUNCTION_ON_EMAIL }] },
+    { name: 'HAVING without an aggregate', code: 'SELECT email FROM users GROUP BY email HAVING lower(email) = $1', errors: [{ message: FUNCTION_ON_EMAIL }] },
+    { name: 'UPDATE', code: 'UPDATE users SET note = $1 WHERE lower(email) = $2', errors: [{ message: FUNCTION_ON_EMAIL }] },
+    { name: 'DELETE', code: "DELETE FROM users WHERE created_at::date < '2020-01-01'", errors: [{ suggestions: [{ output: "DELETE FROM users WHERE created_at < '2020-01-01'" }] }] },
+    { name: 'CTE body', code: 'WITH x AS (SELECT id FROM users WHERE lower(email) = $1) SELECT * FROM x', errors: [{ message: FUNCTION_ON_EMAIL }] },
+    { name: 'view', code: "CREATE VIEW v AS SELECT id FROM users WHERE lower(email) = 'a'", errors: [{ message: FUNCTION_ON_EMAIL }] },
+    { name: 'derived table body', code: 'SELECT * FROM (SELECT id FROM users WHERE lower(email) = $1) s', errors: [{ message: FUNCTION_ON_EMAIL }] },
+    { name: 'inside NOT', code: q('NOT (lower(email) = $1)'), errors: [{ message: FUNCTION_ON_EMAIL }] },
+    {
+      name: 'JOIN ON: the wrapped side of another table',
+      code: 'SELECT 1 FROM users u JOIN orders o ON lower(o.email) = u.email',
+      schema,
+      errors: [{ message: /^`lower\(o\.email\)` applies `lower\(\)` to `o\.email`/, column: 40 }],
+    },
+    { name: 'JOIN ON with both sides wrapped', code: 'SELECT 1 FROM users u JOIN orders o ON lower(o.email) = lower(u.email)', schema, errors: 2 },
+    { name: 'nested joins', code: 'SELECT 1 FROM users u JOIN orders o ON o.user_id = u.id JOIN orders p ON p.id + 1 = o.id', schema, errors: [{ message: /^`p\.id \+ 1` computes on `p\.id`/ }] },
+    { name: 'UPDATE ... FROM join', code: 'UPDATE users SET note = o.email FROM orders o WHERE lower(o.email) = users.email', schema, errors: [{ message: /^`lower\(o\.email\)`/ }] },
+    { name: 'correlated subquery: the outer column is a constant there', code: 'SELECT 1 FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE lower(o.email) = u.email)', schema, errors: [{ message: /^`lower\(o\.email\)`/ }] },
+    { name: 'scalar subquery on the other side', code: q('lower(email) = (SELECT max(email) FROM orders)'), errors: [{ message: FUNCTION_ON_EMAIL }] },
+
+    // Date ranges.
+    {
+      name: 'cast to date, ISO literal',
+      code: q("created_at::date = '2024-01-01'"),
+      schema,
+      errors: [
+        {
+          message:
+            '`created_at::date` casts `created_at` to `date`, so a plain index on `created_at` cannot serve this condition; compare a range on the bare column instead, or create an expression index on `(created_at::date)`.',
+          column: 28,
+          endColumn: 44,
+          suggestions: [
+            {
+              desc: "Rewrite as `created_at >= '2024-01-01' AND created_at < '2024-01-02'`, which an index on `created_at` can serve.",
+              output: q("created_at >= '2024-01-01' AND created_at < '2024-01-02'"),
+            },
+          ],
+        },
+      ],
+    },
+    { name: 'date() function', code: q("date(created_at) = '2024-02-28'"), errors: [{ suggestions: [{ output: q("created_at >= '2024-02-28' AND created_at < '2024-02-29'") }] }] },
+    { name: 'leap day', code: q("date(created_at) = '2024-02-29'"), errors: [{ suggestions: [{ output: q("created_at >= '2024-02-29' AND created_at < '2024-03-01'") }] }] },
+    { name: 'year end', code: q("CAST(created_at AS date) = '2023-12-31'"), errors: [{ suggestions: [{ output: q("created_at >= '2023-12-31' AND created_at < '2024-01-01'") }] }] },
+    { name: 'typed literal', code: q("created_at::date = DATE '2024-01-01'"), errors: [{ suggestions: [{ output: q("created_at >= '2024-01-01' AND created_at < '2024-01-02'") }] }] },
+    { name: 'literal on the left', code: q("'2024-01-01' = created_at::date"), errors: [{ suggestions: [{ output: q("created_at >= '2024-01-01' AND created_at < '2024-01-02'") }] }] },
+    { name: 'qualified column', code: "SELECT 1 FROM users u WHERE u.created_at::date = '2024-01-01'", errors: [{ suggestions: [{ output: "SELECT 1 FROM users u WHERE u.created_at >= '2024-01-01' AND u.created_at < '2024-01-02'" }] }] },
+    { name: '>= keeps the bound', code: q("created_at::date >= '2024-01-01'"), errors: [{ suggestions: [{ output: q("created_at >= '2024-01-01'") }] }] },
+    { name: '> moves to the next day', code: q("created_at::date > '2024-01-01'"), errors: [{ suggestions: [{ output: q("created_at >= '2024-01-02'") }] }] },
+    { name: '< keeps the bound', code: q("created_at::date < '2024-01-01'"), errors: [{ suggestions: [{ output: q("created_at < '2024-01-01'") }] }] },
+    { name: '<= becomes < next day', code: q("created_at::date <= '2024-01-31'"), errors: [{ suggestions: [{ output: q("created_at < '2024-02-01'") }] }] },
+    { name: 'flipped operator', code: q("'2024-01-01' < created_at::date"), errors: [{ suggestions: [{ output: q("created_at >= '2024-01-02'") }] }] },
+    { name: 'BETWEEN of dates', code: q("created_at::date BETWEEN '2024-01-01' AND '2024-01-31'"), errors: [{ suggestions: [{ output: q("created_at >= '2024-01-01' AND created_at < '2024-02-01'") }] }] },
+    { name: 'parameter compared with a date cast', code: q('created_at::date = $1'), errors: [{ suggestions: [{ output: q('created_at >= $1::date AND created_at < $1::date + 1') }] }] },
+    { name: 'parameter, > ', code: q('date(created_at) > $1'), errors: [{ suggestions: [{ output: q('created_at >= $1::date + 1') }] }] },
+    { name: 'current_date', code: q('created_at::date = current_date'), errors: [{ suggestions: [{ output: q('created_at >= current_date AND created_at < current_date + 1') }] }] },
+    { name: 'date-typed expression', code: q('created_at::date = now()::date'), errors: [{ suggestions: [{ output: q('created_at >= now()::date AND created_at < now()::date + 1') }] }] },
+    { name: 'timestamp column', code: q("ts::date = '2024-01-01'"), schema, errors: [{ suggestions: [{ output: q("ts >= '2024-01-01' AND ts < '2024-01-02'") }] }] },
+    { name: 'inside OR: parenthesised', code: q("id = 1 OR created_at::date = '2024-01-01'"), errors: [{ suggestions: [{ output: q("id = 1 OR (created_at >= '2024-01-01' AND created_at < '2024-01-02')") }] }] },
+    { name: 'inside NOT: parenthesised', code: q("NOT created_at::date = '2024-01-01'"), errors: [{ suggestions: [{ output: q("NOT (created_at >= '2024-01-01' AND created_at < '2024-01-02')") }] }] },
+    { name: 'inside AND: no parentheses needed', code: q("id = 1 AND created_at::date = '2024-01-01' AND email = $1"), errors: [{ suggestions: [{ output: q("id = 1 AND created_at >= '2024-01-01' AND created_at < '2024-01-02' AND email = $1") }] }] },
+    { name: 'single comparison in OR needs no parentheses', code: q("id = 1 OR created_at::date >= '2024-01-01'"), errors: [{ suggestions: [{ output: q("id = 1 OR created_at >= '2024-01-01'") }] }] },
+    { name: 'date_trunc day', code: q("date_trunc('day', created_at) = '2024-01-01'"), errors: [{ suggestions: [{ output: q("created_at >= '2024-01-01' AND created_at < '2024-01-02'") }] }] },
+    { name: 'date_trunc month', code: q("date_trunc('month', created_at) = '2024-12-01'"), errors: [{ suggestions: [{ output: q("created_at >= '2024-12-01' AND created_at < '2025-01-01'") }] }] },
+    { name: 'date_trunc year', code: q("date_trunc('year', created_at) = '2024-01-01'"), errors: [{ suggestions: [{ output: q("created_at >= '2024-01-01' AND created_at < '2025-01-01'") }] }] },
+    { name: 'date_trunc week (Monday)', code: q("date_trunc('week', created_at) = '2024-01-08'"), errors: [{ suggestions: [{ output: q("created_at >= '2024-01-08' AND created_at < '2024-01-15'") }] }] },
+    { name: 'date_trunc hour with a timestamp literal', code: q("date_trunc('hour', ts) = '2024-01-01 23:00'"), errors: [{ suggestions: [{ output: q("ts >= '2024-01-01 23:00:00' AND ts < '2024-01-02 00:00:00'") }] }] },
+    { name: 'date_trunc minute', code: q("date_trunc('minute', ts) = '2024-01-01 10:30:00'"), errors: [{ suggestions: [{ output: q("ts >= '2024-01-01 10:30:00' AND ts < '2024-01-01 10:31:00'") }] }] },
+    { name: 'date_trunc upper-case unit', code: q("date_trunc('DAY', ts) = '2024-01-01'"), errors: [{ suggestions: [{ output: q("ts >= '2024-01-01' AND ts < '2024-01-02'") }] }] },
+    { name: 'date_trunc month, literal not a month start: no rewrite', code: q("date_trunc('month', created_at) = '2024-01-15'"), errors: [{ suggestions: [] }] },
+    { name: 'date_trunc week, not a Monday: no rewrite', code: q("date_trunc('week', created_at) = '2024-01-07'"), errors: [{ suggestions: [] }] },
+    { name: 'date_trunc with a time zone argument: no rewrite', code: q("date_trunc('day', created_at, 'UTC') = '2024-01-01'"), errors: [{ suggestions: [] }] },
+    { name: 'date_trunc, parameter, type unknown', code: q("date_trunc('day', created_at) = $1"), errors: [{ suggestions: [{ output: q("created_at >= $1 AND created_at < $1 + interval '1 day'") }] }] },
+    { name: 'date_trunc, parameter, type known', code: q("date_trunc('month', created_at) = $1"), schema, errors: [{ suggestions: [{ output: q("created_at >= $1::timestamptz AND created_at < $1::timestamptz + interval '1 month'") }] }] },
+    { name: 'date_trunc, parameter only in arithmetic and type unknown: no rewrite', code: q("date_trunc('day', created_at) > $1"), errors: [{ suggestions: [] }] },
+    { name: 'date_trunc, parameter, >= needs no arithmetic', code: q("date_trunc('day', created_at) >= $1"), errors: [{ suggestions: [{ output: q('created_at >= $1') }] }] },
+    { name: 'date_trunc, typed expression', code: q("date_trunc('day', created_at) = date_trunc('day', now())"), errors: [{ suggestions: [{ output: q("created_at >= date_trunc('day', now()) AND created_at < date_trunc('day', now()) + interval '1 day'") }] }] },
+    { name: 'extract year', code: q('extract(year from created_at) = 2023'), errors: [{ suggestions: [{ desc: "Rewrite as `created_at >= '2023-01-01' AND created_at < '2024-01-01'`, which an index on `created_at` can serve.", output: q("created_at >= '2023-01-01' AND created_at < '2024-01-01'") }] }] },
+    { name: 'EXTRACT(YEAR ...) upper case', code: q('EXTRACT(YEAR FROM created_at) = 2023'), errors: [{ suggestions: [{ output: q("created_at >= '2023-01-01' AND created_at < '2024-01-01'") }] }] },
+    { name: 'date_part year', code: q("date_part('year', created_at) >= 2020"), errors: [{ suggestions: [{ output: q("created_at >= '2020-01-01'") }] }] },
+    { name: 'extract year BETWEEN', code: q('extract(year from created_at) BETWEEN 2020 AND 2022'), errors: [{ suggestions: [{ output: q("created_at >= '2020-01-01' AND created_at < '2023-01-01'") }] }] },
+    { name: 'extract year, parameter', code: q('extract(year from created_at) = $1'), errors: [{ suggestions: [{ output: q('created_at >= make_date($1, 1, 1) AND created_at < make_date($1 + 1, 1, 1)') }] }] },
+    { name: 'extract year > parameter', code: q('extract(year from created_at) > $1'), errors: [{ suggestions: [{ output: q('created_at >= make_date($1 + 1, 1, 1)') }] }] },
+    { name: 'extract month: no rewrite', code: q('extract(month from created_at) = 1'), errors: [{ suggestions: [] }] },
+    { name: 'invalid date literal: no rewrite', code: q("created_at::date = '2024-02-30'"), errors: [{ suggestions: [] }] },
+    { name: 'date literal with a time for a date cast: no rewrite', code: q("created_at::date = '2024-02-01 10:00'"), errors: [{ suggestions: [] }] },
+    { name: 'non-ISO literal: no rewrite', code: q("created_at::date = 'today'"), errors: [{ suggestions: [] }] },
+    { name: 'column known not to be a timestamp: no rewrite', code: q("note::date = '2024-01-01'"), schema, errors: [{ message: /casts `note` to `date`/, suggestions: [] }] },
+    { name: 'IN list of dates: reported, no rewrite', code: q("created_at::date IN ('2024-01-01', '2024-01-02')"), errors: [{ suggestions: [] }] },
+
+    // Leading wildcards.
+    {
+      name: 'LIKE with a leading %',
+      code: q("email LIKE '%@example.com'"),
+      errors: [
+        {
+          message:
+            '`LIKE` with a leading wildcard cannot use a B-tree index on `email` (it only serves patterns anchored at the start); use a pg_trgm GIN index (`USING gin (email gin_trgm_ops)`) or full-text search.',
+          column: 28,
+          endColumn: 54,
+        },
+      ],
+    },
+    { name: 'ILIKE with a leading _', code: q("email ILIKE '_bc'"), errors: [{ message: /^`ILIKE` with a leading wildcard/ }] },
+    { name: 'concatenated pattern', code: q("name ILIKE '%' || $1 || '%'"), errors: [{ message: /B-tree index on `name`/ }] },
+    { name: 'concat() pattern', code: q("name LIKE concat('%', $1)"), errors: 1 },
+    { name: 'wrapped operand', code: q("lower(name) LIKE '%x%'"), errors: [{ message: /B-tree index on `lower\(name\)`.*USING gin \(name gin_trgm_ops\)/ }] },
+    { name: 'B-tree index is no help', code: q("email LIKE '%x'"), schema: `${schema}\nCREATE INDEX ON users (email text_pattern_ops);`, errors: 1 },
+    { name: 'trigram index on another column is no help', code: q("email LIKE '%x'"), schema: `${schema}\nCREATE INDEX ON users USING gin (note gin_trgm_ops);`, errors: 1 },
+    { name: 'LIKE in JOIN ON', code: "SELECT 1 FROM users u JOIN orders o ON o.email LIKE '%' || u.name", errors: 1 },
+
+    // Negations.
+    {
+      name: 'lone <>',
+      code: q("status <> 'done'"),
+      errors: [
+        {
+          message:
+            "Every condition on `users` here is a negation like `status <> 'done'`, which a B-tree index cannot search, so the whole table is scanned; if few rows match, test for the values you want (`IN (...)`) or create a partial index `WHERE status <> 'done'`.",
+          column: 28,
+          endColumn: 44,
+        },
+      ],
+    },
+    { name: 'lone !=', code: q("status != 'done'"), errors: [{ message: /negation like `status != 'done'`/ }] },
+    { name: 'constant on the left', code: q("'done' <> status"), errors: 1 },
+    { name: 'NOT IN list', code: q("status NOT IN ('done', 'failed')"), errors: [{ message: /negation like `status NOT IN \('done', 'failed'\)`/ }] },
+    { name: 'several negations: one report, at the first', code: q("status <> 'done' AND status <> 'failed' AND deleted <> true"), errors: [{ column: 28, endColumn: 44 }] },
+    { name: 'negation plus a leading-wildcard LIKE', code: q("status <> 'done' AND email NOT LIKE '%x'"), errors: 1 },
+    { name: 'aliased table', code: "DELETE FROM users AS u WHERE u.status <> 'done'", errors: [{ message: /^Every condition on `u` here/ }] },
+    { name: 'UPDATE', code: "UPDATE users SET note = 'x' WHERE status <> 'done'", errors: 1 },
+    { name: 'a partial index on another table does not help', code: q("status <> 'done'"), schema: `${schema}\nCREATE INDEX ON orders (id) WHERE email IS NULL;`, errors: 1 },
+    { name: 'unknown table', code: "SELECT * FROM events WHERE kind <> 'debug'", errors: [{ message: /^Every condition on `events` here/ }] },
+    { name: 'the other table has conditions, this one only a negation', code: "SELECT 1 FROM users u, orders o WHERE o.id = $1 AND u.status <> 'done'", errors: [{ message: /on `u` here/ }] },
+
+    {
+      name: 'positions after multi-byte text',
+      code: "-- 日本語 😀\nSELECT 1 FROM users /* é */ WHERE lower(email) = $1 -- 🎉\n  AND name LIKE '%😀'",
+      errors: [
+        { message: FUNCTION_ON_EMAIL, line: 2, column: 35, endLine: 2, endColumn: 47 },
+        { line: 3, column: 7, endLine: 3, endColumn: 22 },
+      ],
+    },
+    {
+      name: 'suggestion after multi-byte text',
+      code: "SELECT '😀' FROM users WHERE date(created_at) = '2024-01-01'",
+      errors: [{ column: 30, suggestions: [{ output: "SELECT '😀' FROM users WHERE created_at >= '2024-01-01' AND created_at < '2024-01-02'" }] }],
+    },
+  ],
+});

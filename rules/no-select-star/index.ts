@@ -1,0 +1,262 @@
+import { defineRule } from '@sqlwarden/core';
+import type { Cte, Delete, Insert, Node, RuleContext, Select, SelectItem, Star, Statement, Update } from '@sqlwarden/core';
+import { exposedName, flattenFrom, fullRange, joinsOf, quoteIdent, visibleCtes, type SourceItem } from '../_shared/query.ts';
+
+interface Options {
+  checkReturning: boolean;
+}
+
+type Place = 'query' | 'view' | 'insert' | 'ctas';
+
+const MESSAGES: Record<Place, string> = {
+  query:
+    '`{{star}}` expands to the columns of {{sources}} as they are when the query runs: a column added, dropped or reordered later silently changes what the application receives, and unused columns are read and sent anyway. List the columns explicitly.',
+  view: '`{{star}}` in a view is expanded once, at CREATE VIEW: columns added to {{sources}} later never appear, and every expanded column becomes a dependency that blocks dropping or retyping it. List the columns explicitly.',
+  insert:
+    '`INSERT ... SELECT {{star}}` matches columns by position: adding or reordering a column of {{sources}} or of the target table makes the insert fail or write values into the wrong columns. List the columns on both sides.',
+  ctas: '`CREATE TABLE ... AS SELECT {{star}}` copies the columns of {{sources}} as they are when this runs, so the shape of the new table depends on the schema at that moment. List the columns explicitly.',
+};
+
+const RETURNING_MESSAGE =
+  '`RETURNING {{star}}` returns every column of `{{table}}`: a column added later changes what the application receives and is sent on every call. List the columns you need.';
+
+/** `t` of `t.*`, `s.t` of `s.t.*`, as written. */
+function starQualifier(star: Star, text: string): string {
+  const range = fullRange(star, text);
+  return text.slice(range.start, range.end).replace(/\s*\.\s*\*$/, '');
+}
+
+/** Walks up from a set-operation branch to the query the whole set operation is part of. */
+function placeOf(node: Select, ancestors: readonly Node[]): Place | 'exists' {
+  let current: Node = node;
+  let i = ancestors.length - 1;
+  while (i >= 0) {
+    const parent = ancestors[i]!;
+    if (parent.type === 'Select' && parent.setOperation && (parent.setOperation.left === current || parent.setOperation.right === current)) {
+      current = parent;
+      i--;
+      continue;
+    }
+    break;
+  }
+  const parent = ancestors[i];
+  if (parent?.type === 'SubqueryExpr' && parent.kind === 'exists') return 'exists';
+  if (parent?.type === 'Insert' && parent.source === current) return 'insert';
+  // Every star of a view or CREATE TABLE AS query, however deeply nested, is expanded once when it runs.
+  if (ancestors.some((a) => a.type === 'CreateView')) return 'view';
+  if (ancestors.some((a) => a.type === 'CreateTable')) return 'ctas';
+  return 'query';
+}
+
+/**
+ * Whether a source's columns are fixed by the query text. `closed`: every select list on the way
+ * to the data is explicit. `deferred`: open only because of a star further in that is reported
+ * where it is written, so fixing that one closes this one too. `open`: a table, view or function
+ * whose columns change with the schema. A CTE in progress counts as closed: a recursive CTE's
+ * columns come from its first branch.
+ */
+type Openness = 'closed' | 'deferred' | 'open';
+
+function queryOpenness(query: Statement, ctes: Map<string, Cte>, visiting: Set<Cte>, checkReturning: boolean): Openness {
+  switch (query.type) {
+    case 'Select': {
+      const scope = new Map(ctes);
+      for (const cte of query.with) scope.set(cte.name, cte);
+      if (query.setOperation) {
+        const left = queryOpenness(query.setOperation.left, scope, visiting, checkReturning);
+        const right = queryOpenness(query.setOperation.right, scope, visiting, checkReturning);
+        return left === 'closed' && right === 'closed' ? 'closed' : 'deferred';
+      }
+      if (query.values) return 'closed';
+      const sources = flattenFrom(query.from);
+      const closed = query.columns.every((item) => {
+        if (item.expr.type !== 'Star') return true;
+        const starred = starredSources(item.expr, sources);
+        return starred !== undefined && starred.every((s) => sourceOpenness(s, scope, visiting, checkReturning) === 'closed');
+      });
+      // Any star left open in this select list is reported (or deferred) at that select.
+      return closed ? 'closed' : 'deferred';
+    }
+    case 'Insert':
+    case 'Update':
+    case 'Delete':
+      // A data-modifying CTE's columns are its RETURNING list; `RETURNING *` is the whole table.
+      if (query.returning.every((item) => item.expr.type !== 'Star')) return 'closed';
+      return checkReturning ? 'deferred' : 'open';
+    default:
+      return 'open';
+  }
+}
+
+function sourceOpenness(item: SourceItem, ctes: Map<string, Cte>, visiting: Set<Cte>, checkReturning: boolean): Openness {
+  if (item.type === 'DerivedTable') return queryOpenness(item.query, ctes, visiting, checkReturning);
+  if (item.type === 'TableRef' && item.schema === undefined) {
+    const cte = ctes.get(item.name);
+    if (cte) {
+      if (visiting.has(cte)) return 'closed';
+      visiting.add(cte);
+      try {
+        return queryOpenness(cte.query, ctes, visiting, checkReturning);
+      } finally {
+        visiting.delete(cte);
+      }
+    }
+  }
+  if (item.type === 'FunctionSource' && item.call.type === 'FuncCall' && item.call.schema === undefined && FIXED_SHAPE_FUNCTIONS.has(item.call.name)) return 'closed';
+  // Tables and views change with the schema, and so does a user function returning a table type.
+  return 'open';
+}
+
+/** Built-in set-returning functions whose result columns are fixed by their signature or a column definition list. */
+const FIXED_SHAPE_FUNCTIONS = new Set([
+  'generate_series',
+  'generate_subscripts',
+  'unnest',
+  'json_array_elements',
+  'json_array_elements_text',
+  'jsonb_array_elements',
+  'jsonb_array_elements_text',
+  'json_each',
+  'json_each_text',
+  'jsonb_each',
+  'jsonb_each_text',
+  'json_object_keys',
+  'jsonb_object_keys',
+  'json_to_record',
+  'json_to_recordset',
+  'jsonb_to_record',
+  'jsonb_to_recordset',
+  'jsonb_path_query',
+  'regexp_matches',
+  'regexp_split_to_table',
+  'string_to_table',
+]);
+
+/** The FROM items a star expands: the one it names, or all of them. Undefined when `t.*` names nothing visible here. */
+function starredSources(star: Star, sources: SourceItem[]): SourceItem[] | undefined {
+  if (star.table === undefined) return sources;
+  const match = sources.find((s) => exposedName(s) === star.table && (star.schema === undefined || (s.type === 'TableRef' && s.alias === undefined && s.schema === star.schema)));
+  return match ? [match] : undefined;
+}
+
+function describeSources(sources: SourceItem[]): string {
+  const names = sources.map((s) => {
+    const name = exposedName(s);
+    if (name !== undefined) return `\`${name}\``;
+    if (s.type === 'FunctionSource' && s.call.type === 'FuncCall') return `\`${s.call.name}()\``;
+    return s.type === 'DerivedTable' ? 'a subquery' : 'a function';
+  });
+  return names.join(', ');
+}
+
+export default defineRule<Options>({
+  meta: {
+    id: 'no-select-star',
+    description: 'Disallow `*` in select lists of queries, views, INSERT ... SELECT and CREATE TABLE AS, where the result depends on whatever columns the tables have.',
+    docs: { url: 'https://github.com/sqlwarden/sqlwarden/blob/main/rules/no-select-star/README.md', recommended: true },
+    defaultSeverity: 'warn',
+    category: 'correctness',
+    hasSuggestions: true,
+    schema: {
+      type: 'object',
+      properties: {
+        checkReturning: { type: 'boolean', description: 'Also report `RETURNING *` of INSERT, UPDATE and DELETE.' },
+      },
+      additionalProperties: false,
+    },
+    defaultOptions: { checkReturning: false },
+  },
+  create(context: RuleContext<Options>) {
+    const text = context.file.text;
+
+    /** The explicit column list for the starred tables, when the catalog knows all their columns. */
+    const expansion = (star: Star, starred: SourceItem[], qualifyAll: boolean, ctes: Map<string, Cte>): { text: string; count: number } | undefined => {
+      const parts: string[] = [];
+      for (const source of starred) {
+        if (source.type !== 'TableRef') return undefined;
+        if (source.schema === undefined && ctes.has(source.name)) return undefined;
+        const table = context.resolveTable(source);
+        if (!table || !table.columnsKnown || table.columns.length === 0) return undefined;
+        let qualifier = '';
+        if (star.table !== undefined) {
+          // Keep the qualifier exactly as written (`"T".*` stays `"T".col`).
+          qualifier = `${starQualifier(star, text)}.`;
+        } else if (qualifyAll) {
+          qualifier = source.alias !== undefined ? `${quoteIdent(source.alias)}.` : `${source.schema !== undefined ? `${quoteIdent(source.schema)}.` : ''}${quoteIdent(source.name)}.`;
+        }
+        for (const column of table.columns) parts.push(`${qualifier}${quoteIdent(column.name)}`);
+      }
+      return { text: parts.join(', '), count: parts.length };
+    };
+
+    const checkSelect = (node: Select): void => {
+      const stars = node.columns.filter((c): c is SelectItem & { expr: Star } => c.expr.type === 'Star');
+      if (stars.length === 0) return;
+      const ancestors = context.getAncestors();
+      const place = placeOf(node, ancestors);
+      if (place === 'exists') return;
+      const ctes = visibleCtes(ancestors, node);
+      const sources = flattenFrom(node.from);
+      // USING / NATURAL joins merge the join columns, so `a.*, b.*` is not what `*` means there.
+      const mergedColumns = joinsOf(node.from).some((j) => j.natural || j.using.length > 0);
+      for (const item of stars) {
+        const star = item.expr;
+        const starred = starredSources(star, sources);
+        if (starred && starred.length === 0) continue;
+        // Only sources whose columns can drift count; stars further in are reported where they are.
+        if (starred && !starred.some((s) => sourceOpenness(s, ctes, new Set(), context.options.checkReturning) === 'open')) continue;
+        const range = fullRange(star, text);
+        const starText = text.slice(range.start, range.end);
+        const open = starred?.filter((s) => sourceOpenness(s, ctes, new Set(), context.options.checkReturning) === 'open');
+        const data = { star: starText, sources: open ? describeSources(open) : `\`${star.table ?? ''}\`` };
+        const expanded = starred && !(star.table === undefined && mergedColumns) ? expansion(star, starred, star.table === undefined && starred.length > 1, ctes) : undefined;
+        context.report({
+          range,
+          message: MESSAGES[place],
+          data,
+          ...(expanded
+            ? {
+                suggestions: [
+                  {
+                    desc: `Replace \`${starText}\` with ${expanded.count === 1 ? 'the column' : `the ${expanded.count} columns`} of ${data.sources}.`,
+                    fix: { range: [range.start, range.end] as [number, number], text: expanded.text },
+                  },
+                ],
+              }
+            : {}),
+        });
+      }
+    };
+
+    const checkReturning = (node: Insert | Update | Delete): void => {
+      if (!context.options.checkReturning) return;
+      const target = node.table;
+      for (const item of node.returning) {
+        if (item.expr.type !== 'Star') continue;
+        const star = item.expr;
+        const range = fullRange(star, text);
+        const table = context.resolveTable(target);
+        const suggestions =
+          table && table.columnsKnown && table.columns.length > 0
+            ? [
+                {
+                  desc: `Replace \`RETURNING ${text.slice(range.start, range.end)}\` with ${table.columns.length === 1 ? 'the column' : `the ${table.columns.length} columns`} of \`${target.name}\`.`,
+                  fix: {
+                    range: [range.start, range.end] as [number, number],
+                    text: table.columns.map((c) => `${star.table !== undefined ? `${starQualifier(star, text)}.` : ''}${quoteIdent(c.name)}`).join(', '),
+                  },
+                },
+              ]
+            : [];
+        context.report({ range, message: RETURNING_MESSAGE, data: { table: target.name, star: text.slice(range.start, range.end) }, ...(suggestions.length ? { suggestions } : {}) });
+      }
+    };
+
+    return {
+      Select: checkSelect,
+      Insert: checkReturning,
+      Update: checkReturning,
+      Delete: checkReturning,
+    };
+  },
+});

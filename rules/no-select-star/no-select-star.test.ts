@@ -1,0 +1,239 @@
+import { RuleTester } from '@sqlwarden/core/testing';
+import rule from './index.ts';
+
+const schema = `
+CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL, "displayName" text, "order" int);
+CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint NOT NULL, total numeric(12, 2));
+CREATE TABLE archive AS SELECT * FROM users;
+`;
+
+const QUERY = /^`\*` expands to the columns of `users` as they are when the query runs: /;
+
+new RuleTester().run(rule, {
+  valid: [
+    'SELECT id, email FROM users',
+    'SELECT count(*) FROM users',
+    'SELECT count(*) FILTER (WHERE id > 1) FROM users',
+    'SELECT row_to_json(u.*) FROM users u',
+    'SELECT to_jsonb(u) FROM users u',
+    // EXISTS ignores the select list.
+    'SELECT id FROM users u WHERE EXISTS (SELECT * FROM orders o WHERE o.user_id = u.id)',
+    'SELECT id FROM users u WHERE NOT EXISTS (SELECT * FROM orders o WHERE o.user_id = u.id)',
+    'SELECT 1 WHERE EXISTS (SELECT * FROM orders UNION SELECT * FROM orders)',
+    // Relaxation: the CTE / subquery already lists its columns.
+    'WITH recent AS (SELECT id, email FROM users) SELECT * FROM recent',
+    'SELECT * FROM (SELECT id, email FROM users) AS u',
+    'SELECT s.* FROM (SELECT id FROM users) s JOIN LATERAL (SELECT 1 AS one) x ON true',
+    'WITH a AS (SELECT id FROM users), b AS (SELECT * FROM a) SELECT * FROM b',
+    'WITH a AS (SELECT id FROM users) SELECT * FROM a UNION ALL SELECT * FROM a',
+    'WITH RECURSIVE r AS (SELECT id FROM users UNION ALL SELECT r.* FROM r WHERE false) SELECT * FROM r',
+    'SELECT * FROM (VALUES (1, 2)) AS v(a, b)',
+    'WITH d AS (DELETE FROM users WHERE id = 1 RETURNING id, email) SELECT * FROM d',
+    "SELECT * FROM generate_series(1, 10) AS g(n)",
+    "SELECT * FROM unnest(ARRAY[1, 2]) AS u(n)",
+    // The star of `t.*` only needs `t` to be explicit.
+    'WITH a AS (SELECT id FROM users) SELECT a.*, o.total FROM a JOIN orders o ON o.user_id = a.id',
+    // RETURNING * is only reported with checkReturning.
+    'INSERT INTO users (email) VALUES ($1) RETURNING *',
+    'UPDATE users SET email = $1 WHERE id = $2 RETURNING *',
+    'DELETE FROM users WHERE id = $1 RETURNING *',
+    { code: 'INSERT INTO users (email) VALUES ($1) RETURNING id', options: { checkReturning: true } },
+    // Whole-row composite field expansion is not a star of a FROM item.
+    'SELECT (u).* FROM (SELECT users AS u FROM users) s',
+  ],
+  invalid: [
+    {
+      code: 'SELECT * FROM users',
+      schema,
+      errors: [
+        {
+          message:
+            '`*` expands to the columns of `users` as they are when the query runs: a column added, dropped or reordered later silently changes what the application receives, and unused columns are read and sent anyway. List the columns explicitly.',
+          line: 1,
+          column: 8,
+          endLine: 1,
+          endColumn: 9,
+          suggestions: [{ desc: 'Replace `*` with the 4 columns of `users`.', output: 'SELECT id, email, "displayName", "order" FROM users' }],
+        },
+      ],
+      output: null,
+    },
+    {
+      name: 'qualified star, suggestion keeps the qualifier as written',
+      code: 'SELECT u.*, o.total FROM users u JOIN orders o ON o.user_id = u.id',
+      schema,
+      errors: [
+        {
+          message: /^`u\.\*` expands to the columns of `u` as they are/,
+          line: 1,
+          column: 8,
+          endColumn: 11,
+          suggestions: [{ output: 'SELECT u.id, u.email, u."displayName", u."order", o.total FROM users u JOIN orders o ON o.user_id = u.id' }],
+        },
+      ],
+    },
+    {
+      name: 'bare star over a join expands every table, qualified, in FROM order',
+      code: 'SELECT * FROM users u JOIN orders ON orders.user_id = u.id',
+      schema,
+      errors: [
+        {
+          message: /columns of `u`, `orders` as they are/,
+          suggestions: [
+            {
+              desc: 'Replace `*` with the 7 columns of `u`, `orders`.',
+              output: 'SELECT u.id, u.email, u."displayName", u."order", orders.id, orders.user_id, orders.total FROM users u JOIN orders ON orders.user_id = u.id',
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'schema-qualified star',
+      code: 'SELECT public.users.* FROM public.users',
+      schema,
+      errors: [{ message: /^`public\.users\.\*` expands/, column: 8, endColumn: 22, suggestions: [{ output: 'SELECT public.users.id, public.users.email, public.users."displayName", public.users."order" FROM public.users' }] }],
+    },
+    {
+      name: 'quoted qualifier',
+      code: 'SELECT "U".* FROM users AS "U"',
+      schema,
+      errors: [{ message: /^`"U"\.\*` expands to the columns of `U`/, suggestions: [{ output: 'SELECT "U".id, "U".email, "U"."displayName", "U"."order" FROM users AS "U"' }] }],
+    },
+    {
+      name: 'quoted alias with a bare star over two tables',
+      code: 'SELECT * FROM users AS "U", orders',
+      schema,
+      errors: [{ suggestions: [{ output: 'SELECT "U".id, "U".email, "U"."displayName", "U"."order", orders.id, orders.user_id, orders.total FROM users AS "U", orders' }] }],
+    },
+    {
+      name: 'USING join merges columns: no suggestion',
+      code: 'SELECT * FROM users JOIN orders USING (id)',
+      schema,
+      errors: [{ message: /columns of `users`, `orders`/, suggestions: [] }],
+    },
+    {
+      name: 'NATURAL join: no suggestion',
+      code: 'SELECT * FROM users NATURAL JOIN orders',
+      schema,
+      errors: [{ suggestions: [] }],
+    },
+    { name: 'unknown table: reported, no suggestion', code: 'SELECT * FROM missing', errors: [{ message: /columns of `missing`/, suggestions: [] }] },
+    {
+      name: 'table created with CREATE TABLE AS: columns unknown, no suggestion',
+      code: 'SELECT * FROM archive',
+      schema,
+      errors: [{ message: /columns of `archive`/, suggestions: [] }],
+    },
+    {
+      name: 'a column added later appears in the suggestion',
+      code: 'SELECT * FROM orders',
+      schema: `${schema}\nALTER TABLE orders ADD COLUMN note text;\nALTER TABLE orders DROP COLUMN total;`,
+      errors: [{ suggestions: [{ output: 'SELECT id, user_id, note FROM orders' }] }],
+    },
+    {
+      name: 'single column table: singular description',
+      code: 'SELECT * FROM one',
+      schema: 'CREATE TABLE one (only_col int);',
+      errors: [{ suggestions: [{ desc: 'Replace `*` with the column of `one`.', output: 'SELECT only_col FROM one' }] }],
+    },
+    {
+      name: 'view',
+      code: 'CREATE VIEW active_users AS SELECT * FROM users WHERE email IS NOT NULL',
+      schema,
+      errors: [
+        {
+          message:
+            '`*` in a view is expanded once, at CREATE VIEW: columns added to `users` later never appear, and every expanded column becomes a dependency that blocks dropping or retyping it. List the columns explicitly.',
+          column: 36,
+          suggestions: [{ output: 'CREATE VIEW active_users AS SELECT id, email, "displayName", "order" FROM users WHERE email IS NOT NULL' }],
+        },
+      ],
+    },
+    { name: 'materialized view', code: 'CREATE MATERIALIZED VIEW mv AS SELECT * FROM users', errors: [{ message: /^`\*` in a view is expanded once/ }] },
+    { name: 'star nested in a view query takes the view message', code: 'CREATE VIEW v AS SELECT id FROM (SELECT * FROM users) s', errors: [{ message: /in a view is expanded once/ }] },
+    {
+      name: 'INSERT ... SELECT *',
+      code: 'INSERT INTO archive SELECT * FROM users',
+      schema,
+      errors: [
+        {
+          message:
+            '`INSERT ... SELECT *` matches columns by position: adding or reordering a column of `users` or of the target table makes the insert fail or write values into the wrong columns. List the columns on both sides.',
+          suggestions: [{ output: 'INSERT INTO archive SELECT id, email, "displayName", "order" FROM users' }],
+        },
+      ],
+    },
+    { name: 'INSERT ... SELECT * in a UNION', code: 'INSERT INTO t2 SELECT * FROM a UNION ALL SELECT * FROM b', errors: [{ message: /^`INSERT \.\.\. SELECT \*`.*`a`/ }, { message: /^`INSERT \.\.\. SELECT \*`.*`b`/ }] },
+    {
+      name: 'CREATE TABLE AS SELECT *',
+      code: 'CREATE TABLE users_copy AS SELECT * FROM users',
+      errors: [{ message: '`CREATE TABLE ... AS SELECT *` copies the columns of `users` as they are when this runs, so the shape of the new table depends on the schema at that moment. List the columns explicitly.' }],
+    },
+    { name: 'SELECT * INTO', code: 'SELECT * INTO users_copy FROM users', errors: [{ message: QUERY }] },
+    { name: 'CTE', code: 'WITH x AS (SELECT * FROM users) SELECT id FROM x', errors: [{ message: QUERY, column: 19 }] },
+    { name: 'derived table', code: 'SELECT id FROM (SELECT * FROM users) s', errors: [{ message: QUERY, column: 24 }] },
+    {
+      name: 'the star closest to the table is reported, not the ones that pass it on',
+      code: 'WITH x AS (SELECT * FROM users) SELECT * FROM (SELECT * FROM x) s',
+      errors: [{ message: QUERY, column: 19 }],
+    },
+    { name: 'CTE over a table star, then a star over the CTE', code: 'WITH a AS (SELECT id FROM users), b AS (SELECT a.*, o.* FROM a JOIN orders o ON true) SELECT * FROM b', errors: [{ message: /`o\.\*` expands to the columns of `o`/ }] },
+    { name: 'mixing a closed CTE and a table still reports the table', code: 'WITH a AS (SELECT id FROM users) SELECT * FROM a, orders', errors: [{ message: /^`\*` expands to the columns of `orders` as/ }] },
+    { name: 'data-modifying CTE with RETURNING *', code: 'WITH d AS (DELETE FROM users WHERE id = 1 RETURNING *) SELECT * FROM d', errors: [{ message: /columns of `d`/, column: 63 }] },
+    {
+      name: 'with checkReturning the RETURNING * is reported instead of the outer star',
+      code: 'WITH d AS (DELETE FROM users WHERE id = 1 RETURNING *) SELECT * FROM d',
+      options: { checkReturning: true },
+      errors: [{ message: /^`RETURNING \*` returns every column of `users`/, column: 53 }],
+    },
+    { name: 'scalar subquery', code: 'SELECT (SELECT * FROM users LIMIT 1)', errors: [{ message: QUERY }] },
+    { name: 'IN subquery', code: 'SELECT 1 FROM orders WHERE user_id IN (SELECT * FROM users)', errors: [{ message: QUERY }] },
+    { name: 'user function source', code: 'SELECT * FROM user_rows($1)', errors: [{ message: /columns of `user_rows\(\)`/ }] },
+    { name: 'set operation branches', code: 'SELECT * FROM users UNION SELECT * FROM users', errors: 2 },
+    { name: 'star and other columns', code: 'SELECT *, 1 AS one FROM users', errors: 1 },
+    { name: 'two stars', code: 'SELECT users.*, orders.* FROM users, orders', errors: 2 },
+    {
+      name: 'RETURNING * with checkReturning',
+      code: 'INSERT INTO users (email) VALUES ($1) RETURNING *',
+      options: { checkReturning: true },
+      schema,
+      errors: [
+        {
+          message: '`RETURNING *` returns every column of `users`: a column added later changes what the application receives and is sent on every call. List the columns you need.',
+          column: 49,
+          suggestions: [{ desc: 'Replace `RETURNING *` with the 4 columns of `users`.', output: 'INSERT INTO users (email) VALUES ($1) RETURNING id, email, "displayName", "order"' }],
+        },
+      ],
+    },
+    {
+      name: 'RETURNING t.* with checkReturning',
+      code: 'UPDATE users AS u SET email = $1 WHERE id = $2 RETURNING u.*',
+      options: { checkReturning: true },
+      schema,
+      errors: [{ message: /^`RETURNING u\.\*` returns every column of `users`/, suggestions: [{ output: 'UPDATE users AS u SET email = $1 WHERE id = $2 RETURNING u.id, u.email, u."displayName", u."order"' }] }],
+    },
+    { name: 'DELETE RETURNING * with checkReturning, unknown table', code: 'DELETE FROM t WHERE id = 1 RETURNING *', options: { checkReturning: true }, errors: [{ suggestions: [] }] },
+    {
+      name: 'positions after multi-byte text',
+      code: '-- 日本語 😀 comment\n/* 😀 */ SELECT * FROM users; -- ok 🎉\nSELECT   u.* FROM users u',
+      schema,
+      errors: [
+        { line: 2, column: 17, endLine: 2, endColumn: 18, suggestions: [{ output: '-- 日本語 😀 comment\n/* 😀 */ SELECT id, email, "displayName", "order" FROM users; -- ok 🎉\nSELECT   u.* FROM users u' }] },
+        { line: 3, column: 10, endLine: 3, endColumn: 13 },
+      ],
+    },
+    {
+      name: 'works outside migrations too',
+      code: 'SELECT * FROM users WHERE id = $1',
+      migration: false,
+      errors: [{ message: QUERY }],
+    },
+    {
+      name: 'reserved-word and uppercase columns are quoted',
+      code: 'SELECT * FROM t',
+      schema: 'CREATE TABLE t ("select" int, "Mixed" int, "with space" int, plain_1 int, "a""b" int);',
+      errors: [{ suggestions: [{ output: 'SELECT "select", "Mixed", "with space", plain_1, "a""b" FROM t' }] }],
+    },
+  ],
+});

@@ -1,0 +1,203 @@
+import { RuleTester } from '@sqlwarden/core/testing';
+import rule from './index.ts';
+
+const schema = `
+CREATE TABLE users (id bigint PRIMARY KEY, email text, name text, status text);
+CREATE TABLE accounts (id bigint PRIMARY KEY, owner text);
+`;
+
+const REWRITE = 'rewrites `users` and all its indexes under an ACCESS EXCLUSIVE lock, blocking reads and writes for the whole rewrite';
+const SET_NOT_NULL_15 =
+  'SET NOT NULL on `users.email` scans the whole table under an ACCESS EXCLUSIVE lock, blocking reads and writes until every row is checked. Instead, backfill NULLs in batches, `ADD CONSTRAINT c CHECK (email IS NOT NULL) NOT VALID`, `VALIDATE CONSTRAINT c` (does not block reads or writes), then SET NOT NULL (no scan) and drop the check.';
+const validated = (check: string): string => `${schema}
+ALTER TABLE users ADD CONSTRAINT users_email_nn CHECK (${check}) NOT VALID;
+ALTER TABLE users VALIDATE CONSTRAINT users_email_nn;
+`;
+
+new RuleTester().run(rule, {
+  valid: [
+    { code: 'ALTER TABLE users ADD COLUMN nickname text', schema },
+    { code: 'ALTER TABLE users ADD COLUMN IF NOT EXISTS nickname text NULL', schema },
+    // PostgreSQL 11+: non-volatile defaults are stored once, no rewrite, and satisfy NOT NULL.
+    { code: 'ALTER TABLE users ADD COLUMN score int NOT NULL DEFAULT 0', schema },
+    { code: 'ALTER TABLE users ADD COLUMN created_at timestamptz NOT NULL DEFAULT now()', schema },
+    { code: 'ALTER TABLE users ADD COLUMN created_at timestamptz NOT NULL DEFAULT CURRENT_TIMESTAMP', schema },
+    { code: "ALTER TABLE users ADD COLUMN tags jsonb NOT NULL DEFAULT '{}'::jsonb, ADD COLUMN meta jsonb DEFAULT jsonb_build_object('v', 1)", schema },
+    { code: 'ALTER TABLE users ADD COLUMN created_by text DEFAULT current_user, ADD COLUMN xid bigint DEFAULT txid_current()', schema },
+    { code: "ALTER TABLE users ADD COLUMN tenant text DEFAULT coalesce(current_setting('app.tenant', true), 'none')", schema },
+    { code: "ALTER TABLE users ADD COLUMN flags text[] NOT NULL DEFAULT ARRAY['a', 'b'], ADD COLUMN c int DEFAULT (1 + 2) * 3", schema },
+    // VIRTUAL generated columns (PostgreSQL 18) are computed on read.
+    { code: 'ALTER TABLE users ADD COLUMN id2 bigint GENERATED ALWAYS AS (id * 2) VIRTUAL', schema, settings: { postgresVersion: 18 } },
+    // Tables created earlier in the same file are empty.
+    {
+      code: `CREATE TABLE t (id int);
+ALTER TABLE t ADD COLUMN x int NOT NULL;
+ALTER TABLE t ADD COLUMN y uuid DEFAULT gen_random_uuid(), ADD COLUMN z bigserial;
+ALTER TABLE t ALTER COLUMN y SET NOT NULL;`,
+    },
+    { code: 'CREATE TABLE app.t (id int);\nALTER TABLE app.t ADD COLUMN x int NOT NULL;' },
+    // Emptied earlier in the file: no row can violate NOT NULL; after TRUNCATE nothing is scanned.
+    { code: 'DELETE FROM users;\nALTER TABLE users ADD COLUMN plan text NOT NULL;', schema },
+    { code: 'TRUNCATE users;\nALTER TABLE users ADD COLUMN token uuid DEFAULT gen_random_uuid(), ALTER COLUMN email SET NOT NULL;', schema },
+    { code: 'TRUNCATE TABLE accounts, public.users CASCADE;\nALTER TABLE users ADD COLUMN n bigserial;', schema },
+    // Not a migration.
+    { code: 'ALTER TABLE users ADD COLUMN x int NOT NULL', schema, migration: false },
+    // SET NOT NULL proven by a validated CHECK (PostgreSQL 12+): validated in an earlier file...
+    { code: 'ALTER TABLE users ALTER COLUMN email SET NOT NULL', schema: validated('email IS NOT NULL') },
+    { code: 'ALTER TABLE users ALTER COLUMN email SET NOT NULL', schema: validated('users.email IS NOT NULL') },
+    { code: 'ALTER TABLE users ALTER COLUMN email SET NOT NULL', schema: validated("email IS NOT NULL AND email <> ''") },
+    { code: 'ALTER TABLE users ALTER COLUMN email SET NOT NULL', schema: validated('NOT (email IS NULL)') },
+    { code: 'ALTER TABLE users ALTER COLUMN email SET NOT NULL', schema: validated('email IS NOT NULL'), settings: { postgresVersion: 12 } },
+    // ...or earlier in this file.
+    {
+      code: `ALTER TABLE users ADD CONSTRAINT users_email_nn CHECK (email IS NOT NULL) NOT VALID;
+ALTER TABLE users VALIDATE CONSTRAINT users_email_nn;
+ALTER TABLE users ALTER COLUMN email SET NOT NULL;
+ALTER TABLE users DROP CONSTRAINT users_email_nn;`,
+      schema,
+    },
+    // A CHECK declared valid on the column from the start.
+    { code: 'ALTER TABLE accounts ALTER COLUMN owner SET NOT NULL', schema: 'CREATE TABLE accounts (id int, owner text CHECK (owner IS NOT NULL));' },
+    // Already NOT NULL: a no-op.
+    { code: 'ALTER TABLE users ALTER COLUMN id SET NOT NULL', schema },
+    { code: 'ALTER TABLE users ALTER COLUMN email SET NOT NULL', schema: `${schema}ALTER TABLE users ALTER COLUMN email SET NOT NULL;` },
+    // PostgreSQL 18: NOT NULL added NOT VALID does not scan.
+    { code: 'ALTER TABLE users ADD CONSTRAINT users_email_nn NOT NULL email NOT VALID', schema, settings: { postgresVersion: 18 } },
+    // Catalog-only changes.
+    { code: 'ALTER TABLE users ALTER COLUMN email DROP NOT NULL, ALTER COLUMN name SET DEFAULT random()::text', schema },
+  ],
+  invalid: [
+    // (a) NOT NULL without a default.
+    {
+      code: 'ALTER TABLE users ADD COLUMN plan text NOT NULL;',
+      schema,
+      errors: [
+        {
+          message:
+            'Adding `plan` as NOT NULL without a DEFAULT fails on any non-empty table: PostgreSQL checks every existing row, all NULL, under an ACCESS EXCLUSIVE lock. Add it nullable, backfill in batches, then enforce NOT NULL with `CHECK (plan IS NOT NULL) NOT VALID` + `VALIDATE CONSTRAINT` + SET NOT NULL; or give it a constant DEFAULT (no rewrite on PostgreSQL 11+).',
+          line: 1,
+          column: 19,
+          endColumn: 48,
+        },
+      ],
+      output: null,
+    },
+    { code: 'ALTER TABLE users ADD COLUMN plan text NOT NULL DEFAULT NULL', schema, errors: [{ message: /^Adding `plan` as NOT NULL without a DEFAULT/ }] },
+    { code: 'ALTER TABLE users ADD COLUMN code int PRIMARY KEY', schema, errors: [{ message: /^Adding `code` as NOT NULL without a DEFAULT/ }] },
+    { code: 'ALTER TABLE ONLY public.users ADD COLUMN plan text NOT NULL', schema, errors: [{ message: /^Adding `plan` as NOT NULL/ }] },
+    { code: 'ALTER TABLE unknown_table ADD COLUMN plan text NOT NULL', errors: [{ message: /^Adding `plan` as NOT NULL/ }] },
+    {
+      code: 'ALTER TABLE users ADD COLUMN plan text NOT NULL',
+      schema,
+      settings: { postgresVersion: 18 },
+      errors: [{ message: /enforce NOT NULL with `ADD CONSTRAINT c NOT NULL plan NOT VALID` \+ `VALIDATE CONSTRAINT c`/ }],
+    },
+    { code: 'ALTER TABLE users ADD COLUMN plan text NOT NULL', schema, settings: { postgresVersion: 11 }, errors: [{ message: /`CHECK \(plan IS NOT NULL\) NOT VALID` \+ `VALIDATE CONSTRAINT`; or/ }] },
+    // (b) defaults that rewrite the table.
+    {
+      code: 'ALTER TABLE users ADD COLUMN token uuid NOT NULL DEFAULT gen_random_uuid()',
+      schema,
+      errors: [
+        {
+          message: `The default \`gen_random_uuid()\` of \`token\` is volatile, so ADD COLUMN ${REWRITE}. Add the column without a default, set the default in a separate \`ALTER COLUMN token SET DEFAULT ...\` (it applies to new rows only), and backfill existing rows in batches.`,
+        },
+      ],
+      output: null,
+    },
+    { code: 'ALTER TABLE users ADD COLUMN r float8 DEFAULT random()', schema, errors: [{ message: /^The default `random\(\)` of `r` is volatile/ }] },
+    { code: 'ALTER TABLE users ADD COLUMN r int DEFAULT (random() * 100)::int', schema, errors: [{ message: /^The default `random\(\)`/ }] },
+    { code: 'ALTER TABLE users ADD COLUMN r text DEFAULT md5(random()::text)', schema, errors: [{ message: /^The default `random\(\)`/ }] },
+    { code: 'ALTER TABLE users ADD COLUMN t timestamptz DEFAULT clock_timestamp()', schema, errors: [{ message: /`clock_timestamp\(\)` of `t` is volatile/ }] },
+    { code: "ALTER TABLE users ADD COLUMN n bigint DEFAULT nextval('users_n_seq')", schema, errors: [{ message: /`nextval\(\)` of `n` is volatile/ }] },
+    { code: 'ALTER TABLE users ADD COLUMN u uuid DEFAULT uuid_generate_v4()', schema, errors: [{ message: /`uuid_generate_v4\(\)`/ }] },
+    { code: 'ALTER TABLE users ADD COLUMN u uuid DEFAULT extensions.uuid_generate_v4()', schema, errors: [{ message: /`extensions.uuid_generate_v4\(\)` of `u` is volatile/ }] },
+    {
+      code: 'ALTER TABLE users ADD COLUMN code text DEFAULT make_code()',
+      schema,
+      errors: [
+        {
+          message: `If \`make_code()\` is volatile, ADD COLUMN \`code\` ${REWRITE}; a STABLE or IMMUTABLE default is evaluated once and rewrites nothing. If it is volatile: Add the column without a default, set the default in a separate \`ALTER COLUMN code SET DEFAULT ...\` (it applies to new rows only), and backfill existing rows in batches.`,
+        },
+      ],
+    },
+    { code: 'ALTER TABLE users ADD COLUMN code text DEFAULT app.next_code(id)', schema, errors: [{ message: /^If `app.next_code\(\)` is volatile/ }] },
+    {
+      code: 'ALTER TABLE users ADD COLUMN score int NOT NULL DEFAULT 0',
+      schema,
+      settings: { postgresVersion: 10 },
+      errors: [{ message: `Before PostgreSQL 11 (target: 10), any DEFAULT on ADD COLUMN ${REWRITE}. Add the column without a default, set the default in a separate \`ALTER COLUMN score SET DEFAULT ...\` (it applies to new rows only), and backfill existing rows in batches.` }],
+    },
+    { code: 'ALTER TABLE users ADD COLUMN at timestamptz DEFAULT now()', schema, settings: { postgresVersion: 9.6 }, errors: [{ message: /^Before PostgreSQL 11 \(target: 9.6\)/ }] },
+    { code: 'ALTER TABLE users ADD COLUMN n bigserial', schema, errors: [{ message: new RegExp(`^\`bigserial\` gives \`n\` a nextval\\(\\) default, which is volatile, so ADD COLUMN ${REWRITE.replace(/[`]/g, '.')}`) }] },
+    { code: 'ALTER TABLE users ADD COLUMN n serial NOT NULL', schema, errors: [{ message: /^`serial` gives `n` a nextval\(\) default/ }] },
+    { code: 'ALTER TABLE users ADD COLUMN n int GENERATED ALWAYS AS IDENTITY', schema, errors: [{ message: /^Identity column `n` is filled for every existing row, so ADD COLUMN rewrites `users`.*ADD GENERATED BY DEFAULT AS IDENTITY` \(no rewrite\)\.$/ }] },
+    { code: 'ALTER TABLE users ADD COLUMN lower_email text GENERATED ALWAYS AS (lower(email)) STORED', schema, errors: [{ message: /^Stored generated column `lower_email` is computed for every existing row.*backfill it in batches\.$/ }] },
+    {
+      code: 'ALTER TABLE users ADD COLUMN lower_email text GENERATED ALWAYS AS (lower(email)) STORED',
+      schema,
+      settings: { postgresVersion: 18 },
+      errors: [{ message: /backfill it in batches, or use a VIRTUAL generated column\.$/ }],
+    },
+    // (c) SET NOT NULL on an existing table.
+    { code: 'ALTER TABLE users ALTER COLUMN email SET NOT NULL', schema, errors: [{ message: SET_NOT_NULL_15, line: 1, column: 19, endColumn: 50 }], output: null },
+    { code: 'ALTER TABLE users ALTER COLUMN email SET NOT NULL', errors: [{ message: SET_NOT_NULL_15 }], name: 'unknown table: still scans' },
+    {
+      code: 'ALTER TABLE users ALTER COLUMN email SET NOT NULL',
+      schema,
+      settings: { postgresVersion: 18 },
+      errors: [{ message: /Instead, backfill NULLs in batches, then `ADD CONSTRAINT c NOT NULL email NOT VALID` and `VALIDATE CONSTRAINT c`, which scans without blocking reads or writes \(PostgreSQL 18\+\)\.$/ }],
+    },
+    {
+      code: 'ALTER TABLE users ALTER COLUMN email SET NOT NULL',
+      schema: validated('email IS NOT NULL'),
+      settings: { postgresVersion: 11 },
+      errors: [{ message: /Before PostgreSQL 12 \(target: 11\) it scans even when a CHECK constraint proves the column has no NULLs/ }],
+    },
+    // The CHECK must be validated, on this column, and prove NOT NULL.
+    { code: 'ALTER TABLE users ALTER COLUMN email SET NOT NULL', schema: `${schema}ALTER TABLE users ADD CONSTRAINT c CHECK (email IS NOT NULL) NOT VALID;`, errors: 1 },
+    { code: 'ALTER TABLE users ALTER COLUMN email SET NOT NULL', schema: validated('name IS NOT NULL'), errors: 1 },
+    { code: 'ALTER TABLE users ALTER COLUMN email SET NOT NULL', schema: validated("email IS NOT NULL OR name = 'x'"), errors: 1 },
+    { code: 'ALTER TABLE users ALTER COLUMN email SET NOT NULL', schema: validated('accounts.email IS NOT NULL'), errors: 1 },
+    {
+      code: `ALTER TABLE users ADD CONSTRAINT users_email_nn CHECK (email IS NOT NULL) NOT VALID;
+ALTER TABLE users ALTER COLUMN email SET NOT NULL;`,
+      schema,
+      errors: [{ message: SET_NOT_NULL_15, line: 2 }],
+      name: 'NOT VALID CHECK in the same file without VALIDATE',
+    },
+    { code: 'CREATE TABLE IF NOT EXISTS users (id bigint);\nALTER TABLE users ADD COLUMN plan text NOT NULL;', schema, errors: [{ message: /^Adding `plan`/, line: 2 }], name: 'IF NOT EXISTS of an existing table' },
+    // Not emptied: DELETE with a WHERE, rows inserted again, another table, or a scan after DELETE.
+    { code: "DELETE FROM users WHERE status = 'gone';\nALTER TABLE users ADD COLUMN plan text NOT NULL;", schema, errors: [{ message: /^Adding `plan`/, line: 2 }] },
+    { code: "DELETE FROM users;\nINSERT INTO users (id) VALUES (1);\nALTER TABLE users ADD COLUMN plan text NOT NULL;", schema, errors: [{ message: /^Adding `plan`/, line: 3 }] },
+    { code: 'TRUNCATE accounts;\nALTER TABLE users ADD COLUMN plan text NOT NULL;', schema, errors: [{ message: /^Adding `plan`/ }] },
+    { code: 'DELETE FROM users;\nALTER TABLE users ALTER COLUMN email SET NOT NULL;', schema, errors: [{ message: /^SET NOT NULL on `users.email`/ }] },
+    { code: 'DELETE FROM users;\nALTER TABLE users ADD COLUMN r float8 DEFAULT random();', schema, errors: [{ message: /^The default `random\(\)`/ }] },
+    // Several subcommands: each reported at its own position.
+    {
+      code: 'ALTER TABLE users\n  ADD COLUMN plan text NOT NULL,\n  ALTER COLUMN email SET NOT NULL,\n  ALTER COLUMN name SET NOT NULL;',
+      schema,
+      errors: [
+        { message: /^Adding `plan`/, line: 2, column: 3, endColumn: 32 },
+        { message: /^SET NOT NULL on `users.email`/, line: 3, column: 3, endLine: 3, endColumn: 34 },
+        { message: /^SET NOT NULL on `users.name`/, line: 4, column: 3, endColumn: 33 },
+      ],
+    },
+    {
+      code: 'ALTER TABLE users ADD CONSTRAINT users_email_nn NOT NULL email',
+      schema,
+      settings: { postgresVersion: 18 },
+      errors: [{ message: /^ADD CONSTRAINT \.\.\. NOT NULL on `users.email` scans the whole table/ }],
+    },
+    // Positions after multi-byte text.
+    {
+      code: '-- 移行 🚀 migration\nALTER TABLE users /* 🎉 */ ADD COLUMN plan text NOT NULL;',
+      schema,
+      errors: [{ message: /^Adding `plan`/, line: 2, column: 28, endColumn: 57 }],
+    },
+    {
+      code: "-- 移行 🚀\nALTER TABLE users ADD COLUMN a text, /* 🎉 */ ALTER COLUMN email SET NOT NULL;",
+      schema,
+      errors: [{ message: /^SET NOT NULL on `users.email`/, line: 2, column: 47, endColumn: 78 }],
+    },
+  ],
+});
