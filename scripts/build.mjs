@@ -9,10 +9,13 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
  * One line per bundle. `bin` adds the shebang and makes the file executable; every bundle gets
- * the parser's libpg-query.wasm copied next to it (see `wasmNextToBundle`).
+ * the parser's libpg-query.wasm copied next to it (see `wasmNextToBundle`). `external` packages
+ * stay imports resolved from node_modules at run time: PGlite loads its own .wasm and data files
+ * from its package directory, and pg has optional native and platform imports; both are
+ * dependencies of @sqlwarden/cli and loaded only by `sqlwarden trace`.
  */
 export const entries = [
-  { entry: 'packages/cli/src/main.ts', outfile: 'packages/cli/dist/sqlwarden.mjs', bin: true },
+  { entry: 'packages/cli/src/main.ts', outfile: 'packages/cli/dist/sqlwarden.mjs', bin: true, external: ['@electric-sql/pglite', 'pg'] },
 ];
 
 /*
@@ -36,7 +39,7 @@ function wasmSource() {
   return join(dirname(requireFromCore.resolve('libpg-query')), 'libpg-query.wasm');
 }
 
-export async function buildEntry({ entry, outfile, bin = false }) {
+export async function buildEntry({ entry, outfile, bin = false, external = [] }) {
   const out = resolve(root, outfile);
   await mkdir(dirname(out), { recursive: true });
   await esbuild.build({
@@ -52,6 +55,7 @@ export async function buildEntry({ entry, outfile, bin = false }) {
     logLevel: 'warning',
     banner: { js: (bin ? '#!/usr/bin/env node\n' : '') + BANNER },
     define: { __dirname: '__sqlwarden_dirname', __filename: '__sqlwarden_filename' },
+    external,
   });
   await copyFile(wasmSource(), join(dirname(out), 'libpg-query.wasm'));
   if (bin) await chmod(out, 0o755);

@@ -27,8 +27,8 @@
  * - the same server in a fresh session (default settings) tells a version difference from
  *   session state such as `SET standard_conforming_strings = off` earlier in the file;
  * - `--pglite DIR` adds PostgreSQL 18 (PGlite, WASM) as a second judge of "would PG 18's parser
- *   reject this exact text", for when the Debian server is older than the PG 18 grammar. It is not
- *   a project dependency: `npm install --prefix DIR @electric-sql/pglite`.
+ *   reject this exact text", for when the Debian server is older than the PG 18 grammar. DIR holds
+ *   node_modules/@electric-sql/pglite: `--pglite .` in the repository (a dev dependency).
  * Both parse without executing: `SELECT 1/0;` goes first, and the server parses the whole string
  * before it runs (and fails) the first statement.
  */
@@ -67,6 +67,25 @@ function newestPgBin(): string {
 }
 const pgBin = newestPgBin();
 const psqlBin = existsSync(path.join(pgBin, 'psql')) ? path.join(pgBin, 'psql') : 'psql';
+
+/** The meta-commands this psql knows, from its own help (`\\c[onnect]` gives `c` and `connect`). */
+const psqlCommands = ((): Set<string> => {
+  const help = spawnSync(psqlBin, ['--help=commands'], { encoding: 'utf8', env: { ...process.env, PAGER: 'cat' } }).stdout ?? '';
+  const names = new Set<string>();
+  for (const m of help.matchAll(/^\s+\\(\S+)/gm)) {
+    names.add(m[1]!.replace(/\[[^\]]*\]/g, ''));
+    names.add(m[1]!.replace(/\[([A-Za-z_]+)\]/g, '$1').replace(/\[[^\]]*\]/g, ''));
+  }
+  return names;
+})();
+
+function psqlKnows(command: string): boolean {
+  if (command === ';' || command === ':') return true;
+  if (psqlCommands.size === 0) return false; // no help to go by: any masked command may be the cause
+  if (psqlCommands.has(command) || psqlCommands.has(command.replace(/[S+]+$/, ''))) return true;
+  // psql's fallback: an unknown name is a one-letter command with its argument glued on (`\\x;`)
+  return command.length > 1 && psqlCommands.has(command.charAt(0));
+}
 
 // ---------------------------------------------------------------------------------------------
 // Throwaway cluster
@@ -460,6 +479,8 @@ interface LineRegion {
   kind: string;
   startLine: number;
   endLine: number;
+  /** psql-meta: the command's name as written (`bind`, `dt+`) */
+  command?: string;
 }
 
 function lineLocator(text: string): (offset: number) => number {
@@ -487,7 +508,12 @@ function analyseOurs(text: string): { segments: OurSegment[]; regions: LineRegio
     if (parsed.error) out.error = parsed.error.message;
     return out;
   });
-  const regions = masked.regions.map((r) => ({ kind: r.kind, startLine: lineAt(r.start), endLine: lineAt(Math.max(r.start, r.end - 1)) }));
+  const regions = masked.regions.map((r): LineRegion => {
+    const region: LineRegion = { kind: r.kind, startLine: lineAt(r.start), endLine: lineAt(Math.max(r.start, r.end - 1)) };
+    // `\\;` and `\\:` are SQL for psql (their region is the backslash alone)
+    if (r.kind === 'psql-meta') region.command = /^\\([;:]|[^\s\\]*)/.exec(text.slice(r.start, r.start + 100))?.[1] ?? '';
+    return region;
+  });
   return { segments, regions, masked: masked.text };
 }
 
@@ -556,7 +582,7 @@ function freshSessionRejects(sql: string): { rejects: boolean; message?: string 
 // ---------------------------------------------------------------------------------------------
 // Optional second judge: PostgreSQL 18 as PGlite (WASM), for statement texts only. It answers
 // "would a PG 18 server reject this exact text in its parser?" where the Debian server is older.
-// Not a project dependency: `npm install --prefix DIR @electric-sql/pglite`, then `--pglite DIR`.
+// A dev dependency of the repository (`--pglite .`), or any DIR with node_modules/@electric-sql/pglite.
 
 interface Pg18Verdict {
   rejects: boolean;
@@ -781,9 +807,12 @@ try {
         } else if (regions.some((r) => r.kind === 'tool-annotation')) {
           kind = 'tool-annotation';
           detail = 'the statement spans a migration-tool annotation (goose StatementEnd, Up/Down ...) that ends a statement for that tool but not for psql';
-        } else if (regions.some((r) => r.kind === 'psql-meta')) {
+        } else if (regions.some((r) => r.kind === 'psql-meta' && !psqlKnows(r.command ?? ''))) {
+          // psql reports a command it does not know and drops the rest of its line, which we mask
+          // as the newer psql would run it (`\\bind` before PostgreSQL 16).
+          const unknown = regions.filter((r) => r.kind === 'psql-meta' && !psqlKnows(r.command ?? ''));
           kind = 'psql-meta-client';
-          detail = `the statement spans psql meta-commands we mask (lines ${regions.filter((r) => r.kind === 'psql-meta').map((r) => r.startLine).join(', ')}); libpg-query: ${parsed.message}`;
+          detail = `the statement spans psql meta-commands this psql does not know (${unknown.map((r) => `\\${r.command} at line ${r.startLine}`).join(', ')}); libpg-query: ${parsed.message}`;
         } else {
           kind = 'missed';
           detail = `libpg-query: ${parsed.message}; our segments there: ${segs.map((s) => `${s.startLine}-${s.endLine}${s.error ? ' (error)' : ''}`).join(', ') || 'none'}`;

@@ -219,37 +219,9 @@ export function matchWords(tokens: readonly SqlToken[], i: number, pattern: Read
 // ALTER TABLE subcommand ranges
 
 /**
- * The source range of one ALTER TABLE subcommand, from its first keyword to its last token
- * (`ALTER COLUMN email SET NOT NULL`). The parser gives some subcommands (SET NOT NULL, VALIDATE
- * CONSTRAINT...) no location, so the model uses the whole statement's range for them, and a
- * column definition's range stops before trailing keywords such as `NULL`; this finds the
- * comma-separated part of the statement that holds the subcommand instead.
+ * The source range of one ALTER TABLE subcommand (`ALTER COLUMN email SET NOT NULL`).
+ * @deprecated The model gives every subcommand its own range now: use `action.range`.
  */
-export function alterActionRange(context: RuleContext<any>, stmt: AlterTable, action: AlterTableAction): Range {
-  const index = stmt.actions.indexOf(action);
-  if (index < 0) return action.range;
-  const tokens = scanTokens(context.file.text, stmt.range.start, stmt.range.end);
-  // Skip `ALTER TABLE [IF EXISTS] [ONLY] name [*]` to the first subcommand.
-  let i = matchWords(tokens, 0, ['alter', ['table', 'index', 'view', 'sequence', 'materialized', 'foreign']]);
-  if (i < 0) return action.range;
-  if (isWord(tokens[i - 1], 'materialized', 'foreign')) i++;
-  if (isWord(tokens[i], 'if') && isWord(tokens[i + 1], 'exists')) i += 2;
-  if (isWord(tokens[i], 'only')) i++;
-  i++; // the name
-  while (tokens[i]?.value === '.' && tokens[i + 1]) i += 2;
-  if (tokens[i]?.value === '*') i++;
-  const parts: Array<{ start: number; end: number }> = [];
-  let partStart = i;
-  let depth = 0;
-  for (let j = i; j <= tokens.length; j++) {
-    const t = tokens[j];
-    if (t?.value === '(') depth++;
-    else if (t?.value === ')') depth--;
-    if (j === tokens.length || (t?.value === ',' && depth === 0)) {
-      if (j > partStart) parts.push({ start: tokens[partStart]!.start, end: tokens[j - 1]!.end });
-      partStart = j + 1;
-    }
-  }
-  if (parts.length !== stmt.actions.length) return action.range;
-  return parts[index]!;
+export function alterActionRange(_context: RuleContext<any>, _stmt: AlterTable, action: AlterTableAction): Range {
+  return action.range;
 }

@@ -7,10 +7,6 @@ import { childNodes } from '@sqlwarden/core';
 
 export type SourceItem = Exclude<FromItem, Join>;
 
-/** One more `.name` (or `.*`) part of a qualified name. */
-const DOTTED_PART = /^\s*\.\s*(?:"(?:[^"]|"")*"|[\p{L}_][\p{L}\p{N}_$]*|\*)/u;
-
-
 /** The tables, derived tables and function sources of a FROM list, joins opened up, in source order. */
 export function flattenFrom(items: readonly FromItem[], out: SourceItem[] = []): SourceItem[] {
   for (const item of items) {
@@ -193,66 +189,14 @@ const HEAD_PATTERNS = {
 
 /**
  * The head of an UPDATE/DELETE/TRUNCATE (`UPDATE t`, `DELETE FROM t`), a short range to report on.
- * The model's range of a statement nested in a CTE starts at its target table and a top-level
- * one may start at `WITH`, so look for the keywords right before the table name.
+ * A statement's range may start at `WITH`, so look for the keywords right before the table name.
  */
-export function statementHead(text: string, stmt: { range: Range; table: { range: Range; schema?: string } }, keyword: 'update' | 'delete' | 'truncate'): Range {
+export function statementHead(text: string, stmt: { range: Range; table: { range: Range } }, keyword: 'update' | 'delete' | 'truncate'): Range {
   const tableStart = stmt.table.range.start;
-  let tableEnd = Math.max(stmt.table.range.end, tableStart);
-  // A schema-qualified name's range covers only the schema: reach over `.name`.
-  if (stmt.table.schema !== undefined) {
-    const rest = DOTTED_PART.exec(text.slice(tableEnd));
-    if (rest) tableEnd += rest[0].length;
-  }
+  const tableEnd = Math.max(stmt.table.range.end, tableStart);
   const before = text.slice(Math.max(0, tableStart - 200), tableStart);
   const pattern = HEAD_PATTERNS[keyword];
   const match = pattern.exec(before);
   if (match) return { start: tableStart - match[0].length, end: tableEnd };
   return { start: Math.min(stmt.range.start, tableStart), end: tableEnd };
-}
-
-/** Words of multi-word type names and array brackets, which the model's TypeRef range leaves out. */
-const TYPE_TAIL = /^(?:\s+(?:with|without)\s+time\s+zone|\s+precision|\s+varying|\s*\[\s*\d*\s*\])+/i;
-const COLLATION_NAME = /^\s+(?:"(?:[^"]|"")*"|[\p{L}_][\p{L}\p{N}_$]*)(?:\s*\.\s*(?:"(?:[^"]|"")*"|[\p{L}_][\p{L}\p{N}_$]*))?/u;
-
-/**
- * The full range of a node. The model's ranges end early in a few places, where the parser
- * gives no position for the last token: a qualified column reference (`t.col`) or star
- * (`t.*`) covers only its first name, a call without arguments (`now()`, `count(*)`) only its
- * name, a multi-word or array type (`timestamp with time zone`, `int[]`) only its first word,
- * and `x COLLATE "C"` ends at COLLATE; enclosing expressions end early with them. This widens
- * those and every node over its children.
- */
-export function fullRange(node: Node, text: string): Range {
-  let start = node.range.start;
-  let end = node.range.end;
-  const extend = (pattern: RegExp): boolean => {
-    const m = pattern.exec(text.slice(end));
-    if (m) end += m[0].length;
-    return m !== null;
-  };
-  if (node.type === 'ColumnRef' || node.type === 'Star') {
-    const parts = (node.schema !== undefined ? 1 : 0) + (node.table !== undefined ? 1 : 0) + (node.type === 'ColumnRef' ? 1 : node.table !== undefined ? 1 : 0);
-    for (let i = 1; i < parts; i++) if (!extend(DOTTED_PART)) break;
-    return { start, end };
-  }
-  if (node.type === 'SubqueryExpr') return { start, end };
-  for (const child of childNodes(node)) {
-    const r = fullRange(child, text);
-    if (r.start < start) start = r.start;
-    if (r.end > end) end = r.end;
-  }
-  if (node.type === 'FuncCall' && node.args.length === 0) extend(node.star ? /^\s*\(\s*\*\s*\)/ : /^\s*\(\s*\)/);
-  else if (node.type === 'TypeRef') extend(TYPE_TAIL);
-  else if (node.type === 'OtherExpr' && node.kind === 'Collate' && /collate$/i.test(text.slice(start, end))) extend(COLLATION_NAME);
-  else if (node.type === 'OtherExpr' && node.kind === 'Indirection') {
-    // `(rec).field`: the parentheses and field names carry no positions.
-    const open = /\(\s*$/.exec(text.slice(0, start));
-    if (open && /^\s*\)/.test(text.slice(end))) {
-      start -= open[0].length;
-      extend(/^\s*\)/);
-    }
-    while (extend(DOTTED_PART) || extend(/^\s*\[[^\]]*\]/));
-  }
-  return { start, end };
 }

@@ -1,42 +1,34 @@
 import { defineRule } from '@sqlwarden/core';
-import type { AlterTable, CreateIndex, Drop, Range, Reindex, RuleContext, TransactionKind } from '@sqlwarden/core';
-import {
-  TRANSACTION_REASON,
-  TRANSACTION_REMEDY,
-  displayName,
-  isIndexOfNewTable,
-  isNewTable,
-  isWord,
-  matchWords,
-  scanTokens,
-  skipParens,
-  type SqlToken,
-} from '../_shared/migration.ts';
+import type { AlterTable, CreateIndex, Drop, Range, Reindex, RuleContext, Statement, TransactionKind } from '@sqlwarden/core';
+import { TRANSACTION_REASON, TRANSACTION_REMEDY, displayName, isIndexOfNewTable, isNewTable, isWord, matchWords, scanTokens, skipParens, type SqlToken } from '../_shared/migration.ts';
+import { describeLocks, effectsOfAction, lockedRelations, statementEffects, whatItBlocks } from '../_shared/lock-messages.ts';
 
-const OUTSIDE_TRANSACTION = 'in a migration of its own that runs outside a transaction (CONCURRENTLY cannot run in a transaction block, and here {{reason}})';
+const OUTSIDE_TRANSACTION = ' in a migration of its own that runs outside a transaction (CONCURRENTLY cannot run in a transaction block, and here {{reason}})';
 
 const MESSAGES = {
-  createIndex: 'CREATE INDEX on `{{table}}` takes a SHARE lock that blocks INSERT, UPDATE and DELETE on the table until the whole index is built. Use CREATE INDEX CONCURRENTLY.',
-  createIndexInTransaction: `CREATE INDEX on \`{{table}}\` takes a SHARE lock that blocks INSERT, UPDATE and DELETE on the table until the whole index is built. Use CREATE INDEX CONCURRENTLY ${OUTSIDE_TRANSACTION}.`,
+  createIndex: 'CREATE INDEX on `{{table}}` takes {{locks}}, {{blocks}} until the whole index is built. Use CREATE INDEX CONCURRENTLY{{outside}}: it takes {{concurrent}}.',
   createIndexPartitioned:
-    'CREATE INDEX on partitioned table `{{table}}` builds the index on every partition while SHARE locks block INSERT, UPDATE and DELETE. Partitioned tables have no CONCURRENTLY: create the index ON ONLY `{{table}}`, build each partition\'s index with CREATE INDEX CONCURRENTLY, then attach each one with ALTER INDEX ... ATTACH PARTITION.',
-  dropIndex: 'DROP INDEX takes an ACCESS EXCLUSIVE lock on {{table}}, blocking all reads and writes while it waits for running queries and until the drop completes. Use DROP INDEX CONCURRENTLY.',
-  dropIndexInTransaction: `DROP INDEX takes an ACCESS EXCLUSIVE lock on {{table}}, blocking all reads and writes while it waits for running queries and until the drop completes. Use DROP INDEX CONCURRENTLY ${OUTSIDE_TRANSACTION}.`,
+    "CREATE INDEX on partitioned table `{{table}}` takes {{locks}}, {{blocks}} until the index is built on every partition. Partitioned tables have no CONCURRENTLY: create the index ON ONLY `{{table}}`, build each partition's index with CREATE INDEX CONCURRENTLY, then attach each one with ALTER INDEX ... ATTACH PARTITION.",
+  dropIndex: 'DROP INDEX takes {{locks}}, {{blocks}} while it waits for running queries and until the drop commits. Use DROP INDEX CONCURRENTLY{{outside}}: it takes {{concurrent}}.',
   dropIndexes:
-    'DROP INDEX takes an ACCESS EXCLUSIVE lock on {{table}}, blocking all reads and writes while it waits for running queries and until the drop completes. Use DROP INDEX CONCURRENTLY, one statement per index (it drops a single index).',
+    'DROP INDEX takes {{locks}}, {{blocks}} while it waits for running queries and until the drop commits. Use DROP INDEX CONCURRENTLY, one statement per index (it drops a single index).',
   dropIndexCascade:
-    'DROP INDEX takes an ACCESS EXCLUSIVE lock on {{table}}, blocking all reads and writes while it waits for running queries and until the drop completes. DROP INDEX CONCURRENTLY does not support CASCADE: drop the dependent objects first, then drop the index concurrently.',
+    'DROP INDEX takes {{locks}}, {{blocks}} while it waits for running queries and until the drop commits. DROP INDEX CONCURRENTLY does not support CASCADE: drop the dependent objects first, then drop the index concurrently.',
   dropIndexPartitioned:
-    'DROP INDEX takes an ACCESS EXCLUSIVE lock on partitioned table {{table}} and its partitions, blocking all reads and writes while it waits for running queries and until the drop completes. Indexes of partitioned tables cannot be dropped concurrently: run it with a short lock_timeout and retry.',
-  reindex:
-    'REINDEX {{target}} holds a SHARE lock on the table (blocking writes) and an ACCESS EXCLUSIVE lock on each index it rebuilds (blocking reads that use it) for the whole rebuild. Use REINDEX {{target}} CONCURRENTLY.',
-  reindexInTransaction: `REINDEX {{target}} holds a SHARE lock on the table (blocking writes) and an ACCESS EXCLUSIVE lock on each index it rebuilds (blocking reads that use it) for the whole rebuild. Use REINDEX {{target}} CONCURRENTLY ${OUTSIDE_TRANSACTION}.`,
+    'DROP INDEX on partitioned table `{{table}}` takes {{locks}} and locks its partitions too, {{blocks}} while it waits for running queries and until the drop commits. Indexes of partitioned tables cannot be dropped concurrently: run it with a short lock_timeout and retry.',
+  reindex: 'REINDEX {{target}} takes {{locks}}, {{blocks}} for the whole rebuild. Use REINDEX {{target}} CONCURRENTLY{{outside}}: it takes {{concurrent}}.',
   reindexBefore12:
-    'REINDEX {{target}} holds a SHARE lock on the table (blocking writes) and an ACCESS EXCLUSIVE lock on each index it rebuilds (blocking reads that use it) for the whole rebuild, and PostgreSQL {{version}} has no REINDEX CONCURRENTLY (added in 12). Build a replacement with CREATE INDEX CONCURRENTLY, drop the old index with DROP INDEX CONCURRENTLY, then rename the new one.',
+    'REINDEX {{target}} takes {{locks}}, {{blocks}} for the whole rebuild, and PostgreSQL {{version}} has no REINDEX CONCURRENTLY (added in 12). Build a replacement with CREATE INDEX CONCURRENTLY, drop the old index with DROP INDEX CONCURRENTLY, then rename the new one.',
+  concurrentlyBefore12:
+    'REINDEX ... CONCURRENTLY needs PostgreSQL 12; on PostgreSQL {{version}} the statement fails. Build a replacement with CREATE INDEX CONCURRENTLY, drop the old index with DROP INDEX CONCURRENTLY, then rename the new one.',
   inTransaction: '{{what}} cannot run inside a transaction block, and {{reason}}: PostgreSQL rejects it. {{remedy}}{{newTable}}',
 };
 
 const NEW_TABLE_NOTE = ' The table is created in this file, so the plain form without CONCURRENTLY is fine here.';
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
 
 export default defineRule({
   meta: {
@@ -48,9 +40,26 @@ export default defineRule({
     fixable: 'code',
     hasSuggestions: true,
     dialects: ['postgresql'],
+    sources: [
+      { tool: 'squawk', rule: 'require-concurrent-index-creation', note: 'squawk also fires on tables created earlier in the same file outside a transaction (squawk #349).' },
+      { tool: 'squawk', rule: 'require-concurrent-index-deletion' },
+      { tool: 'squawk', rule: 'require-concurrent-reindex', note: 'squawk suggests CONCURRENTLY whatever the target version; it needs PostgreSQL 12.' },
+      { tool: 'squawk', rule: 'ban-concurrent-index-creation-in-transaction', note: 'squawk checks only CREATE INDEX CONCURRENTLY; this rule also covers DROP/REINDEX CONCURRENTLY, REINDEX SCHEMA/DATABASE/SYSTEM and DETACH PARTITION CONCURRENTLY.' },
+      { tool: 'strong_migrations', rule: 'add_index' },
+      { tool: 'strong_migrations', rule: 'remove_index' },
+      { tool: 'eugene', rule: 'E6' },
+      { tool: 'atlas', rule: 'PG101' },
+      { tool: 'atlas', rule: 'PG102' },
+      { tool: 'atlas', rule: 'PG103' },
+      { tool: 'postgres-language-server', rule: 'requireConcurrentIndexCreation' },
+      { tool: 'postgres-language-server', rule: 'requireConcurrentIndexDeletion' },
+      { tool: 'postgres-language-server', rule: 'requireConcurrentReindex' },
+      { tool: 'postgres-language-server', rule: 'banConcurrentIndexCreationInTransaction' },
+    ],
   },
   create(context: RuleContext) {
     const version = context.settings.postgresVersion;
+    const tool = context.file.migrationTool;
 
     function tokensOf(range: Range): SqlToken[] {
       return scanTokens(context.file.text, range.start, range.end);
@@ -74,13 +83,49 @@ export default defineRule({
       return [{ desc: 'Remove CONCURRENTLY: the table is new, so a plain build blocks nobody and runs in the transaction.', fix: { range: [before.end, keyword.end] as [number, number], text: '' } }];
     }
 
+    /** Why the statement is in a transaction block, naming the migration tool when it is known. */
+    function reason(kind: TransactionKind): string {
+      if (kind === 'wrapped' && tool && !tool.optedOut) return `${tool.name} runs this file inside a transaction`;
+      return TRANSACTION_REASON[kind];
+    }
+
+    /** How to get the statement out of the transaction block: the tool's own opt-out when it has one. */
+    function remedy(kind: TransactionKind): string {
+      if (!tool || tool.optedOut || tool.transaction === 'none') return TRANSACTION_REMEDY[kind];
+      const toolRemedy = `${capitalize(tool.remedy)}.`;
+      return kind === 'explicit' ? `${TRANSACTION_REMEDY.explicit} ${toolRemedy}` : toolRemedy;
+    }
+
     function reportInTransaction(kind: TransactionKind, range: Range, what: string, newTable: boolean, suggestions: ReturnType<typeof removeConcurrently> = []): void {
       context.report({
         range,
         message: MESSAGES.inTransaction,
-        data: { what, reason: TRANSACTION_REASON[kind], remedy: TRANSACTION_REMEDY[kind], newTable: newTable ? NEW_TABLE_NOTE : '' },
+        data: { what, reason: reason(kind), remedy: remedy(kind), newTable: newTable ? NEW_TABLE_NOTE : '' },
         ...(suggestions.length ? { suggestions } : {}),
       });
+    }
+
+    /** Lock facts of `stmt`, and of its concurrent form, from the lock model. */
+    function lockData(stmt: Statement, concurrent?: Statement) {
+      const locks = lockedRelations(statementEffects(context, stmt));
+      const data = { locks: describeLocks(locks), blocks: whatItBlocks(locks, { verb: 'blocking' }), concurrent: '' };
+      if (concurrent) {
+        const other = lockedRelations(statementEffects(context, concurrent));
+        data.concurrent = `${describeLocks(other)}, ${whatItBlocks(other, { verb: 'blocking' })}`;
+      }
+      return data;
+    }
+
+    /** Whether the lock model says the statement cannot run in a transaction block on this version. */
+    function forbiddenInTransaction(stmt: Statement): boolean {
+      return statementEffects(context, stmt).some((e) => e.forbiddenInTransaction);
+    }
+
+    /** `{{outside}}`: where the concurrent form has to run when this statement is in a transaction. */
+    function outside(transaction: TransactionKind | undefined): string {
+      if (!transaction) return '';
+      const optOut = transaction !== 'explicit' && tool?.optOut && !tool.optedOut ? `; with ${tool.name}, use ${tool.optOut}` : '';
+      return OUTSIDE_TRANSACTION.replace('{{reason}}', reason(transaction) + optOut);
     }
 
     return {
@@ -93,7 +138,7 @@ export default defineRule({
         const newTable = isNewTable(context, stmt.table);
         const transaction = context.statement.transaction;
         if (stmt.concurrently) {
-          if (transaction) reportInTransaction(transaction, range, 'CREATE INDEX CONCURRENTLY', newTable, newTable ? removeConcurrently(indexToken, concurrentlyToken) : []);
+          if (transaction && forbiddenInTransaction(stmt)) reportInTransaction(transaction, range, 'CREATE INDEX CONCURRENTLY', newTable, newTable ? removeConcurrently(indexToken, concurrentlyToken) : []);
           return;
         }
         if (!context.file.isMigration || newTable) return;
@@ -101,11 +146,11 @@ export default defineRule({
         // `ON ONLY parent` creates an empty, invalid index on a partitioned parent: the first
         // step of the per-partition recipe, not a build. Only a known plain table is built.
         if (stmt.only && (!table || table.partitioned)) return;
-        const data = { table: displayName(stmt.table), reason: transaction ? TRANSACTION_REASON[transaction] : '' };
+        const data = { table: displayName(stmt.table), outside: outside(transaction), ...lockData(stmt, { ...stmt, concurrently: true }) };
+        // CREATE INDEX CONCURRENTLY is not supported on partitioned tables: no fix there.
         if (table?.partitioned) context.report({ range, message: MESSAGES.createIndexPartitioned, data });
-        else if (transaction) context.report({ range, message: MESSAGES.createIndexInTransaction, data });
         else {
-          const fix = insertConcurrently(indexToken);
+          const fix = transaction ? undefined : insertConcurrently(indexToken);
           context.report({ range, message: MESSAGES.createIndex, data, ...(fix ? { fix } : {}) });
         }
       },
@@ -120,23 +165,22 @@ export default defineRule({
         const newTable = stmt.names.length > 0 && stmt.names.every((n) => isIndexOfNewTable(context, n));
         const transaction = context.statement.transaction;
         if (stmt.concurrently) {
-          if (transaction) reportInTransaction(transaction, range, 'DROP INDEX CONCURRENTLY', newTable, newTable ? removeConcurrently(indexToken, concurrentlyToken) : []);
+          if (transaction && forbiddenInTransaction(stmt)) reportInTransaction(transaction, range, 'DROP INDEX CONCURRENTLY', newTable, newTable ? removeConcurrently(indexToken, concurrentlyToken) : []);
           return;
         }
         if (!context.file.isMigration || newTable) return;
         const tables = stmt.names.map((n) => context.catalog.tableOfIndex(n));
-        const known = tables.filter((t) => t !== undefined);
-        const names = [...new Set(known.map((t) => `\`${displayName(t.schema === 'public' ? { name: t.name } : t)}\``))];
+        const partitioned = tables.find((t) => t?.partitioned);
         const data = {
-          table: names.length > 0 && known.length === tables.length ? names.join(', ') : stmt.names.length > 1 ? 'the indexes\' tables' : 'the index\'s table',
-          reason: transaction ? TRANSACTION_REASON[transaction] : '',
+          table: partitioned ? displayName(partitioned.schema === 'public' ? { name: partitioned.name } : partitioned) : '',
+          outside: outside(transaction),
+          ...lockData(stmt, { ...stmt, concurrently: true }),
         };
-        if (known.some((t) => t.partitioned)) context.report({ range, message: MESSAGES.dropIndexPartitioned, data });
+        if (partitioned) context.report({ range, message: MESSAGES.dropIndexPartitioned, data });
         else if (stmt.names.length > 1) context.report({ range, message: MESSAGES.dropIndexes, data });
         else if (stmt.cascade) context.report({ range, message: MESSAGES.dropIndexCascade, data });
-        else if (transaction) context.report({ range, message: MESSAGES.dropIndexInTransaction, data });
         else {
-          const fix = insertConcurrently(indexToken);
+          const fix = transaction ? undefined : insertConcurrently(indexToken);
           context.report({ range, message: MESSAGES.dropIndex, data, ...(fix ? { fix } : {}) });
         }
       },
@@ -151,30 +195,35 @@ export default defineRule({
         const range = headRange(stmt, concurrentlyToken ?? targetToken);
         const target = stmt.target.toUpperCase();
         const transaction = context.statement.transaction;
-        // These forms cannot run in a transaction block even without CONCURRENTLY.
-        const wholeSchema = stmt.target === 'schema' || stmt.target === 'database' || stmt.target === 'system';
-        if (transaction && (stmt.concurrently || wholeSchema)) {
+        if (stmt.concurrently && version < 12) {
+          context.report({ range, message: MESSAGES.concurrentlyBefore12, data: { version } });
+          return;
+        }
+        // REINDEX SCHEMA/DATABASE/SYSTEM cannot run in a transaction block even without CONCURRENTLY.
+        if (transaction && forbiddenInTransaction(stmt)) {
           reportInTransaction(transaction, range, `REINDEX ${stmt.concurrently ? 'CONCURRENTLY' : target}`, false);
           return;
         }
         if (stmt.concurrently || stmt.target === 'system' || !context.file.isMigration) return;
         if (stmt.name && (stmt.target === 'table' ? isNewTable(context, stmt.name) : stmt.target === 'index' && isIndexOfNewTable(context, stmt.name))) return;
-        const data = { target, version, reason: transaction ? TRANSACTION_REASON[transaction] : '' };
-        if (version < 12) context.report({ range, message: MESSAGES.reindexBefore12, data });
-        else if (transaction) context.report({ range, message: MESSAGES.reindexInTransaction, data });
-        else {
-          // `REINDEX (CONCURRENTLY false) ...` would conflict with an added keyword.
-          const optionSaysConcurrently = options.some((t) => isWord(t, 'concurrently'));
-          const fix = optionSaysConcurrently ? undefined : insertConcurrently(targetToken);
-          context.report({ range, message: MESSAGES.reindex, data, ...(fix ? { fix } : {}) });
+        if (version < 12) {
+          context.report({ range, message: MESSAGES.reindexBefore12, data: { target, version, ...lockData(stmt) } });
+          return;
         }
+        const data = { target, version, outside: outside(transaction), ...lockData(stmt, { ...stmt, concurrently: true }) };
+        // `REINDEX (CONCURRENTLY false) ...` would conflict with an added keyword.
+        const optionSaysConcurrently = options.some((t) => isWord(t, 'concurrently'));
+        const fix = transaction || optionSaysConcurrently ? undefined : insertConcurrently(targetToken);
+        context.report({ range, message: MESSAGES.reindex, data, ...(fix ? { fix } : {}) });
       },
 
       AlterTable(stmt: AlterTable) {
         const transaction = context.statement.transaction;
         if (!transaction) return;
         for (const action of stmt.actions) {
-          if (action.action !== 'detach_partition' || !action.concurrently) continue;
+          // FINALIZE completes an interrupted detach and is not itself CONCURRENTLY.
+          if (action.action !== 'detach_partition' || !action.concurrently || action.finalize) continue;
+          if (!effectsOfAction(context, stmt, action).some((e) => e.forbiddenInTransaction)) continue;
           const tokens = tokensOf(stmt.range);
           const detach = tokens.find((t) => isWord(t, 'detach'));
           const concurrently = tokens.find((t) => isWord(t, 'concurrently') && (!detach || t.start > detach.start));

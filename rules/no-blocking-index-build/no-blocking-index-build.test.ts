@@ -10,8 +10,10 @@ CREATE INDEX events_at ON events (at);
 `;
 const none = { migrationTransaction: 'none' as const };
 
-const CREATE = 'CREATE INDEX on `users` takes a SHARE lock that blocks INSERT, UPDATE and DELETE on the table until the whole index is built. Use CREATE INDEX CONCURRENTLY.';
-const DROP = 'DROP INDEX takes an ACCESS EXCLUSIVE lock on `users`, blocking all reads and writes while it waits for running queries and until the drop completes. Use DROP INDEX CONCURRENTLY.';
+const CREATE =
+  'CREATE INDEX on `users` takes a SHARE lock on `users`, blocking writes to `users` (reads continue) until the whole index is built. Use CREATE INDEX CONCURRENTLY: it takes a SHARE UPDATE EXCLUSIVE lock on `users`, blocking neither reads nor writes (only other DDL and VACUUM).';
+const DROP =
+  'DROP INDEX takes ACCESS EXCLUSIVE locks on `users_email` and `users`, blocking reads and writes on `users` while it waits for running queries and until the drop commits. Use DROP INDEX CONCURRENTLY: it takes SHARE UPDATE EXCLUSIVE locks on `users_email` and `users`, blocking neither reads nor writes (only other DDL and VACUUM).';
 const IMPLICIT_REMEDY =
   'Put it in a migration file of its own (golang-migrate and node-postgres send a file as one query string), or set `migrations.transaction` to "none" if your tool runs statements one at a time.';
 
@@ -86,7 +88,7 @@ new RuleTester().run(rule, {
       errors: [
         {
           message:
-            "CREATE INDEX on partitioned table `events` builds the index on every partition while SHARE locks block INSERT, UPDATE and DELETE. Partitioned tables have no CONCURRENTLY: create the index ON ONLY `events`, build each partition's index with CREATE INDEX CONCURRENTLY, then attach each one with ALTER INDEX ... ATTACH PARTITION.",
+            "CREATE INDEX on partitioned table `events` takes SHARE locks on `events` and every partition of events, blocking writes to `events` and every partition (reads continue) until the index is built on every partition. Partitioned tables have no CONCURRENTLY: create the index ON ONLY `events`, build each partition's index with CREATE INDEX CONCURRENTLY, then attach each one with ALTER INDEX ... ATTACH PARTITION.",
         },
       ],
       output: null,
@@ -98,7 +100,7 @@ new RuleTester().run(rule, {
       errors: [
         {
           message:
-            'CREATE INDEX on `users` takes a SHARE lock that blocks INSERT, UPDATE and DELETE on the table until the whole index is built. Use CREATE INDEX CONCURRENTLY in a migration of its own that runs outside a transaction (CONCURRENTLY cannot run in a transaction block, and here it is inside BEGIN ... COMMIT).',
+            'CREATE INDEX on `users` takes a SHARE lock on `users`, blocking writes to `users` (reads continue) until the whole index is built. Use CREATE INDEX CONCURRENTLY in a migration of its own that runs outside a transaction (CONCURRENTLY cannot run in a transaction block, and here it is inside BEGIN ... COMMIT): it takes a SHARE UPDATE EXCLUSIVE lock on `users`, blocking neither reads nor writes (only other DDL and VACUUM).',
           line: 2,
         },
       ],
@@ -107,23 +109,29 @@ new RuleTester().run(rule, {
     {
       code: "SET lock_timeout = '2s';\nCREATE INDEX users_email2 ON users (email);",
       schema,
-      errors: [{ message: /and here the statements of a multi-statement migration sent as one query string run as one implicit transaction\)\.$/ }],
+      errors: [{ message: /and here the statements of a multi-statement migration sent as one query string run as one implicit transaction\): it takes a SHARE UPDATE EXCLUSIVE lock/ }],
       output: null,
     },
-    { code: 'CREATE INDEX users_email2 ON users (email);', schema, settings: { migrationTransaction: 'wrapped' }, errors: [{ message: /here the migration tool runs this file inside a transaction\)\.$/ }], output: null },
-    { code: '-- +goose Up\nCREATE INDEX users_email2 ON users (email);', schema, errors: [{ message: /here the migration tool runs this file inside a transaction/, line: 2 }], output: null },
+    { code: 'CREATE INDEX users_email2 ON users (email);', schema, settings: { migrationTransaction: 'wrapped' }, errors: [{ message: /here the migration tool runs this file inside a transaction\): it takes/ }], output: null },
+    {
+      code: '-- +goose Up\nCREATE INDEX users_email2 ON users (email);',
+      schema,
+      errors: [{ message: /here goose runs this file inside a transaction; with goose, use `-- \+goose NO TRANSACTION`\): it takes/, line: 2 }],
+      output: null,
+      name: 'goose names its opt-out',
+    },
     { code: "SET lock_timeout = '2s';\nCREATE INDEX users_email2 ON users (email);", schema, settings: none, errors: [{ message: CREATE, line: 2 }], output: "SET lock_timeout = '2s';\nCREATE INDEX CONCURRENTLY users_email2 ON users (email);" },
     // (b) DROP INDEX without CONCURRENTLY.
     { code: 'DROP INDEX users_email;', schema, errors: [{ message: DROP, line: 1, column: 1, endColumn: 11 }], output: 'DROP INDEX CONCURRENTLY users_email;' },
     {
       code: 'drop index if exists public.unknown_idx',
-      errors: [{ message: "DROP INDEX takes an ACCESS EXCLUSIVE lock on the index's table, blocking all reads and writes while it waits for running queries and until the drop completes. Use DROP INDEX CONCURRENTLY." }],
+      errors: [{ message: /^DROP INDEX takes ACCESS EXCLUSIVE locks on `unknown_idx` and the table of index unknown_idx, blocking reads and writes on the table of index unknown_idx while/ }],
       output: 'drop index concurrently if exists public.unknown_idx',
     },
-    { code: 'DROP INDEX users_email, users_name;', schema, errors: [{ message: /^DROP INDEX takes an ACCESS EXCLUSIVE lock on `users`.*Use DROP INDEX CONCURRENTLY, one statement per index \(it drops a single index\)\.$/ }], output: null },
+    { code: 'DROP INDEX users_email, users_name;', schema, errors: [{ message: /^DROP INDEX takes ACCESS EXCLUSIVE locks on `users_email`, `users` and `users_name`.*Use DROP INDEX CONCURRENTLY, one statement per index \(it drops a single index\)\.$/ }], output: null },
     { code: 'DROP INDEX users_email CASCADE;', schema, errors: [{ message: /DROP INDEX CONCURRENTLY does not support CASCADE: drop the dependent objects first/ }], output: null },
-    { code: 'DROP INDEX events_at;', schema, errors: [{ message: /^DROP INDEX takes an ACCESS EXCLUSIVE lock on partitioned table `events` and its partitions.*cannot be dropped concurrently/ }], output: null },
-    { code: 'BEGIN;\nDROP INDEX users_email;\nCOMMIT;', schema, errors: [{ message: /^DROP INDEX takes an ACCESS EXCLUSIVE lock on `users`.*Use DROP INDEX CONCURRENTLY in a migration of its own that runs outside a transaction/ }], output: null },
+    { code: 'DROP INDEX events_at;', schema, errors: [{ message: /^DROP INDEX on partitioned table `events` takes ACCESS EXCLUSIVE locks on `events_at` and `events` and locks its partitions too.*cannot be dropped concurrently/ }], output: null },
+    { code: 'BEGIN;\nDROP INDEX users_email;\nCOMMIT;', schema, errors: [{ message: /^DROP INDEX takes ACCESS EXCLUSIVE locks on `users_email` and `users`.*Use DROP INDEX CONCURRENTLY in a migration of its own that runs outside a transaction/ }], output: null },
     {
       code: 'CREATE TABLE IF NOT EXISTS users (id bigint PRIMARY KEY);\nCREATE INDEX users_email2 ON users (email);',
       schema,
@@ -139,16 +147,16 @@ new RuleTester().run(rule, {
       errors: [
         {
           message:
-            'REINDEX INDEX holds a SHARE lock on the table (blocking writes) and an ACCESS EXCLUSIVE lock on each index it rebuilds (blocking reads that use it) for the whole rebuild. Use REINDEX INDEX CONCURRENTLY.',
+            'REINDEX INDEX takes an ACCESS EXCLUSIVE lock on `users_email` and a SHARE lock on `users`, blocking writes to `users` and queries that use `users_email` for the whole rebuild. Use REINDEX INDEX CONCURRENTLY: it takes SHARE UPDATE EXCLUSIVE locks on `users_email` and `users`, blocking neither reads nor writes (only other DDL and VACUUM).',
           endColumn: 14,
         },
       ],
       output: 'REINDEX INDEX CONCURRENTLY users_email;',
     },
-    { code: 'REINDEX (VERBOSE) TABLE users;', schema, errors: [{ message: /^REINDEX TABLE holds/, endColumn: 24 }], output: 'REINDEX (VERBOSE) TABLE CONCURRENTLY users;' },
-    { code: 'reindex schema public', errors: [{ message: /Use REINDEX SCHEMA CONCURRENTLY\.$/ }], output: 'reindex schema concurrently public' },
-    { code: 'REINDEX DATABASE app', errors: [{ message: /^REINDEX DATABASE holds/ }], output: 'REINDEX DATABASE CONCURRENTLY app' },
-    { code: 'REINDEX (CONCURRENTLY false) TABLE users', schema, errors: [{ message: /^REINDEX TABLE holds/ }], output: null },
+    { code: 'REINDEX (VERBOSE) TABLE users;', schema, errors: [{ message: /^REINDEX TABLE takes ACCESS EXCLUSIVE locks on `users_pkey`, `users_email` and `users_name` and a SHARE lock on `users`/, endColumn: 24 }], output: 'REINDEX (VERBOSE) TABLE CONCURRENTLY users;' },
+    { code: 'reindex schema public', errors: [{ message: /^REINDEX SCHEMA takes SHARE locks on every table in schema public, one at a time, blocking writes to each table in turn \(reads continue\) for the whole rebuild\. Use REINDEX SCHEMA CONCURRENTLY: / }], output: 'reindex schema concurrently public' },
+    { code: 'REINDEX DATABASE app', errors: [{ message: /^REINDEX DATABASE takes/ }], output: 'REINDEX DATABASE CONCURRENTLY app' },
+    { code: 'REINDEX (CONCURRENTLY false) TABLE users', schema, errors: [{ message: /^REINDEX TABLE takes/ }], output: null },
     {
       code: 'REINDEX TABLE users;',
       schema,
@@ -190,7 +198,17 @@ new RuleTester().run(rule, {
         },
       ],
     },
-    { code: '-- migrate:up\nCREATE INDEX CONCURRENTLY users_email2 ON users (email);', schema, errors: [{ message: /the migration tool runs this file inside a transaction/ }], name: 'dbmate' },
+    {
+      code: '-- migrate:up\nCREATE INDEX CONCURRENTLY users_email2 ON users (email);',
+      schema,
+      errors: [
+        {
+          message:
+            'CREATE INDEX CONCURRENTLY cannot run inside a transaction block, and dbmate runs this file inside a transaction: PostgreSQL rejects it. Use `-- migrate:up transaction:false` (and `-- migrate:down transaction:false` for the down block) and keep the statement in a migration of its own.',
+        },
+      ],
+      name: 'dbmate: names its opt-out',
+    },
     { code: 'BEGIN;\nCREATE INDEX CONCURRENTLY i ON users (email);\nCOMMIT;', schema, migration: false, errors: [{ message: /it is inside BEGIN \.\.\. COMMIT/ }], name: 'explicit transactions count outside migrations too' },
     {
       code: 'CREATE TABLE t (id int);\nCREATE INDEX CONCURRENTLY t_id ON t (id);',
@@ -212,6 +230,29 @@ new RuleTester().run(rule, {
       schema,
       errors: [{ message: /^ALTER TABLE \.\.\. DETACH PARTITION \.\.\. CONCURRENTLY cannot run inside a transaction block, and it is inside BEGIN/, line: 2, column: 20, endColumn: 61 }],
     },
+    // PostgreSQL 11 has no REINDEX CONCURRENTLY: the statement fails there.
+    {
+      code: 'REINDEX TABLE CONCURRENTLY users;',
+      schema,
+      settings: { postgresVersion: 11 },
+      errors: [{ message: 'REINDEX ... CONCURRENTLY needs PostgreSQL 12; on PostgreSQL 11 the statement fails. Build a replacement with CREATE INDEX CONCURRENTLY, drop the old index with DROP INDEX CONCURRENTLY, then rename the new one.', endColumn: 27 }],
+      output: null,
+    },
+    { code: 'REINDEX (CONCURRENTLY) INDEX users_email;', schema, settings: { postgresVersion: 11.5 }, errors: [{ message: /^REINDEX \.\.\. CONCURRENTLY needs PostgreSQL 12; on PostgreSQL 11\.5/ }] },
+    // The migration tool, recognised from the layout, names its own way out of the transaction.
+    {
+      code: 'CREATE INDEX i ON users (email);\nCREATE INDEX CONCURRENTLY j ON users (email);',
+      schema,
+      filename: 'migrations/000002_add_index.up.sql',
+      errors: [
+        { message: /^CREATE INDEX on `users` takes a SHARE lock/, line: 1 },
+        { message: /^CREATE INDEX CONCURRENTLY cannot run inside a transaction block, and the statements of a multi-statement migration sent as one query string run as one implicit transaction: PostgreSQL rejects it\. Put the statement alone in a migration file of its own \(golang-migrate/, line: 2 },
+      ],
+      output: null,
+      name: 'golang-migrate',
+    },
+    // Partitioned tables: no CONCURRENTLY fix, in a transaction or not.
+    { code: 'BEGIN;\nCREATE INDEX events_at2 ON events (at);\nCOMMIT;', schema, errors: [{ message: /^CREATE INDEX on partitioned table `events`.*ON ONLY `events`/ }], output: null },
     // Positions after multi-byte text.
     {
       code: '-- インデックス 🚀\n/* 🚀 */ CREATE INDEX users_email2 ON users (email);',

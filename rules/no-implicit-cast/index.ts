@@ -1,6 +1,6 @@
 import { childNodes, defineRule } from '@sqlwarden/core';
-import type { Between, ColumnRef, Comparison, Expr, InList, Node, Param, Range, ResolvedColumn, RuleContext, TypeRef } from '@sqlwarden/core';
-import { scanTokens } from '../_shared/migration.ts';
+import type { Between, ColumnRef, Comparison, Expr, InList, Node, ResolvedColumn, RuleContext, TypeRef } from '@sqlwarden/core';
+import { columnSideTextCast, plainType } from '../_shared/column-side-cast.ts';
 import { FUNCTION_RETURNS, TEXT_LIKE, TYPE_CLASS, findMismatch, typeDisplay, type TypeMismatch } from '../_shared/types.ts';
 
 const MESSAGES = {
@@ -21,9 +21,6 @@ const TIME_ZONE_HINTS: Record<string, string> = {
   date: 'Compare with a date value (e.g. `current_date`, or `now()::date`).',
 };
 
-/** Column types for which `col::text = $1` is the tempting wrong fix of an "operator does not exist" error. */
-const CAST_BACK_TYPES: ReadonlySet<string> = new Set(['uuid', 'int2', 'int4', 'int8']);
-
 /** Nodes whose expressions are not queries: CHECK constraints, defaults, index definitions, ALTER ... USING. */
 const DDL_CONTEXTS: ReadonlySet<string> = new Set(['Constraint', 'ColumnDef', 'CreateIndex', 'IndexElement', 'AlterTableAction']);
 
@@ -31,12 +28,6 @@ const INT8_MAX = 9223372036854775807n;
 
 function isUntyped(expr: Expr): boolean {
   return (expr.type === 'Literal' && expr.kind === 'string') || expr.type === 'Param';
-}
-
-function plainType(type: TypeRef): string | undefined {
-  // Arrays and types from other schemas (domains, extensions) are not in the table.
-  if (type.arrayDimensions > 0 || (type.schema !== undefined && type.schema !== 'pg_catalog')) return undefined;
-  return type.name;
 }
 
 function article(word: string): string {
@@ -76,9 +67,9 @@ export default defineRule({
           if (expr.kind === 'boolean') return 'bool';
           if (expr.kind !== 'integer' && expr.kind !== 'numeric') return undefined;
           if (typeof expr.value !== 'string') return expr.kind === 'integer' ? 'int4' : 'numeric';
-          // Literals beyond int4 arrive as text: int8 when they fit, numeric otherwise. The model
-          // calls those with `_` separators or a 0x/0o/0b prefix (PostgreSQL 16) numeric.
-          return integerLiteralType(expr.value) ?? (expr.kind === 'numeric' ? 'numeric' : undefined);
+          // Literals beyond int4 arrive as text: int8 when they fit, numeric otherwise.
+          if (expr.kind === 'numeric') return 'numeric';
+          return integerLiteralType(expr.value);
         case 'Cast':
           return plainType(expr.targetType);
         case 'ColumnRef': {
@@ -146,36 +137,8 @@ export default defineRule({
       return undefined;
     }
 
-    /**
-     * The source range of a column reference or parameter. The model's range of a qualified
-     * reference (`u.id`) covers only its first name, and that of a named parameter (`:id`) only
-     * as many characters as the `$n` placeholder it was parsed as; rescan the text instead.
-     */
-    function exactRange(node: ColumnRef | Param): Range {
-      const text = context.file.text;
-      const { start } = node.range;
-      if (node.type === 'Param') {
-        const prefix = text[start];
-        if (node.style === 'named' && node.name !== undefined && (prefix === ':' || prefix === '@') && text.startsWith(node.name, start + 1)) {
-          return { start, end: start + 1 + node.name.length };
-        }
-        return node.range;
-      }
-      const parts = 1 + (node.table !== undefined ? 1 : 0) + (node.schema !== undefined ? 1 : 0);
-      const tokens = scanTokens(text, start, Math.min(text.length, start + 1000));
-      let end = node.range.end;
-      for (let i = 0, seen = 0; i < tokens.length && seen < parts; i += 2) {
-        const t = tokens[i]!;
-        if (t.kind !== 'word' && t.kind !== 'quoted') break;
-        end = t.end;
-        seen++;
-        if (seen < parts && tokens[i + 1]?.value !== '.') break;
-      }
-      return { start, end: Math.max(end, node.range.end) };
-    }
-
     function textOf(node: Expr): string {
-      return context.getText(node.type === 'ColumnRef' || node.type === 'Param' ? exactRange(node) : node.range);
+      return context.getText(node);
     }
 
     function inDdl(): boolean {
@@ -214,16 +177,11 @@ export default defineRule({
     }
 
     /** `uuid_col::text = $1`: the cast that silences "operator does not exist" on the wrong side. */
-    function checkColumnSideCast(node: Comparison, cast: Expr, value: Expr, castOnLeft: boolean): boolean {
-      if (cast.type !== 'Cast' || cast.expr.type !== 'ColumnRef') return false;
-      const castType = plainType(cast.targetType);
-      if (!castType || !TEXT_LIKE.has(castType)) return false;
-      const param = value.type === 'Cast' && value.expr.type === 'Param' && TEXT_LIKE.has(plainType(value.targetType) ?? '') ? value.expr : value;
-      if (param.type !== 'Param' && !(param.type === 'Literal' && param.kind === 'string')) return false;
-      const resolved = context.resolveColumn(cast.expr);
-      const columnType = resolved && plainType(resolved.column.type);
-      if (!columnType || !CAST_BACK_TYPES.has(columnType)) return false;
-      const column = textOf(cast.expr);
+    function checkColumnSideCast(node: Comparison): boolean {
+      const found = columnSideTextCast(context, node);
+      if (!found) return false;
+      const { cast, value, param, columnType, castType, castOnLeft } = found;
+      const column = textOf(found.column);
       const sqlType = typeDisplay(columnType);
       // An untyped literal is resolved as the column's type; a parameter needs the cast.
       const valueText = param.type === 'Param' ? `${textOf(param)}::${sqlType}` : textOf(param);
@@ -238,7 +196,7 @@ export default defineRule({
               param.type === 'Param'
                 ? `Compare \`${column}\` itself with the parameter cast to ${sqlType}: \`${better}\`.`
                 : `Compare \`${column}\` itself with the literal, which PostgreSQL reads as ${sqlType}: \`${better}\`.`,
-            fix: (fixer) => [fixer.replaceText(cast, column), fixer.replaceText(value.type === 'Param' ? exactRange(value) : value.range, valueText)],
+            fix: (fixer) => [fixer.replaceText(cast, column), fixer.replaceText(value, valueText)],
           },
         ],
       });
@@ -248,7 +206,7 @@ export default defineRule({
     return {
       Comparison(node: Comparison) {
         if (inDdl()) return;
-        if (checkColumnSideCast(node, node.left, node.right, true) || checkColumnSideCast(node, node.right, node.left, false)) return;
+        if (checkColumnSideCast(node)) return;
         const found = check(node.left, node.right, node.operator, true) ?? check(node.right, node.left, node.operator, false);
         if (found) report(node, found);
       },

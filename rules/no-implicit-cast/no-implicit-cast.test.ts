@@ -40,6 +40,7 @@ new RuleTester().run(rule, {
     { code: 'SELECT * FROM users WHERE id = 42 AND account_id = 42 AND small = 1 AND id = 10::int8 AND account_id = $1::int2', schema },
     { code: 'SELECT * FROM users WHERE id = 9223372036854775807', schema },
     { code: 'SELECT * FROM users WHERE small > 100_000_000_000_000 AND account_id = 0x7FFF_FFFF_FFFF AND id <> -0b1010', schema, name: 'PostgreSQL 16 integer literals' },
+    { code: 'SELECT * FROM users WHERE account_id = 0o777_777_777_777 AND id < 0b1111_1111_1111_1111_1111_1111_1111_1111_1 AND small = 9_999_999_999', schema, name: 'integer literals beyond int4 in every spelling are integers' },
     // The value is converted, not the column.
     { code: 'SELECT * FROM users WHERE price = 15 AND price = $1::int8 AND ratio = 1.5 AND ratio = $1::numeric', schema },
     { code: 'SELECT * FROM users WHERE name = $1::varchar AND email = $1::text AND name = lower($1) AND email = $1 || $2', schema },
@@ -185,6 +186,19 @@ new RuleTester().run(rule, {
       code: 'SELECT * FROM users WHERE id = 1.5 AND external_id = $1::text AND created_at > now()',
       schema,
       errors: [{ message: /`id` is integer/ }, { message: /uuid = text/ }, { message: TIME_ZONE }],
+    },
+    // Beyond int8, an integer literal is numeric in PostgreSQL too.
+    ONE('SELECT * FROM users WHERE account_id = 0xFFFF_FFFF_FFFF_FFFF_F', /`account_id` is bigint but the value is numeric/),
+    ONE('SELECT * FROM users WHERE id = 1_000.5', /`id` is integer but the value is numeric/),
+    ONE('SELECT * FROM users WHERE id = 1e3', /`id` is integer but the value is numeric/),
+    // The column-side text cast with the table from the same file: one report, on the comparison
+    // (no-non-sargable-predicate leaves this one to this rule).
+    {
+      code: 'CREATE TABLE t (id uuid PRIMARY KEY, n integer);\nSELECT * FROM t WHERE id::text = $1 AND n::varchar = :n;',
+      errors: [
+        { message: /^Casting `id` \(uuid\) to text .* Cast the parameter instead: `id = \$1::uuid`\.$/, line: 2, column: 23, endColumn: 36, suggestions: [{ output: 'CREATE TABLE t (id uuid PRIMARY KEY, n integer);\nSELECT * FROM t WHERE id = $1::uuid AND n::varchar = :n;' }] },
+        { message: /^Casting `n` \(integer\) to character varying .* `n = :n::integer`\.$/, line: 2, column: 41, endColumn: 56, suggestions: [{ output: 'CREATE TABLE t (id uuid PRIMARY KEY, n integer);\nSELECT * FROM t WHERE id::text = $1 AND n = :n::integer;' }] },
+      ],
     },
     // The catalog from the same file, and files that are not migrations.
     { code: 'CREATE TABLE x (n int);\nSELECT * FROM x WHERE n = 1.5;', errors: [{ message: /`n` is integer/, line: 2, column: 23 }] },

@@ -1,6 +1,7 @@
 import { defineRule, expressionKey } from '@sqlwarden/core';
 import type { CatalogTable, ColumnRef, Comparison, Delete, Expr, FromItem, InList, LikeExpr, Node, Between, RuleContext, Select, Update } from '@sqlwarden/core';
-import { columnRefsOf, containsAggregate, containsSubquery, exposedName, flattenFrom, fullRange, joinsOf, visibleCtes, type SourceItem } from '../_shared/query.ts';
+import { columnRefsOf, containsAggregate, containsSubquery, exposedName, flattenFrom, joinsOf, visibleCtes, type SourceItem } from '../_shared/query.ts';
+import { columnSideTextCast } from '../_shared/column-side-cast.ts';
 import { bound, flip, rangePredicate, truncationOf, type RangeOperator } from './date-range.ts';
 
 type Query = Select | Update | Delete;
@@ -108,10 +109,7 @@ export default defineRule({
   },
   create(context: RuleContext) {
     const text = context.file.text;
-    const src = (node: Node): string => {
-      const range = fullRange(node, text);
-      return text.slice(range.start, range.end);
-    };
+    const src = (node: Node): string => text.slice(node.range.start, node.range.end);
 
     /** The clause a predicate belongs to, when it is WHERE / HAVING / JOIN ON reached only through AND/OR/NOT. */
     const positionOf = (node: Predicate): Position | undefined => {
@@ -281,7 +279,7 @@ export default defineRule({
       // `a OR f(col) = x` must stay `a OR (col >= x AND col < y)`.
       const needsParens = (position.parentOperator === 'OR' || position.parentOperator === 'NOT') && rewritten.includes(' AND ');
       const replacement = needsParens ? `(${rewritten})` : rewritten;
-      const range = fullRange(node, text);
+      const { range } = node;
       return { desc: `Rewrite as \`${replacement}\`, which an index on \`${col}\` can serve.`, fix: { range: [range.start, range.end], text: replacement } };
     };
 
@@ -292,7 +290,7 @@ export default defineRule({
         if (!ref) continue;
         const message = describeWrapper(side, ref);
         const suggestion = node.type === 'InList' ? undefined : dateSuggestion(node, side, position);
-        context.report({ range: fullRange(side, text), message, ...(suggestion ? { suggestions: [suggestion] } : {}) });
+        context.report({ range: side.range, message, ...(suggestion ? { suggestions: [suggestion] } : {}) });
       }
     };
 
@@ -357,7 +355,7 @@ export default defineRule({
       if (table?.indexes.some((i) => i.partial)) return;
       const expr = shorten(src(node));
       context.report({
-        range: fullRange(node, text),
+        range: node.range,
         message: `Every condition on \`${exposedName(item)}\` here is a negation like \`${expr}\`, which a B-tree index cannot search, so the whole table is scanned; if few rows match, test for the values you want (\`IN (...)\`) or create a partial index \`WHERE ${expr}\`.`,
       });
     };
@@ -367,6 +365,9 @@ export default defineRule({
         const position = positionOf(node);
         if (!position) return;
         if (RANGE_OPERATORS.has(node.operator)) {
+          // `uuid_col::text = $1`: no-implicit-cast reports this comparison and names the fix
+          // (cast the parameter, not the column); a second report of the same cast adds nothing.
+          if (columnSideTextCast(context, node)) return;
           checkSides(node, position, [
             { side: node.left, others: [node.right] },
             { side: node.right, others: [node.left] },
@@ -399,7 +400,7 @@ export default defineRule({
         const col = src(refs[0]!);
         const op = node.caseInsensitive ? 'ILIKE' : 'LIKE';
         context.report({
-          range: fullRange(node, text),
+          range: node.range,
           message: `\`${op}\` with a leading wildcard cannot use a B-tree index on \`${operand}\` (it only serves patterns anchored at the start); use a pg_trgm GIN index (\`USING gin (${col} gin_trgm_ops)\`) or full-text search.`,
         });
       },

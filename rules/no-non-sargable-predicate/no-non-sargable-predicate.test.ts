@@ -1,4 +1,6 @@
-import { RuleTester } from '@sqlwarden/core/testing';
+import { RuleTester, initTesting, lintWithRule } from '@sqlwarden/core/testing';
+import { describe, expect, it } from 'vitest';
+import noImplicitCast from '../no-implicit-cast/index.ts';
 import rule from './index.ts';
 
 const schema = `
@@ -48,6 +50,12 @@ new RuleTester().run(rule, {
     { code: q('created_at::timestamptz = now()'), schema },
     { code: q('CAST(email AS varchar) = $1'), schema },
     q('unknown_col::text = $1'),
+    // `int_or_uuid_col::text = $1`: no-implicit-cast reports the comparison and names the fix
+    // (cast the parameter); this rule stays silent about the same cast.
+    { code: q('id::text = $1'), schema, name: 'column-side text cast of a bigint: left to no-implicit-cast' },
+    { code: q('CAST(id AS text) = $1::text'), schema },
+    { code: q("$1 = qty::varchar AND id::text = '42'"), schema },
+    { code: 'CREATE TABLE t (id uuid PRIMARY KEY, n integer);\nSELECT * FROM t WHERE id::text = $1 OR n::text = :n;', name: 'types from a CREATE TABLE in the same file' },
     "SELECT 1 FROM pg_class WHERE oid::regclass = 'users'::regclass",
     // Only a table's column can have an index to lose.
     "WITH c AS (SELECT lower(email) AS e FROM users) SELECT * FROM c WHERE upper(c.e) = 'X'",
@@ -104,8 +112,10 @@ new RuleTester().run(rule, {
     { name: 'CASE over a column', code: q('CASE WHEN deleted THEN 1 ELSE 0 END = 1'), errors: [{ message: /^`CASE WHEN deleted THEN 1 ELSE 0 END` is an expression over `deleted`/ }] },
     { name: 'array subscript', code: q('tags[1] = $1'), errors: [{ message: /^`tags\[1\]` is an expression over `tags`/ }] },
     { name: 'composite field', code: 'SELECT 1 FROM t WHERE (t.rec).id = 5', errors: [{ message: /^`\(t\.rec\)\.id` is an expression over `t\.rec`/ }] },
-    { name: 'cast to another type', code: q('id::text = $1'), schema, errors: [{ message: "`id::text` casts `id` to `text`, so a plain index on `id` cannot serve this condition; cast the other side to the column's type instead, or create an expression index on `(id::text)`." }] },
-    { name: 'CAST syntax', code: q('CAST(id AS text) = $1'), schema, errors: [{ message: /^`CAST\(id AS text\)` casts `id` to `text`/ }] },
+    { name: 'cast to another type', code: q('price::text = $1'), schema, errors: [{ message: "`price::text` casts `price` to `text`, so a plain index on `price` cannot serve this condition; cast the other side to the column's type instead, or create an expression index on `(price::text)`." }] },
+    { name: 'CAST syntax', code: q('CAST(price AS text) = $1'), schema, errors: [{ message: /^`CAST\(price AS text\)` casts `price` to `text`/ }] },
+    { name: 'integer column cast to text, compared with another column', code: 'SELECT 1 FROM users u, orders o WHERE u.id::text = o.email', schema, errors: [{ message: /^`u.id::text` casts `u.id` to `text`/ }] },
+    { name: 'a bigint column cast to numeric', code: q('id::numeric > $1'), schema, errors: [{ message: /^`id::numeric` casts `id` to `numeric`/ }] },
     { name: 'length coercion is not a relabeling', code: q("name::varchar(5) = 'x'"), schema, errors: [{ message: /casts `name` to `varchar`/ }] },
     { name: 'cast with a multi-word type', code: q('ts::timestamp with time zone = now()'), schema, errors: [{ message: /^`ts::timestamp with time zone` casts `ts` to `timestamptz`/ }] },
     { name: 'unknown table: still reported', code: 'SELECT 1 FROM nowhere WHERE lower(x) = $1', errors: [{ message: /create an expression index on `\(lower\(x\)\)`/ }] },
@@ -258,4 +268,22 @@ new RuleTester().run(rule, {
       errors: [{ column: 30, suggestions: [{ output: "SELECT '😀' FROM users WHERE created_at >= '2024-01-01' AND created_at < '2024-01-02'" }] }],
     },
   ],
+});
+
+describe('no duplicate report with no-implicit-cast', () => {
+  const cases = [
+    { code: 'CREATE TABLE t (id uuid PRIMARY KEY);\nSELECT * FROM t WHERE id::text = $1;', column: 23, endColumn: 36 },
+    { code: 'CREATE TABLE t (n integer);\nSELECT * FROM t WHERE $1 = CAST(n AS varchar);', column: 23, endColumn: 46 },
+    { code: "CREATE TABLE t (n bigint);\nSELECT * FROM t WHERE t.n::text = '7';", column: 23, endColumn: 38 },
+  ];
+  for (const c of cases) {
+    it(c.code.split('\n')[1]!, async () => {
+      await initTesting();
+      const sargable = lintWithRule(rule, { code: c.code }).filter((m) => m.ruleId === rule.meta.id);
+      const cast = lintWithRule(noImplicitCast, { code: c.code }).filter((m) => m.ruleId === noImplicitCast.meta.id);
+      expect(sargable).toEqual([]);
+      expect(cast.map((m) => [m.line, m.column, m.endColumn])).toEqual([[2, c.column, c.endColumn]]);
+      expect(cast[0]!.message).toMatch(/^Casting `(t\.)?(id|n)` \((uuid|integer|bigint)\) to (text|character varying)/);
+    });
+  }
 });

@@ -1,6 +1,6 @@
 import { defineRule } from '@sqlwarden/core';
 import type { Cte, Delete, Insert, Node, RuleContext, Select, SelectItem, Star, Statement, Update } from '@sqlwarden/core';
-import { exposedName, flattenFrom, fullRange, joinsOf, quoteIdent, visibleCtes, type SourceItem } from '../_shared/query.ts';
+import { exposedName, flattenFrom, joinsOf, quoteIdent, visibleCtes, type SourceItem } from '../_shared/query.ts';
 
 interface Options {
   checkReturning: boolean;
@@ -22,8 +22,7 @@ const RETURNING_MESSAGE =
 
 /** `t` of `t.*`, `s.t` of `s.t.*`, as written. */
 function starQualifier(star: Star, text: string): string {
-  const range = fullRange(star, text);
-  return text.slice(range.start, range.end).replace(/\s*\.\s*\*$/, '');
+  return text.slice(star.range.start, star.range.end).replace(/\s*\.\s*\*$/, '');
 }
 
 /** Walks up from a set-operation branch to the query the whole set operation is part of. */
@@ -205,7 +204,7 @@ export default defineRule<Options>({
         if (starred && starred.length === 0) continue;
         // Only sources whose columns can drift count; stars further in are reported where they are.
         if (starred && !starred.some((s) => sourceOpenness(s, ctes, new Set(), context.options.checkReturning) === 'open')) continue;
-        const range = fullRange(star, text);
+        const range = star.range;
         const starText = text.slice(range.start, range.end);
         const open = starred?.filter((s) => sourceOpenness(s, ctes, new Set(), context.options.checkReturning) === 'open');
         const data = { star: starText, sources: open ? describeSources(open) : `\`${star.table ?? ''}\`` };
@@ -234,7 +233,7 @@ export default defineRule<Options>({
       for (const item of node.returning) {
         if (item.expr.type !== 'Star') continue;
         const star = item.expr;
-        const range = fullRange(star, text);
+        const range = star.range;
         const table = context.resolveTable(target);
         const suggestions =
           table && table.columnsKnown && table.columns.length > 0

@@ -1,6 +1,6 @@
 import { defineRule, storageTypeName, walk } from '@sqlwarden/core';
 import type { AlterTable, AlterTableAction, CatalogTable, ColumnDef, Expr, Node, Range, RuleContext } from '@sqlwarden/core';
-import { alterActionRange, displayName, emptiedInFile, isNewTable } from '../_shared/migration.ts';
+import { displayName, emptiedInFile, isNewTable } from '../_shared/migration.ts';
 import { NON_VOLATILE_BUILTINS } from './builtin-functions.ts';
 
 /**
@@ -134,7 +134,7 @@ export default defineRule({
 
     function addColumn(stmt: AlterTable, action: AlterTableAction, def: ColumnDef, noLiveRows: boolean): void {
       const data = { table: displayName(stmt.table), column: def.name, version, type: def.dataType.text || def.dataType.name };
-      const node = { range: alterActionRange(context, stmt, action) };
+      const node = action;
       const generated = def.constraints.find((c) => c.kind === 'generated');
       if (generated) {
         // VIRTUAL generated columns (PostgreSQL 18) are computed on read: nothing to rewrite.
@@ -184,10 +184,10 @@ export default defineRule({
         if (emptied === 'truncate') return;
         for (const action of stmt.actions) {
           if (action.action === 'add_column' && action.columnDef) addColumn(stmt, action, action.columnDef, emptied === 'delete');
-          else if (action.action === 'set_not_null' && action.column) setNotNull(stmt, alterActionRange(context, stmt, action), action.column, 'SET NOT NULL');
+          else if (action.action === 'set_not_null' && action.column) setNotNull(stmt, action.range, action.column, 'SET NOT NULL');
           else if (action.action === 'add_constraint' && action.constraint?.kind === 'not_null' && !action.constraint.notValid && action.constraint.columns[0]) {
             // PostgreSQL 18's `ADD CONSTRAINT c NOT NULL col` without NOT VALID scans like SET NOT NULL.
-            setNotNull(stmt, alterActionRange(context, stmt, action), action.constraint.columns[0], 'ADD CONSTRAINT ... NOT NULL');
+            setNotNull(stmt, action.range, action.constraint.columns[0], 'ADD CONSTRAINT ... NOT NULL');
           }
         }
       },

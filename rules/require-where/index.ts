@@ -1,6 +1,6 @@
 import { defineRule } from '@sqlwarden/core';
 import type { ColumnRef, Delete, Range, RuleContext, Truncate, Update } from '@sqlwarden/core';
-import { fullRange, statementHead } from '../_shared/query.ts';
+import { statementHead } from '../_shared/query.ts';
 import { ConstantFolder } from './truth.ts';
 
 interface Options {
@@ -67,12 +67,12 @@ export default defineRule<Options>({
         const { truth, nullColumn } = folder.fold(node.where);
         if (truth !== 'true' && truth !== 'nonnull-true') return;
         tautology = true;
-        const whereRange = fullRange(node.where, text);
+        const whereRange = node.where.range;
         const condition = shorten(context.getText(whereRange));
         if (truth === 'true') {
           effect = `\`WHERE ${condition}\` is always true, so this ${statement} ${verb} every row of \`${tableName}\``;
         } else {
-          const column = nullColumn ? shorten(context.getText(fullRange(nullColumn, text))) : 'the column';
+          const column = nullColumn ? shorten(context.getText(nullColumn)) : 'the column';
           effect = `\`WHERE ${condition}\` is true for every row where \`${column}\` is not NULL and silently skips the rows where it is NULL, so this ${statement} ${verb} almost every row of \`${tableName}\``;
         }
         range = whereRange;

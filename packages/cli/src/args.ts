@@ -53,6 +53,12 @@ const HELP_AFTER = `
 Patterns are files, directories (searched for *.sql and *.psql) or globs; the default is ".".
 node_modules, .git, files matched by .gitignore and the config's "ignores" are skipped.
 
+Commands (see "sqlwarden <command> --help"):
+  rules              list every rule with its metadata
+  explain <paths>    per statement: locks, what they block, rewrites, transaction, findings
+  trace <paths>      replay migrations in PostgreSQL (embedded PGlite, or --database-url) and
+                     report the locks each statement took, how long, and any error
+
 With --stdin --fix the fixed SQL is printed to stdout and remaining problems to stderr.
 
 Exit codes:
@@ -63,7 +69,7 @@ Exit codes:
 export function createProgram(version: string, output: ArgsOutput): Command {
   return new Command('sqlwarden')
     .description('Static analysis for SQL and database migrations.')
-    .usage('[options] [file|dir|glob ...]')
+    .usage('[options] [file|dir|glob ...]\n       sqlwarden <rules|explain|trace> [options] ...')
     .argument('[patterns...]', 'files, directories or globs to lint')
     .version(version, '-v, --version', 'print the version')
     .helpOption('-h, --help', 'show this help')

@@ -1,4 +1,4 @@
-import { readdirSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
+import { lstatSync, readdirSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import path from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { UsageError } from './errors.ts';
@@ -23,8 +23,51 @@ export interface DiscoverResult {
   files: string[];
   /** Files named explicitly that an ignore pattern excludes: reported with a warning, not linted. */
   ignoredFiles: string[];
-  /** Directories under a searched directory that could not be listed. */
+  /** Directories under a searched directory (or named) that could not be listed. */
   unreadableDirectories: Array<{ path: string; message: string }>;
+  /** Paths named on the command line that exist but cannot be examined (permissions, broken symlink, loop). */
+  unreadablePaths: Array<{ path: string; message: string }>;
+}
+
+const OS_REASONS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ELOOP: 'too many levels of symbolic links',
+  ENAMETOOLONG: 'name too long',
+  EIO: 'input/output error',
+  ENOTDIR: 'a parent is not a directory',
+  EMFILE: 'too many open files',
+};
+
+/** `permission denied (EACCES); check the directory permissions`, without Node's syscall and path noise. */
+export function describeFsError(error: unknown, what: 'file' | 'directory'): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code ?? '';
+  const reason = OS_REASONS[code];
+  const detail = reason !== undefined ? `${reason} (${code})` : code !== '' ? code : String((error as Error)?.message ?? error).split('\n')[0];
+  const advice = code === 'EACCES' || code === 'EPERM' ? `check the ${what} permissions` : `check the ${what} and try again`;
+  return `${detail}; ${advice}`;
+}
+
+/** Why an existing-looking path cannot be used, or undefined when it simply does not exist. */
+function unusablePath(absolutePath: string): string | undefined {
+  let error: unknown;
+  try {
+    statSync(absolutePath);
+    return undefined;
+  } catch (caught) {
+    error = caught;
+  }
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') {
+    try {
+      if (lstatSync(absolutePath).isSymbolicLink()) return 'Cannot read file: broken symbolic link (its target does not exist); check the link';
+    } catch {
+      // Nothing there at all.
+    }
+    return undefined;
+  }
+  if (code === 'ENOTDIR') return undefined; // `file.sql/x.sql`: nothing by that name
+  return `Cannot read file: ${describeFsError(error, 'file')}`;
 }
 
 export function isSqlFile(filePath: string): boolean {
@@ -47,6 +90,7 @@ export async function discoverFiles(options: DiscoverOptions): Promise<DiscoverR
   const files = new Set<string>();
   const ignoredFiles = new Set<string>();
   const unreadableDirectories: DiscoverResult['unreadableDirectories'] = [];
+  const unreadablePaths: DiscoverResult['unreadablePaths'] = [];
 
   const isIgnored = async (absolutePath: string, isDirectory: boolean): Promise<boolean> =>
     (gitignore?.isIgnored(absolutePath, isDirectory) ?? false) || ((await configIgnores?.(absolutePath)) ?? false);
@@ -55,9 +99,10 @@ export async function discoverFiles(options: DiscoverOptions): Promise<DiscoverR
     if (options.errorOnUnmatchedPattern) throw new UsageError(message);
   };
 
-  const walk = async (directory: string): Promise<{ found: string[]; ignored: number }> => {
+  const walk = async (directory: string): Promise<{ found: string[]; ignored: number; unreadable: number }> => {
     const found: string[] = [];
     let ignored = 0;
+    let unreadable = 0;
     const visited = new Set<string>();
     const visit = async (current: string): Promise<void> => {
       let real: string;
@@ -72,7 +117,8 @@ export async function discoverFiles(options: DiscoverOptions): Promise<DiscoverR
       try {
         entries = readdirSync(current, { withFileTypes: true });
       } catch (error) {
-        unreadableDirectories.push({ path: current, message: `Cannot read directory: ${(error as Error).message}` });
+        unreadableDirectories.push({ path: current, message: `Cannot read directory: ${describeFsError(error, 'directory')}` });
+        unreadable++;
         return;
       }
       for (const entry of entries) {
@@ -95,7 +141,7 @@ export async function discoverFiles(options: DiscoverOptions): Promise<DiscoverR
       }
     };
     await visit(directory);
-    return { found, ignored };
+    return { found, ignored, unreadable };
   };
 
   const patterns = options.patterns.length > 0 ? options.patterns : ['.'];
@@ -108,8 +154,9 @@ export async function discoverFiles(options: DiscoverOptions): Promise<DiscoverR
         unmatched(`All files matched by "${pattern}" are ignored.`);
         continue;
       }
-      const { found, ignored } = await walk(absolute);
-      if (found.length === 0) {
+      const { found, ignored, unreadable } = await walk(absolute);
+      // Directories that could not be listed are reported as results; "no SQL files" would mislead.
+      if (found.length === 0 && unreadable === 0) {
         unmatched(
           ignored > 0
             ? `All files matched by "${pattern}" are ignored.`
@@ -157,6 +204,11 @@ export async function discoverFiles(options: DiscoverOptions): Promise<DiscoverR
       continue;
     }
 
+    const problem = unusablePath(absolute);
+    if (problem !== undefined) {
+      unreadablePaths.push({ path: absolute, message: problem });
+      continue;
+    }
     unmatched(`No files matching the pattern "${pattern}" were found.`);
   }
 
@@ -165,6 +217,7 @@ export async function discoverFiles(options: DiscoverOptions): Promise<DiscoverR
     files: [...files].sort(compareCodeUnits),
     ignoredFiles: [...ignoredFiles].sort(compareCodeUnits),
     unreadableDirectories,
+    unreadablePaths,
   };
 }
 

@@ -1,7 +1,8 @@
 import path from 'node:path';
-import type { Linter as EngineLinter, LintFileResult } from '@sqlwarden/core';
+import type { LintFileResult } from '@sqlwarden/core';
 import packageJson from '../package.json' with { type: 'json' };
 import { parseArgs, type CliOptions } from './args.ts';
+import { subcommandFor } from './commands/index.ts';
 import { compareCodeUnits, discoverFiles } from './discover.ts';
 import { UsageError } from './errors.ts';
 import { encodeText, writeFixes, type FixTarget, type TextEncoding } from './fix-writer.ts';
@@ -29,6 +30,8 @@ export const STDIN_PATH = '<text>';
  * Never throws; failures are printed as one line (the stack only with DEBUG=sqlwarden).
  */
 export async function run(argv: readonly string[], io: CliIO): Promise<number> {
+  const subcommand = subcommandFor(argv);
+  if (subcommand) return subcommand(argv.slice(1), io);
   const parsed = parseArgs(argv, VERSION, {
     writeOut: (text) => io.stdout.write(text),
     writeErr: (text) => io.stderr.write(text),
@@ -112,23 +115,6 @@ function fromEngine(result: LintFileResult): CliResult {
   return converted;
 }
 
-/**
- * The config's `ignores` as a predicate. Resolving a config validates its rules, and rules from
- * plugins exist only once the plugins are loaded, so each config file is prepared (plugins
- * loaded) before its first question.
- */
-function configIgnores(linter: EngineLinter): (absolutePath: string) => Promise<boolean> {
-  const prepared = new Set<string>();
-  return async (absolutePath) => {
-    const configFile = linter.loadedConfigFor(absolutePath).path ?? '';
-    if (!prepared.has(configFile)) {
-      await linter.prepare(absolutePath);
-      prepared.add(configFile);
-    }
-    return linter.isPathIgnored(absolutePath);
-  };
-}
-
 async function lint(options: CliOptions, io: CliIO): Promise<number> {
   checkCombinations(options);
   const cwd = path.resolve(io.cwd);
@@ -148,8 +134,7 @@ async function lint(options: CliOptions, io: CliIO): Promise<number> {
 
   if (options.printConfig !== undefined) {
     const file = path.resolve(cwd, options.printConfig);
-    await linter.prepare(file); // loads the plugins the config names, so their rules resolve
-    const config = linter.getConfigForFile(file);
+    const config = await linter.getConfigForFile(file);
     io.stdout.write(`${JSON.stringify(config, null, 2)}\n`);
     return 0;
   }
@@ -164,7 +149,7 @@ async function lint(options: CliOptions, io: CliIO): Promise<number> {
     const decoded = decodeSource(bytes, STDIN_PATH);
     const filePath = options.stdinFilename !== undefined ? path.resolve(cwd, options.stdinFilename) : STDIN_PATH;
     let result: CliResult;
-    if (options.stdinFilename !== undefined && options.ignore && (await configIgnores(linter)(filePath))) {
+    if (options.stdinFilename !== undefined && options.ignore && linter.isPathIgnored(filePath)) {
       result = ignoredResult(filePath);
     } else if (!decoded.ok) {
       result = fatalResult(filePath, decoded.message);
@@ -184,13 +169,13 @@ async function lint(options: CliOptions, io: CliIO): Promise<number> {
     const discovered = await discoverFiles({
       patterns: options.patterns,
       cwd,
-      isPathIgnored: configIgnores(linter),
+      isPathIgnored: (absolutePath) => linter.isPathIgnored(absolutePath),
       errorOnUnmatchedPattern: options.errorOnUnmatchedPattern,
       useIgnoreFiles: options.ignore,
     });
     results = [];
-    for (const directory of discovered.unreadableDirectories) {
-      results.push(fatalResult(directory.path, directory.message));
+    for (const unreadable of [...discovered.unreadableDirectories, ...discovered.unreadablePaths]) {
+      results.push(fatalResult(unreadable.path, unreadable.message));
       failed = true;
     }
     for (const file of discovered.ignoredFiles) results.push(ignoredResult(file));

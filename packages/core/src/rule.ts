@@ -1,6 +1,7 @@
 import type { ColumnRef, FromItem, Node, NodeOfType, NodeType, QualifiedName, Range, Statement } from './model/nodes.ts';
 import type { CatalogColumn, CatalogReader, CatalogTable } from './catalog/types.ts';
 import type { Fix, SeverityName, Settings, Suggestion } from './types.ts';
+import type { MigrationToolInfo } from './migration-tools/detect.ts';
 
 export type RuleCategory = 'migration-safety' | 'performance' | 'correctness' | 'style';
 
@@ -19,6 +20,17 @@ export interface RuleMeta {
   defaultOptions?: Record<string, unknown>;
   /** Which dialects the rule understands; omitted means all. */
   dialects?: Settings['dialect'][];
+  /** The same check in other tools, so users migrating from them can map their configuration. */
+  sources?: RuleSource[];
+}
+
+export interface RuleSource {
+  /** `squawk`, `strong_migrations`, `eugene`, `atlas`, `postgres-language-server`, `sqlfluff`... */
+  tool: string;
+  /** The tool's rule or check id, e.g. `require-concurrent-index-creation`, `E9`, `PG103`. */
+  rule: string;
+  /** How the two differ, when they do. */
+  note?: string;
 }
 
 export interface Fixer {
@@ -53,6 +65,8 @@ export interface StatementInfo {
   text: string;
   /** Set when the statement runs inside a transaction block. */
   transaction?: TransactionKind;
+  /** Statements with the same id run in the same transaction (set whenever `transaction` is). */
+  transactionId?: number;
   /** In a goose `-- +goose Down` / dbmate `-- migrate:down` section. */
   section: 'up' | 'down';
 }
@@ -66,6 +80,12 @@ export interface FileContext {
   statements: readonly StatementInfo[];
   /** Tables created by statements of this file before the current one (keys `schema.name`). */
   isTableCreatedInFile(name: { schema?: string; name: string }): boolean;
+  /**
+   * The migration tool that runs this file (detected from the layout, or `migrations.tool`) and
+   * how it runs it, for messages such as "goose runs this file in a transaction; add
+   * `-- +goose NO TRANSACTION`". Absent for non-migration files and when no tool is known.
+   */
+  migrationTool?: MigrationToolInfo;
 }
 
 export interface ResolvedColumn {
@@ -119,4 +139,4 @@ export function defineRule<Options = Record<string, unknown>>(rule: Rule<Options
   return rule;
 }
 
-export type { Suggestion };
+export type { Suggestion, MigrationToolInfo };

@@ -1,4 +1,5 @@
 import type { Range } from './model/nodes.ts';
+import type { MigrationToolId } from './migration-tools/tools.ts';
 
 export type Dialect = 'postgresql' | 'mysql';
 export type SeverityName = 'off' | 'warn' | 'error';
@@ -44,11 +45,18 @@ export interface Settings {
   dialect: Dialect;
   /** Major version of the target server, e.g. 15. Fractional versions such as 9.6 are allowed. */
   postgresVersion: number;
-  migrationTransaction: MigrationTransactionMode;
+  /**
+   * `migrations.transaction`: how the migration tool runs a file, set explicitly. It replaces what
+   * the detected tool does; absent, the tool decides, and files of no known tool are `implicit`.
+   */
+  migrationTransaction?: MigrationTransactionMode;
+  /** `migrations.tool`: detect the tool from the layout (`auto`, the default), name one, or `none`. */
+  migrationTool?: MigrationToolSetting;
 }
+
+export type MigrationToolSetting = 'auto' | 'none' | MigrationToolId;
 
 export const DEFAULT_SETTINGS: Settings = {
   dialect: 'postgresql',
   postgresVersion: 15,
-  migrationTransaction: 'implicit',
 };

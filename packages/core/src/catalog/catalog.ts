@@ -1,6 +1,7 @@
 import { expressionKey } from '../model/expression-key.ts';
 import type * as M from '../model/nodes.ts';
 import { storageTypeName } from '../dialects/postgres/types.ts';
+import { resolveColumnInScopes } from '../engine/scope.ts';
 import type { CatalogColumn, CatalogConstraint, CatalogIndex, CatalogReader, CatalogTable } from './types.ts';
 
 const DEFAULT_SCHEMA = 'public';
@@ -26,6 +27,29 @@ function indexFromConstraint(c: M.Constraint, columns: string[]): CatalogIndex |
   const name = c.usingIndex ?? c.name;
   if (name) index.name = name;
   return index;
+}
+
+/** `CREATE TABLE x (a, b) AS ...` / `CREATE MATERIALIZED VIEW x (a, b) AS ...`: the model keeps only the parser's node. */
+function intoColumnNames(raw: unknown): string[] {
+  const names = (raw as { CreateTableAsStmt?: { into?: { colNames?: unknown[] } } } | undefined)?.CreateTableAsStmt?.into?.colNames;
+  if (!Array.isArray(names)) return [];
+  return names.map((n) => (n as { String?: { sval?: string } })?.String?.sval ?? '');
+}
+
+function materializedViewIfNotExists(raw: unknown): boolean {
+  return (raw as { CreateTableAsStmt?: { if_not_exists?: boolean } } | undefined)?.CreateTableAsStmt?.if_not_exists === true;
+}
+
+function flattenFrom(items: readonly M.FromItem[], out: M.FromItem[] = []): M.FromItem[] {
+  for (const item of items) {
+    if (item.type === 'Join') flattenFrom([item.left, item.right], out);
+    else out.push(item);
+  }
+  return out;
+}
+
+function hasMergingJoin(items: readonly M.FromItem[]): boolean {
+  return items.some((item) => item.type === 'Join' && (item.natural || item.using.length > 0 || hasMergingJoin([item.left, item.right])));
 }
 
 function constraintFromModel(c: M.Constraint, columns: string[]): CatalogConstraint {
@@ -89,11 +113,88 @@ export class Catalog implements CatalogReader {
       case 'Drop':
         return this.drop(stmt);
       case 'CreateView':
+        if (stmt.materialized) {
+          this.createFromQuery(stmt.name, stmt.query, intoColumnNames(stmt.raw), materializedViewIfNotExists(stmt.raw), origin, 'materialized_view');
+        }
+        return;
+      case 'Select':
+        if (stmt.into) this.createFromQuery(stmt.into, stmt, [], false, origin, 'table');
         return;
     }
   }
 
+  /** Makes this catalog's contents those of `snapshot` (a `clone()` taken earlier). */
+  restore(snapshot: Catalog): void {
+    this.byKey = new Map(snapshot.byKey);
+    this.indexOwner = new Map(snapshot.indexOwner);
+  }
+
+  /**
+   * `CREATE TABLE ... AS`, `CREATE MATERIALIZED VIEW` and `SELECT ... INTO`: a new relation whose
+   * columns are known when every select-list item is a column the catalog knows (directly, through
+   * a cast, or by `*` over known tables), else recorded as unknown.
+   */
+  private createFromQuery(
+    name: M.QualifiedName,
+    query: M.Select,
+    columnNames: readonly string[],
+    ifNotExists: boolean,
+    origin: { file: string; statement: number },
+    kind: 'table' | 'materialized_view',
+  ): void {
+    const k = key(name.schema, name.name);
+    if (this.byKey.has(k) && ifNotExists) return;
+    const columns = this.columnsFromQuery(query, columnNames);
+    const table: CatalogTable = {
+      schema: name.schema ?? DEFAULT_SCHEMA,
+      name: name.name,
+      columns: columns ?? [],
+      indexes: [],
+      constraints: [],
+      createdIn: origin,
+      partitioned: false,
+      columnsKnown: columns !== undefined,
+    };
+    if (kind === 'materialized_view') table.kind = kind;
+    this.byKey.set(k, table);
+  }
+
+  private columnsFromQuery(query: M.Select, columnNames: readonly string[]): CatalogColumn[] | undefined {
+    if (query.setOperation || query.values || hasMergingJoin(query.from)) return undefined;
+    const items = flattenFrom(query.from);
+    const ctes = new Set(query.with.map((c) => c.name));
+    const knownTable = (item: M.FromItem): CatalogTable | undefined => {
+      if (item.type !== 'TableRef' || (item.schema === undefined && ctes.has(item.name))) return undefined;
+      const table = this.getTable(item);
+      return table?.columnsKnown ? table : undefined;
+    };
+    const columns: Array<{ name: string; type: M.TypeRef }> = [];
+    for (const item of query.columns) {
+      const expr = item.expr;
+      if (expr.type === 'Star') {
+        const sources = expr.table === undefined ? items : items.filter((i) => ('alias' in i && i.alias !== undefined ? i.alias === expr.table : i.type === 'TableRef' && i.name === expr.table));
+        if (sources.length === 0) return undefined;
+        for (const source of sources) {
+          const table = knownTable(source);
+          if (!table) return undefined;
+          columns.push(...table.columns.map((c) => ({ name: c.name, type: c.type })));
+        }
+        continue;
+      }
+      const inner = expr.type === 'Cast' ? expr.expr : expr;
+      if (inner.type !== 'ColumnRef' && item.alias === undefined) return undefined; // PostgreSQL names it after a function or type
+      let type: M.TypeRef | undefined;
+      if (expr.type === 'Cast') type = expr.targetType;
+      else if (expr.type === 'ColumnRef') type = resolveColumnInScopes(expr, [query.from], this, [query])?.column.type;
+      if (!type) return undefined;
+      columns.push({ name: item.alias ?? (inner as M.ColumnRef).column, type });
+    }
+    if (columnNames.length > columns.length) return undefined;
+    return columns.map((c, i) => ({ name: columnNames[i] || c.name, type: c.type, notNull: false, hasDefault: false }));
+  }
+
   private createTable(stmt: M.CreateTable, origin: { file: string; statement: number }): void {
+    if (stmt.asQuery) return this.createFromQuery(stmt.table, stmt.asQuery, intoColumnNames(stmt.raw), stmt.ifNotExists, origin, 'table');
     const k = key(stmt.table.schema, stmt.table.name);
     if (this.byKey.has(k) && stmt.ifNotExists) return;
     const table: CatalogTable = {
@@ -104,7 +205,7 @@ export class Catalog implements CatalogReader {
       constraints: [],
       createdIn: origin,
       partitioned: stmt.partitioned,
-      columnsKnown: !stmt.asQuery && stmt.likeTables.length === 0 && !stmt.partitionOf && !(stmt.raw as { CreateStmt?: { inhRelations?: unknown[] } })?.CreateStmt?.inhRelations?.length,
+      columnsKnown: stmt.likeTables.length === 0 && !stmt.partitionOf && !(stmt.raw as { CreateStmt?: { inhRelations?: unknown[] } })?.CreateStmt?.inhRelations?.length,
     };
     if (stmt.partitionOf) {
       const parent = this.getTable(stmt.partitionOf);
@@ -118,14 +219,24 @@ export class Catalog implements CatalogReader {
       if (source) table.columns.push(...source.columns);
     }
     for (const def of stmt.columns) {
-      for (const c of def.constraints) this.addConstraintTo(table, c, [def.name]);
+      for (const c of def.constraints) this.addConstraintTo(table, c, [def.name], true);
     }
     for (const c of stmt.constraints) this.addConstraintTo(table, c, c.columns);
     this.byKey.set(k, table);
   }
 
-  private addConstraintTo(table: CatalogTable, c: M.Constraint, columns: string[]): void {
-    if (c.kind === 'not_null' || c.kind === 'null' || c.kind === 'default' || c.kind === 'generated' || c.kind === 'identity') return;
+  /**
+   * `inColumnDef`: the constraint was written on a column definition, whose `notNull` already
+   * says what an unnamed NOT NULL there means.
+   */
+  private addConstraintTo(table: CatalogTable, c: M.Constraint, columns: string[], inColumnDef = false): void {
+    if (c.kind === 'not_null') {
+      if (inColumnDef && !c.name) return;
+      table.constraints.push(constraintFromModel(c, columns));
+      if (!c.notValid) table.columns = table.columns.map((col) => (columns.includes(col.name) ? { ...col, notNull: true } : col));
+      return;
+    }
+    if (c.kind === 'null' || c.kind === 'default' || c.kind === 'generated' || c.kind === 'identity') return;
     table.constraints.push(constraintFromModel(c, columns));
     const index = indexFromConstraint(c, columns);
     if (index) {
@@ -192,7 +303,7 @@ export class Catalog implements CatalogReader {
       case 'add_column':
         if (a.columnDef && !t.columns.some((c) => c.name === a.columnDef!.name)) {
           t.columns.push(columnFromDef(a.columnDef));
-          for (const c of a.columnDef.constraints) this.addConstraintTo(t, c, [a.columnDef.name]);
+          for (const c of a.columnDef.constraints) this.addConstraintTo(t, c, [a.columnDef.name], true);
         }
         return;
       case 'drop_column':
@@ -205,9 +316,12 @@ export class Catalog implements CatalogReader {
         return;
       case 'set_not_null':
         mapColumn(col, (c) => ({ ...c, notNull: true }));
+        // PostgreSQL 18: SET NOT NULL validates a NOT VALID not-null constraint on the column.
+        t.constraints = t.constraints.map((c) => (c.kind === 'not_null' && c.columns.includes(col ?? '') ? { ...c, validated: true } : c));
         return;
       case 'drop_not_null':
         mapColumn(col, (c) => ({ ...c, notNull: false }));
+        t.constraints = t.constraints.filter((c) => !(c.kind === 'not_null' && c.columns.includes(col ?? '')));
         return;
       case 'set_default':
         mapColumn(col, (c) => ({ ...c, hasDefault: true }));
@@ -228,12 +342,26 @@ export class Catalog implements CatalogReader {
           this.addConstraintTo(t, a.constraint, columns);
         }
         return;
-      case 'drop_constraint':
+      case 'drop_constraint': {
+        const dropped = t.constraints.filter((c) => c.name === a.constraintName);
         t.constraints = t.constraints.filter((c) => c.name !== a.constraintName);
+        // Dropping a not-null constraint makes its column nullable again, unless something else keeps it NOT NULL.
+        const keptNotNull = (name: string): boolean =>
+          t.constraints.some((c) => c.columns.includes(name) && (c.kind === 'primary_key' || (c.kind === 'not_null' && c.validated)));
+        for (const c of dropped) {
+          if (c.kind !== 'not_null') continue;
+          for (const name of c.columns) if (!keptNotNull(name)) mapColumn(name, (column) => ({ ...column, notNull: false }));
+        }
         return;
-      case 'validate_constraint':
+      }
+      case 'validate_constraint': {
+        const validated = t.constraints.filter((c) => c.name === a.constraintName);
         t.constraints = t.constraints.map((c) => (c.name === a.constraintName ? { ...c, validated: true } : c));
+        for (const c of validated) {
+          if (c.kind === 'not_null') for (const name of c.columns) mapColumn(name, (column) => ({ ...column, notNull: true }));
+        }
         return;
+      }
       case 'rename_column':
         if (col && a.newName) {
           const to = a.newName;

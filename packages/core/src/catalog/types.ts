@@ -26,7 +26,11 @@ export interface CatalogConstraint {
   kind: ConstraintKind;
   columns: string[];
   expr?: Expr;
-  /** False for `NOT VALID` constraints until a `VALIDATE CONSTRAINT` is seen. */
+  /**
+   * False for `NOT VALID` constraints until a `VALIDATE CONSTRAINT` is seen. A `not_null`
+   * constraint (PostgreSQL 18 `ADD CONSTRAINT c NOT NULL col [NOT VALID]`, or a table-level
+   * `CONSTRAINT c NOT NULL col`) makes its column `notNull` once validated.
+   */
   validated: boolean;
 }
 
@@ -40,8 +44,13 @@ export interface CatalogTable {
   /** Where the table was created: file path and statement index. */
   createdIn?: { file: string; statement: number };
   partitioned: boolean;
-  /** False when the column list is not fully known (CREATE TABLE AS, LIKE, INHERITS). */
+  /**
+   * False when the column list is not fully known: LIKE or INHERITS, or CREATE TABLE AS /
+   * CREATE MATERIALIZED VIEW / SELECT INTO whose select list the catalog cannot type.
+   */
   columnsKnown: boolean;
+  /** What the relation is; absent means an ordinary (or partitioned) table. */
+  kind?: 'table' | 'materialized_view';
 }
 
 export interface CatalogReader {

@@ -4,13 +4,16 @@ export {
   CONFIG_FILE_NAME,
   PACKAGE_JSON_KEY,
   clearConfigCache,
+  ConfigLoader,
   findConfigFile,
   loadConfigFile,
   loadConfigForFile,
   type LoadedConfig,
 } from './load.ts';
 export {
+  configPathMatchers,
   resolveConfig,
+  type ConfigPathMatchers,
   type ConfigOverrides,
   type ResolvedConfig,
   type RuleSetting,

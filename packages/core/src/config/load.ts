@@ -50,14 +50,21 @@ function packageJsonHasConfig(path: string): boolean {
   }
 }
 
-/** Walks up from `startDir` to the filesystem root; the nearest config wins. */
+/** The config file that lives in `dir` itself, if any (sqlwarden.config.json wins over package.json). */
+function configFileIn(dir: string): string | undefined {
+  const candidate = join(dir, CONFIG_FILE_NAME);
+  if (isFile(candidate)) return candidate;
+  const packageJson = join(dir, 'package.json');
+  if (isFile(packageJson) && packageJsonHasConfig(packageJson)) return packageJson;
+  return undefined;
+}
+
+/** Walks up from `startDir` to the filesystem root; the nearest config wins. Not cached. */
 export function findConfigFile(startDir: string): string | undefined {
   let dir = resolve(startDir);
   for (;;) {
-    const candidate = join(dir, CONFIG_FILE_NAME);
-    if (isFile(candidate)) return candidate;
-    const packageJson = join(dir, 'package.json');
-    if (isFile(packageJson) && packageJsonHasConfig(packageJson)) return packageJson;
+    const here = configFileIn(dir);
+    if (here !== undefined) return here;
     const parent = dirname(dir);
     if (parent === dir) return undefined;
     dir = parent;
@@ -118,48 +125,91 @@ export function loadConfigFile(path: string): LoadedConfig {
   return { path: absolute, dir: dirname(absolute), raw: raw as RawConfig };
 }
 
-const configPathByDir = new Map<string, string | null>();
-const loadedByPath = new Map<string, LoadedConfig>();
-const defaultsByCwd = new Map<string, LoadedConfig>();
+/**
+ * Finds and loads configs with two caches, both kept until `clear()`: the config that applies to
+ * each directory (filled for every directory a lookup walks through, so sibling and nested
+ * directories cost one map lookup) and each config file's parsed and validated contents.
+ * A run never invalidates them; a long-lived host (the language server) clears them when a
+ * config file changes. Failed loads are not cached, so a fixed config is picked up next time.
+ */
+export class ConfigLoader {
+  private readonly configPathByDir = new Map<string, string | null>();
+  private readonly loadedByPath = new Map<string, LoadedConfig>();
+  private readonly defaultsByCwd = new Map<string, LoadedConfig>();
 
-function loadCached(path: string): LoadedConfig {
-  let loaded = loadedByPath.get(path);
-  if (!loaded) {
-    loaded = loadConfigFile(path);
-    loadedByPath.set(path, loaded);
+  /** The nearest config file for files in `dir`, or undefined. Same search as `findConfigFile`. */
+  findConfigFile(startDir: string): string | undefined {
+    const visited: string[] = [];
+    let dir = resolve(startDir);
+    let found: string | null | undefined;
+    for (;;) {
+      found = this.configPathByDir.get(dir);
+      if (found !== undefined) break;
+      visited.push(dir);
+      const here = configFileIn(dir);
+      if (here !== undefined) {
+        found = here;
+        break;
+      }
+      const parent = dirname(dir);
+      if (parent === dir) {
+        found = null;
+        break;
+      }
+      dir = parent;
+    }
+    for (const d of visited) this.configPathByDir.set(d, found);
+    return found ?? undefined;
   }
-  return loaded;
+
+  loadConfigFile(path: string): LoadedConfig {
+    const absolute = resolve(path);
+    let loaded = this.loadedByPath.get(absolute);
+    if (!loaded) {
+      loaded = loadConfigFile(absolute);
+      this.loadedByPath.set(absolute, loaded);
+    }
+    return loaded;
+  }
+
+  /** See `loadConfigForFile`. */
+  loadConfigForFile(filePath: string, options: { explicitConfigPath?: string; cwd?: string } = {}): LoadedConfig {
+    const cwd = resolve(options.cwd ?? process.cwd());
+    if (options.explicitConfigPath !== undefined) return this.loadConfigFile(resolve(cwd, options.explicitConfigPath));
+    const found = this.findConfigFile(dirname(resolve(cwd, filePath)));
+    if (found !== undefined) return this.loadConfigFile(found);
+    let defaults = this.defaultsByCwd.get(cwd);
+    if (!defaults) {
+      defaults = { path: undefined, dir: cwd, raw: {} };
+      this.defaultsByCwd.set(cwd, defaults);
+    }
+    return defaults;
+  }
+
+  /** Forget discovered and loaded configs (after a config file changes). */
+  clear(): void {
+    this.configPathByDir.clear();
+    this.loadedByPath.clear();
+    this.defaultsByCwd.clear();
+  }
 }
+
+const sharedLoader = new ConfigLoader();
 
 /**
  * The config that applies to a file: `explicitConfigPath` (CLI `--config`) for every file
  * when given, else the nearest config above the file's directory, else defaults relative to
- * `cwd`. Results are cached per directory and per config file; see clearConfigCache.
+ * `cwd`. Results are cached per directory and per config file in a process-wide loader; see
+ * clearConfigCache. (Each `Linter` has its own `ConfigLoader` instead.)
  */
 export function loadConfigForFile(
   filePath: string,
   options: { explicitConfigPath?: string; cwd?: string } = {},
 ): LoadedConfig {
-  const cwd = resolve(options.cwd ?? process.cwd());
-  if (options.explicitConfigPath !== undefined) return loadCached(resolve(cwd, options.explicitConfigPath));
-  const dir = dirname(resolve(cwd, filePath));
-  let found = configPathByDir.get(dir);
-  if (found === undefined) {
-    found = findConfigFile(dir) ?? null;
-    configPathByDir.set(dir, found);
-  }
-  if (found !== null) return loadCached(found);
-  let defaults = defaultsByCwd.get(cwd);
-  if (!defaults) {
-    defaults = { path: undefined, dir: cwd, raw: {} };
-    defaultsByCwd.set(cwd, defaults);
-  }
-  return defaults;
+  return sharedLoader.loadConfigForFile(filePath, options);
 }
 
-/** Forget discovered and loaded configs (after a config file changes, e.g. in the language server). */
+/** Forget what `loadConfigForFile` discovered and loaded (after a config file changes). */
 export function clearConfigCache(): void {
-  configPathByDir.clear();
-  loadedByPath.clear();
-  defaultsByCwd.clear();
+  sharedLoader.clear();
 }

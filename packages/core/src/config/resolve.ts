@@ -75,6 +75,30 @@ function numericOverride(value: unknown): unknown {
   return typeof value === 'string' && /^\s*\d+(?:\.\d+)?\s*$/.test(value) ? Number(value) : value;
 }
 
+export interface ConfigPathMatchers {
+  migrationGlobs: string[];
+  /** The config's ignores after the built-in ones (node_modules, .git). */
+  ignoreGlobs: string[];
+  isMigrationPath(filePath: string): boolean;
+  isIgnoredPath(filePath: string): boolean;
+}
+
+/**
+ * Which paths a config treats as migrations and which it ignores. These depend only on the
+ * config file (not on rules or plugins), so they can be answered before plugins are loaded.
+ */
+export function configPathMatchers(loaded: LoadedConfig): ConfigPathMatchers {
+  const raw = loaded.raw;
+  const migrationGlobs = [...(raw.migrations?.include ?? DEFAULT_MIGRATION_GLOBS)];
+  const ignoreGlobs = [...DEFAULT_IGNORE_GLOBS, ...(raw.ignores ?? [])];
+  return {
+    migrationGlobs,
+    ignoreGlobs,
+    isMigrationPath: createPathMatcher(migrationGlobs, loaded.dir),
+    isIgnoredPath: createPathMatcher(ignoreGlobs, loaded.dir),
+  };
+}
+
 /**
  * Combines a loaded config, the rules that exist (built-in and plugin) and CLI overrides
  * into the settings linting uses. Unknown rule ids and invalid options are ConfigErrors.
@@ -151,17 +175,15 @@ export function resolveConfig(
     postgresVersion = version as number;
   }
 
-  const migrationGlobs = [...(raw.migrations?.include ?? DEFAULT_MIGRATION_GLOBS)];
-  const ignoreGlobs = [...DEFAULT_IGNORE_GLOBS, ...(raw.ignores ?? [])];
-  const isMigrationPath = createPathMatcher(migrationGlobs, loaded.dir);
-  const isIgnoredPath = createPathMatcher(ignoreGlobs, loaded.dir);
+  const { migrationGlobs, ignoreGlobs, isMigrationPath, isIgnoredPath } = configPathMatchers(loaded);
 
   const resolved: ResolvedConfig = {
     dir: loaded.dir,
     settings: {
       dialect,
       postgresVersion,
-      migrationTransaction: raw.migrations?.transaction ?? DEFAULT_SETTINGS.migrationTransaction,
+      ...(raw.migrations?.transaction === undefined ? {} : { migrationTransaction: raw.migrations.transaction }),
+      ...(raw.migrations?.tool === undefined ? {} : { migrationTool: raw.migrations.tool }),
     },
     rules,
     migrationGlobs,

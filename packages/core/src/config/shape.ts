@@ -1,6 +1,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import configSchema from '../../schema/sqlwarden.config.schema.json' with { type: 'json' };
-import type { Dialect, MigrationTransactionMode } from '../types.ts';
+import { MIGRATION_TOOL_IDS } from '../migration-tools/tools.ts';
+import type { Dialect, MigrationToolSetting, MigrationTransactionMode } from '../types.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { formatValue, keyPath } from './errors.ts';
 
@@ -9,7 +10,7 @@ export interface RawConfig {
   $schema?: string;
   dialect?: Dialect;
   postgresVersion?: number;
-  migrations?: { include?: string[]; transaction?: MigrationTransactionMode };
+  migrations?: { include?: string[]; transaction?: MigrationTransactionMode; tool?: MigrationToolSetting };
   ignores?: string[];
   rules?: Record<string, unknown>;
   plugins?: string[];
@@ -24,6 +25,7 @@ export interface ShapeProblem {
 export const CONFIG_KEYS: readonly string[] = Object.keys(configSchema.properties);
 export const DIALECTS: readonly Dialect[] = ['postgresql', 'mysql'];
 export const TRANSACTION_MODES: readonly MigrationTransactionMode[] = ['implicit', 'wrapped', 'none'];
+export const MIGRATION_TOOL_SETTINGS: readonly MigrationToolSetting[] = ['auto', 'none', ...MIGRATION_TOOL_IDS];
 export const MIN_POSTGRES_VERSION = 9;
 export const MAX_POSTGRES_VERSION = 18;
 
@@ -121,7 +123,7 @@ function explain(raw: unknown, error: ErrorObject): ShapeProblem {
       return { key: top, message: `"postgresVersion" ${postgresVersionProblem(value)}` };
     case 'migrations': {
       if (!isPlainObject(value)) {
-        return { key: top, message: `"migrations" must be an object with "include" and/or "transaction"; got ${formatValue(value)}` };
+        return { key: top, message: `"migrations" must be an object with "include", "transaction" and/or "tool"; got ${formatValue(value)}` };
       }
       if (second === undefined && error.keyword === 'additionalProperties') {
         const key = String(error.params.additionalProperty);
@@ -132,6 +134,13 @@ function explain(raw: unknown, error: ErrorObject): ShapeProblem {
         return {
           key: 'migrations.transaction',
           message: `"migrations.transaction" must be one of ${TRANSACTION_MODES.map((m) => `"${m}"`).join(', ')}; got ${formatValue(value.transaction)}`,
+        };
+      }
+      if (second === 'tool') {
+        const hint = typeof value.tool === 'string' ? didYouMean(value.tool, MIGRATION_TOOL_SETTINGS) : undefined;
+        return {
+          key: 'migrations.tool',
+          message: `"migrations.tool" must be one of ${MIGRATION_TOOL_SETTINGS.map((m) => `"${m}"`).join(', ')}; got ${formatValue(value.tool)}${hint ? ` (${hint})` : ''}`,
         };
       }
       break;

@@ -6,10 +6,12 @@ import type { FileContext, Rule, RuleContext, RuleVisitor, StatementInfo } from 
 import { LineIndex } from '../source/line-index.ts';
 import { maskNonSql } from '../source/mask.ts';
 import { applySuppressions, findSuppressions } from '../suppressions.ts';
-import type { Diagnostic, MigrationTransactionMode, Settings, Severity } from '../types.ts';
+import type { Diagnostic, Settings, Severity } from '../types.ts';
 import { createFixer, normalizeFix } from './fixes.ts';
 import { resolveColumnInScopes, scopesFromAncestors } from './scope.ts';
 import { assignTransactions } from './transactions.ts';
+import { CreatedRelations, isDownMigrationPath } from './replay.ts';
+import { planFileTransactions, type FileTransactionPlan } from '../migration-tools/detect.ts';
 
 export interface EnabledRule {
   rule: Rule<any>;
@@ -27,6 +29,13 @@ export interface LintSourceOptions {
   catalog: Catalog;
   knownRuleIds: ReadonlySet<string>;
   adapter: DialectAdapter;
+  /**
+   * The file on disk, for recognising its migration tool from the directory layout; defaults to
+   * `filePath` resolved against the process working directory.
+   */
+  absolutePath?: string;
+  /** Called for each parsed statement after the rules saw it and before it is replayed into the catalog (`explain` reads the catalog here). */
+  onStatement?: (statement: StatementInfo, catalog: Catalog) => void;
 }
 
 export interface LintSourceResult {
@@ -34,14 +43,7 @@ export interface LintSourceResult {
   statements: StatementInfo[];
 }
 
-/** Diesel/golang-migrate style rollback files: linted, but not replayed into the catalog. */
-export function isDownMigrationPath(path: string): boolean {
-  return /(^|[\\/._-])down\.sql$/i.test(path);
-}
-
-function tableKey(name: { schema?: string; name: string }): string {
-  return `${name.schema ?? 'public'}.${name.name}`;
-}
+export { isDownMigrationPath };
 
 export function lintSource(options: LintSourceOptions): LintSourceResult {
   const { text, adapter, catalog } = options;
@@ -67,16 +69,28 @@ export function lintSource(options: LintSourceOptions): LintSourceResult {
   }
 
   // 2. File context: transactions and the tables this file creates.
-  const mode: MigrationTransactionMode = !options.isMigration || masked.directives.noTransaction ? 'none' : toolMode(masked, options.settings.migrationTransaction);
-  assignTransactions(statements, mode);
-  const createdBefore = new Set<string>();
+  const plan: FileTransactionPlan = options.isMigration
+    ? planFileTransactions({
+        filePath: options.absolutePath ?? options.filePath,
+        text,
+        statements,
+        settings: options.settings,
+        noTransactionDirective: masked.directives.noTransaction,
+      })
+    : { mode: 'none', notes: [] };
+  for (const down of plan.downSections ?? []) {
+    for (const stmt of statements) if (stmt.range.start >= down.start && stmt.range.start < down.end) stmt.section = 'down';
+  }
+  assignTransactions(statements, plan);
+  const created = new CreatedRelations();
   let current: StatementInfo | undefined;
   const file: FileContext = {
     path: options.filePath,
     text,
     isMigration: options.isMigration,
     statements,
-    isTableCreatedInFile: (name) => createdBefore.has(tableKey(name)),
+    isTableCreatedInFile: (name) => created.has(current?.section ?? 'up', name),
+    ...(plan.tool ? { migrationTool: plan.tool } : {}),
   };
 
   // 3. Rules: each gets its own context; a throwing rule is disabled for the file and reported.
@@ -155,9 +169,18 @@ export function lintSource(options: LintSourceOptions): LintSourceResult {
 
   const fileStart = { start: 0, end: 0 };
   call('File', undefined, fileStart);
-  const replay = !isDownMigrationPath(options.filePath);
+  // Rollbacks (down files, goose/dbmate down sections) are linted against the schema as it stands
+  // before them, with their own statements applied to a scratch copy that is thrown away after,
+  // so the run's catalog never sees them.
+  const downFile = isDownMigrationPath(options.filePath);
+  let beforeRollback: Catalog | undefined;
   for (const stmt of statements) {
     current = stmt;
+    if (downFile || stmt.section === 'down') beforeRollback ??= catalog.clone();
+    else if (beforeRollback) {
+      catalog.restore(beforeRollback);
+      beforeRollback = undefined;
+    }
     if (stmt.node) {
       const root: Statement = stmt.node;
       call('Statement', root, root.range);
@@ -173,13 +196,19 @@ export function lintSource(options: LintSourceOptions): LintSourceResult {
       });
       ancestors = [];
       call('Statement:exit', root, root.range);
-      if (stmt.section === 'up') {
-        if (replay) catalog.apply(root, { file: options.filePath, statement: stmt.index });
-        if (root.type === 'CreateTable') createdBefore.add(tableKey(root.table));
+      options.onStatement?.(stmt, catalog);
+      try {
+        created.record(stmt.section, root, catalog);
+        catalog.apply(root, { file: options.filePath, statement: stmt.index });
+      } catch (error) {
+        // A replay bug must not cost the file's other findings or the rest of the run.
+        const detail = error instanceof Error ? error.message : String(error);
+        raw.push({ ruleId: 'internal-error', severity: 2, message: `The schema catalog could not replay this statement: ${detail}. Later statements may see an incomplete schema; please report this.`, range: root.range });
       }
     }
   }
   current = undefined;
+  if (beforeRollback) catalog.restore(beforeRollback);
   call('File:exit', undefined, { start: text.length, end: text.length });
 
   // 4. Suppressions, positions, order.
@@ -188,12 +217,6 @@ export function lintSource(options: LintSourceOptions): LintSourceResult {
   const kept = applySuppressions(withPositions, suppressions, options.knownRuleIds, lines);
   kept.sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end || a.ruleId.localeCompare(b.ruleId));
   return { messages: kept, statements };
-}
-
-function toolMode(masked: ReturnType<typeof maskNonSql>, configured: MigrationTransactionMode): MigrationTransactionMode {
-  // goose and dbmate wrap each migration in a transaction unless told otherwise.
-  const annotated = masked.regions.some((r) => r.kind === 'tool-annotation' && /\+goose\s+(up|down)|migrate:(up|down)/i.test(masked.text.slice(r.start, r.end)));
-  return annotated ? 'wrapped' : configured;
 }
 
 export function withLineColumns(d: Omit<Diagnostic, 'line' | 'column' | 'endLine' | 'endColumn'>, lines: LineIndex): Diagnostic {

@@ -2,18 +2,22 @@ import path from 'node:path';
 import { Catalog } from '../catalog/catalog.ts';
 import {
   type ConfigOverrides,
+  type ConfigPathMatchers,
   type LoadedConfig,
   type ResolvedConfig,
-  loadConfigForFile,
+  ConfigLoader,
+  configPathMatchers,
   loadPlugins,
   resolveConfig,
 } from '../config/index.ts';
 import type { DialectAdapter } from '../dialects/adapter.ts';
 import { postgresAdapter } from '../dialects/postgres/index.ts';
-import type { Rule } from '../rule.ts';
+import type { CatalogReader } from '../catalog/types.ts';
+import type { Rule, StatementInfo } from '../rule.ts';
 import type { Diagnostic, Dialect } from '../types.ts';
 import { applyFixes } from './fixes.ts';
 import { type EnabledRule, lintSource } from './lint-source.ts';
+import { compareReplayOrder } from './replay.ts';
 
 /** Diagnostics the engine itself emits; they are always on and cannot be configured away. */
 export const ENGINE_RULE_IDS = ['syntax-error', 'internal-error', 'unused-suppression'] as const;
@@ -31,6 +35,17 @@ export interface LintFileResult {
   /** The fixed text, when fixing changed it. */
   output?: string;
   stats?: { statements: number };
+  /** The statements as the engine split and parsed them (omitted when fixing changed the text). */
+  statements?: readonly StatementInfo[];
+}
+
+export interface LintFilesOptions {
+  fix?: boolean;
+  /**
+   * Without `fix`: called for each parsed statement with the in-run catalog as it stands just
+   * before that statement (the state the rules saw), so callers can describe it (`explain`).
+   */
+  onStatement?: (filePath: string, statement: StatementInfo, catalog: CatalogReader) => void;
 }
 
 export interface LinterOptions {
@@ -70,19 +85,39 @@ export function summarize(filePath: string, source: string, messages: Diagnostic
   return result;
 }
 
+/** Everything linting needs from one config file, computed once per config per Linter. */
+interface PreparedConfig {
+  resolved: ResolvedConfig;
+  enabled: EnabledRule[];
+  knownRuleIds: ReadonlySet<string>;
+  adapter: DialectAdapter;
+}
+
 /**
  * The engine's front door for every surface: finds each file's config, loads plugins the config
  * names, lints files in path order against one catalog, and applies fixes when asked.
+ *
+ * Configs are cached per directory and per config file for the Linter's lifetime (a run never
+ * invalidates them); a long-lived host calls `clearConfigCache()` when a config file changes.
  */
 export class Linter {
   readonly cwd: string;
   private readonly builtinRules: Rule<any>[];
-  private readonly pluginRules = new Map<string, Rule<any>[]>();
+  private readonly configLoader = new ConfigLoader();
+  private readonly explicitConfigPath: string | undefined;
+  /** Keyed by the LoadedConfig objects `configLoader` hands out, so clearing it orphans them all. */
+  private pluginRules = new Map<LoadedConfig, Promise<Rule<any>[]>>();
+  private loadedPlugins = new Map<LoadedConfig, Rule<any>[]>();
+  private rulesByConfig = new Map<LoadedConfig, Map<string, Rule<any>>>();
+  private resolvedByConfig = new Map<LoadedConfig, ResolvedConfig>();
+  private preparedByConfig = new Map<LoadedConfig, PreparedConfig>();
+  private matchersByConfig = new Map<LoadedConfig, ConfigPathMatchers>();
   private catalog = new Catalog();
 
   constructor(private readonly options: LinterOptions = {}) {
-    this.cwd = options.cwd ?? process.cwd();
+    this.cwd = path.resolve(options.cwd ?? process.cwd());
     this.builtinRules = options.rules ?? [];
+    this.explicitConfigPath = options.configPath === undefined ? undefined : path.resolve(this.cwd, options.configPath);
   }
 
   /** Start again from an empty schema (the LSP and tests reuse one Linter). */
@@ -90,45 +125,121 @@ export class Linter {
     this.catalog = new Catalog();
   }
 
+  /** Forget every discovered, loaded and resolved config (call after a config file changes). */
+  clearConfigCache(): void {
+    this.configLoader.clear();
+    this.pluginRules = new Map();
+    this.loadedPlugins = new Map();
+    this.rulesByConfig = new Map();
+    this.resolvedByConfig = new Map();
+    this.preparedByConfig = new Map();
+    this.matchersByConfig = new Map();
+  }
+
   loadedConfigFor(filePath: string): LoadedConfig {
     const opts: { explicitConfigPath?: string; cwd?: string } = { cwd: this.cwd };
-    if (this.options.configPath) opts.explicitConfigPath = path.resolve(this.cwd, this.options.configPath);
-    return loadConfigForFile(path.resolve(this.cwd, filePath), opts);
+    if (this.explicitConfigPath !== undefined) opts.explicitConfigPath = this.explicitConfigPath;
+    return this.configLoader.loadConfigForFile(path.resolve(this.cwd, filePath), opts);
   }
 
   private rulesFor(loaded: LoadedConfig): Map<string, Rule<any>> {
+    const cached = this.rulesByConfig.get(loaded);
+    if (cached) return cached;
+    const plugins = this.loadedPlugins.get(loaded);
+    if (!plugins && (loaded.raw.plugins?.length ?? 0) > 0) {
+      throw new Error(
+        `The plugins named by ${loaded.path ?? 'the config'} are not loaded yet: await linter.prepare(filePath) before asking for a resolved config synchronously.`,
+      );
+    }
     const map = new Map<string, Rule<any>>();
     for (const r of this.builtinRules) map.set(r.meta.id, r);
-    for (const r of this.pluginRules.get(loaded.path ?? '') ?? []) map.set(r.meta.id, r);
+    for (const r of plugins ?? []) map.set(r.meta.id, r);
+    this.rulesByConfig.set(loaded, map);
     return map;
   }
 
   private async ensurePlugins(loaded: LoadedConfig): Promise<void> {
-    const key = loaded.path ?? '';
-    if (this.pluginRules.has(key)) return;
-    this.pluginRules.set(key, await loadPlugins(loaded));
+    if (this.loadedPlugins.has(loaded)) return;
+    let pending = this.pluginRules.get(loaded);
+    if (!pending) {
+      pending = loadPlugins(loaded);
+      this.pluginRules.set(loaded, pending);
+    }
+    try {
+      this.loadedPlugins.set(loaded, await pending);
+    } catch (error) {
+      this.pluginRules.delete(loaded); // a fixed plugin can be tried again
+      throw error;
+    }
   }
 
-  /** The resolved config for a file (plugins must have been loaded for it: call after a lint or `prepare`). */
+  private resolvedFor(loaded: LoadedConfig): ResolvedConfig {
+    let resolved = this.resolvedByConfig.get(loaded);
+    if (!resolved) {
+      resolved = resolveConfig(loaded, this.rulesFor(loaded), this.options.overrides);
+      this.resolvedByConfig.set(loaded, resolved);
+    }
+    return resolved;
+  }
+
+  private matchersFor(loaded: LoadedConfig): ConfigPathMatchers {
+    let matchers = this.matchersByConfig.get(loaded);
+    if (!matchers) {
+      matchers = configPathMatchers(loaded);
+      this.matchersByConfig.set(loaded, matchers);
+    }
+    return matchers;
+  }
+
+  /**
+   * The resolved config for a file. Synchronous, so it cannot load plugins: when the file's
+   * config names plugins that no `prepare` or lint has loaded yet, it throws saying so.
+   */
   resolvedConfigFor(filePath: string): ResolvedConfig {
-    const loaded = this.loadedConfigFor(filePath);
-    return resolveConfig(loaded, this.rulesFor(loaded), this.options.overrides);
+    return this.resolvedFor(this.loadedConfigFor(filePath));
   }
 
+  /** Loads what the file's config needs (plugins, the dialect's parser) and returns the resolved config. */
   async prepare(filePath: string): Promise<ResolvedConfig> {
-    const loaded = this.loadedConfigFor(filePath);
+    return (await this.prepared(this.loadedConfigFor(filePath))).resolved;
+  }
+
+  private async prepared(loaded: LoadedConfig): Promise<PreparedConfig> {
+    const cached = this.preparedByConfig.get(loaded);
+    if (cached) return cached;
     await this.ensurePlugins(loaded);
-    await adapterFor(resolveConfig(loaded, this.rulesFor(loaded), this.options.overrides).settings.dialect).init();
-    return this.resolvedConfigFor(filePath);
+    const resolved = this.resolvedFor(loaded);
+    const adapter = adapterFor(resolved.settings.dialect);
+    await adapter.init();
+    const rules = this.rulesFor(loaded);
+    const enabled: EnabledRule[] = [];
+    for (const [id, setting] of resolved.rules) {
+      const rule = rules.get(id);
+      if (!rule || setting.severity === 'off') continue;
+      enabled.push({ rule, severity: setting.severity === 'error' ? 2 : 1, options: setting.options });
+    }
+    const prepared: PreparedConfig = { resolved, enabled, knownRuleIds: new Set<string>([...rules.keys(), ...ENGINE_RULE_IDS]), adapter };
+    this.preparedByConfig.set(loaded, prepared);
+    return prepared;
   }
 
+  /**
+   * Whether the file's config (its `ignores`, after node_modules and .git) excludes the path.
+   * Needs no `prepare`: ignores do not depend on rules or plugins. Throws ConfigError for an
+   * invalid config file.
+   */
   isPathIgnored(filePath: string): boolean {
-    return this.resolvedConfigFor(filePath).isIgnoredPath(path.resolve(this.cwd, filePath));
+    return this.matchersFor(this.loadedConfigFor(filePath)).isIgnoredPath(path.resolve(this.cwd, filePath));
   }
 
-  /** JSON-friendly view of a file's resolved config, for `--print-config`. */
-  getConfigForFile(filePath: string): Record<string, unknown> {
-    const config = this.resolvedConfigFor(filePath);
+  /** Whether the file's config counts it as a migration (`migrations.include`). Needs no `prepare`. */
+  isMigrationPath(filePath: string): boolean {
+    return this.matchersFor(this.loadedConfigFor(filePath)).isMigrationPath(path.resolve(this.cwd, filePath));
+  }
+
+  /** JSON-friendly view of a file's resolved config, for `--print-config`; loads the config's plugins itself. */
+  async getConfigForFile(filePath: string): Promise<Record<string, unknown>> {
+    const config = await this.prepare(filePath);
     const rules: Record<string, unknown> = {};
     for (const [id, setting] of [...config.rules].sort(([a], [b]) => a.localeCompare(b))) {
       rules[id] = Object.keys(setting.options).length ? [setting.severity, setting.options] : setting.severity;
@@ -144,38 +255,49 @@ export class Linter {
     };
   }
 
-  /** Lints files in path order, so later migrations see the tables earlier ones created. */
-  async lintFiles(files: Array<{ path: string; text: string }>, options: { fix?: boolean } = {}): Promise<LintFileResult[]> {
-    const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  /**
+   * Lints files in path order, so later migrations see the tables earlier ones created; a down
+   * migration file right after the up file it undoes (see `compareReplayOrder`). Results come
+   * back in path order.
+   */
+  async lintFiles(files: Array<{ path: string; text: string }>, options: LintFilesOptions = {}): Promise<LintFileResult[]> {
+    const sorted = [...files].sort((a, b) => compareReplayOrder(a.path, b.path));
     const results: LintFileResult[] = [];
-    for (const file of sorted) results.push(await this.lintOne(file.text, file.path, options.fix ?? false));
-    return results;
+    for (const file of sorted) results.push(await this.lintOne(file.text, file.path, options.fix ?? false, options.fix ? undefined : options.onStatement));
+    return results.sort((a, b) => (a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : 0));
+  }
+
+  /** Every rule available to the file's config: the built-in ones and its plugins' (loads the plugins). */
+  async rulesForFile(filePath: string): Promise<Rule<any>[]> {
+    const loaded = this.loadedConfigFor(filePath);
+    await this.prepared(loaded);
+    return [...this.rulesFor(loaded).values()];
   }
 
   async lintText(text: string, options: { filePath?: string; fix?: boolean } = {}): Promise<LintFileResult> {
     return this.lintOne(text, options.filePath ?? '<text>', options.fix ?? false);
   }
 
-  private async lintOne(text: string, filePath: string, fix: boolean): Promise<LintFileResult> {
+  private async lintOne(text: string, filePath: string, fix: boolean, onStatement?: LintFilesOptions['onStatement']): Promise<LintFileResult> {
     const configPath = filePath === '<text>' ? path.join(this.cwd, '<text>.sql') : filePath;
-    const config = await this.prepare(configPath);
-    const absolute = path.resolve(this.cwd, configPath);
-    const rules = this.rulesFor(this.loadedConfigFor(configPath));
-    const enabled: EnabledRule[] = [];
-    for (const [id, setting] of config.rules) {
-      const rule = rules.get(id);
-      if (!rule || setting.severity === 'off') continue;
-      enabled.push({ rule, severity: setting.severity === 'error' ? 2 : 1, options: setting.options });
-    }
-    const knownRuleIds = new Set<string>([...rules.keys(), ...ENGINE_RULE_IDS]);
-    const adapter = adapterFor(config.settings.dialect);
-    const isMigration = config.isMigrationPath(absolute);
+    const { resolved: config, enabled, knownRuleIds, adapter } = await this.prepared(this.loadedConfigFor(configPath));
+    const isMigration = config.isMigrationPath(path.resolve(this.cwd, configPath));
     const before = this.catalog;
     let source = text;
     let passes = 0;
     for (;;) {
       const catalog = before.clone();
-      const { messages, statements } = lintSource({ text: source, filePath, settings: config.settings, isMigration, rules: enabled, catalog, knownRuleIds, adapter });
+      const { messages, statements } = lintSource({
+        text: source,
+        filePath,
+        settings: config.settings,
+        isMigration,
+        rules: enabled,
+        catalog,
+        knownRuleIds,
+        adapter,
+        ...(onStatement ? { onStatement: (statement: StatementInfo, current: CatalogReader) => onStatement(filePath, statement, current) } : {}),
+      });
       if (fix && passes < MAX_FIX_PASSES) {
         const { output, fixed } = applyFixes(source, messages);
         if (fixed && output !== source) {
@@ -187,6 +309,7 @@ export class Linter {
       this.catalog = catalog;
       const result = summarize(filePath, text, messages, fix ? source : undefined);
       result.stats = { statements: statements.length };
+      if (source === text) result.statements = statements;
       return result;
     }
   }

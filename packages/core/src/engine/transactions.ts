@@ -1,28 +1,84 @@
 import type { StatementInfo, TransactionKind } from '../rule.ts';
 import type { MigrationTransactionMode } from '../types.ts';
 
+/** How the migration tool runs the parts of a file (see `migration-tools/detect.ts`). */
+export interface TransactionLayout {
+  /** Mode of the statements outside every unit. */
+  mode: MigrationTransactionMode;
+  /** Parts the tool runs separately, each with its own mode: dbmate up/down blocks, Liquibase changesets. */
+  units?: ReadonlyArray<{ start: number; end: number; mode: MigrationTransactionMode }>;
+  /** Statements (by index) the tool takes out of the unit and runs on their own. */
+  standalone?: ReadonlySet<number>;
+}
+
 /**
  * Decides, for each statement, whether it runs inside a transaction block and why:
  * an explicit BEGIN...COMMIT, the migration tool wrapping the file, or a multi-statement file
- * sent as one query string (PostgreSQL runs that as one implicit transaction).
+ * sent as one query string (PostgreSQL runs that as one implicit transaction). Statements that
+ * share a transaction get the same `transactionId`.
  */
-export function assignTransactions(statements: StatementInfo[], mode: MigrationTransactionMode): void {
-  for (const section of ['up', 'down'] as const) {
-    const inSection = statements.filter((s) => s.section === section);
+export function assignTransactions(statements: StatementInfo[], layout: MigrationTransactionMode | TransactionLayout): void {
+  const plan: TransactionLayout = typeof layout === 'string' ? { mode: layout } : layout;
+  const units = plan.units ?? [];
+  const standalone = plan.standalone ?? new Set<number>();
+
+  // Up and down sections never run together; units (changesets, blocks) run one after another.
+  const groups = new Map<string, { mode: MigrationTransactionMode; statements: StatementInfo[] }>();
+  for (const stmt of statements) {
+    const unit = units.findIndex((u) => stmt.range.start >= u.start && stmt.range.start < u.end);
+    const key = `${stmt.section}:${unit}`;
+    let group = groups.get(key);
+    if (!group) {
+      group = { mode: unit >= 0 ? units[unit]!.mode : plan.mode, statements: [] };
+      groups.set(key, group);
+    }
+    group.statements.push(stmt);
+  }
+
+  let nextId = 1;
+  for (const { mode, statements: inGroup } of groups.values()) {
+    const batched = inGroup.filter((s) => !standalone.has(s.index));
+    const implicitApplies = mode === 'implicit' && batched.length > 1;
+    const wrapperId = mode === 'wrapped' ? nextId++ : undefined;
+    let implicitId = implicitApplies ? nextId++ : undefined;
+    let explicitId: number | undefined;
     let explicitDepth = 0;
-    const implicitApplies = mode === 'implicit' && inSection.length > 1;
-    for (const stmt of inSection) {
+    for (const stmt of inGroup) {
       const node = stmt.node;
       const isBegin = node?.type === 'Transaction' && node.kind === 'begin';
-      const isEnd = node?.type === 'Transaction' && (node.kind === 'commit' || node.kind === 'rollback');
+      // PREPARE TRANSACTION ends the session's transaction too (it is committed later, elsewhere).
+      const isEnd = node?.type === 'Transaction' && (node.kind === 'commit' || node.kind === 'rollback' || node.kind === 'prepare');
+      const alone = standalone.has(stmt.index);
       let kind: TransactionKind | undefined;
-      if (explicitDepth > 0 || isEnd) kind = 'explicit';
-      else if (mode === 'wrapped') kind = 'wrapped';
-      else if (implicitApplies && !isBegin) kind = 'implicit';
+      let id: number | undefined;
+      if (explicitDepth > 0 || isEnd) {
+        kind = 'explicit';
+        // A COMMIT with no BEGIN ends the tool's or the query string's transaction.
+        id = explicitDepth > 0 ? explicitId : (implicitApplies ? implicitId : wrapperId);
+      } else if (alone) {
+        kind = undefined;
+      } else if (mode === 'wrapped') {
+        kind = 'wrapped';
+        id = wrapperId;
+      } else if (implicitApplies && !isBegin) {
+        kind = 'implicit';
+        id = implicitId;
+      }
       if (kind) stmt.transaction = kind;
       else delete stmt.transaction;
-      if (isBegin) explicitDepth++;
-      if (isEnd && explicitDepth > 0) explicitDepth--;
+      if (kind && id !== undefined) stmt.transactionId = id;
+      else delete stmt.transactionId;
+      if (isBegin) {
+        // Inside the tool's transaction BEGIN only warns; in a multi-statement string it turns the
+        // implicit transaction into an explicit one: either way it is the same transaction.
+        if (explicitDepth === 0) explicitId = wrapperId ?? implicitId ?? nextId++;
+        explicitDepth++;
+      }
+      if (isEnd) {
+        if (explicitDepth > 0) explicitDepth--;
+        // After COMMIT the rest of a multi-statement string runs in a new implicit transaction.
+        if (explicitDepth === 0 && implicitApplies) implicitId = nextId++;
+      }
     }
   }
 }

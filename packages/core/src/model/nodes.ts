@@ -415,6 +415,21 @@ export type AlterTableActionKind =
   | 'set_unlogged'
   | 'set_tablespace'
   | 'add_identity'
+  | 'set_statistics'
+  | 'set_storage'
+  /** `ALTER COLUMN ... SET (n_distinct = ...)` */
+  | 'set_column_options'
+  | 'reset_column_options'
+  /** `SET (fillfactor = ...)` storage parameters of the table or index */
+  | 'set_reloptions'
+  | 'reset_reloptions'
+  | 'set_access_method'
+  | 'cluster_on'
+  | 'set_without_cluster'
+  | 'enable_trigger'
+  | 'disable_trigger'
+  /** `ALTER CONSTRAINT ... [NOT] DEFERRABLE` */
+  | 'alter_constraint'
   | 'other';
 
 export interface AlterTableAction extends BaseNode {
@@ -438,6 +453,16 @@ export interface AlterTableAction extends BaseNode {
   default?: Expr;
   /** ATTACH / DETACH PARTITION */
   partition?: QualifiedName;
+  /** SET / RESET ( ... ): the parameter names, lower-case, `toast.` prefix kept. */
+  options?: string[];
+  /** ENABLE / DISABLE TRIGGER: the trigger name, or `ALL` / `USER`. */
+  trigger?: string;
+  /** CLUSTER ON */
+  index?: string;
+  /** SET STORAGE plain|external|extended|main; SET ACCESS METHOD name */
+  value?: string;
+  /** DETACH PARTITION ... FINALIZE */
+  finalize?: boolean;
   concurrently: boolean;
   ifExists: boolean;
   ifNotExists: boolean;
@@ -471,6 +496,8 @@ export interface Drop extends BaseNode {
   type: 'Drop';
   objectKind: DropObjectKind;
   names: QualifiedName[];
+  /** DROP TRIGGER / RULE / POLICY ... ON table: the table. */
+  table?: QualifiedName;
   concurrently: boolean;
   ifExists: boolean;
   cascade: boolean;
@@ -512,6 +539,82 @@ export interface CreateView extends BaseNode {
   orReplace: boolean;
 }
 
+/** `VACUUM [FULL] [ANALYZE]` and `ANALYZE` (one statement kind in PostgreSQL). */
+export interface Vacuum extends BaseNode {
+  type: 'Vacuum';
+  /** False for a plain `ANALYZE`. */
+  vacuum: boolean;
+  full: boolean;
+  analyze: boolean;
+  /** Empty: every table the user may vacuum in the database. */
+  tables: QualifiedName[];
+  /** Option names as written, lower-case (`verbose`, `skip_locked`, ...). */
+  options: string[];
+}
+
+export interface Cluster extends BaseNode {
+  type: 'Cluster';
+  /** Absent: every table that was clustered before. */
+  table?: QualifiedName;
+  index?: string;
+}
+
+export interface RefreshMaterializedView extends BaseNode {
+  type: 'RefreshMaterializedView';
+  name: QualifiedName;
+  concurrently: boolean;
+  withData: boolean;
+}
+
+/** `ALTER TYPE enum ADD VALUE` / `RENAME VALUE`. */
+export interface AlterEnum extends BaseNode {
+  type: 'AlterEnum';
+  name: QualifiedName;
+  action: 'add_value' | 'rename_value';
+  /** The added value, or the new name of a renamed value. */
+  value: string;
+  /** RENAME VALUE: the old name. */
+  oldValue?: string;
+  /** ADD VALUE ... BEFORE/AFTER neighbour */
+  neighbor?: { value: string; position: 'before' | 'after' };
+  ifNotExists: boolean;
+}
+
+export interface AlterSequence extends BaseNode {
+  type: 'AlterSequence';
+  name: QualifiedName;
+  /** Option names, lower-case: `restart`, `increment`, `owned_by`, `as`, ... */
+  options: string[];
+  ifExists: boolean;
+}
+
+export interface CreateTrigger extends BaseNode {
+  type: 'CreateTrigger';
+  name: string;
+  table: QualifiedName;
+  orReplace: boolean;
+  /** `CREATE CONSTRAINT TRIGGER` */
+  constraint: boolean;
+}
+
+/** Table-level lock modes as `LOCK TABLE ... IN <mode> MODE` names them. */
+export type TableLockMode =
+  | 'AccessShare'
+  | 'RowShare'
+  | 'RowExclusive'
+  | 'ShareUpdateExclusive'
+  | 'Share'
+  | 'ShareRowExclusive'
+  | 'Exclusive'
+  | 'AccessExclusive';
+
+export interface LockTable extends BaseNode {
+  type: 'LockTable';
+  tables: QualifiedName[];
+  mode: TableLockMode;
+  nowait: boolean;
+}
+
 /** Statements the model does not describe in detail (functions, grants, comments, ...). */
 export interface OtherStatement extends BaseNode {
   type: 'OtherStatement';
@@ -535,6 +638,13 @@ export type Statement =
   | TransactionStatement
   | SetStatement
   | CreateView
+  | Vacuum
+  | Cluster
+  | RefreshMaterializedView
+  | AlterEnum
+  | AlterSequence
+  | CreateTrigger
+  | LockTable
   | OtherStatement;
 
 export type Node =
@@ -571,5 +681,12 @@ export const STATEMENT_TYPES: ReadonlySet<string> = new Set<Statement['type']>([
   'Transaction',
   'Set',
   'CreateView',
+  'Vacuum',
+  'Cluster',
+  'RefreshMaterializedView',
+  'AlterEnum',
+  'AlterSequence',
+  'CreateTrigger',
+  'LockTable',
   'OtherStatement',
 ]);

@@ -5,13 +5,30 @@
  * The masker runs the same lexer as the splitter over the whole file, so a backslash, `{{` or
  * `\.` is only taken for what it looks like when it is outside strings, quoted identifiers, dollar
  * quotes and comments.
+ *
+ * It also plays psql's part (see psql.ts): text psql never sends is blanked — branches of `\if`
+ * that do not run, a query buffer thrown away by `\r` — and `:{?name}` becomes the TRUE or FALSE
+ * psql would put there. And it follows standard_conforming_strings (see session.ts): after it is
+ * turned off, the `\'` escapes in plain literals are rewritten to `''`, which the parser (always
+ * run with the setting on) reads as the same string with the same boundaries.
  */
-import { SqlLexer, lineEnd, startsLine, wordIs, type SplitDialect } from './split.ts';
+import { Conditionals, PsqlVariables, SENDS_BUFFER, evaluateCondition, scanMetaCommand, variableReference, type MetaCommand } from './psql.ts';
+import { StringSettings } from './session.ts';
+import { SqlLexer, lineEnd, startsLine, wordIs, type SplitDialect, type TokenKind } from './split.ts';
 
 export interface MaskedRegion {
   start: number;
   end: number;
-  kind: 'psql-meta' | 'copy-data' | 'template' | 'tool-annotation';
+  /**
+   * - `psql-meta`: a backslash meta-command and its arguments;
+   * - `psql-unsent`: SQL text psql does not send: a branch of `\if` that does not run, or a query
+   *   buffer discarded by `\r` / `\reset`;
+   * - `psql-variable`: `:{?name}`, replaced by `TRUE` or `FALSE` (padded with blanks);
+   * - `string-escape`: the backslash of a `\'` escape in a plain literal while
+   *   standard_conforming_strings is off, replaced by a quote (`''`);
+   * - `copy-data`, `template`, `tool-annotation`: as their names say.
+   */
+  kind: 'psql-meta' | 'psql-unsent' | 'psql-variable' | 'string-escape' | 'copy-data' | 'template' | 'tool-annotation';
 }
 
 export interface ToolDirectives {
@@ -36,10 +53,13 @@ const enum Fill {
   Identifier,
   /** `;` then spaces: psql's `\g` family sends the query buffer, i.e. ends the statement. */
   Terminator,
+  /** The region's `replacement`, of the same length and without line breaks. */
+  Text,
 }
 
 interface Pending extends MaskedRegion {
   fill: Fill;
+  replacement?: string;
 }
 
 const LF = 0x0a;
@@ -55,17 +75,16 @@ const MINUS = 0x2d;
 const DOT = 0x2e;
 const BACKSLASH = 0x5c;
 const SEMI = 0x3b;
+const COLON = 0x3a;
+const QUOTE = 0x27;
 const LPAREN = 0x28;
 const RPAREN = 0x29;
 
 /** Longest template placeholder we accept; an unmatched `{{` must not reach across the file. */
 const MAX_TEMPLATE = 4096;
 
-/** psql meta-commands that send the query buffer (end the statement). */
-const TERMINATING_META = new Set(['g', 'gx', 'gset', 'gexec', 'gdesc', 'watch', 'crosstabview', 'sendpipeline']);
-const SENDS_BUFFER = /\\(?:g|gx|gset|gexec|gdesc|watch|crosstabview|sendpipeline)(?![A-Za-z0-9_])/;
-/** Meta-commands also recognised after SQL on the same line (`select 1 \gset`). */
-const INLINE_META = new Set([...TERMINATING_META, 'bind', 'bind_named']);
+/** Tokens of a statement's head kept for session settings (`set local standard_conforming_strings to off`). */
+const HEAD_TOKENS = 6;
 
 /** Go template actions that print nothing, so they become blanks rather than a name. */
 const GO_CONTROL = new Set(['if', 'else', 'end', 'range', 'with', 'define', 'block', 'template', 'break', 'continue']);
@@ -73,7 +92,11 @@ const GO_CONTROL = new Set(['if', 'else', 'end', 'range', 'with', 'define', 'blo
 /**
  * The returned text has the input's length and line breaks; only masked regions differ:
  * - `psql-meta`: blanks, except that a meta-command which sends the query buffer (`\g`, `\gset`,
- *   `\gexec`, `\watch` ...) starts with `;`, because for psql it ends the statement;
+ *   `\gexec`, `\watch` ...) starts with `;`, because for psql it ends the statement. A
+ *   meta-command may follow SQL on a line, and SQL may follow it after `\\`;
+ * - `psql-unsent`: blanks over `\if` branches that do not run and over text discarded by `\r`;
+ * - `psql-variable`: `:{?name}` becomes `TRUE` / `FALSE` (TRUE when only the run can tell);
+ * - `string-escape`: `\'` becomes `''` in plain literals while standard_conforming_strings is off;
  * - `copy-data`: blanks, from the line after `COPY ... FROM stdin` through the `\.` line;
  * - `template`: `x___` (a valid identifier) where a placeholder stands for a name or value, blanks
  *   for control tags and comments (`{% if %}`, `{# #}`, `{{ end }}`) and inside string literals;
@@ -88,6 +111,19 @@ export function maskNonSql(text: string, options?: { dialect?: SplitDialect }): 
   const pending: Pending[] = [];
   const markers: Array<{ at: number; up: boolean }> = [];
   let noTransaction = false;
+
+  // psql's side: variables, \if branches, text it never sends.
+  const variables = new PsqlVariables();
+  const branches = new Conditionals();
+  const unsent: Array<{ start: number; end: number }> = [];
+  let inactiveFrom = -1;
+  const settings = new StringSettings();
+  /** Where the statement in psql's query buffer starts (its first token), or -1 when the buffer is empty. */
+  let bufferStart = -1;
+  const head: Array<{ kind: TokenKind; start: number; end: number }> = [];
+  /** Heads of statements ended by `\;`, whose SETs apply once the buffer is sent. */
+  const joinedHeads: string[][] = [];
+  let joined = false;
 
   // COPY ... FROM stdin tracking for the current statement.
   /** `copy-start`: just after the COPY keyword; `COPY (query)` can only go TO, so `(` there rules it out. */
@@ -114,21 +150,117 @@ export function maskNonSql(text: string, options?: { dialect?: SplitDialect }): 
     return lineTo;
   };
 
-  const endStatement = (at: number): void => {
-    if (fromStdin) {
-      const last = dataBlocks[dataBlocks.length - 1];
-      const block = copyData.find(last !== undefined ? last.end : endOfLine(at));
-      if (block !== null) dataBlocks.push(block);
-    }
+  const queueCopyData = (at: number): void => {
+    const last = dataBlocks[dataBlocks.length - 1];
+    const block = copyData.find(last !== undefined ? last.end : endOfLine(at));
+    if (block !== null) dataBlocks.push(block);
+  };
+  const forgetStatement = (): void => {
     firstWord = 'none';
     previousWasFrom = false;
     fromStdin = false;
     parenDepth = 0;
+    bufferStart = -1;
+    head.length = 0;
+  };
+  /** The statement ends (`;`, or a `\g`-like command that sends it): its COPY data follows, its SET takes effect once sent. */
+  const endStatement = (at: number): void => {
+    if (fromStdin) queueCopyData(at);
+    if (pg && head.length > 0) joinedHeads.push(head.map((t) => headWord(text, t.kind, t.start, t.end)));
+    // After `\;` the buffer is not sent yet: the server parses all of it with the settings in force
+    // before its first statement runs, and `\r` would still discard all of it.
+    const keep = joined ? bufferStart : -1;
+    if (!joined && joinedHeads.length > 0) {
+      for (const words of joinedHeads) settings.statement(words);
+      joinedHeads.length = 0;
+      lexer.standardStrings = settings.standardConformingStrings;
+    }
+    joined = false;
+    forgetStatement();
+    bufferStart = keep;
   };
   const sawToken = (): void => {
     if (firstWord === 'none') firstWord = 'other';
     else if (firstWord === 'copy-start') firstWord = 'copy';
     previousWasFrom = false;
+  };
+  const sawSql = (start: number, end: number, kind: TokenKind): void => {
+    if (bufferStart < 0) bufferStart = start;
+    if (head.length < HEAD_TOKENS) head.push({ kind, start, end });
+  };
+
+  /** A meta-command: run what psql would run, record what it hides. Returns where SQL resumes. */
+  const metaCommand = (at: number): number => {
+    const wasActive = branches.active;
+    const command = scanMetaCommand(text, at, variables, endOfLine(at));
+    let fill = Fill.Spaces;
+    switch (command.name) {
+      case 'if':
+        branches.if(branches.evaluates('if') ? evaluateCondition(command.args) : null);
+        break;
+      case 'elif':
+        branches.elif(branches.evaluates('elif') ? evaluateCondition(command.args) : null);
+        break;
+      case 'else':
+        branches.else();
+        break;
+      case 'endif':
+        branches.endif();
+        break;
+      default:
+        if (wasActive && !command.unknown) fill = runMetaCommand(command);
+    }
+    pending.push({ start: command.start, end: command.end, kind: 'psql-meta', fill });
+    const nowActive = branches.active;
+    if (wasActive && !nowActive) inactiveFrom = command.end;
+    else if (!wasActive && nowActive) unsent.push({ start: inactiveFrom, end: command.start });
+    return command.end;
+  };
+
+  const runMetaCommand = (command: MetaCommand): Fill => {
+    const arg = (k: number): string | null | undefined => command.args[k]?.value;
+    switch (command.name) {
+      case 'set': {
+        const name = arg(0);
+        if (name) {
+          const values = command.args.slice(1).map((a) => a.value);
+          variables.set(name, values.includes(null) ? null : values.join(''));
+        }
+        break;
+      }
+      case 'unset': {
+        const name = arg(0);
+        if (name) variables.unset(name);
+        break;
+      }
+      case 'gset':
+        // The prefix (when given) limits which variables the query may have set.
+        variables.gset(command.args.length === 0 ? null : (arg(0) ?? null));
+        break;
+      case 'getenv':
+      case 'prompt': {
+        const name = command.name === 'getenv' ? arg(0) : arg(command.args.length - 1);
+        if (name) variables.set(name, null);
+        break;
+      }
+      case 'r':
+      case 'reset':
+        // The query buffer is discarded: none of it is ever sent.
+        if (bufferStart >= 0) unsent.push({ start: bufferStart, end: command.start });
+        joinedHeads.length = 0;
+        forgetStatement();
+        break;
+      case 'copy':
+        if (/\sfrom\s+(?:stdin|stdout)\b/i.test(text.slice(command.start, command.end))) queueCopyData(command.end);
+        break;
+      default:
+        break;
+    }
+    if (SENDS_BUFFER.has(command.name)) {
+      endStatement(command.end);
+      return Fill.Terminator;
+    }
+    return Fill.Spaces;
   };
 
   let i = 0;
@@ -141,46 +273,44 @@ export function maskNonSql(text: string, options?: { dialect?: SplitDialect }): 
       continue;
     }
     const c = text.charCodeAt(i);
+    const active = branches.active;
 
-    if (c === LBRACE || (c === DOLLAR && i + 1 < n && text.charCodeAt(i + 1) === LBRACE)) {
+    if (active && (c === LBRACE || (c === DOLLAR && i + 1 < n && text.charCodeAt(i + 1) === LBRACE))) {
       const t = matchTemplate(text, i, n, false);
       if (t !== null) {
         pending.push({ start: i, end: t.end, kind: 'template', fill: t.control ? Fill.Spaces : Fill.Identifier });
         sawToken();
+        sawSql(i, t.end, 'word');
         i = t.end;
         continue;
       }
     }
 
     if (pg && c === BACKSLASH) {
-      if (i + 1 < n && text.charCodeAt(i + 1) === SEMI) {
-        // psql's `\;` puts a `;` in the buffer without sending it: still a statement boundary for us.
-        pending.push({ start: i, end: i + 1, kind: 'psql-meta', fill: Fill.Spaces });
+      const next = i + 1 < n ? text.charCodeAt(i + 1) : -1;
+      if (next === SEMI || next === COLON) {
+        // `\;` puts a `;` in the query buffer without sending it (still a statement boundary for
+        // us), `\:` a colon that is not a variable. Only the backslash goes.
+        if (active) {
+          pending.push({ start: i, end: i + 1, kind: 'psql-meta', fill: Fill.Spaces });
+          if (next === SEMI) joined = true;
+        }
         i++;
         continue;
       }
-      const atLineStart = startsLine(text, i);
-      const name = metaName(text, i + 1);
-      if (atLineStart || INLINE_META.has(name)) {
-        const eol = lineEnd(text, i);
-        // `\bind 1 2 \g`: a later command on the line may be the one that sends the buffer.
-        const terminates = TERMINATING_META.has(name) || SENDS_BUFFER.test(text.slice(i + 1 + name.length, eol));
-        pending.push({ start: i, end: eol, kind: 'psql-meta', fill: terminates ? Fill.Terminator : Fill.Spaces });
-        if (name === 'copy' && /\sfrom\s+(?:stdin|stdout)\b/i.test(text.slice(i, eol))) {
-          fromStdin = true;
-          endStatement(eol);
-        } else if (terminates) {
-          endStatement(eol);
-        }
-        i = eol;
-        continue;
-      }
+      i = metaCommand(i);
+      continue;
     }
 
     let end = lexer.scan(i);
     const kind = lexer.kind;
     // COPY data begins on the line after the statement; nothing lexed on that line may run into it.
     if (data !== undefined && end > data.start) end = data.start;
+    if (!active) {
+      // psql lexes a skipped branch like any SQL (a quote there still hides a backslash) and drops it.
+      i = end;
+      continue;
+    }
 
     switch (kind) {
       case 'space':
@@ -199,19 +329,24 @@ export function maskNonSql(text: string, options?: { dialect?: SplitDialect }): 
       }
       case 'string':
         sawToken();
+        sawSql(i, end, kind);
         templatesInside(text, i, end, true, Fill.Spaces, pending);
+        if (!lexer.standardStrings && text.charCodeAt(i) === QUOTE) escapedQuotes(text, i, end, pending);
         break;
       case 'dollar-string':
         sawToken();
+        sawSql(i, end, kind);
         templatesInside(text, i, end, true, Fill.Identifier, pending);
         break;
       case 'quoted-ident':
         sawToken();
+        sawSql(i, end, kind);
         templatesInside(text, i, end, true, Fill.Identifier, pending);
         break;
       case 'word': {
         // `name${var}`: `$` continues an identifier, but here it opens a placeholder.
         if (end - i > 1 && text.charCodeAt(end - 1) === DOLLAR && end < n && text.charCodeAt(end) === LBRACE) end--;
+        sawSql(i, end, kind);
         if (firstWord === 'copy-start') firstWord = 'copy';
         if (firstWord === 'none') {
           firstWord = wordIs(text, i, end, 'copy') ? 'copy-start' : 'other';
@@ -230,35 +365,91 @@ export function maskNonSql(text: string, options?: { dialect?: SplitDialect }): 
           endStatement(end);
           break;
         }
+        if (pg && c === COLON && (i === 0 || (text.charCodeAt(i - 1) !== COLON && text.charCodeAt(i - 1) !== BACKSLASH))) {
+          const ref = variableReference(text, i);
+          if (ref !== null && ref.style === 'defined') {
+            // psql replaces `:{?name}` with TRUE or FALSE; unknown here, either parses the same.
+            const defined = variables.get(ref.name).defined !== false;
+            const word = defined ? 'TRUE' : 'FALSE';
+            pending.push({ start: i, end: ref.end, kind: 'psql-variable', fill: Fill.Text, replacement: word.padEnd(ref.end - i) });
+            sawToken();
+            sawSql(i, ref.end, 'word');
+            end = ref.end;
+            break;
+          }
+        }
         if (c === LPAREN && firstWord === 'copy-start') firstWord = 'other';
         sawToken();
+        sawSql(i, end, kind);
         if (c === LPAREN) parenDepth++;
         else if (c === RPAREN && parenDepth > 0) parenDepth--;
         break;
       default:
         sawToken();
+        sawSql(i, end, kind);
     }
     i = end;
   }
   for (const block of dataBlocks) pending.push({ start: block.start, end: block.end, kind: 'copy-data', fill: Fill.Spaces });
+  if (!branches.active) unsent.push({ start: inactiveFrom, end: n });
 
+  const regions = withUnsent(pending, unsent);
   return {
-    text: applyFills(text, pending),
-    regions: pending.map(({ start, end, kind }) => ({ start, end, kind })),
+    text: applyFills(text, regions),
+    regions: regions.map(({ start, end, kind }) => ({ start, end, kind })),
     directives: { noTransaction, downSections: downSections(markers, n) },
   };
 }
 
-/** The command name after a backslash: letters, digits and `_`, or a single other character (`\.`, `\!`). */
-function metaName(text: string, i: number): string {
-  let j = i;
-  while (j < text.length) {
-    const c = text.charCodeAt(j);
-    if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f) j++;
-    else break;
+/** A head token as session settings read it: lower-case word, literal or identifier without quotes. */
+function headWord(text: string, kind: TokenKind, start: number, end: number): string {
+  const token = text.slice(start, end);
+  if (kind === 'word') return token.toLowerCase();
+  if (kind === 'quoted-ident') return token.slice(1, -1).replace(/""/g, '"');
+  if (kind === 'string') return token.replace(/^[EeNn]?'|'$/g, '').replace(/''/g, "'").toLowerCase();
+  return token;
+}
+
+/**
+ * The `\'` escapes of the plain literal [start, end) lexed with standard_conforming_strings off:
+ * each backslash becomes a quote, so `'it\'s'` reads `'it''s'` with the setting on.
+ */
+function escapedQuotes(text: string, start: number, end: number, out: Pending[]): void {
+  let k = start + 1;
+  while (k < end - 1) {
+    const c = text.charCodeAt(k);
+    if (c === BACKSLASH) {
+      if (text.charCodeAt(k + 1) === QUOTE) out.push({ start: k, end: k + 1, kind: 'string-escape', fill: Fill.Text, replacement: "'" });
+      k += 2;
+    } else {
+      k += c === QUOTE ? 2 : 1; // inside the token a quote is always the first of a doubled pair
+    }
   }
-  if (j === i) return i < text.length ? text.charAt(i) : '';
-  return text.slice(i, j).toLowerCase();
+}
+
+/**
+ * Blank what psql never sends, over whatever else was found there (meta-commands inside a
+ * skipped branch, for one). Regions come back sorted and disjoint.
+ */
+function withUnsent(pending: Pending[], unsent: Array<{ start: number; end: number }>): Pending[] {
+  pending.sort((a, b) => a.start - b.start);
+  if (unsent.length === 0) return pending;
+  const spans: Array<{ start: number; end: number }> = [];
+  for (const s of unsent.filter((u) => u.end > u.start).sort((a, b) => a.start - b.start)) {
+    const last = spans[spans.length - 1];
+    if (last !== undefined && s.start <= last.end) last.end = Math.max(last.end, s.end);
+    else spans.push({ start: s.start, end: s.end });
+  }
+  const out: Pending[] = spans.map((s) => ({ start: s.start, end: s.end, kind: 'psql-unsent', fill: Fill.Spaces }));
+  let k = 0;
+  for (const r of pending) {
+    while (k < spans.length && spans[k]!.end <= r.start) k++;
+    const span = spans[k];
+    if (span === undefined || r.end <= span.start) out.push(r);
+    else if (r.start < span.start && (r.fill === Fill.Spaces || r.fill === Fill.Terminator)) out.push({ ...r, end: span.start });
+    // anything else overlaps text that is not sent: the unsent blank covers it
+  }
+  return out.sort((a, b) => a.start - b.start);
 }
 
 /**
@@ -459,7 +650,7 @@ function applyFills(text: string, regions: Pending[]): string {
     if (r.fill === Fill.Keep) continue;
     if (r.start < at) continue; // never overlaps by construction; stay safe if it ever does
     parts.push(text.slice(at, r.start));
-    parts.push(fillRegion(text, r.start, r.end, r.fill));
+    parts.push(r.fill === Fill.Text && r.replacement !== undefined ? r.replacement : fillRegion(text, r.start, r.end, r.fill));
     at = r.end;
   }
   if (at === 0) return text;

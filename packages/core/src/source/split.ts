@@ -87,6 +87,11 @@ export class SqlLexer {
   end = 0;
   /** The token is a string, quoted identifier, dollar quote or block comment that never closes. */
   unterminated = false;
+  /**
+   * PostgreSQL's standard_conforming_strings: when false, a backslash escapes the next character
+   * in plain '...' literals too (as in E'...'). The masker follows the file's SET statements.
+   */
+  standardStrings = true;
   readonly text: string;
   readonly dialect: SplitDialect;
   readonly #mysql: boolean;
@@ -117,7 +122,7 @@ export class SqlLexer {
     }
     if (c === HASH && this.#mysql) return this.#set('line-comment', lineEnd(text, i + 1));
     if (c === SLASH && next === STAR) return this.#blockComment(i);
-    if (c === QUOTE) return this.#quoted(i + 1, QUOTE, this.#mysql, 'string');
+    if (c === QUOTE) return this.#quoted(i + 1, QUOTE, this.#mysql || !this.standardStrings, 'string');
     if (c === DQUOTE) {
       return this.#mysql ? this.#quoted(i + 1, DQUOTE, true, 'string') : this.#quoted(i + 1, DQUOTE, false, 'quoted-ident');
     }
@@ -149,6 +154,8 @@ export class SqlLexer {
         const after = text.charCodeAt(j);
         // E'...' takes backslash escapes; U&'...' and U&"..." are ordinary apart from the prefix.
         if ((c === 0x45 || c === 0x65) && after === QUOTE) return this.#quoted(j + 1, QUOTE, true, 'string');
+        // B'...' and X'...' never take escapes, whatever standard_conforming_strings says.
+        if (!this.standardStrings && (c === 0x42 || c === 0x62 || c === 0x58 || c === 0x78) && after === QUOTE) return this.#quoted(j + 1, QUOTE, false, 'string');
         if ((c === 0x55 || c === 0x75) && after === AMP && j + 1 < n) {
           const q = text.charCodeAt(j + 1);
           if (q === QUOTE) return this.#quoted(j + 2, QUOTE, false, 'string');
@@ -293,7 +300,10 @@ const enum Body {
 
 /**
  * Split SQL into statements on top-level terminators. Feed it the output of `maskNonSql`, whose
- * text has the same offsets as the file, so the segments address the original file too.
+ * text has the same offsets as the file, so the segments address the original file too. The
+ * masker also follows `SET standard_conforming_strings`: while it is off it rewrites each `\'`
+ * escape of a plain literal to `''`, so this splitter (and the parser after it) read the setting's
+ * default and still find the same literals.
  *
  * Not terminators: `;` inside strings (including E'' with backslash escapes), dollar quotes,
  * quoted identifiers, comments (nested in PostgreSQL), `BEGIN ATOMIC ... END` bodies (CASE ... END

@@ -72,8 +72,8 @@ describe('settings', () => {
     expect(resolveConfig(loadedFrom({}), KNOWN).settings).toEqual({
       dialect: 'postgresql',
       postgresVersion: 15,
-      migrationTransaction: 'implicit',
     });
+    expect(resolveConfig(loadedFrom({ migrations: { tool: 'flyway' } }), KNOWN).settings.migrationTool).toBe('flyway');
   });
 
   it('from the file, then CLI overrides on top', () => {

@@ -129,10 +129,10 @@ describe('config shape', () => {
   });
 
   it('migrations', () => {
-    expectConfigError({ migrations: ['db/**'] }, '"migrations" must be an object with "include" and/or "transaction"; got ["db/**"]');
+    expectConfigError({ migrations: ['db/**'] }, '"migrations" must be an object with "include", "transaction" and/or "tool"; got ["db/**"]');
     expectConfigError(
       { migrations: { inclde: [] } },
-      'unknown key "migrations.inclde" (allowed: include, transaction); did you mean "include"?',
+      'unknown key "migrations.inclde" (allowed: include, transaction, tool); did you mean "include"?',
       'migrations.inclde',
     );
     expectConfigError({ migrations: { include: 'db/**' } }, '"migrations.include" must be an array of glob strings; got "db/**"');
@@ -140,6 +140,11 @@ describe('config shape', () => {
     expectConfigError(
       { migrations: { transaction: 'yes' } },
       '"migrations.transaction" must be one of "implicit", "wrapped", "none"; got "yes"',
+    );
+    expectConfigError(
+      { migrations: { tool: 'gooose' } },
+      '"migrations.tool" must be one of "auto", "none", "flyway", "liquibase", "golang-migrate", "goose", "dbmate", "sqitch", "prisma", "node-pg-migrate", "rails", "django", "diesel", "sqlx", "atlas", "supabase", "psql"; got "gooose" (did you mean "goose"?)',
+      'migrations.tool',
     );
   });
 

@@ -101,8 +101,8 @@ describe('catalog replay', () => {
 });
 
 describe('transactions', () => {
-  function kinds(text: string, migrationTransaction: 'implicit' | 'wrapped' | 'none' = 'implicit', isMigration = true) {
-    return lint(text, { settings: { migrationTransaction }, isMigration }).statements.map((s) => s.transaction ?? '-');
+  function kinds(text: string, migrationTransaction?: 'implicit' | 'wrapped' | 'none', isMigration = true) {
+    return lint(text, { settings: migrationTransaction ? { migrationTransaction } : {}, isMigration }).statements.map((s) => s.transaction ?? '-');
   }
 
   it('tracks explicit BEGIN/COMMIT', () => {

@@ -43,8 +43,8 @@ describe('Linter', () => {
     expect(a!.warningCount).toBe(1);
     expect(a!.fixableWarningCount).toBe(1);
     expect(b!.messages).toEqual([]);
-    expect(linter.getConfigForFile(path.join(dir, 'db/1.sql'))).toMatchObject({ isMigration: true, rules: { 'no-delete': 'warn' } });
-    expect(linter.getConfigForFile(path.join(dir, 'sub/q.sql'))).toMatchObject({ isMigration: false, rules: { 'no-delete': 'off' } });
+    expect(await linter.getConfigForFile(path.join(dir, 'db/1.sql'))).toMatchObject({ isMigration: true, rules: { 'no-delete': 'warn' } });
+    expect(await linter.getConfigForFile(path.join(dir, 'sub/q.sql'))).toMatchObject({ isMigration: false, rules: { 'no-delete': 'off' } });
   });
 
   it('loads plugin rules named by the config and runs them next to built-ins', async () => {

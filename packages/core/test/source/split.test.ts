@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { splitStatements, type StatementSegment } from '../../src/source/split.ts';
+import { maskNonSql } from '../../src/source/mask.ts';
+import { SqlLexer, splitStatements, type StatementSegment } from '../../src/source/split.ts';
 
 function split(text: string, dialect?: 'postgresql' | 'mysql'): string[] {
   const segments = splitStatements(text, dialect === undefined ? undefined : { dialect });
@@ -78,6 +79,36 @@ describe('splitStatements: strings and quoted identifiers', () => {
 
   it('handles U& strings and identifiers', () => {
     expect(split(`select U&'d\\0061t;a', U&"a;b"; select 2;`)).toEqual([`select U&'d\\0061t;a', U&"a;b"`, 'select 2']);
+  });
+});
+
+describe('splitStatements: standard_conforming_strings off', () => {
+  // From strings.sql of PostgreSQL's regression tests: the setting decides where these literals end.
+  const file = [
+    'set standard_conforming_strings = off;',
+    "select 'a\\\\bcd' as f1, 'a\\\\b\\'cd' as f2, 'a\\\\b\\'''cd' as f3, 'abcd\\\\'   as f4, 'ab\\\\\\'cd' as f5, '\\\\\\\\' as f6;",
+    'set standard_conforming_strings = on;',
+    "select 'a\\bcd' as f1, 'a\\b''cd' as f2, 'abcd\\'   as f4;",
+    'reset standard_conforming_strings;',
+  ].join('\n');
+
+  it('the lexer takes backslash escapes in plain literals when told the setting is off', () => {
+    const lexer = new SqlLexer("'it\\'s' x");
+    lexer.scan(0);
+    expect(lexer.end).toBe(5); // 'it\' then s' ... with the setting on
+    lexer.standardStrings = false;
+    lexer.scan(0);
+    expect(lexer.end).toBe(7);
+    expect(lexer.kind).toBe('string');
+  });
+
+  it('splits the masked file where PostgreSQL does, the masked text parsing the same way with the setting on', () => {
+    const masked = maskNonSql(file).text;
+    expect(masked.length).toBe(file.length);
+    const parts = splitStatements(masked).map((s) => file.slice(s.start, s.end));
+    expect(parts).toHaveLength(5);
+    expect(parts[1]!.endsWith("'\\\\\\\\' as f6")).toBe(true);
+    expect(parts[3]).toBe("select 'a\\bcd' as f1, 'a\\b''cd' as f2, 'abcd\\'   as f4");
   });
 });
 

@@ -1,6 +1,7 @@
 import type * as M from '../../model/nodes.ts';
 import type { Locator } from './locator.ts';
 import { canonicalTypeName } from './types.ts';
+import { convertUtilityStatement, utilityAlterAction } from './convert-utility.ts';
 
 /* The parser's JSON is loosely typed; we read it through this alias and check shapes as we go. */
 type Raw = Record<string, any>;
@@ -88,8 +89,13 @@ export class PostgresConverter {
     private readonly options: ConvertOptions = {},
   ) {}
 
-  private range(raw: unknown, fallback?: M.Range, trailingKeywords?: string[]): M.Range {
-    return this.loc.rangeOf(raw, fallback ?? this.loc.statementRange, trailingKeywords ? { trailingKeywords } : {});
+  private range(raw: unknown, fallback?: M.Range): M.Range {
+    return this.loc.rangeOf(raw, fallback ?? this.loc.statementRange);
+  }
+
+  /** Range of a statement nested in another: a CTE's query, a subquery, a view's or INSERT's SELECT. */
+  private queryRange(raw: unknown, fallback: M.Range): M.Range {
+    return this.loc.queryRangeOf(raw, fallback);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -124,7 +130,7 @@ export class PostgresConverter {
       }
       case 'AlterObjectSchemaStmt': {
         if (body.relation && ALTER_OBJECT_KINDS[body.objectType]) {
-          const action = this.action('set_schema', 'AlterObjectSchemaStmt', r, { newName: body.newschema });
+          const action = this.action('set_schema', 'AlterObjectSchemaStmt', this.soleSubcommandRange(body.relation, r), { newName: body.newschema });
           return this.alterTableOf(body.relation, body.objectType, body.missing_ok, [action], r, node);
         }
         break;
@@ -167,6 +173,17 @@ export class PostgresConverter {
           range: r,
           raw: node,
         };
+      case 'VacuumStmt':
+      case 'ClusterStmt':
+      case 'RefreshMatViewStmt':
+      case 'AlterEnumStmt':
+      case 'AlterSeqStmt':
+      case 'CreateTrigStmt':
+      case 'LockStmt': {
+        const utility = convertUtilityStatement(this, kind, body, r, node);
+        if (utility) return utility;
+        break;
+      }
       case 'ExplainStmt': {
         // EXPLAIN <query>: lint the query itself, as the planner sees it.
         const inner = this.statement(body.query, r);
@@ -181,7 +198,7 @@ export class PostgresConverter {
     if (!w) return [];
     return (w.ctes ?? []).map((c: unknown) => {
       const cte = unwrap(c)![1];
-      const query = this.statement(cte.ctequery, this.range(cte.ctequery, r));
+      const query = this.statement(cte.ctequery, this.queryRange(cte.ctequery, r));
       return {
         type: 'Cte' as const,
         name: cte.ctename,
@@ -195,8 +212,8 @@ export class PostgresConverter {
 
   selectFromNode(node: unknown, fallback: M.Range): M.Select {
     const u = unwrap(node);
-    if (u && u[0] === 'SelectStmt') return this.select(u[1], this.range(node, fallback), node);
-    return this.emptySelect(this.range(node, fallback), node);
+    if (u && u[0] === 'SelectStmt') return this.select(u[1], this.queryRange(node, fallback), node);
+    return this.emptySelect(this.queryRange(node, fallback), node);
   }
 
   private emptySelect(r: M.Range, raw: unknown): M.Select {
@@ -222,8 +239,8 @@ export class PostgresConverter {
       sel.setOperation = {
         operator: op,
         all: !!body.all,
-        left: this.select(body.larg, this.range({ SelectStmt: body.larg }, r)),
-        right: this.select(body.rarg, this.range({ SelectStmt: body.rarg }, r)),
+        left: this.select(body.larg, this.queryRange({ SelectStmt: body.larg }, r)),
+        right: this.select(body.rarg, this.queryRange({ SelectStmt: body.rarg }, r)),
       };
     }
     sel.distinct = Array.isArray(body.distinctClause);
@@ -387,10 +404,25 @@ export class PostgresConverter {
     };
   }
 
-  columnDef(node: unknown, r: M.Range): M.ColumnDef {
+  /**
+   * A column definition runs from its name to the end of its list element (the next top-level
+   * comma, the `)` of the table's column list, or the end of `within`); each inline constraint
+   * runs to the next one. `DEFERRABLE` / `INITIALLY DEFERRED` after a constraint arrive as
+   * separate parser nodes; they belong to the constraint before them.
+   */
+  columnDef(node: unknown, within: M.Range): M.ColumnDef {
     const body = unwrap(node)![1];
-    const range = this.range(node, r);
-    const constraints = (body.constraints ?? []).map((c: unknown) => this.constraint(c, range, body.colname));
+    const range = this.elementRange(node, within);
+    const own = (body.constraints ?? []).filter((c: unknown) => !String(unwrap(c)?.[1]?.contype ?? '').startsWith('CONSTR_ATTR'));
+    const starts = [...own, ...(body.collClause ? [{ CollateClause: body.collClause }] : [])]
+      .map((c) => this.range(c, range).start)
+      .filter((start) => start > range.start);
+    const constraints = own.map((c: unknown) => {
+      const start = this.range(c, range).start;
+      const next = Math.min(range.end, ...starts.filter((s) => s > start));
+      const end = next < range.end ? (this.loc.endOfTokenBefore(next) ?? range.end) : range.end;
+      return this.constraint(c, { start, end }, body.colname);
+    });
     const col: M.ColumnDef = {
       type: 'ColumnDef',
       name: body.colname ?? '',
@@ -408,7 +440,15 @@ export class PostgresConverter {
     return col;
   }
 
-  constraint(node: unknown, r: M.Range, column?: string): M.Constraint {
+  /** From a node's first token to the end of the list element holding it, inside `within`. */
+  private elementRange(node: unknown, within: M.Range): M.Range {
+    const own = this.range(node, within);
+    const part = this.loc.listParts(this.loc.tokenIndexAtOrAfter(own.start), within)[0];
+    return part && part.end >= own.end ? part : own;
+  }
+
+  /** A constraint runs from its first token (`CONSTRAINT name` or its keyword) to the end of `within`. */
+  constraint(node: unknown, within: M.Range, column?: string): M.Constraint {
     const body = unwrap(node)![1];
     const kinds: Record<string, M.ConstraintKind> = {
       CONSTR_CHECK: 'check',
@@ -423,7 +463,7 @@ export class PostgresConverter {
       CONSTR_IDENTITY: 'identity',
     };
     const kind = kinds[body.contype] ?? 'check';
-    const range = this.range(node, r);
+    const range = this.elementRange(node, within);
     const columns = kind === 'foreign_key' ? strings(body.fk_attrs) : kind === 'not_null' && body.keys ? strings(body.keys) : strings(body.keys);
     const con: M.Constraint = {
       type: 'Constraint',
@@ -446,6 +486,8 @@ export class PostgresConverter {
 
   private createIndex(body: Raw, r: M.Range): M.CreateIndex {
     const rel = body.relation ?? {};
+    const params: unknown[] = body.indexParams ?? [];
+    const parts = this.indexElementRanges(rel, r);
     const idx: M.CreateIndex = {
       type: 'CreateIndex',
       table: this.qualifiedFromRangeVar({ RangeVar: rel }, r),
@@ -454,9 +496,10 @@ export class PostgresConverter {
       ifNotExists: !!body.if_not_exists,
       only: rel.inh === false || rel.inh === undefined,
       method: body.accessMethod ?? 'btree',
-      elements: (body.indexParams ?? []).map((p: unknown) => {
+      elements: params.map((p: unknown, i) => {
         const e = unwrap(p)![1];
-        const el: M.IndexElement = { type: 'IndexElement', range: this.range(p, r), raw: p };
+        const range = parts.length === params.length ? parts[i]! : this.range(p, r);
+        const el: M.IndexElement = { type: 'IndexElement', range, raw: p };
         if (e.name) el.column = e.name;
         if (e.expr) el.expr = this.expr(e.expr, r);
         return el;
@@ -467,6 +510,14 @@ export class PostgresConverter {
     if (body.idxname) idx.name = body.idxname;
     if (body.whereClause) idx.where = this.expr(body.whereClause, r);
     return idx;
+  }
+
+  /** The elements of `ON table [USING method] (a, lower(b) DESC, ...)`; a plain column has no location. */
+  private indexElementRanges(relation: Raw, r: M.Range): M.Range[] {
+    const name = this.loc.rangeOf({ RangeVar: relation }, { start: r.end, end: r.end });
+    let i = this.loc.tokenIndexAtOrAfter(name.end);
+    while (i < this.loc.code.length && this.loc.code[i]!.start < r.end && !this.loc.isWord(i, '(')) i++;
+    return this.loc.closerOf(i) > i ? this.loc.listParts(i + 1, r) : [];
   }
 
   private action(
@@ -510,15 +561,35 @@ export class PostgresConverter {
 
   private alterTable(body: Raw, r: M.Range): M.AlterTable {
     const cmds: unknown[] = body.cmds ?? [];
-    const actions = cmds.map((c, i) => this.alterCommand(c, r, cmds.length === 1, i));
+    const parts = this.subcommandRanges(body.relation, r);
+    const actions = cmds.map((c, i) => this.alterCommand(c, r, parts.length === cmds.length ? parts[i] : undefined));
     return this.alterTableOf(body.relation ?? {}, body.objtype, body.missing_ok, actions, r, { AlterTableStmt: body });
   }
 
-  private alterCommand(node: unknown, r: M.Range, only: boolean, _index: number): M.AlterTableAction {
+  /**
+   * The comma-separated subcommands after `ALTER TABLE [IF EXISTS] [ONLY] name [*]`, each from
+   * its first keyword (ADD, ALTER, DROP, SET, RENAME, VALIDATE...) to its last token. The parser
+   * gives most subcommands no location of their own.
+   */
+  private subcommandRanges(relation: unknown, r: M.Range): M.Range[] {
+    if (!relation || typeof relation !== 'object') return [];
+    const name = this.loc.rangeOf({ RangeVar: relation }, { start: r.end, end: r.end });
+    let i = this.loc.tokenIndexAtOrAfter(name.end);
+    if (this.loc.isWord(i, '*')) i++;
+    return this.loc.listParts(i, r);
+  }
+
+  /** One subcommand range for statements with a single action (RENAME, SET SCHEMA). */
+  private soleSubcommandRange(relation: unknown, r: M.Range): M.Range {
+    const parts = this.subcommandRanges(relation, r);
+    return parts.length > 0 ? { start: parts[0]!.start, end: parts[parts.length - 1]!.end } : r;
+  }
+
+  private alterCommand(node: unknown, r: M.Range, own: M.Range | undefined): M.AlterTableAction {
     const cmd = unwrap(node)![1];
-    // Commands like SET NOT NULL carry no location: fall back to the statement for a single
-    // command, which is exact enough to point at.
-    const range = this.range(node, r);
+    // Without the statement's token layout to go by, commands like SET NOT NULL, which carry
+    // no location, fall back to the statement's range.
+    const range = own ?? this.range(node, r);
     const base = {
       ifExists: !!cmd.missing_ok,
       cascade: cmd.behavior === 'DROP_CASCADE',
@@ -530,8 +601,8 @@ export class PostgresConverter {
     switch (subtype) {
       case 'AT_AddColumn':
       case 'AT_AddColumnToView': {
-        const def = this.columnDef(cmd.def, r);
-        return this.action('add_column', subtype, def.range.start < range.start ? def.range : range, {
+        const def = this.columnDef(cmd.def, own ?? r);
+        return this.action('add_column', subtype, own ?? (def.range.start < range.start ? def.range : range), {
           ...base,
           column: def.name,
           columnDef: def,
@@ -567,6 +638,7 @@ export class PostgresConverter {
       case 'AT_DetachPartitionFinalize': {
         const pc = unwrap(cmd.def)?.[1] ?? {};
         const extra: Partial<M.AlterTableAction> = { ...base, concurrently: !!pc.concurrent };
+        if (subtype === 'AT_DetachPartitionFinalize') extra.finalize = true;
         if (pc.name) extra.partition = this.qualifiedFromRangeVar({ RangeVar: pc.name }, range);
         return this.action(subtype === 'AT_AttachPartition' ? 'attach_partition' : 'detach_partition', subtype, range, extra);
       }
@@ -579,20 +651,23 @@ export class PostgresConverter {
       case 'AT_AddIdentity':
         return this.action('add_identity', subtype, range, { ...base, ...withColumn });
     }
+    const utility = utilityAlterAction(subtype, cmd);
+    if (utility) return this.action(utility.action, subtype, range, { ...base, ...(utility.nameIsColumn ? withColumn : {}), ...utility.fields });
     return this.action('other', subtype, range, { ...base, ...withColumn });
   }
 
   private rename(body: Raw, r: M.Range): M.AlterTable | undefined {
     if (!body.relation) return undefined;
     const raw = { RenameStmt: body };
+    const range = this.soleSubcommandRange(body.relation, r);
     switch (body.renameType) {
       case 'OBJECT_COLUMN':
         return this.alterTableOf(body.relation, body.relationType ?? 'OBJECT_TABLE', body.missing_ok, [
-          this.action('rename_column', 'RenameStmt', r, { column: body.subname, newName: body.newname }),
+          this.action('rename_column', 'RenameStmt', range, { column: body.subname, newName: body.newname }),
         ], r, raw);
       case 'OBJECT_TABCONSTRAINT':
         return this.alterTableOf(body.relation, 'OBJECT_TABLE', body.missing_ok, [
-          this.action('rename_constraint', 'RenameStmt', r, { constraintName: body.subname, newName: body.newname }),
+          this.action('rename_constraint', 'RenameStmt', range, { constraintName: body.subname, newName: body.newname }),
         ], r, raw);
       case 'OBJECT_TABLE':
       case 'OBJECT_VIEW':
@@ -601,7 +676,7 @@ export class PostgresConverter {
       case 'OBJECT_SEQUENCE':
       case 'OBJECT_FOREIGN_TABLE':
         return this.alterTableOf(body.relation, body.renameType, body.missing_ok, [
-          this.action('rename_table', 'RenameStmt', r, { newName: body.newname }),
+          this.action('rename_table', 'RenameStmt', range, { newName: body.newname }),
         ], r, raw);
     }
     return undefined;
@@ -610,6 +685,7 @@ export class PostgresConverter {
   private drop(body: Raw, r: M.Range): M.Drop {
     const objectKind = DROP_KINDS[body.removeType] ?? 'other';
     const names: M.QualifiedName[] = [];
+    let table: M.QualifiedName | undefined;
     for (const obj of body.objects ?? []) {
       const u = unwrap(obj);
       let parts: string[] = [];
@@ -622,11 +698,17 @@ export class PostgresConverter {
       const q: M.QualifiedName = { name, range: this.range(obj, r) };
       if (parts.length > 1 && objectKind !== 'trigger') q.schema = parts[parts.length - 2]!;
       names.push(q);
+      // DROP TRIGGER / RULE / POLICY name ON [schema.]table: the parts are schema?, table, name.
+      if (parts.length > 1 && ['OBJECT_TRIGGER', 'OBJECT_RULE', 'OBJECT_POLICY'].includes(body.removeType)) {
+        table = { name: parts[parts.length - 2]!, range: q.range };
+        if (parts.length > 2) table.schema = parts[parts.length - 3]!;
+      }
     }
     return {
       type: 'Drop',
       objectKind,
       names,
+      ...(table ? { table } : {}),
       concurrently: !!body.concurrent,
       ifExists: !!body.missing_ok,
       cascade: body.behavior === 'DROP_CASCADE',
@@ -760,7 +842,7 @@ export class PostgresConverter {
   }
 
   private queryFromNode(node: unknown, fallback: M.Range): M.QueryStatement {
-    const range = this.range(node, fallback);
+    const range = this.queryRange(node, fallback);
     const stmt = this.statement(node, range);
     if (stmt.type === 'Select' || stmt.type === 'Insert' || stmt.type === 'Update' || stmt.type === 'Delete') return stmt;
     return this.emptySelect(range, node);
@@ -845,7 +927,7 @@ export class PostgresConverter {
         return { type: 'LogicalExpr', operator: ops[body.boolop] ?? 'AND', args: this.exprs(body.args, r), range: this.range(node, r), raw: node };
       }
       case 'NullTest': {
-        const range = this.range(node, r, ['is', 'not', 'null']);
+        const range = this.range(node, r);
         return { type: 'NullTest', expr: this.expr(body.arg, range), negated: body.nulltesttype === 'IS_NOT_NULL', range, raw: node };
       }
       case 'BooleanTest': {
@@ -857,7 +939,7 @@ export class PostgresConverter {
           IS_UNKNOWN: 'IS UNKNOWN',
           IS_NOT_UNKNOWN: 'IS NOT UNKNOWN',
         };
-        const range = this.range(node, r, ['is', 'not', 'true', 'false', 'unknown']);
+        const range = this.range(node, r);
         return { type: 'BooleanTest', expr: this.expr(body.arg, range), test: tests[body.booltesttype] ?? 'IS TRUE', range, raw: node };
       }
       case 'SubLink':
@@ -891,7 +973,7 @@ export class PostgresConverter {
           children.push(this.expr(cw.expr, r), this.expr(cw.result, r));
         }
         if (body.defresult) children.push(this.expr(body.defresult, r));
-        return this.other('Case', children, this.range(node, r, ['end']), node);
+        return this.other('Case', children, this.range(node, r), node);
       }
       case 'A_ArrayExpr':
         return this.other('Array', this.exprs(body.elements, r), this.range(node, r), node);
@@ -918,9 +1000,12 @@ export class PostgresConverter {
     if (body.isnull) return { type: 'Literal', kind: 'null', value: null, range, raw: node };
     if ('ival' in body) return { type: 'Literal', kind: 'integer', value: Number(body.ival?.ival ?? 0), range, raw: node };
     if ('fval' in body) {
-      // Integers too large for int8 also arrive as fval; the text tells them apart.
+      // Integers beyond int4 also arrive as fval, in any of the spellings PostgreSQL 16 accepts
+      // (`1_000_000_000`, `0x7FFF_FFFF_FF`, `0o17...`, `0b1...`); the text tells them apart.
       const text: string = body.fval?.fval ?? '0';
-      return { type: 'Literal', kind: /^[-+]?\d+$/.test(text) ? 'integer' : 'numeric', value: text, range, raw: node };
+      const integer = integerText(text);
+      if (integer !== undefined) return { type: 'Literal', kind: 'integer', value: integer, range, raw: node };
+      return { type: 'Literal', kind: 'numeric', value: text, range, raw: node };
     }
     if ('boolval' in body) return { type: 'Literal', kind: 'boolean', value: !!body.boolval?.boolval, range, raw: node };
     if ('bsval' in body) return { type: 'Literal', kind: 'bitstring', value: body.bsval?.bsval ?? '', range, raw: node };
@@ -1053,4 +1138,15 @@ export class PostgresConverter {
     if (operator) sub.operator = operator;
     return sub;
   }
+}
+
+const INTEGER_LITERAL = /^([-+]?)(0[xX](?:_?[\da-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+|\d(?:_?\d)*)$/;
+
+/** An integer literal's value in decimal digits, or undefined for decimals and exponents. */
+function integerText(text: string): string | undefined {
+  const match = INTEGER_LITERAL.exec(text);
+  if (!match) return undefined;
+  const digits = match[2]!.replace(/_/g, '');
+  const value = /^0[xXoObB]/.test(digits) ? BigInt(digits).toString() : digits.replace(/^0+(?=\d)/, '');
+  return match[1] === '-' && value !== '0' ? `-${value}` : value;
 }

@@ -33,6 +33,8 @@ interface Substitution {
   text: string;
   /** Statement-relative byte location of a `$1` stand-in -> the psql variable name. */
   namedParams: Map<number, string>;
+  /** Byte location of each `$1` stand-in -> its length with the padding, which the scanner leaves out. */
+  standInLengths: Map<number, number>;
 }
 
 const IDENT_LIKE = /^[A-Za-z_\u0080-\uffff]/;
@@ -44,7 +46,7 @@ const IDENT_LIKE = /^[A-Za-z_\u0080-\uffff]/;
  */
 function substitutePsqlVariables(text: string, tokens: RawToken[], bytes: ByteOffsetMap, asIdentifiers = false): Substitution | undefined {
   let out: string | undefined;
-  const namedParams = new Map<number, string>();
+  const namedParams = new Map<number, { name: string; length: number }>();
   for (let i = 0; i + 1 < tokens.length; i++) {
     const colon = tokens[i]!;
     if (colon.text !== ':') continue;
@@ -62,7 +64,7 @@ function substitutePsqlVariables(text: string, tokens: RawToken[], bytes: ByteOf
     else if (IDENT_LIKE.test(next.text) && asIdentifiers) replacement = `x${'_'.repeat(length - 1)}`;
     else if (IDENT_LIKE.test(next.text)) {
       replacement = `$1${' '.repeat(length - 2)}`;
-      namedParams.set(colon.start, next.text);
+      namedParams.set(colon.start, { name: next.text, length });
     } else continue;
     out = (out ?? text).slice(0, start) + replacement + (out ?? text).slice(end);
   }
@@ -70,8 +72,23 @@ function substitutePsqlVariables(text: string, tokens: RawToken[], bytes: ByteOf
   // Positions of the stand-ins are byte offsets of the rewritten text; recompute them there.
   const rewrittenBytes = new ByteOffsetMap(out);
   const remapped = new Map<number, string>();
-  for (const [byteLoc, name] of namedParams) remapped.set(rewrittenBytes.toByte(bytes.toUtf16(byteLoc)), name);
-  return { text: out, namedParams: remapped };
+  const standInLengths = new Map<number, number>();
+  for (const [byteLoc, { name, length }] of namedParams) {
+    const at = rewrittenBytes.toByte(bytes.toUtf16(byteLoc));
+    remapped.set(at, name);
+    // `:name` became `$1` plus spaces: ASCII, so its bytes are its UTF-16 length, the original's.
+    standInLengths.set(at, length);
+  }
+  return { text: out, namedParams: remapped, standInLengths };
+}
+
+/** A `$1` stand-in's token covers the whole `:name` it replaced. */
+function widenStandIns(tokens: RawToken[] | undefined, lengths: ReadonlyMap<number, number>): RawToken[] | undefined {
+  if (!tokens || lengths.size === 0) return tokens;
+  return tokens.map((t) => {
+    const length = lengths.get(t.start);
+    return length !== undefined && t.start + length > t.end ? { ...t, end: t.start + length } : t;
+  });
 }
 
 /** PostgreSQL's error cursor counts characters (code points), not bytes or UTF-16 units. */
@@ -110,7 +127,7 @@ function parseSegment(fileText: string, range: Range): ParsedSegment {
       text = sub.text;
       namedParams = sub.namedParams;
       bytes = new ByteOffsetMap(text);
-      tokens = scan(text);
+      tokens = widenStandIns(scan(text), sub.standInLengths);
     }
   }
   let attempt = tryParse(text);
@@ -138,12 +155,12 @@ function parseSegment(fileText: string, range: Range): ParsedSegment {
         : (details?.message ?? (error instanceof Error ? error.message : String(error)));
     const cursor = details?.cursorPosition;
     const at = typeof cursor === 'number' && cursor >= 0 ? range.start + codePointIndexToUtf16(text, cursor) : range.start;
-    const locator = new Locator(text, range.start, tokens ?? [], bytes);
+    const locator = new Locator(text, range.start, tokens ?? [], bytes, original);
     const token = locator.tokens.find((t) => t.start <= at && at < t.end);
     const errorRange = token ? { start: token.start, end: token.end } : { start: Math.min(at, range.end), end: Math.min(at + 1, Math.max(range.end, at)) };
     return { statements: [], error: { message: capitalize(message), range: errorRange }, tokens: locator.tokens };
   }
-  const locator = new Locator(text, range.start, tokens ?? [], bytes);
+  const locator = new Locator(text, range.start, tokens ?? [], bytes, original);
   const converter = new PostgresConverter(locator, namedParams ? { namedParams } : {});
   const statements: Statement[] = [];
   for (const entry of attempt.result.stmts ?? []) {

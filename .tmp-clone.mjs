@@ -1,0 +1,13 @@
+import { PGlite } from '@electric-sql/pglite';
+let t = performance.now();
+const db = new PGlite();
+await db.waitReady;
+console.log('ready', performance.now() - t);
+t = performance.now();
+const c = await db.clone();
+await c.query('select 1');
+console.log('clone', performance.now() - t);
+t = performance.now();
+const c2 = await db.clone();
+await c2.query('select 1');
+console.log('clone2', performance.now() - t);

@@ -1,0 +1,238 @@
+import type { CatalogTable } from '../catalog/types.ts';
+import type { Cte, Node, QualifiedName, Statement, TableRef } from '../model/nodes.ts';
+import { findAll } from '../model/walk.ts';
+import { alterTableEffects } from './describe-alter.ts';
+import { type DescribeOptions, displayRelation, EffectBuilder, relationOf, strongestLocks, unresolved } from './effects.ts';
+import type { LockedRelation, StatementEffect, StatementLocks } from './types.ts';
+
+export type { DescribeOptions };
+
+/**
+ * What one statement locks, rewrites and scans on the configured server version: the rows of
+ * the lock table (LOCK_OPERATIONS) that apply to it, with relation names resolved from the
+ * statement and the catalog, and the strongest lock per relation.
+ */
+export function describeStatementLocks(statement: Statement, options: DescribeOptions): StatementLocks {
+  const b = new EffectBuilder(options);
+  const effects = statementEffects(b, statement);
+  return { statement, effects, strongest: strongestLocks(effects) };
+}
+
+function statementEffects(b: EffectBuilder, stmt: Statement): StatementEffect[] {
+  switch (stmt.type) {
+    case 'CreateIndex': {
+      const target = relationOf(stmt.table);
+      if (stmt.concurrently) {
+        const notes = b.partitioned(stmt.table) ? ['CREATE INDEX CONCURRENTLY is not supported on partitioned tables: the statement fails.'] : [];
+        return [b.build({ operation: 'create_index.concurrently', relations: { target: [target] }, notes })];
+      }
+      if (b.partitioned(stmt.table)) {
+        return [
+          b.build({
+            operation: stmt.only ? 'create_index.only' : 'create_index.partitioned',
+            relations: { target: [target] },
+            unresolvedName: { partitions: `every partition of ${displayRelation(target)}` },
+          }),
+        ];
+      }
+      return [b.build({ operation: 'create_index', relations: { target: [target] } })];
+    }
+    case 'Drop':
+      return dropEffects(b, stmt);
+    case 'Truncate':
+      return stmt.tables.map((t) =>
+        b.build({
+          operation: stmt.cascade ? 'truncate.cascade' : 'truncate',
+          relations: { target: [relationOf(t)] },
+          unresolvedName: { referencing_tables: `every table that references ${displayRelation(relationOf(t))} by foreign key` },
+          partitionsOf: t,
+          notes: stmt.restartIdentity ? ['RESTART IDENTITY also resets the sequences the table owns.'] : [],
+        }),
+      );
+    case 'Reindex':
+      return reindexEffects(b, stmt);
+    case 'AlterTable':
+      return alterTableEffects(b, stmt);
+    case 'CreateTable':
+      return createTableEffects(b, stmt);
+    case 'CreateView': {
+      const notes = stmt.materialized ? ['CREATE MATERIALIZED VIEW runs its query and stores the result.'] : [];
+      return [b.build({ operation: 'create_view', relations: { target: [relationOf(stmt.name)], read_tables: readTables(stmt.query) }, notes })];
+    }
+    case 'Vacuum': {
+      const operation = !stmt.vacuum ? 'analyze' : stmt.full ? 'vacuum.full' : 'vacuum';
+      if (stmt.tables.length === 0) {
+        return [b.build({ operation, relations: {}, unresolvedName: { target: 'every table in the database, one at a time' } })];
+      }
+      return stmt.tables.map((t) => b.build({ operation, relations: { target: [relationOf(t)] } }));
+    }
+    case 'Cluster':
+      if (!stmt.table) return [b.build({ operation: 'cluster.all', relations: {}, unresolvedName: { each_table: 'every table clustered before, one at a time' } })];
+      return [b.build({ operation: 'cluster', relations: { target: [relationOf(stmt.table)] } })];
+    case 'RefreshMaterializedView':
+      return [
+        b.build({
+          operation: stmt.concurrently ? 'refresh_materialized_view.concurrently' : 'refresh_materialized_view',
+          relations: { target: [relationOf(stmt.name)] },
+          unresolvedName: { read_tables: `the tables ${displayRelation(relationOf(stmt.name))} reads` },
+        }),
+      ];
+    case 'AlterEnum':
+      return [b.build({ operation: stmt.action === 'add_value' ? 'alter_type.add_value' : 'alter_type.rename_value', relations: {} })];
+    case 'AlterSequence':
+      return [b.build({ operation: 'alter_sequence', relations: { target: [relationOf(stmt.name)] } })];
+    case 'CreateTrigger':
+      return [b.build({ operation: 'create_trigger', relations: { target: [relationOf(stmt.table)] } })];
+    case 'LockTable':
+      return stmt.tables.map((t) => b.build({ operation: 'lock_table', relations: { target: [relationOf(t)] }, modeOverride: { target: stmt.mode } }));
+    case 'Insert': {
+      const target = relationOf(stmt.table);
+      return [
+        b.build({
+          operation: 'insert',
+          relations: { target: [target], referenced_table: referencedByForeignKeys(b.table(stmt.table), displayRelation(target)), read_tables: readTables(stmt, stmt.table) },
+        }),
+      ];
+    }
+    case 'Update': {
+      const target = relationOf(stmt.table);
+      const columns = new Set(stmt.set.map((a) => a.column));
+      return [
+        b.build({
+          operation: 'update',
+          relations: {
+            target: [target],
+            referenced_table: referencedByForeignKeys(b.table(stmt.table), displayRelation(target), columns),
+            read_tables: readTables(stmt, stmt.table),
+          },
+        }),
+      ];
+    }
+    case 'Delete':
+      return [b.build({ operation: 'delete', relations: { target: [relationOf(stmt.table)], read_tables: readTables(stmt, stmt.table) } })];
+    case 'Select':
+      return [b.build({ operation: stmt.locking.length > 0 ? 'select.for_update' : 'select', relations: { read_tables: readTables(stmt) } })];
+  }
+  return [];
+}
+
+function dropEffects(b: EffectBuilder, stmt: Extract<Statement, { type: 'Drop' }>): StatementEffect[] {
+  switch (stmt.objectKind) {
+    case 'index':
+      return stmt.names.map((name) => {
+        const owner = b.catalog?.tableOfIndex(name);
+        return b.build({
+          operation: stmt.concurrently ? 'drop_index.concurrently' : 'drop_index',
+          relations: { index: [relationOf(name)], ...(owner ? { index_table: [relationOf(owner)] } : {}) },
+          unresolvedName: { index_table: `the table of index ${displayRelation(relationOf(name))}` },
+        });
+      });
+    case 'table':
+      return stmt.names.map((name) => {
+        const rel = relationOf(name);
+        return b.build({
+          operation: stmt.cascade ? 'drop_table.cascade' : 'drop_table',
+          relations: { target: [rel], referenced_table: referencedByForeignKeys(b.table(name), displayRelation(rel)) },
+          unresolvedName: { referencing_tables: `every table that references ${displayRelation(rel)} by foreign key` },
+        });
+      });
+    case 'view':
+    case 'materialized_view':
+      return stmt.names.map((name) => b.build({ operation: 'drop_view', relations: { target: [relationOf(name)] } }));
+    case 'trigger':
+      if (!stmt.table) return [];
+      return [b.build({ operation: 'drop_trigger', relations: { target: [relationOf(stmt.table)] } })];
+  }
+  return [];
+}
+
+function reindexEffects(b: EffectBuilder, stmt: Extract<Statement, { type: 'Reindex' }>): StatementEffect[] {
+  const conc = stmt.concurrently ? '.concurrently' : '';
+  if (stmt.target === 'index' && stmt.name) {
+    const owner = b.catalog?.tableOfIndex(stmt.name);
+    return [
+      b.build({
+        operation: `reindex.index${conc}`,
+        relations: { index: [relationOf(stmt.name)], ...(owner ? { index_table: [relationOf(owner)] } : {}) },
+        unresolvedName: { index_table: `the table of index ${displayRelation(relationOf(stmt.name))}` },
+      }),
+    ];
+  }
+  if (stmt.target === 'table' && stmt.name) {
+    const table = b.table(stmt.name);
+    const indexes = table ? indexNames(table) : undefined;
+    return [
+      b.build({
+        operation: `reindex.table${conc}`,
+        relations: { target: [relationOf(stmt.name)], ...(indexes ? { index: indexes.map((name) => relationOf({ ...(stmt.name!.schema ? { schema: stmt.name!.schema } : {}), name })) } : {}) },
+        unresolvedName: { index: `every index of ${displayRelation(relationOf(stmt.name))}` },
+      }),
+    ];
+  }
+  if (stmt.target === 'system') return [b.build({ operation: 'reindex.system', relations: {}, unresolvedName: { each_table: 'every system catalog, one at a time' } })];
+  const scope = stmt.target === 'schema' ? `every table in schema ${stmt.name?.name ?? ''}` : 'every table in the database';
+  return [b.build({ operation: `reindex.schema${conc}`, relations: {}, unresolvedName: { each_table: `${scope}, one at a time` } })];
+}
+
+function createTableEffects(b: EffectBuilder, stmt: Extract<Statement, { type: 'CreateTable' }>): StatementEffect[] {
+  const target = relationOf(stmt.table);
+  const effects: StatementEffect[] = [];
+  const referenced = new Map<string, LockedRelation>();
+  for (const c of [...stmt.constraints, ...stmt.columns.flatMap((col) => col.constraints)]) {
+    if (c.kind !== 'foreign_key' || !c.references) continue;
+    const rel = relationOf(c.references.table);
+    // A foreign key to the table itself needs no lock on another table.
+    if (rel.name === target.name && (rel.schema ?? '') === (target.schema ?? '')) continue;
+    referenced.set(`${rel.schema ?? ''}.${rel.name}`, rel);
+  }
+  const readFromQuery = stmt.asQuery ? readTables(stmt.asQuery) : [];
+  const notes = stmt.asQuery ? ['CREATE TABLE ... AS runs its query and takes ACCESS SHARE on the tables it reads.'] : [];
+  if (stmt.partitionOf) {
+    effects.push(
+      b.build({
+        operation: 'create_table.partition_of',
+        relations: { target: [target], parent: [relationOf(stmt.partitionOf)] },
+        unresolvedName: { default_partition: `the DEFAULT partition of ${displayRelation(relationOf(stmt.partitionOf))}, if there is one` },
+      }),
+    );
+  }
+  if (referenced.size > 0) effects.push(b.build({ operation: 'create_table.references', relations: { target: [target], referenced_table: [...referenced.values()] }, notes }));
+  else if (!stmt.partitionOf) effects.push(b.build({ operation: 'create_table', relations: { target: [target] }, notes }));
+  if (readFromQuery.length > 0) effects.push(b.build({ operation: 'select', relations: { read_tables: readFromQuery } }));
+  return effects;
+}
+
+/**
+ * Tables a foreign key of `table` references. The catalog records that a table has foreign
+ * keys but not what they reference, so the relation stays unresolved; known tables without
+ * foreign keys give none, unknown tables an unresolved "if any".
+ */
+function referencedByForeignKeys(table: CatalogTable | undefined, display: string, columns?: Set<string>): LockedRelation[] {
+  if (!table) return [unresolved(`the tables ${display} references by foreign key, if any`)];
+  const fks = table.constraints.filter((c) => c.kind === 'foreign_key' && (!columns || c.columns.some((col) => columns.has(col))));
+  if (fks.length === 0) return [];
+  return [unresolved(`the tables ${display} references by foreign key (${fks.map((c) => c.name ?? c.columns.join(', ')).join('; ')})`)];
+}
+
+/** PostgreSQL's names for indexes of constraints declared without a name. */
+function indexNames(table: CatalogTable): string[] {
+  return table.indexes.map((index) => {
+    if (index.name) return index.name;
+    const columns = index.elements.map((e) => e.column ?? 'expr');
+    const pk = table.constraints.find((c) => c.kind === 'primary_key' && c.columns.join(',') === columns.join(','));
+    return pk ? `${table.name}_pkey` : `${table.name}_${columns.join('_')}_key`;
+  });
+}
+
+/** Tables a statement reads (FROM, JOIN, subqueries, CTEs), without the DML target and CTE names. */
+function readTables(root: Node, exclude?: TableRef): LockedRelation[] {
+  const ctes = new Set(findAll(root, (n): n is Cte => n.type === 'Cte').map((c) => c.name));
+  const seen = new Map<string, LockedRelation>();
+  for (const ref of findAll(root, (n): n is TableRef => n.type === 'TableRef')) {
+    if (ref === exclude) continue;
+    if (!ref.schema && ctes.has(ref.name)) continue;
+    const rel = relationOf(ref as { schema?: string; name: string } as QualifiedName);
+    seen.set(`${rel.schema ?? ''}.${rel.name}`, rel);
+  }
+  return [...seen.values()];
+}

@@ -1,0 +1,11 @@
+export * from './modes.ts';
+export type * from './types.ts';
+export { atVersion, variesByVersion } from './versioned.ts';
+export { LOCK_OPERATIONS, lockOperation } from './operations.ts';
+export { describeStatementLocks, type DescribeOptions } from './describe.ts';
+export { displayRelation, strongestLocks } from './effects.ts';
+export { describeEffect, describeStatement, blockedPhrase } from './render.ts';
+export { TYPE_CHANGE_RULES, classifyTypeChange, type TypeChangeRule, type TypeChangeVerdict } from './type-changes.ts';
+export { VOLATILE_FUNCTIONS, NON_VOLATILE_FUNCTIONS, expressionVolatility, type Volatility } from './volatility.ts';
+export { reloptionLock } from './reloptions.ts';
+export { SOURCES as LOCK_SOURCES } from './sources.ts';

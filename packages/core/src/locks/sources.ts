@@ -1,0 +1,66 @@
+import type { SourceRef } from './types.ts';
+
+const DOCS = 'https://www.postgresql.org/docs/current';
+const SOURCE = 'https://github.com/postgres/postgres/blob/master';
+
+function doc(title: string, path: string): SourceRef {
+  return { title, url: `${DOCS}/${path}` };
+}
+
+/** The documentation pages and source files the lock table cites. */
+export const SOURCES = {
+  explicitLocking: doc('Explicit Locking, Table 13.2 "Conflicting Lock Modes"', 'explicit-locking.html#LOCKING-TABLES'),
+  alterTable: doc('ALTER TABLE', 'sql-altertable.html'),
+  alterTableNotes: doc('ALTER TABLE, Notes', 'sql-altertable.html#SQL-ALTERTABLE-NOTES'),
+  alterTableAddColumn: doc('ALTER TABLE ... ADD COLUMN', 'sql-altertable.html#SQL-ALTERTABLE-DESC-ADD-COLUMN'),
+  alterTableSetNotNull: doc('ALTER TABLE ... SET/DROP NOT NULL', 'sql-altertable.html#SQL-ALTERTABLE-DESC-SET-DROP-NOT-NULL'),
+  alterTableSetStatistics: doc('ALTER TABLE ... SET STATISTICS', 'sql-altertable.html#SQL-ALTERTABLE-DESC-SET-STATISTICS'),
+  alterTableSetAttributeOptions: doc('ALTER TABLE ... SET ( attribute_option )', 'sql-altertable.html#SQL-ALTERTABLE-DESC-SET-ATTRIBUTE-OPTION'),
+  alterTableSetStorage: doc('ALTER TABLE ... SET STORAGE', 'sql-altertable.html#SQL-ALTERTABLE-DESC-SET-STORAGE'),
+  alterTableAddConstraint: doc('ALTER TABLE ... ADD table_constraint [ NOT VALID ]', 'sql-altertable.html#SQL-ALTERTABLE-DESC-ADD-TABLE-CONSTRAINT'),
+  alterTableUsingIndex: doc('ALTER TABLE ... ADD table_constraint_using_index', 'sql-altertable.html#SQL-ALTERTABLE-DESC-ADD-TABLE-CONSTRAINT-USING-INDEX'),
+  alterTableValidate: doc('ALTER TABLE ... VALIDATE CONSTRAINT', 'sql-altertable.html#SQL-ALTERTABLE-DESC-VALIDATE-CONSTRAINT'),
+  alterTableDropConstraint: doc('ALTER TABLE ... DROP CONSTRAINT', 'sql-altertable.html#SQL-ALTERTABLE-DESC-DROP-CONSTRAINT'),
+  alterTableTrigger: doc('ALTER TABLE ... DISABLE/ENABLE TRIGGER', 'sql-altertable.html#SQL-ALTERTABLE-DESC-DISABLE-ENABLE-TRIGGER'),
+  alterTableClusterOn: doc('ALTER TABLE ... CLUSTER ON / SET WITHOUT CLUSTER', 'sql-altertable.html#SQL-ALTERTABLE-DESC-CLUSTER-ON'),
+  alterTableSetAccessMethod: doc('ALTER TABLE ... SET ACCESS METHOD', 'sql-altertable.html#SQL-ALTERTABLE-DESC-SET-ACCESS-METHOD'),
+  alterTableSetTablespace: doc('ALTER TABLE ... SET TABLESPACE', 'sql-altertable.html#SQL-ALTERTABLE-DESC-SET-TABLESPACE'),
+  alterTableSetLogged: doc('ALTER TABLE ... SET { LOGGED | UNLOGGED }', 'sql-altertable.html#SQL-ALTERTABLE-DESC-SET-LOGGED-UNLOGGED'),
+  alterTableSetStorageParameter: doc('ALTER TABLE ... SET ( storage_parameter )', 'sql-altertable.html#SQL-ALTERTABLE-DESC-SET-STORAGE-PARAMETER'),
+  alterTableAttachPartition: doc('ALTER TABLE ... ATTACH PARTITION', 'sql-altertable.html#SQL-ALTERTABLE-ATTACH-PARTITION'),
+  alterTableDetachPartition: doc('ALTER TABLE ... DETACH PARTITION', 'sql-altertable.html#SQL-ALTERTABLE-DETACH-PARTITION'),
+  alterTableRename: doc('ALTER TABLE ... RENAME', 'sql-altertable.html#SQL-ALTERTABLE-DESC-RENAME'),
+  alterTableSetSchema: doc('ALTER TABLE ... SET SCHEMA', 'sql-altertable.html#SQL-ALTERTABLE-DESC-SET-SCHEMA'),
+  alterIndex: doc('ALTER INDEX', 'sql-alterindex.html'),
+  createIndex: doc('CREATE INDEX', 'sql-createindex.html'),
+  createIndexConcurrently: doc('CREATE INDEX, "Building Indexes Concurrently"', 'sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY'),
+  createIndexPartitioned: doc('CREATE INDEX, Notes (partitioned tables, ON ONLY)', 'sql-createindex.html#SQL-CREATEINDEX-NOTES'),
+  dropIndex: doc('DROP INDEX', 'sql-dropindex.html'),
+  reindex: doc('REINDEX, Notes', 'sql-reindex.html#SQL-REINDEX-NOTES'),
+  reindexConcurrently: doc('REINDEX, "Rebuilding Indexes Concurrently"', 'sql-reindex.html#SQL-REINDEX-CONCURRENTLY'),
+  cluster: doc('CLUSTER', 'sql-cluster.html'),
+  vacuum: doc('VACUUM', 'sql-vacuum.html'),
+  analyze: doc('ANALYZE', 'sql-analyze.html'),
+  truncate: doc('TRUNCATE', 'sql-truncate.html'),
+  dropTable: doc('DROP TABLE', 'sql-droptable.html'),
+  dropView: doc('DROP VIEW', 'sql-dropview.html'),
+  createTable: doc('CREATE TABLE', 'sql-createtable.html'),
+  createView: doc('CREATE VIEW', 'sql-createview.html'),
+  createTrigger: doc('CREATE TRIGGER', 'sql-createtrigger.html'),
+  dropTrigger: doc('DROP TRIGGER', 'sql-droptrigger.html'),
+  alterType: doc('ALTER TYPE, Notes', 'sql-altertype.html#SQL-ALTERTYPE-NOTES'),
+  refreshMaterializedView: doc('REFRESH MATERIALIZED VIEW', 'sql-refreshmaterializedview.html'),
+  alterSequence: doc('ALTER SEQUENCE', 'sql-altersequence.html'),
+  lock: doc('LOCK', 'sql-lock.html'),
+  insert: doc('INSERT', 'sql-insert.html'),
+  update: doc('UPDATE', 'sql-update.html'),
+  delete: doc('DELETE', 'sql-delete.html'),
+  select: doc('SELECT, The Locking Clause', 'sql-select.html#SQL-FOR-UPDATE-SHARE'),
+  generatedColumns: doc('Generated Columns', 'ddl-generated-columns.html'),
+  partitionMaintenance: doc('Partition Maintenance', 'ddl-partitioning.html#DDL-PARTITIONING-DECLARATIVE-MAINTENANCE'),
+  tablecmds: { title: 'tablecmds.c, AlterTableGetLockLevel()', url: `${SOURCE}/src/backend/commands/tablecmds.c` },
+  reloptions: { title: 'reloptions.c, lock level of each storage parameter', url: `${SOURCE}/src/backend/access/common/reloptions.c` },
+  sequenceDdlSpec: { title: 'isolation test sequence-ddl.spec (ALTER SEQUENCE is transactional since PG 10)', url: `${SOURCE}/src/test/isolation/specs/sequence-ddl.spec` },
+  release: (version: string): SourceRef => ({ title: `PostgreSQL ${version} release notes`, url: `https://www.postgresql.org/docs/release/${version}/` }),
+  strongMigrations: { title: 'strong_migrations, checks and PostgreSQL adapter', url: 'https://github.com/ankane/strong_migrations' },
+} as const;

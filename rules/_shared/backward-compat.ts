@@ -1,0 +1,97 @@
+/**
+ * Helpers for the backward-incompatibility rules: which statements to judge (migrations, up
+ * direction) and which objects are new in this file, so no deployed code can depend on them.
+ */
+import { isDownMigrationPath } from '@sqlwarden/core';
+import type { CreateView, QualifiedName, RuleContext, StatementInfo } from '@sqlwarden/core';
+import { isNewTable } from './migration.ts';
+
+/**
+ * Whether the current statement is a change deployed code can be relying on: in a migration file,
+ * in the up direction. A down migration undoes its up migration; dropping what the up added is
+ * its job (strong_migrations does not check `down` either).
+ */
+export function judgesCompatibility(context: RuleContext<any>): boolean {
+  return context.file.isMigration && context.statement.section !== 'down' && !isDownMigrationPath(context.file.path);
+}
+
+function key(name: { schema?: string; name: string }): string {
+  return `${name.schema ?? 'public'}.${name.name}`;
+}
+
+/** True when an earlier statement of this file (same section) added the column to the table. */
+export function isColumnAddedInFile(context: RuleContext<any>, table: { schema?: string; name: string }, column: string): boolean {
+  const target = key(table);
+  return context.file.statements.some((info) => {
+    if (info.index >= context.statement.index || info.section !== context.statement.section) return false;
+    const node = info.node;
+    return node?.type === 'AlterTable' && key(node.table) === target && node.actions.some((a) => a.action === 'add_column' && a.columnDef?.name === column);
+  });
+}
+
+/** True when the table is new in this file (created earlier, so empty and unused by deployed code). */
+export function isTableNewInFile(context: RuleContext<any>, table: { schema?: string; name: string }): boolean {
+  return isNewTable(context, table);
+}
+
+/** Schemas created earlier in this file (`CREATE SCHEMA`), which the model keeps as OtherStatement. */
+export function isSchemaCreatedInFile(context: RuleContext<any>, schema: string): boolean {
+  return context.file.statements.some((info) => {
+    if (info.index >= context.statement.index || info.section !== context.statement.section) return false;
+    const node = info.node;
+    if (node?.type !== 'OtherStatement' || node.kind !== 'CreateSchemaStmt') return false;
+    // `CREATE SCHEMA AUTHORIZATION role` names the schema after the role.
+    const raw = node.raw as { CreateSchemaStmt?: { schemaname?: string; authrole?: { rolename?: string } } } | undefined;
+    const name = raw?.CreateSchemaStmt?.schemaname ?? raw?.CreateSchemaStmt?.authrole?.rolename;
+    return name === schema;
+  });
+}
+
+/** Later statements of this file in the same section, in order. */
+export function laterStatements(context: RuleContext<any>): StatementInfo[] {
+  return context.file.statements.filter((info) => info.index > context.statement.index && info.section === context.statement.section);
+}
+
+/**
+ * A view that keeps an old table name working after a rename: `CREATE VIEW old AS SELECT * FROM new`
+ * with nothing else (no WHERE, join, grouping, DISTINCT, LIMIT, set operation or CTE), so it shows
+ * every row and, being a simple view, is automatically updatable: old code can still read and write.
+ */
+export function isRenameShim(view: CreateView, oldName: { schema?: string; name: string }, newName: { schema?: string; name: string }): boolean {
+  if (view.materialized || key(view.name) !== key(oldName)) return false;
+  const q = view.query;
+  if (q.setOperation || q.with.length > 0 || q.where || q.having || q.groupBy.length > 0 || q.distinct || q.limit || q.offset || q.values || q.locking.length > 0) return false;
+  if (q.from.length !== 1) return false;
+  const from = q.from[0]!;
+  if (from.type !== 'TableRef' || key(from) !== key(newName)) return false;
+  if (q.columns.length !== 1) return false;
+  const star = q.columns[0]!.expr;
+  return star.type === 'Star' && (star.table === undefined || star.table === (from.alias ?? from.name));
+}
+
+export function shownName(name: { schema?: string; name: string } | QualifiedName): string {
+  return name.schema && name.schema !== 'public' ? `${name.schema}.${name.name}` : name.name;
+}
+
+/**
+ * Whether a later statement of the same transaction gives the name back before it commits with
+ * `ALTER TABLE other RENAME TO name`: the table-swap pattern (fill `x_new`, drop or rename `x`,
+ * rename `x_new` to `x`). Other sessions never see the name missing, so code that uses it keeps
+ * working. A plain `CREATE TABLE name` does not count (an empty table under the old name is data
+ * loss), nor does a swap outside a transaction block (the name is missing in between).
+ */
+export function isNameRestoredInTransaction(context: RuleContext<any>, name: { schema?: string; name: string }): boolean {
+  if (!context.statement.transaction) return false;
+  const target = key(name);
+  for (const info of laterStatements(context)) {
+    const node = info.node;
+    if (!info.transaction) return false;
+    if (node?.type === 'Transaction' && (node.kind === 'commit' || node.kind === 'rollback' || node.kind === 'prepare')) return false;
+    if (node?.type === 'AlterTable' && node.objectKind === 'table') {
+      for (const action of node.actions) {
+        if (action.action === 'rename_table' && action.newName && key({ ...(node.table.schema ? { schema: node.table.schema } : {}), name: action.newName }) === target) return true;
+      }
+    }
+  }
+  return false;
+}

@@ -1,0 +1,282 @@
+/**
+ * Helpers for the lock-hygiene rules (require-lock-timeout, no-slow-work-under-access-exclusive,
+ * prefer-single-alter-table, no-blocking-alter-sequence...): which relations a lock falls on are
+ * new in this file, what slow work a statement does according to the lock model, and how to point
+ * at another statement in a message. Lock modes themselves always come from the lock model.
+ */
+import { blockedWork, describeStatementLocks, displayRelation } from '@sqlwarden/core';
+import type { CatalogTable, Expr, LockedRelation, Range, ResolvedLock, RuleContext, Statement, StatementEffect, StatementInfo, TransactionKind } from '@sqlwarden/core';
+import { TRANSACTION_REASON, TRANSACTION_REMEDY, displayName, emptiedInFile, isNewTable } from './migration.ts';
+
+/** The lock model's effects of `stmt` for the configured version and the catalog as it is now. */
+export function effectsOf(context: RuleContext<any>, stmt: Statement): StatementEffect[] {
+  return describeStatementLocks(stmt, { postgresVersion: context.settings.postgresVersion, catalog: context.catalog }).effects;
+}
+
+export function isUnresolved(relation: LockedRelation): boolean {
+  return 'unresolved' in relation && relation.unresolved === true;
+}
+
+/** Whether a held lock of this mode makes plain reads or writes of the relation wait (Table 13.2). */
+export function blocksReadsOrWrites(mode: ResolvedLock['mode']): boolean {
+  const b = blockedWork(mode);
+  return b.reads || b.writes;
+}
+
+function key(name: { schema?: string; name: string }): string {
+  return `${(name.schema ?? 'public').toLowerCase()}.${name.name.toLowerCase()}`;
+}
+
+export function sameName(a: { schema?: string; name: string }, b: { schema?: string; name: string }): boolean {
+  return key(a) === key(b);
+}
+
+/** `CREATE SEQUENCE` / `CREATE VIEW` / `CREATE INDEX` names, which the catalog does not track as tables. */
+function createdObject(node: Statement): { schema?: string; name: string } | undefined {
+  if (node.type === 'CreateView') return node.name;
+  if (node.type === 'CreateIndex' && node.name) return node.table.schema ? { schema: node.table.schema, name: node.name } : { name: node.name };
+  if (node.type === 'OtherStatement' && node.kind === 'CreateSeqStmt') {
+    const seq = (node.raw as { CreateSeqStmt?: { sequence?: { relname?: string; schemaname?: string } } } | undefined)?.CreateSeqStmt?.sequence;
+    if (seq?.relname) return seq.schemaname ? { schema: seq.schemaname, name: seq.relname } : { name: seq.relname };
+  }
+  return undefined;
+}
+
+/**
+ * True when the relation was created earlier in this file (same section): a table or
+ * materialized view (`isNewTable`), or a view, sequence or index the file creates. Nobody else
+ * can be using it, so locks on it block nobody.
+ */
+export function isNewRelation(context: RuleContext<any>, name: { schema?: string; name: string }): boolean {
+  if (isNewTable(context, name)) return true;
+  return context.file.statements.some((info) => {
+    if (info.index >= context.statement.index || info.section !== context.statement.section || !info.node) return false;
+    const created = createdObject(info.node);
+    return created !== undefined && sameName(created, name);
+  });
+}
+
+/** The relation the statement creates, whose own lock blocks nobody (it is invisible until commit). */
+export function createdByStatement(stmt: Statement): { schema?: string; name: string } | undefined {
+  if (stmt.type === 'CreateTable') return stmt.table;
+  if (stmt.type === 'CreateView' && (stmt.materialized || !stmt.orReplace)) return stmt.name;
+  return createdObject(stmt);
+}
+
+/** The relation a statement names as its subject (the table altered, the index's table...). */
+export function mainRelation(stmt: Statement): { schema?: string; name: string } | undefined {
+  switch (stmt.type) {
+    case 'AlterTable':
+    case 'CreateIndex':
+    case 'CreateTrigger':
+    case 'Insert':
+    case 'Update':
+    case 'Delete':
+      return stmt.table;
+    case 'CreateTable':
+      return stmt.partitionOf ?? stmt.table;
+    case 'RefreshMaterializedView':
+    case 'AlterSequence':
+    case 'AlterEnum':
+      return stmt.name;
+    case 'Cluster':
+      return stmt.table;
+    case 'Truncate':
+    case 'LockTable':
+    case 'Vacuum':
+      return stmt.tables[0];
+    case 'Drop':
+      return stmt.table ?? stmt.names[0];
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Whether a lock of `stmt` falls on a relation nobody else can be using: one created earlier in
+ * this file or by the statement itself. Relations the model could not name are judged by the
+ * statement's subject: the DEFAULT partition, partitions, indexes or referencing tables of a new
+ * table are new too; any other unnamed relation (the tables a foreign key references, each table
+ * of a schema) may be in use.
+ */
+export function lockOnNewRelation(context: RuleContext<any>, stmt: Statement, lock: ResolvedLock): boolean {
+  const created = createdByStatement(stmt);
+  if (!isUnresolved(lock.relation)) {
+    if (created && sameName(created, lock.relation)) return true;
+    return isNewRelation(context, lock.relation);
+  }
+  if (lock.on === 'default_partition' || lock.on === 'partitions' || lock.on === 'referencing_tables' || lock.on === 'index' || lock.on === 'index_table') {
+    const main = mainRelation(stmt);
+    if (!main) return false;
+    if (created && sameName(created, main)) return true;
+    return isNewRelation(context, main);
+  }
+  return false;
+}
+
+/**
+ * A lock on a relation that may not exist: the DEFAULT partition of a parent (the catalog does not
+ * track partitions), the tables that reference the target by foreign key, or the tables a foreign
+ * key of a table the catalog does not know references. Such a lock is worth naming next to a
+ * definite one, but not reason enough to report a statement on its own.
+ */
+export function isConditionalLock(context: RuleContext<any>, stmt: Statement, lock: ResolvedLock): boolean {
+  if (!isUnresolved(lock.relation)) return false;
+  if (lock.on === 'default_partition' || lock.on === 'referencing_tables') return true;
+  if (lock.on === 'referenced_table') {
+    const main = mainRelation(stmt);
+    return !main || context.resolveTable(main) === undefined;
+  }
+  return false;
+}
+
+/** Locks of the effects that make reads or writes of a relation already in use wait. */
+export function trafficBlockingLocks(context: RuleContext<any>, stmt: Statement, effects: readonly StatementEffect[]): ResolvedLock[] {
+  const out: ResolvedLock[] = [];
+  for (const lock of effects.flatMap((e) => e.locks)) {
+    if (!blocksReadsOrWrites(lock.mode) || lockOnNewRelation(context, stmt, lock)) continue;
+    out.push(lock);
+  }
+  return out;
+}
+
+/** 1-based line of an offset. */
+export function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+/** "`ALTER TABLE users ADD COLUMN note text`", whitespace folded and cut at 60 characters. */
+export function quoteStatement(text: string, range: Range): string {
+  const flat = text.slice(range.start, range.end).replace(/\s+/g, ' ').trim();
+  return `\`${flat.length > 60 ? `${flat.slice(0, 57)}...` : flat}\``;
+}
+
+/** From the statement's start to the end of its first line: where a statement-level report goes. */
+export function headRange(text: string, range: Range): Range {
+  const nl = text.indexOf('\n', range.start);
+  const end = nl < 0 || nl > range.end ? range.end : nl;
+  const trimmed = text.slice(range.start, end).replace(/\s+$/, '');
+  return { start: range.start, end: range.start + Math.max(trimmed.length, 1) };
+}
+
+/** Statements of the current section before the current one, in file order. */
+export function earlierInSection(context: RuleContext<any>): StatementInfo[] {
+  return context.file.statements.filter((s) => s.index < context.statement.index && s.section === context.statement.section);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Slow work
+
+export interface SlowWork {
+  /** "rewrites `orders` and its indexes", "scans all of `orders`", "updates every row of `orders`". */
+  what: string;
+}
+
+function relationText(rel: LockedRelation | undefined, fallback: string): string {
+  if (!rel) return fallback;
+  return isUnresolved(rel) ? rel.name : `\`${displayRelation(rel)}\``;
+}
+
+/** What an effect of the lock model does that takes time in proportion to the table's size. */
+export function effectWork(effect: StatementEffect): string | undefined {
+  const on = relationText(effect.subject, 'the table');
+  if (effect.rewrite === 'table_and_indexes') return `rewrites ${on} and its indexes`;
+  if (effect.rewrite === 'table') return `rewrites ${on}`;
+  if (effect.rewrite === 'index') return `rebuilds indexes of ${on}`;
+  if (effect.scan === 'two_table_scans') return `scans all of ${on} twice`;
+  if (effect.scan === 'table') return effect.operation.id.startsWith('create_index') ? `builds an index by scanning all of ${on}` : `scans all of ${on}`;
+  return undefined;
+}
+
+/** Whether the relation an effect works on is empty: created or truncated earlier in this file. */
+function workOnEmptyRelation(context: RuleContext<any>, stmt: Statement, effect: StatementEffect): boolean {
+  const subject = effect.subject;
+  if (!subject || isUnresolved(subject)) {
+    const main = mainRelation(stmt);
+    return main !== undefined && (isNewRelation(context, main) || emptiedInFile(context, main) === 'truncate');
+  }
+  const created = createdByStatement(stmt);
+  if (created && sameName(created, subject)) return true;
+  return isNewRelation(context, subject) || emptiedInFile(context, subject) === 'truncate';
+}
+
+/** Equality with a constant or parameter on one column: `id = 5`, `id = $1`, `id IN (1, 2)`. */
+function pinnedColumns(where: Expr): Set<string> {
+  const out = new Set<string>();
+  const constant = (e: Expr): boolean => e.type === 'Literal' || e.type === 'Param' || (e.type === 'Cast' && constant(e.expr));
+  const visit = (e: Expr): void => {
+    if (e.type === 'LogicalExpr' && e.operator === 'AND') e.args.forEach(visit);
+    else if (e.type === 'Comparison' && e.operator === '=') {
+      if (e.left.type === 'ColumnRef' && constant(e.right)) out.add(e.left.column);
+      else if (e.right.type === 'ColumnRef' && constant(e.left)) out.add(e.right.column);
+    } else if (e.type === 'InList' && !e.negated && e.expr.type === 'ColumnRef' && e.list.every(constant)) out.add(e.expr.column);
+  };
+  visit(where);
+  return out;
+}
+
+/** A WHERE that pins every column of a primary key or unique index: the statement touches a few rows. */
+function isKeyLookup(table: CatalogTable | undefined, where: Expr): boolean {
+  if (!table) return false;
+  const pinned = pinnedColumns(where);
+  const keys = [
+    ...table.constraints.filter((c) => (c.kind === 'primary_key' || c.kind === 'unique') && c.columns.length > 0).map((c) => c.columns),
+    ...table.indexes.filter((i) => i.unique && !i.partial && i.elements.every((e) => e.column !== undefined)).map((i) => i.elements.map((e) => e.column!)),
+  ];
+  return keys.some((cols) => cols.every((c) => pinned.has(c)));
+}
+
+/**
+ * Work of `stmt` whose duration grows with the size of a table already in use: a rewrite, a scan
+ * or an index build according to the lock model, an UPDATE or DELETE that is not a key lookup (a
+ * backfill), or an INSERT ... SELECT that copies rows out of another table. Tables created or
+ * truncated earlier in this file are empty and cost nothing.
+ */
+export function slowWorkOf(context: RuleContext<any>, stmt: Statement, effects: readonly StatementEffect[]): SlowWork | undefined {
+  for (const effect of effects) {
+    const what = effectWork(effect);
+    if (what && !workOnEmptyRelation(context, stmt, effect)) return { what };
+  }
+  if (stmt.type === 'Update' || stmt.type === 'Delete') {
+    if (stmt.currentOf !== undefined || stmt.limit !== undefined) return undefined;
+    if (isNewRelation(context, stmt.table) || emptiedInFile(context, stmt.table) === 'truncate') return undefined;
+    const table = context.resolveTable(stmt.table);
+    const verb = stmt.type === 'Update' ? 'updates' : 'deletes';
+    const name = `\`${displayName(stmt.table)}\``;
+    if (!stmt.where) return { what: `${verb} every row of ${name}` };
+    // Without the catalog nothing says whether the condition is selective: leave it.
+    if (!table || isKeyLookup(table, stmt.where)) return undefined;
+    return { what: `${verb} every row of ${name} that matches its WHERE (not a primary or unique key lookup)` };
+  }
+  if (stmt.type === 'Insert' && stmt.source && stmt.source.from.length > 0) {
+    const read = effects.flatMap((e) => e.locks).filter((l) => l.on === 'read_tables' && !isUnresolved(l.relation));
+    const inUse = read.filter((l) => !isNewRelation(context, l.relation) && emptiedInFile(context, l.relation) !== 'truncate');
+    if (inUse.length === 0) return undefined;
+    return { what: `copies the rows of ${inUse.map((l) => `\`${displayRelation(l.relation)}\``).join(', ')} into \`${displayName(stmt.table)}\`` };
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Transactions, in words
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** Why the statement is in a transaction block, naming the migration tool when it is known. */
+export function transactionReason(context: RuleContext<any>, kind: TransactionKind): string {
+  const tool = context.file.migrationTool;
+  if (kind === 'wrapped' && tool && !tool.optedOut) return `${tool.name} runs this file inside a transaction`;
+  return TRANSACTION_REASON[kind];
+}
+
+/** How to get a statement out of the transaction block: the tool's own opt-out when it has one. */
+export function transactionRemedy(context: RuleContext<any>, kind: TransactionKind): string {
+  const tool = context.file.migrationTool;
+  if (!tool || tool.optedOut || tool.transaction === 'none') return TRANSACTION_REMEDY[kind];
+  const toolRemedy = `${capitalize(tool.remedy)}.`;
+  return kind === 'explicit' ? `${TRANSACTION_REMEDY.explicit} ${toolRemedy}` : toolRemedy;
+}

@@ -1,0 +1,72 @@
+import { RuleTester } from '@sqlwarden/core/testing';
+import rule from './index.ts';
+
+const schema = `
+CREATE TABLE users (id bigint PRIMARY KEY);
+CREATE TABLE legacy_sessions (id bigint PRIMARY KEY, user_id bigint CONSTRAINT legacy_sessions_user_fk REFERENCES users);
+CREATE TABLE audit (id bigint PRIMARY KEY);
+`;
+const ADVICE = (it: string, its: string): string =>
+  `First deploy code that no longer uses ${it}, then drop ${it} in a later migration; drop ${its} foreign keys in earlier migrations, each with a short lock_timeout, so this statement does not have to lock the tables they reference.`;
+const QUEUE = 'which block reads and writes; the change itself is quick, but while the lock waits for transactions already using those tables, every later query on those tables queues behind it.';
+
+new RuleTester().run(rule, {
+  valid: [
+    'CREATE TABLE t (id int);\nDROP TABLE t;',
+    'CREATE TEMP TABLE import_batch (id bigint);\nDROP TABLE import_batch;',
+    'CREATE TABLE a (id int);\nCREATE TABLE b (id int);\nDROP TABLE IF EXISTS a, b;',
+    { code: 'CREATE TABLE copy AS SELECT * FROM users;\nDROP TABLE copy;', schema },
+    { code: '-- +goose Up\nCREATE TABLE audit_log (id bigint PRIMARY KEY);\n-- +goose Down\nDROP TABLE audit_log;' },
+    { code: 'DROP TABLE users;', schema, filename: 'db/migrate/2024_create_users/down.sql' },
+    { code: 'DROP TABLE users;', schema, migration: false },
+    // The table-swap pattern: the name is back before the transaction commits.
+    { code: 'CREATE TABLE audit_new (LIKE audit INCLUDING ALL);\nINSERT INTO audit_new SELECT * FROM audit;\nDROP TABLE audit;\nALTER TABLE audit_new RENAME TO audit;', schema },
+    { code: 'BEGIN;\nDROP TABLE audit;\nALTER TABLE public.audit_v2 RENAME TO audit;\nCOMMIT;', schema, settings: { migrationTransaction: 'none' } },
+    // Views, indexes and other objects are not tables.
+    { code: 'DROP VIEW IF EXISTS active_users;\nDROP MATERIALIZED VIEW stats;\nDROP INDEX users_email;\nDROP SEQUENCE s;', schema },
+  ],
+  invalid: [
+    {
+      code: 'DROP TABLE legacy_sessions;',
+      schema,
+      errors: [
+        {
+          message: `Dropping table \`legacy_sessions\` breaks every running instance of the application that still uses it (\`relation "legacy_sessions" does not exist\`), and its data is gone for good once this commits. It takes ACCESS EXCLUSIVE locks on \`legacy_sessions\`, and on the tables legacy_sessions references by foreign key (legacy_sessions_user_fk), ${QUEUE} ${ADVICE('it', 'its')}`,
+          line: 1,
+          column: 1,
+          endColumn: 27,
+        },
+      ],
+      output: null,
+    },
+    // A table the catalog knows has no foreign keys: only its own lock.
+    {
+      code: 'DROP TABLE audit',
+      schema,
+      errors: [
+        {
+          message: `Dropping table \`audit\` breaks every running instance of the application that still uses it (\`relation "audit" does not exist\`), and its data is gone for good once this commits. It takes an ACCESS EXCLUSIVE lock on \`audit\`, which blocks reads and writes; the change itself is quick, but while the lock waits for transactions already using the table, every later query on the table queues behind it. ${ADVICE('it', 'its')}`,
+        },
+      ],
+    },
+    // Unknown table: the lock on referenced tables is "if any".
+    { code: 'DROP TABLE IF EXISTS orders', errors: [{ message: /It takes ACCESS EXCLUSIVE locks on `orders`, and on the tables orders references by foreign key, if any, which block reads and writes/ }] },
+    // Several tables, CASCADE.
+    {
+      code: 'CREATE TABLE tmp (id int);\nDROP TABLE users, tmp, audit CASCADE;',
+      schema,
+      errors: [
+        {
+          message: /^Dropping tables `users` and `audit` breaks every running instance of the application that still uses them \(`relation "users" does not exist`\), and their data is gone for good once this commits; CASCADE also drops the views that use them and the foreign keys of other tables that reference them\. It takes ACCESS EXCLUSIVE locks on `users`, `tmp` and `audit`, and on every table that references users by foreign key.*First deploy code that no longer uses them, then drop them in a later migration; drop their foreign keys/,
+          line: 2,
+        },
+      ],
+    },
+    // A swap outside a transaction leaves the name missing in between; re-creating it empty loses the data.
+    { code: 'DROP TABLE audit;\nALTER TABLE audit_v2 RENAME TO audit;', schema, settings: { migrationTransaction: 'none' }, errors: 1 },
+    { code: 'BEGIN;\nDROP TABLE audit;\nCOMMIT;\nALTER TABLE audit_v2 RENAME TO audit;', schema, settings: { migrationTransaction: 'none' }, errors: 1 },
+    { code: 'DROP TABLE audit;\nCREATE TABLE audit (id bigint PRIMARY KEY);', schema, errors: 1 },
+    { code: 'DROP TABLE app.events', errors: [{ message: /^Dropping table `app.events`.* lock.* on `app.events`/ }] },
+    { code: '-- +goose Up\nDROP TABLE audit;\n-- +goose Down\nCREATE TABLE audit (id bigint PRIMARY KEY);', schema, errors: [{ line: 2 }] },
+  ],
+});

@@ -1,0 +1,81 @@
+import { defineRule } from '@sqlwarden/core';
+import type { RuleContext } from '@sqlwarden/core';
+import { scanTokens } from '../_shared/migration.ts';
+
+/** NAMEDATALEN - 1: the bytes PostgreSQL keeps of an identifier (src/include/pg_config_manual.h). */
+const MAX_IDENTIFIER_BYTES = 63;
+
+const MESSAGE =
+  'Identifier `{{name}}` is {{bytes}} bytes long{{characters}}; PostgreSQL keeps only the first 63 bytes of a name and uses `{{truncated}}` instead, with nothing but a NOTICE. Names that share those 63 bytes are the same name: creating the second one fails (`already exists`) and a statement meant for one can act on the other, and tools that compare names with what you wrote (schema diffs, ORMs, queries on pg_indexes or information_schema) do not find it. Use a name of at most 63 bytes.';
+
+const encoder = new TextEncoder();
+
+function utf8Length(text: string): number {
+  return encoder.encode(text).length;
+}
+
+/** The longest prefix of `name` that fits in `limit` UTF-8 bytes without splitting a character (pg_mbcliplen). */
+function clipToBytes(name: string, limit: number): string {
+  let bytes = 0;
+  let end = 0;
+  for (const ch of name) {
+    const size = utf8Length(ch);
+    if (bytes + size > limit) break;
+    bytes += size;
+    end += ch.length;
+  }
+  return name.slice(0, end);
+}
+
+export default defineRule({
+  meta: {
+    id: 'no-long-identifier',
+    description: 'Disallow identifiers longer than 63 bytes (UTF-8), which PostgreSQL truncates, so that different names written in SQL become one name in the database.',
+    docs: { url: 'https://github.com/sqlwarden/sqlwarden/blob/main/rules/no-long-identifier/README.md', recommended: true },
+    defaultSeverity: 'warn',
+    category: 'style',
+    hasSuggestions: true,
+    dialects: ['postgresql'],
+    sources: [{ tool: 'squawk', rule: 'identifier-too-long', note: 'squawk reports every occurrence; sqlwarden reports each name once per file, at its first occurrence.' }],
+  },
+  create(context: RuleContext) {
+    const text = context.file.text;
+    const reported = new Set<string>();
+    return {
+      Statement() {
+        const { start, end } = context.statement.range;
+        const tokens = scanTokens(text, start, end);
+        tokens.forEach((token, k) => {
+          let name: string;
+          const raw = text.slice(token.start, token.end);
+          if (token.kind === 'word') {
+            // Unquoted identifiers are folded to lower case; PostgreSQL folds only ASCII letters in UTF-8.
+            name = raw.replace(/[A-Z]/g, (c) => c.toLowerCase());
+          } else if (token.kind === 'quoted' && raw.endsWith('"') && raw.length >= 2) {
+            // U&"..." names hold escapes; their length is not what is written.
+            const before = tokens[k - 1];
+            if (before?.value === '&' && before.end === token.start && isUnicodePrefix(tokens[k - 2], before.start)) return;
+            name = raw.slice(1, -1).replace(/""/g, '"');
+          } else return;
+          const bytes = utf8Length(name);
+          if (bytes <= MAX_IDENTIFIER_BYTES || reported.has(name)) return;
+          reported.add(name);
+          const truncated = clipToBytes(name, MAX_IDENTIFIER_BYTES);
+          const characters = [...name].length;
+          // ASCII folding keeps lengths, so the written spelling's prefix is the truncated name.
+          const replacement = token.kind === 'word' ? raw.slice(0, truncated.length) : `"${truncated.replace(/"/g, '""')}"`;
+          context.report({
+            range: { start: token.start, end: token.end },
+            message: MESSAGE,
+            data: { name, bytes, characters: characters !== bytes ? ` (${characters} characters)` : '', truncated },
+            suggestions: [{ desc: `Use the name PostgreSQL stores: ${replacement}.`, fix: { range: [token.start, token.end], text: replacement } }],
+          });
+        });
+      },
+    };
+  },
+});
+
+function isUnicodePrefix(token: { kind: string; value: string; end: number } | undefined, at: number): boolean {
+  return token !== undefined && token.kind === 'word' && token.value === 'u' && token.end === at;
+}

@@ -1,0 +1,91 @@
+import { defineRule, displayRelation, lockModeSql } from '@sqlwarden/core';
+import type { LockedRelation, RuleContext, Statement, StatementInfo } from '@sqlwarden/core';
+import { TRANSACTION_REASON } from '../_shared/migration.ts';
+import { effectsOf, headRange, isUnresolved, lineAt, lockOnNewRelation, quoteStatement, sameName, slowWorkOf } from '../_shared/lock-hygiene.ts';
+
+const MESSAGE =
+  '{{statement}} {{work}} while this transaction still holds {{held}}: reads and writes on {{tables}} wait until the transaction ends, so they wait for all of this work, not just for the moment the earlier statement needed. Locks are released only at COMMIT ({{reason}}): end the transaction after line {{line}} (run this statement in a transaction or migration of its own){{backfill}}.';
+
+const BACKFILL = ', and backfill in batches outside the DDL transaction';
+
+interface Hold {
+  info: StatementInfo;
+  relation: LockedRelation;
+}
+
+export default defineRule({
+  meta: {
+    id: 'no-slow-work-under-access-exclusive',
+    description:
+      'Slow work (a rewrite, a scan, an index build, a backfill) run in the same transaction after a statement took an ACCESS EXCLUSIVE lock on a table in use: the table stays unreadable until the slow work and the transaction finish.',
+    docs: { url: 'https://github.com/sqlwarden/sqlwarden/blob/main/rules/no-slow-work-under-access-exclusive/README.md', recommended: true },
+    defaultSeverity: 'error',
+    category: 'migration-safety',
+    dialects: ['postgresql'],
+    sources: [
+      {
+        tool: 'eugene',
+        rule: 'E4',
+        note: 'eugene reports any statement after ACCESS EXCLUSIVE; sqlwarden reports the ones that do slow work according to the lock model (rewrites, scans, index builds, VALIDATE, backfills), which is where the outage grows with the table.',
+      },
+      { tool: 'postgres-language-server', rule: 'runningStatementWhileHoldingAccessExclusive', note: 'Same difference as with eugene E4.' },
+      { tool: 'strong_migrations', rule: 'backfilling data', note: 'Advice in the README ("backfill outside the DDL transaction"), not a check.' },
+    ],
+  },
+  create(context: RuleContext) {
+    const text = context.file.text;
+    const holds = new Map<string, Hold[]>();
+
+    return {
+      Statement(node: Statement) {
+        const info = context.statement;
+        if (!context.file.isMigration || info.transactionId === undefined || !info.transaction) return;
+        if (node.type === 'Transaction' || node.type === 'Set') return;
+        const key = `${info.section}:${info.transactionId}`;
+        const held = holds.get(key) ?? [];
+        holds.set(key, held);
+        const effects = effectsOf(context, node);
+        const exclusive = effects
+          .flatMap((e) => e.locks)
+          .filter((l) => l.mode === 'AccessExclusive' && l.on !== 'index' && !isUnresolved(l.relation) && !lockOnNewRelation(context, node, l));
+
+        if (held.length > 0) {
+          const work = slowWorkOf(context, node, effects);
+          // A statement that itself takes ACCESS EXCLUSIVE on the table would block it for its
+          // whole work anyway: the earlier lock adds nothing there (other rules judge the work).
+          // VALIDATE CONSTRAINT under a lock held on its own table is require-not-valid-constraint's report.
+          const validates = node.type === 'AlterTable' && effects.every((e) => e.rewrite === 'none' && (e.scan === 'none' || e.action?.action === 'validate_constraint'));
+          const extended = work
+            ? held.filter((h) => !exclusive.some((l) => sameName(l.relation, h.relation)) && !(validates && node.type === 'AlterTable' && sameName(node.table, h.relation)))
+            : [];
+          if (work && extended.length > 0) {
+            const byStatement = new Map<StatementInfo, LockedRelation[]>();
+            for (const h of extended) byStatement.set(h.info, [...(byStatement.get(h.info) ?? []), h.relation]);
+            const parts = [...byStatement.entries()].map(([earlier, rels]) => {
+              const names = rels.map((r) => `\`${displayRelation(r)}\``).join(' and ');
+              return `the ${lockModeSql('AccessExclusive')} lock${rels.length > 1 ? 's' : ''} on ${names} that ${quoteStatement(text, earlier.range)} took at line ${lineAt(text, earlier.range.start)}`;
+            });
+            const tables = [...new Set(extended.map((h) => `\`${displayRelation(h.relation)}\``))];
+            const last = [...byStatement.keys()].reduce((a, b) => (a.index > b.index ? a : b));
+            context.report({
+              range: headRange(text, info.range),
+              message: MESSAGE,
+              data: {
+                statement: quoteStatement(text, info.range),
+                work: work.what,
+                held: parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}` : parts[0]!,
+                tables: tables.length > 1 ? `${tables.slice(0, -1).join(', ')} and ${tables[tables.length - 1]}` : tables[0]!,
+                reason: TRANSACTION_REASON[info.transaction],
+                line: lineAt(text, last.range.start),
+                backfill: node.type === 'Update' || node.type === 'Delete' || node.type === 'Insert' ? BACKFILL : '',
+              },
+            });
+          }
+        }
+        for (const lock of exclusive) {
+          if (!held.some((h) => sameName(h.relation, lock.relation))) held.push({ info, relation: lock.relation });
+        }
+      },
+    };
+  },
+});

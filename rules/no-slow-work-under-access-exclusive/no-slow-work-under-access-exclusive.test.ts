@@ -1,0 +1,105 @@
+import { RuleTester } from '@sqlwarden/core/testing';
+import rule from './index.ts';
+
+const schema = `
+CREATE TABLE users (id bigint PRIMARY KEY, email text, plan text);
+CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint, amount int, note text);
+CREATE TABLE audit (id bigint, at timestamptz);
+ALTER TABLE orders ADD CONSTRAINT orders_amount_positive CHECK (amount > 0) NOT VALID;
+CREATE MATERIALIZED VIEW totals AS SELECT user_id, sum(amount) AS total FROM orders GROUP BY user_id;
+`;
+const none = { migrationTransaction: 'none' as const };
+
+new RuleTester().run(rule, {
+  valid: [
+    // Brief statements after the lock: nothing slow.
+    { code: 'ALTER TABLE users ADD COLUMN nickname text;\nALTER TABLE users ALTER COLUMN nickname SET DEFAULT \'\';\nCOMMENT ON COLUMN users.nickname IS \'x\';', schema },
+    // Slow work first, then the brief ACCESS EXCLUSIVE change: the lock is held only at the end.
+    { code: 'CREATE INDEX orders_amount ON orders (amount);\nALTER TABLE users ADD COLUMN nickname text;', schema },
+    // Separate transactions.
+    { code: 'BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nCOMMIT;\nBEGIN;\nCREATE INDEX orders_amount ON orders (amount);\nCOMMIT;', schema },
+    { code: 'ALTER TABLE users ADD COLUMN nickname text;\nCREATE INDEX orders_amount ON orders (amount);', schema, settings: none },
+    { code: '-- +goose Up\n-- +goose NO TRANSACTION\nALTER TABLE users ADD COLUMN nickname text;\nCREATE INDEX orders_amount ON orders (amount);', schema },
+    // Locks weaker than ACCESS EXCLUSIVE leave reads running (require-not-valid-constraint judges VALIDATE after them).
+    { code: 'CREATE INDEX orders_user ON orders (user_id);\nCREATE INDEX orders_amount ON orders (amount);', schema },
+    { code: "ALTER TABLE users SET (fillfactor = 90);\nUPDATE users SET plan = 'free';", schema },
+    // The slow statement takes ACCESS EXCLUSIVE on the same table itself: the earlier lock adds nothing.
+    { code: 'ALTER TABLE orders ADD COLUMN tag text;\nALTER TABLE orders ALTER COLUMN amount TYPE bigint;', schema },
+    // Work on tables created or truncated in this file is instant.
+    { code: 'ALTER TABLE users ADD COLUMN nickname text;\nCREATE TABLE payments (id bigint, amount int);\nCREATE INDEX payments_amount ON payments (amount);\nUPDATE payments SET amount = 0;', schema },
+    { code: 'CREATE TABLE payments (id bigint, amount int);\nALTER TABLE payments ADD COLUMN note text;\nCREATE INDEX payments_amount ON payments (amount);', schema },
+    { code: 'TRUNCATE audit;\nALTER TABLE users ADD COLUMN nickname text;\nCREATE INDEX audit_at ON audit (at);', schema },
+    // Key lookups are not backfills; tables the catalog does not know are not judged by their WHERE.
+    { code: "ALTER TABLE users ADD COLUMN nickname text;\nUPDATE users SET plan = 'pro' WHERE id = 42;\nDELETE FROM orders WHERE id IN (1, 2, 3);", schema },
+    { code: "ALTER TABLE users ADD COLUMN nickname text;\nUPDATE unknown_table SET x = 1 WHERE y > 0;", schema },
+    { code: "ALTER TABLE users ADD COLUMN nickname text;\nINSERT INTO audit (id, at) VALUES (1, now());", schema },
+    // Not a migration.
+    { code: 'ALTER TABLE users ADD COLUMN nickname text;\nCREATE INDEX orders_amount ON orders (amount);', schema, migration: false },
+    // VALIDATE of the table the earlier statement locked: require-not-valid-constraint reports it.
+    { code: 'ALTER TABLE orders ADD COLUMN tag text;\nALTER TABLE orders VALIDATE CONSTRAINT orders_amount_positive;', schema },
+    // REFRESH CONCURRENTLY scans, but the earlier lock is on a new table.
+    { code: 'CREATE TABLE t2 (id int);\nALTER TABLE t2 ADD COLUMN x int;\nREFRESH MATERIALIZED VIEW CONCURRENTLY totals;', schema },
+  ],
+  invalid: [
+    {
+      code: 'BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nCREATE INDEX orders_amount ON orders (amount);\nCOMMIT;',
+      schema,
+      errors: [
+        {
+          message:
+            '`CREATE INDEX orders_amount ON orders (amount)` builds an index by scanning all of `orders` while this transaction still holds the ACCESS EXCLUSIVE lock on `users` that `ALTER TABLE users ADD COLUMN nickname text` took at line 2: reads and writes on `users` wait until the transaction ends, so they wait for all of this work, not just for the moment the earlier statement needed. Locks are released only at COMMIT (it is inside BEGIN ... COMMIT): end the transaction after line 2 (run this statement in a transaction or migration of its own).',
+          line: 3,
+          column: 1,
+          endLine: 3,
+        },
+      ],
+    },
+    // A backfill of the same table after a brief ALTER: the table is unreadable for the whole UPDATE.
+    {
+      code: "ALTER TABLE users ADD COLUMN nickname text;\nUPDATE users SET nickname = email;",
+      schema,
+      errors: [{ message: /^`UPDATE users SET nickname = email` updates every row of `users` while this transaction still holds the ACCESS EXCLUSIVE lock on `users` .* \(the statements of a multi-statement migration .*, and backfill in batches outside the DDL transaction\.$/ }],
+    },
+    {
+      code: "ALTER TABLE users ADD COLUMN nickname text;\nUPDATE users SET nickname = email WHERE nickname IS NULL;",
+      schema,
+      errors: [{ message: /updates every row of `users` that matches its WHERE \(not a primary or unique key lookup\)/ }],
+    },
+    { code: 'ALTER TABLE users ADD COLUMN nickname text;\nDELETE FROM audit;', schema, errors: [{ message: /deletes every row of `audit`/ }] },
+    { code: 'ALTER TABLE users ADD COLUMN nickname text;\nINSERT INTO audit (id, at) SELECT id, now() FROM orders;', schema, errors: [{ message: /copies the rows of `orders` into `audit`/ }] },
+    // VALIDATE scans under SHARE UPDATE EXCLUSIVE, but another table stays locked by the ALTER before it.
+    {
+      code: 'ALTER TABLE users ADD COLUMN tag text;\nALTER TABLE orders VALIDATE CONSTRAINT orders_amount_positive;',
+      schema,
+      errors: [{ message: /^`ALTER TABLE orders VALIDATE CONSTRAINT orders_amount_posi...` scans all of `orders` while this transaction still holds the ACCESS EXCLUSIVE lock on `users`/ }],
+    },
+    // Rewrites of another table; several held locks are all named.
+    {
+      code: "-- +goose Up\nALTER TABLE users ADD COLUMN nickname text;\nLOCK TABLE audit IN ACCESS EXCLUSIVE MODE;\nALTER TABLE orders ALTER COLUMN note TYPE varchar(20);",
+      schema,
+      errors: [
+        {
+          message:
+            /^`ALTER TABLE orders ALTER COLUMN note TYPE varchar\(20\)` rewrites `orders` and its indexes while this transaction still holds the ACCESS EXCLUSIVE lock on `users` that `ALTER TABLE users ADD COLUMN nickname text` took at line 2 and the ACCESS EXCLUSIVE lock on `audit` that `LOCK TABLE audit IN ACCESS EXCLUSIVE MODE` took at line 3: reads and writes on `users` and `audit` wait .* \(the migration tool runs this file inside a transaction\): end the transaction after line 3/,
+          line: 4,
+        },
+      ],
+    },
+    { code: 'ALTER TABLE users ADD COLUMN nickname text;\nREFRESH MATERIALIZED VIEW totals;', schema, errors: [{ message: /rewrites `totals` and its indexes/ }] },
+    { code: 'ALTER TABLE users ADD COLUMN nickname text;\nREINDEX TABLE orders;', schema, errors: [{ message: /rebuilds indexes of `orders`/ }] },
+    // Each slow statement is reported.
+    { code: 'TRUNCATE audit;\nCREATE INDEX orders_amount ON orders (amount);\nCREATE INDEX orders_user ON orders (user_id);', schema, errors: [{ line: 2 }, { line: 3 }] },
+    // The catalog before each statement: a rewrite the version decides (volatile default rewrites everywhere).
+    {
+      code: 'ALTER TABLE users ADD COLUMN nickname text;\nALTER TABLE orders ADD COLUMN created_at timestamptz DEFAULT clock_timestamp();',
+      schema,
+      errors: [{ message: /rewrites `orders` and its indexes/ }],
+    },
+    {
+      code: 'ALTER TABLE users ADD COLUMN nickname text;\nALTER TABLE orders ADD COLUMN flag boolean DEFAULT false;',
+      schema,
+      settings: { postgresVersion: 10 },
+      errors: [{ message: /rewrites `orders` and its indexes/ }],
+    },
+  ],
+});

@@ -1,0 +1,181 @@
+import { defineRule, isAtLeast, lockModeSql, strongerLock, walk } from '@sqlwarden/core';
+import type { AlterTable, AlterTableAction, LockMode, Node, RuleContext, StatementEffect, StatementInfo } from '@sqlwarden/core';
+import { displayName, emptiedInFile } from '../_shared/migration.ts';
+import { blocksReadsOrWrites, effectWork, effectsOf, isNewRelation, isUnresolved, lineAt, sameName } from '../_shared/lock-hygiene.ts';
+
+/**
+ * Subcommands that are statements of their own in PostgreSQL's grammar (RenameStmt,
+ * AlterObjectSchemaStmt, partition_cmd): `ALTER TABLE t ADD COLUMN c int, RENAME ...` is a syntax
+ * error (checked on PostgreSQL 15).
+ */
+const ALONE: ReadonlySet<AlterTableAction['action']> = new Set(['rename_column', 'rename_table', 'rename_constraint', 'set_schema', 'attach_partition', 'detach_partition']);
+
+const MESSAGES = {
+  queue:
+    '{{count}} ALTER TABLE statements on `{{table}}` in a row (lines {{lines}}) run in separate transactions, so each one queues for its own lock on `{{table}}`, and while one waits, the queries on `{{table}}` that arrive wait behind it{{passes}}. One ALTER TABLE with the subcommands separated by commas queues once, for {{lock}}{{onePass}}.',
+  passes:
+    'Consecutive ALTER TABLE statements on `{{table}}` go over the whole table {{times}} times while the transaction holds {{lock}} on it: {{work}}. PostgreSQL does the scans and rewrites of one ALTER TABLE in a single pass (ALTER TABLE, Notes): written as one statement (lines {{lines}}), `{{table}}` is read once instead of {{times}} times.',
+  upgrade:
+    'Line {{weakLine}} takes {{weak}} on `{{table}}` and line {{strongLine}} then needs {{strong}}: the upgrade queues again behind the queries already using `{{table}}`, and every later query waits behind it. Written as one statement (lines {{lines}}), the ALTER TABLE takes {{strong}} once.',
+};
+
+/** Column and constraint names a statement's subcommands add, change or read. */
+function touchedNames(stmt: AlterTable): Set<string> {
+  const names = new Set<string>();
+  const add = (n: string | undefined): void => {
+    if (n) names.add(n.toLowerCase());
+  };
+  for (const action of stmt.actions) {
+    add(action.column);
+    add(action.constraintName);
+    add(action.columnDef?.name);
+    add(action.constraint?.name);
+    add(action.index);
+    for (const c of action.constraint?.columns ?? []) add(c);
+    walk(action, {
+      enter(node: Node) {
+        if (node.type === 'ColumnRef') add(node.column);
+        if (node.type === 'Constraint') add(node.name);
+      },
+    });
+  }
+  return names;
+}
+
+function combinable(stmt: AlterTable): boolean {
+  return stmt.objectKind === 'table' && stmt.actions.length > 0 && stmt.actions.every((a) => !ALONE.has(a.action) && !a.concurrently);
+}
+
+function joinAnd(items: readonly (string | number)[]): string {
+  const s = items.map(String);
+  return s.length <= 1 ? (s[0] ?? '') : `${s.slice(0, -1).join(', ')} and ${s[s.length - 1]}`;
+}
+
+function article(mode: LockMode): string {
+  return `${/^[AEIOU]/.test(lockModeSql(mode)) ? 'an' : 'a'} ${lockModeSql(mode)} lock`;
+}
+
+export default defineRule({
+  meta: {
+    id: 'prefer-single-alter-table',
+    description:
+      'Consecutive ALTER TABLE statements on one table that could be one statement: separately they queue for the lock again (separate transactions, or a lock upgrade) or scan and rewrite the table once each instead of once in all.',
+    docs: { url: 'https://github.com/sqlwarden/sqlwarden/blob/main/rules/prefer-single-alter-table/README.md', recommended: true },
+    defaultSeverity: 'warn',
+    category: 'migration-safety',
+    hasSuggestions: true,
+    dialects: ['postgresql'],
+    sources: [
+      { tool: 'eugene', rule: 'W12', note: 'eugene reports any two ALTER TABLEs of one table; sqlwarden reports consecutive ones that can be merged and only when merging saves a lock wait or a pass over the table.' },
+      { tool: 'postgres-language-server', rule: 'multipleAlterTable', note: 'Same difference as with eugene W12.' },
+    ],
+  },
+  create(context: RuleContext) {
+    const text = context.file.text;
+    /** Statements already part of a reported run. */
+    const covered = new Set<number>();
+
+    /** The run of mergeable ALTER TABLE statements that starts at `first`. */
+    function runFrom(first: StatementInfo & { node: AlterTable }): Array<StatementInfo & { node: AlterTable }> {
+      const run = [first];
+      const seen = touchedNames(first.node);
+      const statements = context.file.statements;
+      for (let i = first.index + 1; i < statements.length; i++) {
+        const next = statements[i]!;
+        const node = next.node;
+        if (next.section !== first.section || node?.type !== 'AlterTable' || !combinable(node)) break;
+        if (!sameName(node.table, first.node.table) || node.only !== first.node.only) break;
+        // A subcommand that touches what an earlier statement added, dropped or changed may depend
+        // on running after it; ALTER TABLE orders its subcommands by kind, not as written
+        // (`ADD COLUMN x, ALTER COLUMN x TYPE ...` fails: the type change runs first).
+        const names = touchedNames(node);
+        if ([...names].some((n) => seen.has(n))) break;
+        for (const n of names) seen.add(n);
+        run.push(next as StatementInfo & { node: AlterTable });
+      }
+      return run;
+    }
+
+    /** The strongest lock each statement takes on the table itself, from the lock model. */
+    function tableLock(effects: StatementEffect[], table: AlterTable['table']): LockMode | undefined {
+      let mode: LockMode | undefined;
+      for (const lock of effects.flatMap((e) => e.locks)) {
+        if (lock.on !== 'target' || isUnresolved(lock.relation) || !sameName(lock.relation, table)) continue;
+        mode = mode ? strongerLock(mode, lock.mode) : lock.mode;
+      }
+      return mode;
+    }
+
+    /** One ALTER TABLE with the subcommands of every statement of the run, when only whitespace separates them. */
+    function merged(run: ReadonlyArray<StatementInfo & { node: AlterTable }>): { range: [number, number]; text: string } | undefined {
+      for (let i = 1; i < run.length; i++) {
+        if (!/^\s*;\s*$/.test(text.slice(run[i - 1]!.range.end, run[i]!.range.start))) return undefined;
+      }
+      const first = run[0]!;
+      const lineStart = text.lastIndexOf('\n', first.range.start - 1) + 1;
+      const indent = /^\s*$/.test(text.slice(lineStart, first.range.start)) ? text.slice(lineStart, first.range.start) : '';
+      const parts = run.slice(1).flatMap((s) => s.node.actions.map((a) => text.slice(a.range.start, a.range.end)));
+      const body = text.slice(first.range.start, first.range.end);
+      return { range: [first.range.start, run[run.length - 1]!.range.end], text: `${body},\n${indent}  ${parts.join(`,\n${indent}  `)}` };
+    }
+
+    return {
+      AlterTable(stmt: AlterTable) {
+        const info = context.statement;
+        if (!context.file.isMigration || covered.has(info.index) || !combinable(stmt)) return;
+        if (isNewRelation(context, stmt.table)) return;
+        const run = runFrom(info as StatementInfo & { node: AlterTable });
+        if (run.length < 2) return;
+        const table = displayName(stmt.table);
+        const lines = joinAnd(run.map((s) => lineAt(text, s.range.start)));
+        const effects = run.map((s) => effectsOf(context, s.node));
+        const modes = effects.map((e) => tableLock(e, stmt.table));
+        const strongest = modes.reduce<LockMode | undefined>((m, x) => (m && x ? strongerLock(m, x) : (m ?? x)), undefined);
+        if (!strongest) return;
+        const work = effects.map((e) => (emptiedInFile(context, stmt.table) === 'truncate' ? undefined : e.map(effectWork).find((w) => w !== undefined)));
+        const working = run.filter((_, i) => work[i] !== undefined);
+        const sameTransaction = run.every((s) => s.transactionId !== undefined && s.transactionId === run[0]!.transactionId);
+
+        let message: string | undefined;
+        let data: Record<string, string | number> = { table, lines, count: run.length, lock: article(strongest) };
+        const blocking = modes.filter((m) => m !== undefined && blocksReadsOrWrites(m)).length;
+        if (!sameTransaction) {
+          if (blocking < 2 && working.length < 2) {
+            for (const s of run) covered.add(s.index);
+            return;
+          }
+          const passes = working.length >= 2 ? `, and ${working.length} of them each read the whole table` : '';
+          message = MESSAGES.queue;
+          data = { ...data, passes, onePass: working.length >= 2 ? ' and reads the table once' : '' };
+        } else if (working.length >= 2) {
+          message = MESSAGES.passes;
+          data = { ...data, work: working.map((s) => `line ${lineAt(text, s.range.start)} ${work[run.indexOf(s)]}`).join('; '), times: working.length };
+        } else {
+          // A later statement that needs a stronger lock than the ones before it must wait for it again.
+          let held: LockMode | undefined;
+          for (let i = 0; i < run.length; i++) {
+            const mode = modes[i];
+            if (!mode) continue;
+            if (held && !isAtLeast(held, mode)) {
+              message = MESSAGES.upgrade;
+              const weakIndex = modes.findIndex((m) => m === held);
+              data = { ...data, weak: article(held), strong: article(mode), weakLine: lineAt(text, run[weakIndex]!.range.start), strongLine: lineAt(text, run[i]!.range.start) };
+              break;
+            }
+            held = held ? strongerLock(held, mode) : mode;
+          }
+        }
+        for (const s of run) covered.add(s.index);
+        if (!message) return;
+        const second = run[1]!;
+        const fix = merged(run);
+        context.report({
+          range: { start: second.range.start, end: run[run.length - 1]!.range.end },
+          message,
+          data,
+          ...(fix ? { suggestions: [{ desc: `Merge the ${run.length} statements into one ALTER TABLE.`, fix }] } : {}),
+        });
+      },
+    };
+  },
+});

@@ -1,0 +1,100 @@
+import { RuleTester } from '@sqlwarden/core/testing';
+import rule from './index.ts';
+
+const schema = `
+CREATE TABLE users (id bigint PRIMARY KEY, email text, name text, plan text);
+CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint, amount int, note varchar(10));
+ALTER TABLE users ADD CONSTRAINT users_email_nn CHECK (email IS NOT NULL) NOT VALID;
+`;
+const none = { migrationTransaction: 'none' as const };
+
+new RuleTester().run(rule, {
+  valid: [
+    // One transaction, brief catalog changes under the same lock: merging saves nothing (the lock
+    // is already held, and nothing is scanned).
+    { code: 'ALTER TABLE users ADD COLUMN a text;\nALTER TABLE users ADD COLUMN b text;', schema },
+    { code: 'BEGIN;\nALTER TABLE users ADD COLUMN a text;\nALTER TABLE users DROP COLUMN plan;\nCOMMIT;', schema },
+    // Separate transactions, but locks that block neither reads nor writes.
+    { code: 'ALTER TABLE users ALTER COLUMN email SET STATISTICS 500;\nALTER TABLE users ALTER COLUMN name SET STATISTICS 500;', schema, settings: none },
+    // Different tables, or something in between.
+    { code: 'ALTER TABLE users ADD COLUMN a text;\nALTER TABLE orders ADD COLUMN b text;', schema, settings: none },
+    { code: 'ALTER TABLE users ADD COLUMN a text;\nSELECT 1;\nALTER TABLE users ADD COLUMN b text;', schema, settings: none },
+    // Subcommands that must stay statements of their own.
+    { code: 'ALTER TABLE users ADD COLUMN a text;\nALTER TABLE users RENAME COLUMN name TO full_name;', schema, settings: none },
+    { code: 'ALTER TABLE users RENAME TO members;\nALTER TABLE members ADD COLUMN a text;', schema, settings: none },
+    // The later statement works on what the earlier one added: PostgreSQL reorders subcommands by
+    // kind, so `ADD COLUMN x, ALTER COLUMN x TYPE ...` would fail.
+    { code: 'ALTER TABLE users ADD COLUMN score int;\nALTER TABLE users ALTER COLUMN score TYPE bigint;', schema, settings: none },
+    { code: 'ALTER TABLE users ADD CONSTRAINT c CHECK (plan <> \'\') NOT VALID;\nALTER TABLE users VALIDATE CONSTRAINT c;', schema, settings: none },
+    // ONLY and the plain form differ on partitioned tables.
+    { code: 'ALTER TABLE ONLY users ADD COLUMN a text;\nALTER TABLE users ADD COLUMN b text;', schema, settings: none },
+    // New tables block nobody.
+    { code: 'CREATE TABLE t (id int);\nALTER TABLE t ADD COLUMN a text;\nALTER TABLE t ADD COLUMN b text;', schema, settings: none },
+    { code: 'ALTER TABLE users ADD COLUMN a text;\nALTER TABLE users ADD COLUMN b text;', schema, settings: none, migration: false },
+  ],
+  invalid: [
+    // Autocommit: each statement queues for ACCESS EXCLUSIVE again.
+    {
+      code: 'ALTER TABLE users ADD COLUMN a text;\nALTER TABLE users ADD COLUMN b text;\nALTER TABLE users DROP COLUMN plan;',
+      schema,
+      settings: none,
+      errors: [
+        {
+          message:
+            '3 ALTER TABLE statements on `users` in a row (lines 1, 2 and 3) run in separate transactions, so each one queues for its own lock on `users`, and while one waits, the queries on `users` that arrive wait behind it. One ALTER TABLE with the subcommands separated by commas queues once, for an ACCESS EXCLUSIVE lock.',
+          line: 2,
+          endLine: 3,
+          suggestions: [
+            {
+              desc: 'Merge the 3 statements into one ALTER TABLE.',
+              output: 'ALTER TABLE users ADD COLUMN a text,\n  ADD COLUMN b text,\n  DROP COLUMN plan;',
+            },
+          ],
+        },
+      ],
+    },
+    // One transaction, two full scans (eugene's W12 example): one pass when merged.
+    {
+      code: 'ALTER TABLE users ALTER COLUMN name SET NOT NULL;\nALTER TABLE users ALTER COLUMN plan SET NOT NULL;',
+      schema,
+      errors: [
+        {
+          message:
+            'Consecutive ALTER TABLE statements on `users` go over the whole table 2 times while the transaction holds an ACCESS EXCLUSIVE lock on it: line 1 scans all of `users`; line 2 scans all of `users`. PostgreSQL does the scans and rewrites of one ALTER TABLE in a single pass (ALTER TABLE, Notes): written as one statement (lines 1 and 2), `users` is read once instead of 2 times.',
+          suggestions: [{ output: 'ALTER TABLE users ALTER COLUMN name SET NOT NULL,\n  ALTER COLUMN plan SET NOT NULL;' }],
+        },
+      ],
+    },
+    {
+      code: 'BEGIN;\n  ALTER TABLE orders ALTER COLUMN note TYPE varchar(5);\n  ALTER TABLE orders ALTER COLUMN amount TYPE bigint;\nCOMMIT;',
+      schema,
+      errors: [
+        {
+          message: /line 2 rewrites `orders` and its indexes; line 3 rewrites `orders` and its indexes/,
+          line: 3,
+          suggestions: [{ output: 'BEGIN;\n  ALTER TABLE orders ALTER COLUMN note TYPE varchar(5),\n    ALTER COLUMN amount TYPE bigint;\nCOMMIT;' }],
+        },
+      ],
+    },
+    // A lock upgrade in one transaction queues again.
+    {
+      code: 'ALTER TABLE users ALTER COLUMN email SET STATISTICS 500;\nALTER TABLE users ADD COLUMN a text;',
+      schema,
+      errors: [
+        {
+          message:
+            'Line 1 takes a SHARE UPDATE EXCLUSIVE lock on `users` and line 2 then needs an ACCESS EXCLUSIVE lock: the upgrade queues again behind the queries already using `users`, and every later query waits behind it. Written as one statement (lines 1 and 2), the ALTER TABLE takes an ACCESS EXCLUSIVE lock once.',
+        },
+      ],
+    },
+    // Comments between the statements: reported, but no suggestion (they would be lost).
+    { code: 'ALTER TABLE users ADD COLUMN a text;\n-- and another\nALTER TABLE users ADD COLUMN b text;', schema, settings: none, errors: [{ suggestions: [] }] },
+    // The run stops at the first statement that cannot join it; the rest is judged on its own.
+    {
+      code: 'ALTER TABLE users ADD COLUMN score int;\nALTER TABLE users ADD COLUMN tag text;\nALTER TABLE users ALTER COLUMN score TYPE bigint;',
+      schema,
+      settings: none,
+      errors: [{ message: /^2 ALTER TABLE statements on `users` in a row \(lines 1 and 2\)/, suggestions: [{ output: 'ALTER TABLE users ADD COLUMN score int,\n  ADD COLUMN tag text;\nALTER TABLE users ALTER COLUMN score TYPE bigint;' }] }],
+    },
+  ],
+});

@@ -1,0 +1,98 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { binary, copyFixture, ensureBuilt, parseJsonOutput, removeTempDirs, runCli } from './helpers.ts';
+
+beforeAll(ensureBuilt, 180_000);
+
+const locked: string[] = [];
+afterAll(() => {
+  for (const p of locked.splice(0)) chmodSync(p, 0o755);
+  removeTempDirs();
+});
+
+/**
+ * Permission bits only stop an unprivileged user: as root (as in this sandbox) the CLI runs as
+ * `nobody` through util-linux's setpriv. Skipped where neither works.
+ */
+const isRoot = process.getuid?.() === 0;
+const setpriv = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p));
+const canDropPrivileges = process.platform !== 'win32' && (!isRoot || setpriv !== undefined);
+
+function runUnprivileged(args: string[], cwd: string) {
+  const command = isRoot ? setpriv! : process.execPath;
+  const prefix = isRoot ? ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath] : [];
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/tmp' };
+  const result = spawnSync(command, [...prefix, binary, ...args], { cwd, env, encoding: 'utf8', timeout: 60_000 });
+  if (result.error) throw result.error;
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function project(): string {
+  const dir = copyFixture();
+  chmodSync(dir, 0o755);
+  const write = (file: string, text: string) => {
+    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    writeFileSync(path.join(dir, file), text);
+  };
+  write('ok/a.sql', 'select 1;\n');
+  write('ok/locked/b.sql', 'select 1;\n');
+  write('closed/c.sql', 'select 1;\n');
+  write('secret.sql', 'select 1;\n');
+  for (const p of ['ok/locked', 'closed']) {
+    chmodSync(path.join(dir, p), 0o000);
+    locked.push(path.join(dir, p));
+  }
+  chmodSync(path.join(dir, 'secret.sql'), 0o000);
+  return dir;
+}
+
+describe.skipIf(!canDropPrivileges)('unreadable paths', () => {
+  it('a named directory that cannot be listed is reported as such, not as "no SQL files"', () => {
+    const dir = project();
+    const run = runUnprivileged(['closed', '-f', 'json'], dir);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(2);
+    expect(parseJsonOutput(run.stdout, dir)).toMatchObject([
+      {
+        filePath: 'closed',
+        fatalErrorCount: 1,
+        messages: [{ ruleId: null, fatal: true, severity: 2, line: 1, column: 1, message: 'Cannot read directory: permission denied (EACCES); check the directory permissions' }],
+      },
+    ]);
+  });
+
+  it('a named file that cannot be read or examined, and unreadable directories inside a searched one, are results; the rest is linted', () => {
+    const dir = project();
+    const run = runUnprivileged(['ok', 'secret.sql', 'closed/c.sql', '-f', 'json'], dir);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(2);
+    const results = parseJsonOutput(run.stdout, dir);
+    expect(results.map((r) => [r.filePath, r.messages[0]?.message ?? 'linted'])).toEqual([
+      ['closed/c.sql', 'Cannot read file: permission denied (EACCES); check the file permissions'],
+      ['ok/a.sql', 'linted'],
+      ['ok/locked', 'Cannot read directory: permission denied (EACCES); check the directory permissions'],
+      ['secret.sql', 'Cannot read file: permission denied (EACCES); check the file permissions'],
+    ]);
+
+    const stylish = runUnprivileged(['closed'], dir);
+    expect(stylish.status).toBe(2);
+    expect(stylish.stdout).toContain('1:1  error  Cannot read directory: permission denied (EACCES); check the directory permissions');
+    expect(stylish.stdout + stylish.stderr).not.toMatch(/^\s+at /m);
+  });
+});
+
+describe('paths that exist but lead nowhere', () => {
+  it('a named broken symbolic link is reported as one, not as a missing pattern', () => {
+    const dir = copyFixture('clean');
+    symlinkSync(path.join(dir, 'gone.sql'), path.join(dir, 'link.sql'));
+    const run = runCli(['link.sql', 'queries', '-f', 'json'], { cwd: dir });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(2);
+    expect(parseJsonOutput(run.stdout, dir).map((r) => [r.filePath, r.messages[0]?.message ?? 'linted'])).toEqual([
+      ['link.sql', 'Cannot read file: broken symbolic link (its target does not exist); check the link'],
+      ['queries/find_user.sql', 'linted'],
+    ]);
+  });
+});
