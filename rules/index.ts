@@ -25,6 +25,14 @@ import noRenameColumn from './no-rename-column/index.ts';
 import noRenameTable from './no-rename-table/index.ts';
 import noDropNotNull from './no-drop-not-null/index.ts';
 import noTruncateCascade from './no-truncate-cascade/index.ts';
+import requireLockTimeout from './require-lock-timeout/index.ts';
+import noSlowWorkUnderAccessExclusive from './no-slow-work-under-access-exclusive/index.ts';
+import preferSingleAlterTable from './prefer-single-alter-table/index.ts';
+import noUnsafeEnumAddValue from './no-unsafe-enum-add-value/index.ts';
+import noBlockingAlterSequence from './no-blocking-alter-sequence/index.ts';
+import noBlockingAttachPartition from './no-blocking-attach-partition/index.ts';
+import noBlockingDetachPartition from './no-blocking-detach-partition/index.ts';
+import noBlockingRefreshMaterializedView from './no-blocking-refresh-materialized-view/index.ts';
 
 /** Every built-in rule, in the order the README lists them. */
 export const builtinRules: Rule<any>[] = [
@@ -54,4 +62,12 @@ export const builtinRules: Rule<any>[] = [
   noRenameTable,
   noDropNotNull,
   noTruncateCascade,
+  requireLockTimeout,
+  noSlowWorkUnderAccessExclusive,
+  preferSingleAlterTable,
+  noUnsafeEnumAddValue,
+  noBlockingAlterSequence,
+  noBlockingAttachPartition,
+  noBlockingDetachPartition,
+  noBlockingRefreshMaterializedView,
 ];

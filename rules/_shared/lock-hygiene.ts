@@ -4,7 +4,7 @@
  * new in this file, what slow work a statement does according to the lock model, and how to point
  * at another statement in a message. Lock modes themselves always come from the lock model.
  */
-import { blockedWork, describeStatementLocks, displayRelation } from '@sqlwarden/core';
+import { blockedWork, describeStatementLocks, displayRelation, lockModeSql } from '@sqlwarden/core';
 import type { CatalogTable, Expr, LockedRelation, Range, ResolvedLock, RuleContext, Statement, StatementEffect, StatementInfo, TransactionKind } from '@sqlwarden/core';
 import { TRANSACTION_REASON, TRANSACTION_REMEDY, displayName, emptiedInFile, isNewTable } from './migration.ts';
 
@@ -279,4 +279,26 @@ export function transactionRemedy(context: RuleContext<any>, kind: TransactionKi
   if (!tool || tool.optedOut || tool.transaction === 'none') return TRANSACTION_REMEDY[kind];
   const toolRemedy = `${capitalize(tool.remedy)}.`;
   return kind === 'explicit' ? `${TRANSACTION_REMEDY.explicit} ${toolRemedy}` : toolRemedy;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Versions
+
+/** Server versions the lock model distinguishes, oldest first. */
+export const MODEL_VERSIONS: readonly number[] = [9.4, 9.5, 9.6, 10, 11, 12, 13, 14, 15, 16, 17, 18];
+
+/** The lock model's effects of `stmt` on another server version (same catalog). */
+export function effectsAt(context: RuleContext<any>, stmt: Statement, version: number): StatementEffect[] {
+  return describeStatementLocks(stmt, { postgresVersion: version, catalog: context.catalog }).effects;
+}
+
+/** The first version after the configured one where the lock model says `test` holds, e.g. where a lock got weaker. */
+export function firstVersionAfter(context: RuleContext<any>, stmt: Statement, test: (effects: StatementEffect[]) => boolean): number | undefined {
+  return MODEL_VERSIONS.find((v) => v > context.settings.postgresVersion && test(effectsAt(context, stmt, v)));
+}
+
+/** "a SHARE UPDATE EXCLUSIVE lock", "an ACCESS EXCLUSIVE lock", for a mode the lock model gave. */
+export function aLock(mode: ResolvedLock['mode']): string {
+  const sql = lockModeSql(mode);
+  return `${/^[AEIOU]/.test(sql) ? 'an' : 'a'} ${sql} lock`;
 }

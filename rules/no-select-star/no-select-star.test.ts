@@ -4,7 +4,7 @@ import rule from './index.ts';
 const schema = `
 CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL, "displayName" text, "order" int);
 CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint NOT NULL, total numeric(12, 2));
-CREATE TABLE archive AS SELECT * FROM users;
+CREATE TABLE archive AS SELECT lower(email) AS e FROM users;
 `;
 
 const QUERY = /^`\*` expands to the columns of `users` as they are when the query runs: /;

@@ -1,7 +1,6 @@
 import { defineRule, displayRelation, lockModeSql } from '@sqlwarden/core';
 import type { LockedRelation, RuleContext, Statement, StatementInfo } from '@sqlwarden/core';
-import { TRANSACTION_REASON } from '../_shared/migration.ts';
-import { effectsOf, headRange, isUnresolved, lineAt, lockOnNewRelation, quoteStatement, sameName, slowWorkOf } from '../_shared/lock-hygiene.ts';
+import { effectsOf, headRange, transactionReason, isUnresolved, lineAt, lockOnNewRelation, quoteStatement, sameName, slowWorkOf } from '../_shared/lock-hygiene.ts';
 
 const MESSAGE =
   '{{statement}} {{work}} while this transaction still holds {{held}}: reads and writes on {{tables}} wait until the transaction ends, so they wait for all of this work, not just for the moment the earlier statement needed. Locks are released only at COMMIT ({{reason}}): end the transaction after line {{line}} (run this statement in a transaction or migration of its own){{backfill}}.';
@@ -61,11 +60,16 @@ export default defineRule({
           if (work && extended.length > 0) {
             const byStatement = new Map<StatementInfo, LockedRelation[]>();
             for (const h of extended) byStatement.set(h.info, [...(byStatement.get(h.info) ?? []), h.relation]);
-            const parts = [...byStatement.entries()].map(([earlier, rels]) => {
+            // Nearest first; a long migration can hold dozens: name three and count the rest.
+            const groups = [...byStatement.entries()].reverse();
+            const more = groups.slice(3).reduce((n, [, rels]) => n + rels.length, 0);
+            const parts = groups.slice(0, 3).map(([earlier, rels]) => {
               const names = rels.map((r) => `\`${displayRelation(r)}\``).join(' and ');
               return `the ${lockModeSql('AccessExclusive')} lock${rels.length > 1 ? 's' : ''} on ${names} that ${quoteStatement(text, earlier.range)} took at line ${lineAt(text, earlier.range.start)}`;
             });
-            const tables = [...new Set(extended.map((h) => `\`${displayRelation(h.relation)}\``))];
+            if (more > 0) parts.push(`the ${lockModeSql('AccessExclusive')} locks on ${more} more relation${more > 1 ? 's' : ''} taken earlier in the transaction`);
+            const shownTables = groups.slice(0, 3).flatMap(([, rels]) => rels.map((r) => `\`${displayRelation(r)}\``));
+            const tables = [...new Set(shownTables), ...(more > 0 ? [`the ${more} other${more > 1 ? 's' : ''}`] : [])];
             const last = [...byStatement.keys()].reduce((a, b) => (a.index > b.index ? a : b));
             context.report({
               range: headRange(text, info.range),
@@ -75,7 +79,7 @@ export default defineRule({
                 work: work.what,
                 held: parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}` : parts[0]!,
                 tables: tables.length > 1 ? `${tables.slice(0, -1).join(', ')} and ${tables[tables.length - 1]}` : tables[0]!,
-                reason: TRANSACTION_REASON[info.transaction],
+                reason: transactionReason(context, info.transaction),
                 line: lineAt(text, last.range.start),
                 backfill: node.type === 'Update' || node.type === 'Delete' || node.type === 'Insert' ? BACKFILL : '',
               },

@@ -80,13 +80,25 @@ new RuleTester().run(rule, {
       errors: [
         {
           message:
-            /^`ALTER TABLE orders ALTER COLUMN note TYPE varchar\(20\)` rewrites `orders` and its indexes while this transaction still holds the ACCESS EXCLUSIVE lock on `users` that `ALTER TABLE users ADD COLUMN nickname text` took at line 2 and the ACCESS EXCLUSIVE lock on `audit` that `LOCK TABLE audit IN ACCESS EXCLUSIVE MODE` took at line 3: reads and writes on `users` and `audit` wait .* \(the migration tool runs this file inside a transaction\): end the transaction after line 3/,
+            /^`ALTER TABLE orders ALTER COLUMN note TYPE varchar\(20\)` rewrites `orders` and its indexes while this transaction still holds the ACCESS EXCLUSIVE lock on `audit` that `LOCK TABLE audit IN ACCESS EXCLUSIVE MODE` took at line 3 and the ACCESS EXCLUSIVE lock on `users` that `ALTER TABLE users ADD COLUMN nickname text` took at line 2: reads and writes on `audit` and `users` wait .* \(goose runs this file inside a transaction\): end the transaction after line 3/,
           line: 4,
         },
       ],
     },
     { code: 'ALTER TABLE users ADD COLUMN nickname text;\nREFRESH MATERIALIZED VIEW totals;', schema, errors: [{ message: /rewrites `totals` and its indexes/ }] },
     { code: 'ALTER TABLE users ADD COLUMN nickname text;\nREINDEX TABLE orders;', schema, errors: [{ message: /rebuilds indexes of `orders`/ }] },
+    // Many held locks: the nearest three are named, the rest counted.
+    {
+      code: 'ALTER TABLE t1 ADD COLUMN x int;\nALTER TABLE t2 ADD COLUMN x int;\nALTER TABLE t3 ADD COLUMN x int;\nALTER TABLE t4 ADD COLUMN x int;\nCREATE INDEX orders_amount ON orders (amount);',
+      schema: `${schema}\nCREATE TABLE t1 (id int);\nCREATE TABLE t2 (id int);\nCREATE TABLE t3 (id int);\nCREATE TABLE t4 (id int);`,
+      errors: [
+        {
+          message:
+            /still holds the ACCESS EXCLUSIVE lock on `t4` that .* took at line 4, the ACCESS EXCLUSIVE lock on `t3` .* line 3, the ACCESS EXCLUSIVE lock on `t2` .* line 2 and the ACCESS EXCLUSIVE locks on 1 more relation taken earlier in the transaction: reads and writes on `t4`, `t3`, `t2` and the 1 other wait .* end the transaction after line 4/,
+          line: 5,
+        },
+      ],
+    },
     // Each slow statement is reported.
     { code: 'TRUNCATE audit;\nCREATE INDEX orders_amount ON orders (amount);\nCREATE INDEX orders_user ON orders (user_id);', schema, errors: [{ line: 2 }, { line: 3 }] },
     // The catalog before each statement: a rewrite the version decides (volatile default rewrites everywhere).

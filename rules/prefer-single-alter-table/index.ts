@@ -1,7 +1,7 @@
-import { defineRule, isAtLeast, lockModeSql, strongerLock, walk } from '@sqlwarden/core';
+import { defineRule, isAtLeast, strongerLock, walk } from '@sqlwarden/core';
 import type { AlterTable, AlterTableAction, LockMode, Node, RuleContext, StatementEffect, StatementInfo } from '@sqlwarden/core';
 import { displayName, emptiedInFile } from '../_shared/migration.ts';
-import { blocksReadsOrWrites, effectWork, effectsOf, isNewRelation, isUnresolved, lineAt, sameName } from '../_shared/lock-hygiene.ts';
+import { aLock, blocksReadsOrWrites, effectWork, effectsOf, isNewRelation, isUnresolved, lineAt, sameName } from '../_shared/lock-hygiene.ts';
 
 /**
  * Subcommands that are statements of their own in PostgreSQL's grammar (RenameStmt,
@@ -51,9 +51,6 @@ function joinAnd(items: readonly (string | number)[]): string {
   return s.length <= 1 ? (s[0] ?? '') : `${s.slice(0, -1).join(', ')} and ${s[s.length - 1]}`;
 }
 
-function article(mode: LockMode): string {
-  return `${/^[AEIOU]/.test(lockModeSql(mode)) ? 'an' : 'a'} ${lockModeSql(mode)} lock`;
-}
 
 export default defineRule({
   meta: {
@@ -137,7 +134,7 @@ export default defineRule({
         const sameTransaction = run.every((s) => s.transactionId !== undefined && s.transactionId === run[0]!.transactionId);
 
         let message: string | undefined;
-        let data: Record<string, string | number> = { table, lines, count: run.length, lock: article(strongest) };
+        let data: Record<string, string | number> = { table, lines, count: run.length, lock: aLock(strongest) };
         const blocking = modes.filter((m) => m !== undefined && blocksReadsOrWrites(m)).length;
         if (!sameTransaction) {
           if (blocking < 2 && working.length < 2) {
@@ -159,7 +156,7 @@ export default defineRule({
             if (held && !isAtLeast(held, mode)) {
               message = MESSAGES.upgrade;
               const weakIndex = modes.findIndex((m) => m === held);
-              data = { ...data, weak: article(held), strong: article(mode), weakLine: lineAt(text, run[weakIndex]!.range.start), strongLine: lineAt(text, run[i]!.range.start) };
+              data = { ...data, weak: aLock(held), strong: aLock(mode), weakLine: lineAt(text, run[weakIndex]!.range.start), strongLine: lineAt(text, run[i]!.range.start) };
               break;
             }
             held = held ? strongerLock(held, mode) : mode;

@@ -136,7 +136,8 @@ export default defineRule<Options>({
   },
   create(context: RuleContext<Options>) {
     const text = context.file.text;
-    const options = { requireStatementTimeout: false, lockTimeout: '2s', statementTimeout: '1h', ...context.options };
+    const given: Partial<Options> = context.options;
+    const options: Options = { requireStatementTimeout: given.requireStatementTimeout ?? false, lockTimeout: given.lockTimeout ?? '2s', statementTimeout: given.statementTimeout ?? '1h' };
     const sections = new Map<string, { lock: Tracker; statement: Tracker; reported: boolean }>();
     const stateOf = (section: string) => {
       let s = sections.get(section);
@@ -190,9 +191,10 @@ export default defineRule<Options>({
       const own = /^\s*$/.test(indent);
       const sets = setStatements(info, missing);
       const insert = own ? `${sets.join(`\n${indent}`)}\n${indent}` : `${sets.join(' ')} `;
-      // The relations whose queries pile up: the named ones, else the model's descriptions.
-      const named = locks.filter((l) => !isUnresolved(l.relation));
-      const names = [...new Set((named.length ? named : locks).map((l) => (isUnresolved(l.relation) ? l.relation.name : `\`${displayRelation(l.relation)}\``)))];
+      // The relations whose queries pile up: the named tables, else the model's descriptions.
+      const tablesFirst = locks.filter((l) => l.on !== 'index');
+      const named = (tablesFirst.length ? tablesFirst : locks).filter((l) => !isUnresolved(l.relation));
+      const names = [...new Set((named.length ? named : tablesFirst.length ? tablesFirst : locks).map((l) => (isUnresolved(l.relation) ? l.relation.name : `\`${displayRelation(l.relation)}\``)))];
       const tables = names.length <= 1 ? (names[0] ?? 'the table') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
       const lockMissing = missing.includes('lock_timeout');
       const data = {

@@ -50,7 +50,8 @@ describe('stylish output', () => {
       messages: Array<{ message: string }>;
     }>;
     const text = (message: { message: string }) => message.message.replace(/\.$/, '');
-    const indexMessage = text(index!.messages[0]!);
+    const [indexMessage, timeoutMessage] = index!.messages.map(text) as [string, string];
+    const indexWidth = Math.max(indexMessage.length, timeoutMessage.length);
     const [deleteMessage, starMessage] = cleanup!.messages.map(text) as [string, string];
     const width = Math.max(deleteMessage.length, starMessage.length);
 
@@ -61,13 +62,14 @@ describe('stylish output', () => {
       [
         '',
         '<dir>/migrations/002_index_users_email.sql',
-        `  1:1  error  ${indexMessage}  no-blocking-index-build`,
+        `  1:1  error    ${indexMessage.padEnd(indexWidth)}  no-blocking-index-build`,
+        `  1:1  warning  ${timeoutMessage.padEnd(indexWidth)}  require-lock-timeout`,
         '',
         '<dir>/scripts/cleanup.sql',
         `  1:1  error    ${deleteMessage.padEnd(width)}  require-where`,
         `  2:8  warning  ${starMessage.padEnd(width)}  no-select-star`,
         '',
-        '\u2716 3 problems (2 errors, 1 warning)',
+        '\u2716 4 problems (2 errors, 2 warnings)',
         '  1 error and 0 warnings potentially fixable with the --fix option.',
         '',
       ].join('\n'),

@@ -49,7 +49,7 @@ describe('sqlwarden rules', () => {
       });
     }
     expect(listing.engine.map((e) => e.id)).toEqual(['syntax-error', 'internal-error', 'unused-suppression']);
-  });
+  }, 180_000);
 
   it('includes the rules of configured plugins and the configured severities', () => {
     const dir = copyFixture('with-plugin');
@@ -63,7 +63,7 @@ describe('sqlwarden rules', () => {
     expect(text.stdout).not.toContain(ESC);
     expect(text.stdout).toMatch(/acme\/no-drop-table {2}error \(default warn\) {2}\[plugin\]/);
     for (const rule of builtinRules) expect(text.stdout).toContain(`  ${rule.meta.id}  `);
-  });
+  }, 180_000);
 });
 
 describe('sqlwarden explain', () => {
@@ -83,7 +83,7 @@ describe('sqlwarden explain', () => {
     expect(out).toContain('transaction  CREATE INDEX CONCURRENTLY cannot run inside a transaction block, but this statement runs inside the migration tool\'s transaction: PostgreSQL rejects it.');
     // The catalog is the run's: 002 is explained knowing the table 001 created (files in path order).
     expect(out.indexOf('migrations/001_create_users.sql')).toBeLessThan(out.indexOf('migrations/002_change_users.sql'));
-  });
+  }, 180_000);
 
   it('--format json documents every statement for tools', () => {
     const dir = traceFixture('explain');
@@ -105,8 +105,8 @@ describe('sqlwarden explain', () => {
       transaction: { kind: 'wrapped', id: expect.any(Number) },
       locksHeldUntil: { kind: 'transaction-end', statement: 2, line: 3 },
       locks: [{ relation: 'users', unresolved: false, on: 'target', mode: 'ACCESS EXCLUSIVE', pgLocksMode: 'AccessExclusiveLock', blocks: { reads: true, writes: true, ddl: true } }],
-      findings: [{ ruleId: 'no-unsafe-not-null', severity: 'error', line: 1, column: 19 }],
     });
+    expect(alter.findings).toContainEqual(expect.objectContaining({ ruleId: 'no-unsafe-not-null', severity: 'error', line: 1, column: 19 }));
     expect(alter.effects[0]).toMatchObject({ operation: expect.stringMatching(/^alter_table\.add_column/), scan: 'table', forbiddenInTransaction: false });
     expect(index.locks).toEqual([expect.objectContaining({ relation: 'users', mode: 'SHARE', pgLocksMode: 'ShareLock', blocks: { reads: false, writes: true, ddl: true } })]);
     expect(concurrently).toMatchObject({
@@ -117,7 +117,7 @@ describe('sqlwarden explain', () => {
     expect(concurrently.findings.map((f: { ruleId: string }) => f.ruleId)).toContain('no-blocking-index-build');
     // Same transaction id for the file's statements: the tool wraps them together.
     expect(new Set(report.files[1].statements.map((s: { transaction: { id: number } }) => s.transaction.id)).size).toBe(1);
-  });
+  }, 180_000);
 
   it('is version-aware: a constant DEFAULT rewrites the table before PostgreSQL 11 only', () => {
     const dir = copyFixture();
@@ -127,7 +127,7 @@ describe('sqlwarden explain', () => {
     const rewrite = (version: string): string => JSON.parse(runCli(['explain', '-f', 'json', '--pg-version', version, 'migrations'], { cwd: dir }).stdout).files[1].statements[0].rewrite;
     expect(rewrite('10')).toMatch(/^table/);
     expect(rewrite('11')).toBe('none');
-  });
+  }, 180_000);
 
   it("describes each statement with the run's catalog: the tables and indexes earlier files created", () => {
     const dir = copyFixture();
@@ -140,14 +140,14 @@ describe('sqlwarden explain', () => {
     expect(dropLocks(['migrations'])).toContainEqual(expect.objectContaining({ relation: 'users', on: 'index_table', unresolved: false, mode: 'ACCESS EXCLUSIVE' }));
     // ...explained alone, it is not.
     expect(dropLocks(['migrations/002.sql'])).toContainEqual(expect.objectContaining({ on: 'index_table', unresolved: true }));
-  });
+  }, 180_000);
 
   it('colours only when asked or on a terminal', () => {
     const dir = traceFixture('explain');
     expect(runCli(['explain', '--color', 'migrations'], { cwd: dir }).stdout).toContain(ESC);
     expect(runCli(['explain', 'migrations'], { cwd: dir, env: { FORCE_COLOR: '1' } }).stdout).toContain(ESC);
     expect(runCli(['explain', '--no-color', 'migrations'], { cwd: dir, env: { FORCE_COLOR: '1' } }).stdout).not.toContain(ESC);
-  });
+  }, 180_000);
 
   it('usage errors exit 2', () => {
     const dir = copyFixture();
@@ -155,7 +155,7 @@ describe('sqlwarden explain', () => {
     expect(runCli(['explain', 'nope.sql'], { cwd: dir })).toMatchObject({ status: 2, stderr: 'sqlwarden explain: No files matching the pattern "nope.sql" were found.\n' });
     expect(runCli(['trace', '--format', 'xml', 'x'], { cwd: dir }).status).toBe(2);
     expect(runCli(['trace', '--help'], { cwd: dir })).toMatchObject({ status: 0, stdout: expect.stringContaining('--database-url <url>') });
-  });
+  }, 180_000);
 });
 
 describe('sqlwarden trace (the bundle, with its external PGlite)', () => {
@@ -180,7 +180,7 @@ describe('sqlwarden trace (the bundle, with its external PGlite)', () => {
     const run = runCli(['trace', '--format', 'json', 'migrations'], { cwd: dir });
     expect(run.status).toBe(0);
     const report = JSON.parse(run.stdout);
-    expect(report.summary).toEqual({ files: 2, statements: 4, statementsRun: 4, statementsNotRun: 0, failed: false });
+    expect(report.summary).toEqual({ files: 2, statements: 4, statementsRun: 4, statementsNotRun: 0, statementsSkipped: 0, failed: false });
     const [index, add] = report.files[1].statements;
     const own = (s: { index: number; locks: Array<{ acquiredBy: number; relation: string; mode: string }> }) =>
       s.locks.filter((l) => l.acquiredBy === s.index).map((l) => `${l.relation} ${l.mode}`);
@@ -200,7 +200,7 @@ describe('sqlwarden trace (the bundle, with its external PGlite)', () => {
     const forced = runCli(['trace', '--yes', '--database-url', 'postgresql://localhost:1/production', 'migrations'], { cwd: dir });
     expect(forced.status).toBe(2);
     expect(forced.stderr).toMatch(/^sqlwarden trace: could not connect to postgresql:\/\/localhost:1\/production: /);
-  });
+  }, 180_000);
 });
 
 describe('subcommand names', () => {
@@ -210,5 +210,5 @@ describe('subcommand names', () => {
     writeFileSync(path.join(dir, 'rules/q.sql'), 'SELECT * FROM t;\n');
     const run = runCli(['./rules'], { cwd: dir });
     expect(run.stdout).toContain('no-select-star');
-  });
+  }, 180_000);
 });

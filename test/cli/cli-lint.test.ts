@@ -97,9 +97,9 @@ describe('exit codes and results', () => {
       'scripts/cleanup.sql',
     ]);
     expect(ruleIds(results[0]!)).toEqual([]);
-    expect(ruleIds(results[1]!)).toEqual(['no-blocking-index-build']);
+    expect(ruleIds(results[1]!)).toEqual(['no-blocking-index-build', 'require-lock-timeout']);
     expect(results[1]!.messages[0].fix).toEqual({ range: [12, 12], text: ' CONCURRENTLY' });
-    expect(results[1]).toMatchObject({ errorCount: 1, fixableErrorCount: 1 });
+    expect(results[1]).toMatchObject({ errorCount: 1, fixableErrorCount: 1, warningCount: 1 });
     expect(ruleIds(results[2]!).sort()).toEqual(['no-select-star', 'require-where']);
   });
 
@@ -107,7 +107,7 @@ describe('exit codes and results', () => {
     const dir = copyFixture('errors');
     const off = runCli(['--rule', 'require-where:off', '--rule', 'no-blocking-index-build:off', '-f', 'json'], { cwd: dir });
     expect(off.status).toBe(0);
-    expect(parseJsonOutput(off.stdout, dir).flatMap(ruleIds)).toEqual(['no-select-star']);
+    expect(parseJsonOutput(off.stdout, dir).flatMap(ruleIds).sort()).toEqual(['no-select-star', 'require-lock-timeout']);
 
     const warnings = copyFixture('warnings');
     expect(runCli(['--rule', 'no-select-star:error'], { cwd: warnings }).status).toBe(1);

@@ -70,7 +70,7 @@ describe('trace --database-url against a PostgreSQL server', () => {
     expect(again.status).toBe(1);
     expect(again.stdout).toMatch(/! The database already has \d+ relations \(/);
     expect(again.stdout).toContain('ERROR 42P07: relation "users" already exists');
-  });
+  }, 180_000);
 
   it('a failing migration: error, rollback on the server, exit 1', ({ skip }) => {
     const pg = needServer(skip);
@@ -81,7 +81,7 @@ describe('trace --database-url against a PostgreSQL server', () => {
     const report = JSON.parse(run.stdout);
     expect(report.failure).toMatchObject({ file: 'migrations/002_add_age.sql', line: 2, error: { code: '23502' }, notRun: { laterFiles: ['migrations/003_add_plan.sql'] } });
     expect(pg.psql("SELECT string_agg(column_name, ',' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_name = 'users'", 'trace_test_failing')).toBe('id,email');
-  });
+  }, 180_000);
 
   it('feeds COPY ... FROM stdin data to the server, and reports a COPY that fails', ({ skip }) => {
     const pg = needServer(skip);
@@ -101,7 +101,7 @@ describe('trace --database-url against a PostgreSQL server', () => {
     expect(report.failure.error.message).toMatch(/invalid input syntax for type integer: "four"/);
     // 001 committed with its two rows; 002's transaction rolled back.
     expect(pg.psql('SELECT string_agg(name, \',\' ORDER BY id) FROM t', 'trace_test_copy')).toBe('ada,grace');
-  });
+  }, 180_000);
 
   it('samples the locks of a statement that runs outside a transaction from a second connection', ({ skip }) => {
     const pg = needServer(skip);
@@ -123,5 +123,5 @@ describe('trace --database-url against a PostgreSQL server', () => {
     expect(build.observationNote).toMatch(/second connection sampled its pg_locks rows \(\d+ samples?\)/);
     expect(build.locks).toContainEqual(expect.objectContaining({ relation: 'users', mode: 'ShareUpdateExclusiveLock', granted: true }));
     expect(build.locks.filter((l: { relation: string }) => l.relation === 'users').map((l: { mode: string }) => l.mode)).not.toContain('ShareLock');
-  });
+  }, 180_000);
 });

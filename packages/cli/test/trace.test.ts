@@ -25,7 +25,12 @@ afterAll(async () => {
   await db?.close();
 });
 
-async function freshDatabase(): Promise<SqlSession> {
+async function freshDatabase(extensions: string[]): Promise<SqlSession> {
+  if (extensions.length > 0) {
+    // Contrib extensions must be loaded when PGlite starts: this case gets its own instance.
+    const { openPGlite } = await import('../src/trace/pglite-session.ts');
+    return openPGlite(extensions);
+  }
   await db.exec('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
   const session = await pgliteSession(db);
   return { ...session, close: async () => {} };
@@ -197,6 +202,29 @@ describe('trace in PGlite: the locks each statement takes', () => {
     expect(report.summary.statementsRun).toBe(2);
   });
 
+  it('follows the units the engine found: Liquibase changesets each in their own transaction', async () => {
+    const dir = project({
+      'migrations/001.sql': [
+        '--liquibase formatted sql',
+        '--changeset alice:1',
+        'CREATE TABLE t (id int);',
+        '--changeset alice:2 runInTransaction:false',
+        'CREATE INDEX CONCURRENTLY t_id_idx ON t (id);',
+        '--changeset alice:3',
+        'ALTER TABLE t ADD COLUMN b int;',
+        '',
+      ].join('\n'),
+    });
+    const { code, report } = await trace(dir, ['migrations']);
+    expect(code).toBe(0);
+    const file = report.files[0]!;
+    expect(file.transactions.map((t) => [t.openedBy, t.outcome])).toEqual([
+      ['migration-tool', 'committed'],
+      ['migration-tool', 'committed'],
+    ]);
+    expect(file.statements.map((s) => s.transaction)).toEqual([1, null, 2]);
+  });
+
   it('an implicit transaction (the file sent as one query string) holds locks to the end of the file', async () => {
     const dir = project({ 'migrations/001.sql': 'CREATE TABLE t (id int);\nALTER TABLE t ADD COLUMN x int;\nSELECT pg_sleep(0.05);\n' }, 'implicit');
     const { code, report } = await trace(dir, ['migrations']);
@@ -217,6 +245,21 @@ describe('trace in PGlite: the locks each statement takes', () => {
     expect(code).toBe(1);
     expect(report.failure).toMatchObject({ line: 6, error: { code: '23502' } });
   });
+
+  it('loads the contrib extensions PGlite ships, and stops (not fails) on ones it does not', async () => {
+    const dir = project(
+      {
+        'migrations/001_crypto.sql': 'CREATE EXTENSION IF NOT EXISTS "uuid-ossp";\nCREATE EXTENSION IF NOT EXISTS pgcrypto;\nCREATE TABLE t (id uuid DEFAULT uuid_generate_v4(), secret text DEFAULT crypt(\'x\', gen_salt(\'bf\')));\n',
+        'migrations/002_gis.sql': 'CREATE EXTENSION postgis;\n',
+      },
+      'none',
+    );
+    const { code, report } = await trace(dir, ['migrations']);
+    expect(report.files[0]!.statements.map((s) => s.status)).toEqual(['ok', 'ok', 'ok']);
+    expect(code).toBe(2);
+    expect(report.failure).toBeUndefined();
+    expect(report.stoppedBecause).toMatch(/PGlite does not ship the extension "postgis"; trace these migrations with --database-url/);
+  }, 300_000);
 
   it('rolls back and reports a file that leaves its own transaction open', async () => {
     const dir = project({ 'migrations/001.sql': 'BEGIN;\nCREATE TABLE t (id int);\n', 'migrations/002.sql': 'CREATE TABLE u (id int);\n' }, 'none');

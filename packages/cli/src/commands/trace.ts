@@ -49,7 +49,7 @@ Exit codes:
 
 export interface TraceDependencies {
   /** Opens the embedded database; tests hand in a shared PGlite to avoid starting one per case. */
-  openPGlite?: () => Promise<SqlSession>;
+  openPGlite?: (extensions: string[]) => Promise<SqlSession>;
 }
 
 export async function traceCommand(argv: readonly string[], io: CommandIO, dependencies: TraceDependencies = {}): Promise<number> {
@@ -90,8 +90,7 @@ export async function traceCommand(argv: readonly string[], io: CommandIO, depen
 
     const setup = await createLinter(io, options);
     const files = await readFiles(setup, patterns);
-    const { isDownMigrationPath } = await import('@sqlwarden/core');
-    const { describeStatementLocks, displayRelation, lockModePgLocks } = await import('@sqlwarden/core');
+    const { describeStatementLocks, displayRelation, isDownMigrationPath, lockModePgLocks } = await import('@sqlwarden/core');
     const expected = new Map<string, Map<number, Array<{ relation: string; mode: string }>>>();
     const linted = await setup.linter.lintFiles(
       files.map((f) => ({ path: f.path, text: f.text })),
@@ -133,11 +132,11 @@ export async function traceCommand(argv: readonly string[], io: CommandIO, depen
       try {
         session = await openPostgres(target, describeTarget(target));
       } catch (error) {
-        throw new UsageError(`could not connect to ${describeTarget(target)}: ${error instanceof Error ? error.message : String(error)}`);
+        throw new Error(`could not connect to ${describeTarget(target)}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
       }
     } else {
       const open = dependencies.openPGlite ?? (await import('../trace/pglite-session.ts')).openPGlite;
-      session = await open();
+      session = await open(extensionsCreated(replayFiles));
     }
 
     let report;
@@ -160,6 +159,21 @@ export async function traceCommand(argv: readonly string[], io: CommandIO, depen
   } catch (error) {
     return reportFailure('trace', error, io);
   }
+}
+
+/** Names of the extensions the replayed files CREATE, so PGlite can load the ones it ships. */
+function extensionsCreated(files: readonly ReplayFile[]): string[] {
+  const names: string[] = [];
+  for (const file of files) {
+    if (file.skip !== undefined) continue;
+    for (const stmt of file.statements) {
+      const node = stmt.node;
+      if (node?.type !== 'OtherStatement' || node.kind !== 'CreateExtensionStmt') continue;
+      const name = (node.raw as { CreateExtensionStmt?: { extname?: string } } | undefined)?.CreateExtensionStmt?.extname;
+      if (name) names.push(name);
+    }
+  }
+  return names;
 }
 
 /** A database that already has tables makes CREATE statements fail: say so up front. */

@@ -34,7 +34,11 @@ export function formatExplainText(report: ExplainReport, options: { color: boole
   const out: string[] = [];
   for (const file of report.files) {
     if (out.length > 0) out.push('');
-    const what = file.isMigration ? `migration; ${MODE_TEXT[file.transactionMode]}` : `not a migration; ${MODE_TEXT[file.transactionMode]}`;
+    const up = file.statements.filter((st) => st.section === 'up');
+    const toolIds = new Set(up.filter((st) => st.transaction.kind === 'wrapped').map((st) => st.transaction.id));
+    const inParts = file.transactionMode === 'wrapped' && (toolIds.size > 1 || up.some((st) => st.transaction.kind === null));
+    const mode = inParts ? 'the migration tool runs its parts in separate transactions, some statements on their own' : MODE_TEXT[file.transactionMode];
+    const what = `${file.isMigration ? 'migration' : 'not a migration'}; ${mode}`;
     out.push(`${c.underline(file.path)}  ${c.dim(`(${what}; PostgreSQL ${report.postgresVersion})`)}`);
     if (file.statements.length === 0) out.push(c.dim('  no statements'));
     for (const stmt of file.statements) out.push('', ...formatStatement(stmt, c));

@@ -60,7 +60,10 @@ export function formatTraceText(report: TraceReport, options: { color: boolean }
   }
   const s = report.summary;
   const tail = report.failure ? c.red('1 migration failed.') : report.stoppedBecause ? c.yellow('Stopped before the end.') : c.green('No errors.');
-  out.push(`${plural(s.files, 'file')}, ${s.statementsRun} of ${plural(s.statements, 'statement')} run${s.statementsNotRun > 0 ? `, ${s.statementsNotRun} not run` : ''}. ${tail}`);
+  const counts = [`${s.statementsRun} of ${plural(s.statements, 'statement')} run`];
+  if (s.statementsNotRun > 0) counts.push(`${s.statementsNotRun} not run`);
+  if (s.statementsSkipped > 0) counts.push(`${s.statementsSkipped} skipped`);
+  out.push(`${plural(s.files, 'file')}, ${counts.join(', ')}. ${tail}`);
   return `${out.join('\n')}\n`;
 }
 
@@ -74,7 +77,9 @@ function formatFile(file: TraceFile, c: Colors): string[] {
     out.push(`${c.underline(file.path)}  ${c.dim(`not run (${plural(file.statements.length, 'statement')}): an earlier migration failed`)}`);
     return out;
   }
-  out.push(`${c.underline(file.path)}  ${c.dim(MODE_TEXT[file.transactionMode])}`);
+  const toolTransactions = file.transactions.filter((t) => t.openedBy === 'migration-tool').length;
+  const inParts = file.transactionMode === 'wrapped' && (toolTransactions > 1 || file.statements.some((st) => st.status !== 'not-run' && st.durationMs !== undefined && st.transaction === null));
+  out.push(`${c.underline(file.path)}  ${c.dim(inParts ? 'the migration tool runs its parts in separate transactions, some statements on their own' : MODE_TEXT[file.transactionMode])}`);
   let currentTx: number | null = null;
   for (const stmt of file.statements) {
     if (stmt.transaction !== currentTx) {

@@ -1,21 +1,43 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { PGlite } from '@electric-sql/pglite';
+import type { Extension, PGlite } from '@electric-sql/pglite';
 import { OWN_LOCKS_SQL, RELATION_NAMES_SQL, parseServerVersion, StatementFailed, toNotice, toRelationLocks, toRelationNames, toServerError, type ServerNotice, type SqlSession } from './session.ts';
 
 /**
  * An in-memory PGlite database: PostgreSQL compiled to WASM, started fresh for every trace, so
  * nothing outside the process is touched. PGlite is a single connection: statements that run
  * outside a transaction block release their locks before anyone could look.
+ *
+ * `extensions` are the names the migrations CREATE EXTENSION; those PGlite ships as contrib
+ * modules (pgcrypto, uuid-ossp, pg_trgm, citext, hstore...) are loaded so the statement works as
+ * on a server that has them installed. Others stay unavailable, as on a server without them.
  */
-export async function openPGlite(): Promise<SqlSession> {
+export async function openPGlite(extensions: readonly string[] = []): Promise<SqlSession> {
   // Loaded here (and kept out of the bundle) because PGlite loads its own .wasm and data files
   // from its package directory.
   const { PGlite } = await import('@electric-sql/pglite');
-  const db = new PGlite();
+  const contrib: Record<string, Extension> = {};
+  for (const name of new Set(extensions)) {
+    const extension = await contribExtension(name);
+    if (extension) contrib[extension.key] = extension.extension;
+  }
+  const db = new PGlite({ extensions: contrib });
   await db.waitReady;
   return pgliteSession(db, pgliteVersion());
+}
+
+/** PGlite's contrib module for an extension (`@electric-sql/pglite/contrib/uuid_ossp` exports `uuid_ossp`). */
+async function contribExtension(name: string): Promise<{ key: string; extension: Extension } | undefined> {
+  const key = name.toLowerCase().replace(/-/g, '_');
+  if (!/^[a-z0-9_]+$/.test(key)) return undefined;
+  try {
+    const module = (await import(`@electric-sql/pglite/contrib/${key}`)) as Record<string, unknown>;
+    const extension = module[key];
+    return extension && typeof extension === 'object' ? { key, extension: extension as Extension } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Wraps an open PGlite (tests pass a clone of a prepared database). */

@@ -91,7 +91,7 @@ export async function replay(options: ReplayOptions): Promise<TraceReport> {
     configuredVersion: options.configuredVersion,
     files: [],
     warnings: [...(options.warnings ?? [])],
-    summary: { files: 0, statements: 0, statementsRun: 0, statementsNotRun: 0, failed: false },
+    summary: { files: 0, statements: 0, statementsRun: 0, statementsNotRun: 0, statementsSkipped: 0, failed: false },
   };
   if (Number.isFinite(session.serverVersion) && Math.floor(session.serverVersion) !== Math.floor(options.configuredVersion)) {
     report.warnings.push(
@@ -118,6 +118,7 @@ export async function replay(options: ReplayOptions): Promise<TraceReport> {
   report.summary.files = report.files.length;
   report.summary.statements = report.files.reduce((n, f) => n + f.statements.length, 0);
   report.summary.statementsNotRun = report.files.reduce((n, f) => n + f.statements.filter((s) => s.status === 'not-run').length, 0);
+  report.summary.statementsSkipped = report.files.reduce((n, f) => n + f.statements.filter((s) => s.status === 'skipped').length, 0);
   return report;
 }
 
@@ -195,8 +196,9 @@ async function replayFile(state: ReplayState, file: ReplayFile): Promise<void> {
     if (rec) {
       rec.status = 'error';
       rec.error = traceErr;
-      if (stmt && isInterpolationError(error as ServerError, stmt.text)) {
-        rec.reason = 'the statement holds a psql variable or template placeholder that is filled in before the server sees it; trace cannot know its value';
+      const limitation = stmt ? replayLimitation(error as ServerError, stmt.text, session.kind) : undefined;
+      if (limitation) {
+        rec.reason = limitation;
         report.stoppedBecause = `${file.path}:${traceErr.line ?? rec.line}:${traceErr.column ?? rec.column}: ${rec.reason}. The replay stopped here.`;
         traceFile.status = 'failed';
         return;
@@ -545,6 +547,18 @@ export function copyDataAfter(text: string, statementEnd: number): string | unde
   const start = lineEnd + 1;
   const end = /^\\\.\r?$/m.exec(text.slice(start));
   return end ? text.slice(start, start + end.index) : text.slice(start);
+}
+
+/** Errors that say more about the replay than about the migration: trace stops (exit 2) without blaming the file. */
+function replayLimitation(error: ServerError, text: string, target: SqlSession['kind']): string | undefined {
+  if (isInterpolationError(error, text)) {
+    return 'the statement holds a psql variable or template placeholder that is filled in before the server sees it; trace cannot know its value';
+  }
+  const extension = /^extension "([^"]+)" is not available/.exec(error.message);
+  if (target === 'pglite' && error.code === '0A000' && extension) {
+    return `PGlite does not ship the extension "${extension[1]}"; trace these migrations with --database-url against a server that has it`;
+  }
+  return undefined;
 }
 
 /** A syntax error at a psql variable (`:name`, `:'name'`) or a template placeholder (`{{`, `{%`, `${`). */

@@ -26,6 +26,8 @@ export interface TraceReport {
     statements: number;
     statementsRun: number;
     statementsNotRun: number;
+    /** In skipped files (down migrations, non-migrations) or skipped on their own (COPY data that cannot be fed). */
+    statementsSkipped: number;
     failed: boolean;
   };
 }

@@ -248,7 +248,11 @@ export class Linter {
       configFile: config.configPath ?? null,
       dialect: config.settings.dialect,
       postgresVersion: config.settings.postgresVersion,
-      migrations: { include: config.migrationGlobs, transaction: config.settings.migrationTransaction },
+      migrations: {
+        include: config.migrationGlobs,
+        tool: config.settings.migrationTool ?? 'auto',
+        ...(config.settings.migrationTransaction ? { transaction: config.settings.migrationTransaction } : {}),
+      },
       isMigration: config.isMigrationPath(path.resolve(this.cwd, filePath)),
       ignores: config.ignoreGlobs,
       rules,
@@ -290,6 +294,7 @@ export class Linter {
       const { messages, statements } = lintSource({
         text: source,
         filePath,
+        absolutePath: path.resolve(this.cwd, configPath),
         settings: config.settings,
         isMigration,
         rules: enabled,

@@ -1,0 +1,71 @@
+import { blockedWork, defineRule } from '@sqlwarden/core';
+import type { AlterSequence, AlterTable, ResolvedLock, RuleContext, Statement, StatementInfo } from '@sqlwarden/core';
+import { describeLocks } from '../_shared/lock-messages.ts';
+import { effectsOf, headRange, isNewRelation, isUnresolved, lineAt, quoteStatement, slowWorkOf, transactionReason } from '../_shared/lock-hygiene.ts';
+
+const MESSAGE =
+  '{{statement}} takes {{locks}}, which makes every nextval() on it wait: every INSERT that takes its value from the sequence (a serial or identity default) waits until this transaction commits, {{reason}}, and {{later}} still {{verb}} after it{{slow}}. Run the ALTER SEQUENCE in a transaction of its own, or make it the last statement before COMMIT.';
+
+export default defineRule({
+  meta: {
+    id: 'no-blocking-alter-sequence',
+    description:
+      'ALTER SEQUENCE followed by more work in the same transaction: from PostgreSQL 10 its lock makes every nextval() on the sequence, and so every INSERT that uses it, wait until the transaction commits.',
+    docs: { url: 'https://github.com/sqlwarden/sqlwarden/blob/main/rules/no-blocking-alter-sequence/README.md', recommended: true },
+    defaultSeverity: 'warn',
+    category: 'migration-safety',
+    dialects: ['postgresql'],
+    sources: [],
+  },
+  create(context: RuleContext) {
+    const text = context.file.text;
+
+    /** Statements after the current one in the same transaction that do something (not SET, not transaction control). */
+    function laterWork(info: StatementInfo): StatementInfo[] {
+      return context.file.statements.filter(
+        (s) => s.index > info.index && s.section === info.section && s.transactionId === info.transactionId && s.node !== undefined && s.node.type !== 'Transaction' && s.node.type !== 'Set',
+      );
+    }
+
+    function check(stmt: AlterSequence | AlterTable, name: { schema?: string; name: string }): void {
+      const info = context.statement;
+      if (!context.file.isMigration || !info.transaction || info.transactionId === undefined) return;
+      if (isNewRelation(context, name)) return;
+      // The lock model's lock on the sequence; nextval() takes ROW EXCLUSIVE on it (PostgreSQL 10+),
+      // so whatever conflicts with writes stops nextval().
+      const locks: ResolvedLock[] = effectsOf(context, stmt)
+        .flatMap((e) => e.locks)
+        .filter((l) => l.on === 'target' && !isUnresolved(l.relation) && blockedWork(l.mode).writes);
+      if (locks.length === 0) return;
+      const later = laterWork(info);
+      if (later.length === 0) return;
+      const first = lineAt(text, later[0]!.range.start);
+      const last = lineAt(text, later[later.length - 1]!.range.start);
+      const slow = later
+        .map((s) => ({ s, work: slowWorkOf(context, s.node as Statement, effectsOf(context, s.node as Statement)) }))
+        .find((x) => x.work !== undefined);
+      context.report({
+        range: headRange(text, stmt.range),
+        message: MESSAGE,
+        data: {
+          statement: quoteStatement(text, stmt.range),
+          locks: describeLocks(locks),
+          reason: transactionReason(context, info.transaction),
+          later: later.length === 1 ? `the statement at line ${first}` : first === last ? `${later.length} statements on line ${first}` : `lines ${first}-${last}`,
+          verb: later.length === 1 ? 'runs' : 'run',
+          slow: slow ? `, including ${quoteStatement(text, slow.s.range)}, which ${slow.work!.what}` : '',
+        },
+      });
+    }
+
+    return {
+      AlterSequence(stmt: AlterSequence) {
+        check(stmt, stmt.name);
+      },
+      AlterTable(stmt: AlterTable) {
+        // ALTER SEQUENCE ... RENAME TO / SET SCHEMA / OWNER TO reach the model as ALTER TABLE on a sequence.
+        if (stmt.objectKind === 'sequence') check(stmt, stmt.table);
+      },
+    };
+  },
+});
