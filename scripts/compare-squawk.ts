@@ -1,20 +1,27 @@
 /**
  * Runs squawk (npm `squawk-cli`) and sqlwarden over the same migration files and compares their
- * findings per squawk rule, at statement granularity: a squawk finding and a sqlwarden finding
- * agree when they fall in the same statement and the sqlwarden rule lists that squawk rule in
- * `meta.sources`. Every sqlwarden rule with a squawk source is enabled for the comparison.
+ * findings per squawk rule, at statement granularity. For each squawk rule R the unit is a
+ * statement: squawk reports R there, and/or a sqlwarden rule that lists R in `meta.sources`
+ * reports a finding there that is about what R checks (`squawkRulesOf` below: a sqlwarden rule
+ * can cover several squawk rules, e.g. no-blocking-index-build covers CREATE, DROP and REINDEX).
+ * Every sqlwarden rule with a squawk source is enabled for the comparison
+ * (require-lock-timeout with `requireStatementTimeout`, so it covers require-statement-timeout).
  *
  *   node scripts/run-ts.mjs scripts/compare-squawk.ts [--pg-version 15] [--json out.json] [--samples N] [dirs...]
  *
- * Default dirs: every project in ../shared/corpus/pg-migrations, and each rule's README examples
- * (rules/<id>/README.md, written to a temp dir one example per file).
+ * Default dirs: every project in ../shared/corpus/pg-migrations (files sqlwarden does not count as
+ * migrations -- schema dumps, views -- are left out and counted), and each rule's README examples:
+ * linted as the doc tests lint them (the `schema` block replayed into the catalog first, the
+ * example's settings and options), while squawk gets the example alone (the schema stands for
+ * earlier migrations), at the example's PostgreSQL version, with `--assume-in-transaction` when
+ * the example says the tool wraps the file.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Linter, readSourceFile, type Rule, type StatementInfo } from '@sqlwarden/core';
-import { parseDocExamples } from '@sqlwarden/core/testing';
+import { Catalog, ENGINE_RULE_IDS, Linter, lintSource, postgresAdapter, initPostgres, readSourceFile, DEFAULT_SETTINGS, type Diagnostic, type Rule, type Settings, type StatementInfo } from '@sqlwarden/core';
+import { parseDocExamples, type DocExample } from '@sqlwarden/core/testing';
 import { builtinRules } from '@sqlwarden/rules';
 
 const args = process.argv.slice(2);
@@ -25,12 +32,20 @@ const sampleCount = Number(option('--samples') ?? 5);
 const dirs = args.filter((a, i) => !a.startsWith('--') && !['--pg-version', '--json', '--samples'].includes(args[i - 1] ?? ''));
 const squawkBin = path.resolve('node_modules/.bin/squawk');
 
+/** squawk's `--pg-version` takes `major.minor` (`15.0`, `9.6`). */
+const squawkVersion = (v: number) => (Number.isInteger(v) ? `${v}.0` : String(v));
+
+/** Names squawk prints that differ from the documented rule name sqlwarden's sources use. */
+const SQUAWK_ALIASES: Record<string, string> = { 'prefer-timestamp-tz': 'prefer-timestamptz' };
+
 interface Finding {
   file: string;
   statement: number;
   line: number;
   rule: string;
   message: string;
+  /** The statement's first 200 characters, for grouping. */
+  sql: string;
 }
 
 /** squawk rule -> sqlwarden rules that claim to cover it. */
@@ -42,6 +57,50 @@ for (const rule of builtinRules as Rule<any>[]) {
   }
 }
 const comparedRules = new Set([...coveredBy.values()].flat());
+const ruleOptions = (id: string): Record<string, unknown> => (id === 'require-lock-timeout' ? { requireStatementTimeout: true } : {});
+
+/**
+ * Which of the squawk rules a sqlwarden rule claims a finding of it corresponds to, from the
+ * statement and the message. [] = a finding with no squawk counterpart (not counted).
+ */
+function squawkRulesOf(ruleId: string, sql: string, message: string): string[] {
+  const claimed = [...coveredBy.entries()].filter(([, ids]) => ids.includes(ruleId)).map(([r]) => r);
+  const s = sql.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, ' ').replace(/\s+/g, ' ').trim().toLowerCase();
+  switch (ruleId) {
+    case 'no-blocking-index-build':
+      if (/\bconcurrently\b/.test(s)) return /^create (unique )?index/.test(s) ? ['ban-concurrent-index-creation-in-transaction'] : [];
+      if (/^create (unique )?index/.test(s)) return ['require-concurrent-index-creation'];
+      if (/^drop index/.test(s)) return ['require-concurrent-index-deletion'];
+      if (/^reindex/.test(s)) return ['require-concurrent-reindex'];
+      return [];
+    case 'no-table-rewrite':
+      if (/^(cluster|vacuum)/.test(s)) return ['prefer-repack'];
+      if (/\btype\b/.test(s) && /^alter table/.test(s) && /\balter (column )?\S+ (set data )?type\b/.test(s)) return ['changing-column-type'];
+      if (/\badd\b/.test(s) && /^alter table/.test(s)) return ['adding-field-with-default'];
+      return [];
+    case 'prefer-bigint-id':
+      return /smallint|smallserial|int2|serial2/i.test(message) ? ['prefer-bigint-over-smallint'] : ['prefer-bigint-over-int'];
+    case 'require-lock-timeout': {
+      const out: string[] = [];
+      if (/no `lock_timeout`/.test(message)) out.push('require-lock-timeout');
+      if (/no `statement_timeout`|No `statement_timeout`/.test(message)) out.push('require-statement-timeout');
+      return out;
+    }
+    case 'require-not-valid-constraint':
+      // squawk's constraint-missing-not-valid looks at ADD CONSTRAINT only; adding-foreign-key-constraint at any FK.
+      if (/\breferences\b|foreign key/.test(s)) return /\badd constraint\b|\badd (foreign key|check)\b/.test(s) ? ['adding-foreign-key-constraint', 'constraint-missing-not-valid'] : ['adding-foreign-key-constraint'];
+      return ['constraint-missing-not-valid'];
+    case 'require-unique-using-index': {
+      const out: string[] = [];
+      if (/primary key/.test(s)) out.push('adding-serial-primary-key-field');
+      if (/\bunique\b/.test(s)) out.push('disallowed-unique-constraint');
+      if (/\badd constraint\b|\badd (primary key|unique)\b/.test(s)) out.push('constraint-missing-not-valid');
+      return out;
+    }
+    default:
+      return claimed;
+  }
+}
 
 function sqlFiles(dir: string, out: string[] = []): string[] {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
@@ -52,23 +111,25 @@ function sqlFiles(dir: string, out: string[] = []): string[] {
   return out;
 }
 
-function docExampleDir(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'sqlwarden-doc-examples-'));
-  for (const rule of builtinRules as Rule<any>[]) {
-    const readme = path.resolve('rules', rule.meta.id, 'README.md');
-    if (!statSync(readme, { throwIfNoEntry: false })) continue;
-    parseDocExamples(readFileSync(readme, 'utf8')).forEach((example: { kind: string; code: string }, i: number) => {
-      writeFileSync(path.join(dir, `${rule.meta.id}.${String(i).padStart(2, '0')}.${example.kind}.sql`), example.code);
-    });
-  }
-  return dir;
-}
-
 function statementAt(statements: readonly StatementInfo[] | undefined, offset: number): number {
   if (!statements) return -1;
+  // Ranges exclude the semicolon: an offset at `end` is the statement's own semicolon.
   for (const s of statements) if (offset >= s.range.start && offset <= s.range.end) return s.index;
   // Between statements (comments, whitespace): attribute to the next one.
   return statements.find((s) => s.range.start >= offset)?.index ?? -1;
+}
+
+/** squawk's 0-based line and 0-based column in UTF-8 bytes of that line -> UTF-16 offset. */
+function squawkOffset(text: string, starts: number[], line: number, byteColumn: number): number {
+  const start = starts[line] ?? text.length;
+  let bytes = 0;
+  let i = start;
+  while (i < text.length && bytes < byteColumn && text[i] !== '\n') {
+    const cp = text.codePointAt(i)!;
+    bytes += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    i += cp >= 0x10000 ? 2 : 1;
+  }
+  return i;
 }
 
 function lineStarts(text: string): number[] {
@@ -77,100 +138,194 @@ function lineStarts(text: string): number[] {
   return starts;
 }
 
-async function compareProject(root: string, label: string) {
-  const files = sqlFiles(root).sort();
-  const readable = files.flatMap((p) => {
-    const r = readSourceFile(p);
-    return r.ok ? [{ path: p, text: r.text }] : [];
-  });
-  const ruleSettings = Object.fromEntries([...comparedRules].map((id) => [id, 'warn' as const]));
-  const linter = new Linter({ cwd: root, rules: builtinRules, overrides: { rules: ruleSettings, postgresVersion: pgVersion } });
-  const results = await linter.lintFiles(readable);
-  const statementsOf = new Map(results.map((r) => [r.filePath, r.statements]));
-  const textOf = new Map(readable.map((f) => [f.path, f.text]));
+interface SquawkRow { file: string; line: number; column: number; rule_name: string; message: string }
 
-  const ours: Finding[] = [];
-  for (const r of results) {
-    for (const m of r.messages) {
-      if (!comparedRules.has(m.ruleId)) continue;
-      ours.push({ file: r.filePath, statement: statementAt(r.statements, m.range.start), line: m.line, rule: m.ruleId, message: m.message });
-    }
-  }
-
-  const theirs: Finding[] = [];
-  const squawkFailures: string[] = [];
-  for (let i = 0; i < readable.length; i += 200) {
-    const batch = readable.slice(i, i + 200).map((f) => f.path);
+function runSquawk(paths: string[], version: number, inTransaction: boolean, failures: string[]): SquawkRow[] {
+  const rows: SquawkRow[] = [];
+  for (let i = 0; i < paths.length; i += 200) {
+    const batch = paths.slice(i, i + 200);
     let out: string;
+    const argv = ['--reporter', 'json', `--pg-version=${squawkVersion(version)}`, ...(inTransaction ? ['--assume-in-transaction'] : []), ...batch];
     try {
-      out = execFileSync(squawkBin, ['--reporter', 'json', `--pg-version=${pgVersion}.0`, ...batch], { encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'pipe'] });
+      out = execFileSync(squawkBin, argv, { encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'pipe'] });
     } catch (error: any) {
       // squawk exits 1 when it reports anything; stdout still holds the JSON.
       out = error.stdout ?? '';
       if (!out.trim().startsWith('[')) {
-        squawkFailures.push(`${batch[0]}...: ${String(error.stderr ?? error.message).slice(0, 200)}`);
+        failures.push(`${batch[0]}...: ${String(error.stderr ?? error.message).slice(0, 200)}`);
         continue;
       }
     }
-    for (const f of JSON.parse(out) as Array<{ file: string; line: number; column: number; rule_name: string; message: string }>) {
-      const file = path.resolve(f.file);
-      const text = textOf.get(file);
-      if (text === undefined) continue;
-      // squawk lines and columns are 0-based; its columns count characters.
-      const starts = lineStarts(text);
-      const offset = (starts[f.line] ?? 0) + f.column;
-      theirs.push({ file, statement: statementAt(statementsOf.get(file), offset), line: f.line + 1, rule: f.rule_name, message: f.message });
-    }
+    rows.push(...(JSON.parse(out) as SquawkRow[]));
   }
-  return { label, files: readable.length, ours, theirs, squawkFailures };
+  return rows;
 }
 
-const roots = dirs.length
-  ? dirs.map((d) => path.resolve(d))
-  : [...readdirSync(path.resolve('../shared/corpus/pg-migrations')).map((d) => path.resolve('../shared/corpus/pg-migrations', d)), docExampleDir()];
+function snippet(statements: readonly StatementInfo[] | undefined, index: number): string {
+  return statements?.find((s) => s.index === index)?.text.slice(0, 200) ?? '';
+}
 
-const table = new Map<string, { squawk: number; agree: number; squawkOnly: Finding[]; oursOnly: Finding[] }>();
+function theirFindings(rows: SquawkRow[], textOf: Map<string, string>, statementsOf: Map<string, readonly StatementInfo[] | undefined>): Finding[] {
+  const out: Finding[] = [];
+  for (const f of rows) {
+    const file = path.resolve(f.file);
+    const text = textOf.get(file);
+    if (text === undefined) continue;
+    const offset = squawkOffset(text, lineStarts(text), f.line, f.column);
+    const statement = statementAt(statementsOf.get(file), offset);
+    out.push({ file, statement, line: f.line + 1, rule: SQUAWK_ALIASES[f.rule_name] ?? f.rule_name, message: f.message, sql: snippet(statementsOf.get(file), statement) });
+  }
+  return out;
+}
+
+function ourFinding(file: string, statements: readonly StatementInfo[] | undefined, m: Diagnostic): Finding {
+  const statement = statementAt(statements, m.range.start);
+  return { file, statement, line: m.line, rule: m.ruleId, message: m.message, sql: snippet(statements, statement) };
+}
+
+interface Compared { label: string; files: number; skipped: number; squawkInSkipped: number; ours: Finding[]; theirs: Finding[] }
+
+async function compareProject(root: string, failures: string[]): Promise<Compared> {
+  const ruleSettings = Object.fromEntries([...comparedRules].map((id) => [id, ['warn', ruleOptions(id)] as const]));
+  const linter = new Linter({ cwd: root, rules: builtinRules, overrides: { rules: ruleSettings, postgresVersion: pgVersion } });
+  const all = sqlFiles(root).sort();
+  const files = all.filter((p) => linter.isMigrationPath(p));
+  const skippedFiles = all.filter((p) => !linter.isMigrationPath(p));
+  const readable = files.flatMap((p) => {
+    const r = readSourceFile(p);
+    return r.ok ? [{ path: p, text: r.text }] : [];
+  });
+  const results = await linter.lintFiles(readable);
+  const statementsOf = new Map(results.map((r) => [r.filePath, r.statements]));
+  const textOf = new Map(readable.map((f) => [f.path, f.text]));
+  const ours = results.flatMap((r) => r.messages.filter((m) => comparedRules.has(m.ruleId)).map((m) => ourFinding(r.filePath, r.statements, m)));
+  const theirs = theirFindings(runSquawk(readable.map((f) => f.path), pgVersion, false, failures), textOf, statementsOf);
+  const squawkInSkipped = skippedFiles.length ? runSquawk(skippedFiles, pgVersion, false, failures).length : 0;
+  return { label: path.basename(root), files: readable.length, skipped: skippedFiles.length, squawkInSkipped, ours, theirs };
+}
+
+async function compareDocExamples(failures: string[]): Promise<Compared> {
+  await initPostgres();
+  const dir = mkdtempSync(path.join(tmpdir(), 'sqlwarden-doc-examples-'));
+  const ours: Finding[] = [];
+  const textOf = new Map<string, string>();
+  const statementsOf = new Map<string, readonly StatementInfo[] | undefined>();
+  const squawkGroups = new Map<string, { version: number; inTransaction: boolean; paths: string[] }>();
+  let skipped = 0;
+  const enabled = (builtinRules as Rule<any>[]).filter((r) => comparedRules.has(r.meta.id));
+  const knownRuleIds = new Set<string>([...(builtinRules as Rule<any>[]).map((r) => r.meta.id), ...ENGINE_RULE_IDS]);
+  for (const owner of builtinRules as Rule<any>[]) {
+    const readme = path.resolve('rules', owner.meta.id, 'README.md');
+    if (!statSync(readme, { throwIfNoEntry: false })) continue;
+    parseDocExamples(readFileSync(readme, 'utf8')).forEach((example: DocExample) => {
+      // squawk has no notion of a file that is not a migration.
+      if (example.migration === false) return void skipped++;
+      const file = path.join(dir, `${owner.meta.id}.L${String(example.line).padStart(3, '0')}.${example.kind}.sql`);
+      writeFileSync(file, example.code);
+      const settings: Settings = { ...DEFAULT_SETTINGS, postgresVersion: pgVersion, ...example.settings };
+      const catalog = new Catalog();
+      if (example.schema) lintSource({ text: example.schema, filePath: 'schema.sql', settings, isMigration: true, rules: [], catalog, knownRuleIds, adapter: postgresAdapter });
+      const { messages, statements } = lintSource({
+        text: example.code,
+        filePath: example.filename ?? 'migrations/0002_test.sql',
+        settings,
+        isMigration: true,
+        rules: enabled.map((rule) => ({
+          rule,
+          severity: 1 as const,
+          options: { ...(rule.meta.defaultOptions ?? {}), ...ruleOptions(rule.meta.id), ...(rule === owner ? (example.options ?? {}) : {}) },
+        })),
+        catalog,
+        knownRuleIds,
+        adapter: postgresAdapter,
+      });
+      textOf.set(file, example.code);
+      statementsOf.set(file, statements);
+      for (const m of messages) if (comparedRules.has(m.ruleId)) ours.push(ourFinding(file, statements, m));
+      const inTransaction = settings.migrationTransaction === 'wrapped';
+      const key = `${settings.postgresVersion}/${inTransaction}`;
+      const group = squawkGroups.get(key) ?? { version: settings.postgresVersion, inTransaction, paths: [] };
+      squawkGroups.set(key, group);
+      group.paths.push(file);
+    });
+  }
+  const theirs = [...squawkGroups.values()].flatMap((g) => theirFindings(runSquawk(g.paths, g.version, g.inTransaction, failures), textOf, statementsOf));
+  return { label: 'rule README examples', files: textOf.size, skipped, squawkInSkipped: 0, ours, theirs };
+}
+
+const projects = dirs.length ? dirs.map((d) => path.resolve(d)) : readdirSync(path.resolve('../shared/corpus/pg-migrations')).map((d) => path.resolve('../shared/corpus/pg-migrations', d));
+
+interface Row { squawk: number; statements: number; agree: number; squawkOnly: Finding[]; oursOnly: Finding[] }
+const table = new Map<string, Row>();
+const rowFor = (r: string): Row => {
+  let row = table.get(r);
+  if (!row) table.set(r, (row = { squawk: 0, statements: 0, agree: 0, squawkOnly: [], oursOnly: [] }));
+  return row;
+};
+for (const r of coveredBy.keys()) rowFor(r);
 const uncovered = new Map<string, number>();
-let fileCount = 0;
 const failures: string[] = [];
-for (const root of roots) {
-  const { files, ours, theirs, squawkFailures } = await compareProject(root, path.basename(root));
-  fileCount += files;
-  failures.push(...squawkFailures);
+const perSet: Array<{ label: string; files: number; skipped: number; squawkInSkipped: number; squawk: number; ours: number }> = [];
+
+const compared: Compared[] = [];
+for (const root of projects) compared.push(await compareProject(root, failures));
+if (!dirs.length) compared.push(await compareDocExamples(failures));
+
+for (const { label, files, skipped, squawkInSkipped, ours, theirs } of compared) {
+  perSet.push({ label, files, skipped, squawkInSkipped, squawk: theirs.length, ours: ours.length });
   const key = (f: Finding) => `${f.file}#${f.statement}`;
+  // squawk rule -> statement -> first finding, on both sides.
+  const squawkAt = new Map<string, Map<string, Finding>>();
+  const oursAt = new Map<string, Map<string, Finding>>();
+  const oursAnyAt = new Map<string, Set<string>>(); // sqlwarden rule -> statements, for the lenient match
   for (const f of theirs) {
-    const mapped = coveredBy.get(f.rule);
-    if (!mapped) {
+    if (!coveredBy.has(f.rule)) {
       uncovered.set(f.rule, (uncovered.get(f.rule) ?? 0) + 1);
       continue;
     }
-    const row = table.get(f.rule) ?? { squawk: 0, agree: 0, squawkOnly: [], oursOnly: [] };
-    table.set(f.rule, row);
-    row.squawk++;
-    if (ours.some((o) => key(o) === key(f) && mapped.includes(o.rule))) row.agree++;
-    else row.squawkOnly.push(f);
+    rowFor(f.rule).squawk++;
+    const m = squawkAt.get(f.rule) ?? new Map();
+    squawkAt.set(f.rule, m);
+    if (!m.has(key(f))) m.set(key(f), f);
   }
   for (const o of ours) {
-    // A sqlwarden finding counts against each squawk rule it covers unless squawk reported one of them there.
-    const squawkRules = [...coveredBy.entries()].filter(([, ids]) => ids.includes(o.rule)).map(([r]) => r);
-    if (theirs.some((t) => key(t) === key(o) && squawkRules.includes(t.rule))) continue;
-    for (const r of squawkRules) {
-      const row = table.get(r) ?? { squawk: 0, agree: 0, squawkOnly: [], oursOnly: [] };
-      table.set(r, row);
-      row.oursOnly.push(o);
+    const any = oursAnyAt.get(o.rule) ?? new Set();
+    oursAnyAt.set(o.rule, any);
+    any.add(key(o));
+    for (const r of squawkRulesOf(o.rule, o.sql, o.message)) {
+      const m = oursAt.get(r) ?? new Map();
+      oursAt.set(r, m);
+      if (!m.has(key(o))) m.set(key(o), o);
     }
+  }
+  for (const r of coveredBy.keys()) {
+    const row = rowFor(r);
+    const theirsHere = squawkAt.get(r) ?? new Map<string, Finding>();
+    const oursHere = oursAt.get(r) ?? new Map<string, Finding>();
+    row.statements += theirsHere.size;
+    for (const [k, f] of theirsHere) {
+      // Agreement: any sqlwarden rule claiming r reported this statement.
+      if (oursHere.has(k) || coveredBy.get(r)!.some((id) => oursAnyAt.get(id)?.has(k))) row.agree++;
+      else row.squawkOnly.push(f);
+    }
+    for (const [k, o] of oursHere) if (!theirsHere.has(k)) row.oursOnly.push(o);
   }
 }
 
 const rel = (f: string) => path.relative(process.cwd(), f);
-console.log(`# squawk vs sqlwarden (PostgreSQL ${pgVersion}, ${fileCount} files)\n`);
-console.log('| squawk rule | sqlwarden rule(s) | squawk findings | agree | squawk only | sqlwarden only |');
-console.log('|---|---|---:|---:|---:|---:|');
+const totalFiles = perSet.reduce((n, s) => n + s.files, 0);
+console.log(`# squawk vs sqlwarden (PostgreSQL ${pgVersion}, ${totalFiles} files)\n`);
+console.log('| file set | files compared | non-migration files left out (squawk findings there) | squawk findings | sqlwarden findings (compared rules) |');
+console.log('|---|---:|---:|---:|---:|');
+for (const s of perSet) console.log(`| ${s.label} | ${s.files} | ${s.skipped} (${s.squawkInSkipped}) | ${s.squawk} | ${s.ours} |`);
+console.log('\nCounts are statements (a statement squawk reports twice under one rule counts once), except "squawk findings".\n');
+console.log('| squawk rule | sqlwarden rule(s) | squawk findings | squawk statements | agree | squawk only | sqlwarden only |');
+console.log('|---|---|---:|---:|---:|---:|---:|');
 for (const [rule, row] of [...table.entries()].sort()) {
-  console.log(`| ${rule} | ${(coveredBy.get(rule) ?? []).join(', ')} | ${row.squawk} | ${row.agree} | ${row.squawkOnly.length} | ${new Set(row.oursOnly.map((o) => `${o.file}#${o.statement}`)).size} |`);
+  console.log(`| ${rule} | ${(coveredBy.get(rule) ?? []).join(', ')} | ${row.squawk} | ${row.statements} | ${row.agree} | ${row.squawkOnly.length} | ${row.oursOnly.length} |`);
 }
 if (uncovered.size) {
-  console.log('\nsquawk rules no sqlwarden rule claims:');
+  console.log('\nsquawk rules no sqlwarden rule claims (findings):');
   for (const [rule, n] of [...uncovered.entries()].sort()) console.log(`- ${rule}: ${n}`);
 }
 for (const [rule, row] of [...table.entries()].sort()) {
@@ -180,4 +335,4 @@ for (const [rule, row] of [...table.entries()].sort()) {
   for (const f of row.oursOnly.slice(0, sampleCount)) console.log(`- sqlwarden only (${f.rule}): ${rel(f.file)}:${f.line} ${f.message.slice(0, 120)}`);
 }
 if (failures.length) console.log(`\nsquawk failed on: ${failures.join('; ')}`);
-if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ pgVersion, files: fileCount, coveredBy: Object.fromEntries(coveredBy), rows: Object.fromEntries(table), uncovered: Object.fromEntries(uncovered) }, null, 2));
+if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ pgVersion, sets: perSet, coveredBy: Object.fromEntries(coveredBy), rows: Object.fromEntries(table), uncovered: Object.fromEntries(uncovered) }, null, 2));
