@@ -3,13 +3,24 @@ import type { LockedRelation, RuleContext, Statement, StatementInfo } from '@sql
 import { effectsOf, headRange, transactionReason, isUnresolved, lineAt, lockOnNewRelation, quoteStatement, sameName, slowWorkOf } from '../_shared/lock-hygiene.ts';
 
 const MESSAGE =
-  '{{statement}} {{work}} while this transaction still holds {{held}}: reads and writes on {{tables}} wait until the transaction ends, so they wait for all of this work, not just for the moment the earlier statement needed. Locks are released only at COMMIT ({{reason}}): end the transaction after line {{line}} (run this statement in a transaction or migration of its own){{backfill}}.';
+  '{{statement}} {{work}} while this transaction still holds {{held}}{{more}}: reads and writes on {{tables}} wait until the transaction ends, so they wait for all of this work, not just for the moment the earlier statement needed. Locks are released only at COMMIT ({{reason}}): end the transaction after line {{line}} (run this statement in a transaction or migration of its own){{backfill}}.';
 
 const BACKFILL = ', and backfill in batches outside the DDL transaction';
 
 interface Hold {
   info: StatementInfo;
   relation: LockedRelation;
+  /** The report made at the first slow statement under this lock; later ones only add to its count. */
+  report?: Finding;
+}
+
+interface Finding {
+  info: StatementInfo;
+  data: Record<string, string>;
+  /** How many locks the report names ("while it is held" / "while they are held"). */
+  locks: number;
+  /** Later slow statements of the transaction that run under at least one of those locks. */
+  further: Map<number, StatementInfo>;
 }
 
 export default defineRule({
@@ -34,6 +45,11 @@ export default defineRule({
   create(context: RuleContext) {
     const text = context.file.text;
     const holds = new Map<string, Hold[]>();
+    // One report per ACCESS EXCLUSIVE acquisition, at the first slow statement it extends over:
+    // a long single-transaction migration would otherwise repeat the same finding per statement.
+    // Acquisitions first extended by the same statement share its report. Reported at the end of
+    // the file, once the count of later slow statements under the lock is known.
+    const findings: Finding[] = [];
 
     return {
       Statement(node: Statement) {
@@ -58,38 +74,67 @@ export default defineRule({
             ? held.filter((h) => !exclusive.some((l) => sameName(l.relation, h.relation)) && !(validates && node.type === 'AlterTable' && sameName(node.table, h.relation)))
             : [];
           if (work && extended.length > 0) {
-            const byStatement = new Map<StatementInfo, LockedRelation[]>();
-            for (const h of extended) byStatement.set(h.info, [...(byStatement.get(h.info) ?? []), h.relation]);
-            // Nearest first; a long migration can hold dozens: name three and count the rest.
-            const groups = [...byStatement.entries()].reverse();
-            const more = groups.slice(3).reduce((n, [, rels]) => n + rels.length, 0);
-            const parts = groups.slice(0, 3).map(([earlier, rels]) => {
-              const names = rels.map((r) => `\`${displayRelation(r)}\``).join(' and ');
-              return `the ${lockModeSql('AccessExclusive')} lock${rels.length > 1 ? 's' : ''} on ${names} that ${quoteStatement(text, earlier.range)} took at line ${lineAt(text, earlier.range.start)}`;
-            });
-            if (more > 0) parts.push(`the ${lockModeSql('AccessExclusive')} locks on ${more} more relation${more > 1 ? 's' : ''} taken earlier in the transaction`);
-            const shownTables = groups.slice(0, 3).flatMap(([, rels]) => rels.map((r) => `\`${displayRelation(r)}\``));
-            const tables = [...new Set(shownTables), ...(more > 0 ? [`the ${more} other${more > 1 ? 's' : ''}`] : [])];
-            const last = [...byStatement.keys()].reduce((a, b) => (a.index > b.index ? a : b));
-            context.report({
-              range: headRange(text, info.range),
-              message: MESSAGE,
-              data: {
-                statement: quoteStatement(text, info.range),
-                work: work.what,
-                held: parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}` : parts[0]!,
-                tables: tables.length > 1 ? `${tables.slice(0, -1).join(', ')} and ${tables[tables.length - 1]}` : tables[0]!,
-                reason: transactionReason(context, info.transaction),
-                line: lineAt(text, last.range.start),
-                backfill: node.type === 'Update' || node.type === 'Delete' || node.type === 'Insert' ? BACKFILL : '',
-              },
-            });
+            for (const h of extended) h.report?.further.set(info.index, info);
+            const fresh = extended.filter((h) => !h.report);
+            if (fresh.length > 0) {
+              const byStatement = new Map<StatementInfo, LockedRelation[]>();
+              for (const h of fresh) byStatement.set(h.info, [...(byStatement.get(h.info) ?? []), h.relation]);
+              // Nearest first; a long migration can hold dozens: name three and count the rest.
+              const groups = [...byStatement.entries()].reverse();
+              const more = groups.slice(3).reduce((n, [, rels]) => n + rels.length, 0);
+              const parts = groups.slice(0, 3).map(([earlier, rels]) => {
+                const names = rels.map((r) => `\`${displayRelation(r)}\``).join(' and ');
+                return `the ${lockModeSql('AccessExclusive')} lock${rels.length > 1 ? 's' : ''} on ${names} that ${quoteStatement(text, earlier.range)} took at line ${lineAt(text, earlier.range.start)}`;
+              });
+              if (more > 0) parts.push(`the ${lockModeSql('AccessExclusive')} locks on ${more} more relation${more > 1 ? 's' : ''} taken earlier in the transaction`);
+              const shownTables = groups.slice(0, 3).flatMap(([, rels]) => rels.map((r) => `\`${displayRelation(r)}\``));
+              const tables = [...new Set(shownTables), ...(more > 0 ? [`the ${more} other${more > 1 ? 's' : ''}`] : [])];
+              // Ending the transaction must release every lock this statement runs under, reported here or earlier.
+              const last = extended.reduce((a, b) => (a.info.index > b.info.index ? a : b)).info;
+              const finding: Finding = {
+                info,
+                locks: fresh.length,
+                further: new Map(),
+                data: {
+                  statement: quoteStatement(text, info.range),
+                  work: work.what,
+                  held: parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}` : parts[0]!,
+                  tables: tables.length > 1 ? `${tables.slice(0, -1).join(', ')} and ${tables[tables.length - 1]}` : tables[0]!,
+                  reason: transactionReason(context, info.transaction),
+                  line: String(lineAt(text, last.range.start)),
+                  backfill: node.type === 'Update' || node.type === 'Delete' || node.type === 'Insert' ? BACKFILL : '',
+                },
+              };
+              for (const h of fresh) h.report = finding;
+              findings.push(finding);
+            }
           }
         }
         for (const lock of exclusive) {
           if (!held.some((h) => sameName(h.relation, lock.relation))) held.push({ info, relation: lock.relation });
         }
       },
+      'File:exit'() {
+        for (const finding of findings) {
+          context.report({
+            range: headRange(text, finding.info.range),
+            message: MESSAGE,
+            data: { ...finding.data, more: furtherWork(text, finding) },
+          });
+        }
+      },
     };
   },
 });
+
+/** `, and 41 more statements in this transaction do slow work while it is held (lines 12–410)`. */
+function furtherWork(text: string, finding: Finding): string {
+  const n = finding.further.size;
+  if (n === 0) return '';
+  const starts = [...finding.further.values()].map((s) => s.range.start);
+  const first = lineAt(text, Math.min(...starts));
+  const lastLine = lineAt(text, Math.max(...starts));
+  const where = first === lastLine ? `line ${first}` : `lines ${first}–${lastLine}`;
+  const statements = n === 1 ? '1 more statement in this transaction does' : `${n} more statements in this transaction do`;
+  return `, and ${statements} slow work while ${finding.locks > 1 ? 'they are' : 'it is'} held (${where})`;
+}

@@ -99,8 +99,62 @@ new RuleTester().run(rule, {
         },
       ],
     },
-    // Each slow statement is reported.
-    { code: 'TRUNCATE audit;\nCREATE INDEX orders_amount ON orders (amount);\nCREATE INDEX orders_user ON orders (user_id);', schema, errors: [{ line: 2 }, { line: 3 }] },
+    // One report per lock, at the first slow statement under it, counting the later ones (quick statements do not count).
+    {
+      code: "BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nCREATE INDEX orders_amount ON orders (amount);\nCOMMENT ON COLUMN users.nickname IS 'x';\nUPDATE users SET nickname = email;\nCREATE INDEX orders_user ON orders (user_id);\nCOMMIT;",
+      schema,
+      errors: [
+        {
+          message:
+            '`CREATE INDEX orders_amount ON orders (amount)` builds an index by scanning all of `orders` while this transaction still holds the ACCESS EXCLUSIVE lock on `users` that `ALTER TABLE users ADD COLUMN nickname text` took at line 2, and 2 more statements in this transaction do slow work while it is held (lines 5–6): reads and writes on `users` wait until the transaction ends, so they wait for all of this work, not just for the moment the earlier statement needed. Locks are released only at COMMIT (it is inside BEGIN ... COMMIT): end the transaction after line 2 (run this statement in a transaction or migration of its own).',
+          line: 3,
+          column: 1,
+          endLine: 3,
+        },
+      ],
+    },
+    { code: 'TRUNCATE audit;\nCREATE INDEX orders_amount ON orders (amount);\nCREATE INDEX orders_user ON orders (user_id);', schema, errors: [{ message: /lock on `audit` that `TRUNCATE audit` took at line 1, and 1 more statement in this transaction does slow work while it is held \(line 3\): reads/, line: 2 }] },
+    // Locks taken before the same first slow statement share its report.
+    {
+      code: 'ALTER TABLE users ADD COLUMN nickname text;\nALTER TABLE audit ADD COLUMN note text;\nCREATE INDEX orders_amount ON orders (amount);\nCREATE INDEX orders_user ON orders (user_id);',
+      schema,
+      errors: [{ message: /holds the ACCESS EXCLUSIVE lock on `audit` that .* took at line 2 and the ACCESS EXCLUSIVE lock on `users` that .* took at line 1, and 1 more statement in this transaction does slow work while they are held \(line 4\): reads and writes on `audit` and `users` wait/, line: 3 }],
+    },
+    // Two acquisitions with slow work after each: one report for each, the later slow work counted under both.
+    {
+      code: 'ALTER TABLE users ADD COLUMN nickname text;\nCREATE INDEX orders_amount ON orders (amount);\nALTER TABLE audit ADD COLUMN note text;\nCREATE INDEX orders_user ON orders (user_id);\nUPDATE users SET nickname = email;',
+      schema,
+      errors: [
+        { message: /holds the ACCESS EXCLUSIVE lock on `users` that `ALTER TABLE users ADD COLUMN nickname text` took at line 1, and 2 more statements in this transaction do slow work while it is held \(lines 4–5\): reads and writes on `users` wait .* end the transaction after line 1 /, line: 2 },
+        { message: /^`CREATE INDEX orders_user ON orders \(user_id\)` builds an index .* holds the ACCESS EXCLUSIVE lock on `audit` that `ALTER TABLE audit ADD COLUMN note text` took at line 3, and 1 more statement in this transaction does slow work while it is held \(line 5\): reads and writes on `audit` wait .* end the transaction after line 3 /, line: 4 },
+      ],
+    },
+    // A statement that locks a held table itself is not counted under that lock, but is reported under another.
+    {
+      code: 'ALTER TABLE orders ADD COLUMN tag text;\nALTER TABLE users ADD COLUMN nickname text;\nALTER TABLE orders ALTER COLUMN amount TYPE bigint;\nCREATE INDEX orders_user ON orders (user_id);',
+      schema,
+      errors: [
+        { message: /^`ALTER TABLE orders ALTER COLUMN amount TYPE bigint` rewrites `orders` .* lock on `users` that .* took at line 2, and 1 more statement in this transaction does slow work while it is held \(line 4\): reads and writes on `users` wait/, line: 3 },
+        { message: /^`CREATE INDEX orders_user ON orders \(user_id\)` builds an index .* lock on `orders` that `ALTER TABLE orders ADD COLUMN tag text` took at line 1: reads and writes on `orders` wait .* end the transaction after line 2 /, line: 4 },
+      ],
+    },
+    // Separate transactions: separate reports, each counting only its own transaction.
+    {
+      code: 'BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nCREATE INDEX orders_amount ON orders (amount);\nCREATE INDEX orders_user ON orders (user_id);\nCOMMIT;\nBEGIN;\nALTER TABLE users ADD COLUMN tag text;\nUPDATE users SET tag = email;\nCOMMIT;',
+      schema,
+      errors: [
+        { message: /lock on `users` that `ALTER TABLE users ADD COLUMN nickname text` took at line 2, and 1 more statement in this transaction does slow work while it is held \(line 4\): /, line: 3 },
+        { message: /^`UPDATE users SET tag = email` updates every row of `users` while this transaction still holds the ACCESS EXCLUSIVE lock on `users` that `ALTER TABLE users ADD COLUMN tag text` took at line 7: reads/, line: 8 },
+      ],
+    },
+    {
+      code: '-- +goose Up\nALTER TABLE users ADD COLUMN nickname text;\nCREATE INDEX orders_amount ON orders (amount);\n-- +goose Down\nALTER TABLE users DROP COLUMN nickname;\nDROP INDEX orders_amount;\nCREATE INDEX orders_user ON orders (user_id);',
+      schema,
+      errors: [
+        { message: /took at line 2: reads/, line: 3 },
+        { message: /lock on `users` that `ALTER TABLE users DROP COLUMN nickname` took at line 5: reads/, line: 7 },
+      ],
+    },
     // The catalog before each statement: a rewrite the version decides (volatile default rewrites everywhere).
     {
       code: 'ALTER TABLE users ADD COLUMN nickname text;\nALTER TABLE orders ADD COLUMN created_at timestamptz DEFAULT clock_timestamp();',
