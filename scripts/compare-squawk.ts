@@ -30,7 +30,13 @@ const pgVersion = Number(option('--pg-version') ?? 15);
 const jsonOut = option('--json');
 const sampleCount = Number(option('--samples') ?? 5);
 const dirs = args.filter((a, i) => !a.startsWith('--') && !['--pg-version', '--json', '--samples'].includes(args[i - 1] ?? ''));
-const squawkBin = path.resolve('node_modules/.bin/squawk');
+// squawk-cli is not a dependency: its lockfile entries for other platforms break `npm ci`.
+// Install it next to the project first: `npm install --no-save squawk-cli@2.66.0`.
+const squawkBin = process.env.SQUAWK ?? path.resolve('node_modules/.bin/squawk');
+if (!statSync(squawkBin, { throwIfNoEntry: false })) {
+  console.error(`squawk not found at ${squawkBin}: run \`npm install --no-save squawk-cli@2.66.0\` (or set SQUAWK=/path/to/squawk)`);
+  process.exit(2);
+}
 
 /** squawk's `--pg-version` takes `major.minor` (`15.0`, `9.6`). */
 const squawkVersion = (v: number) => (Number.isInteger(v) ? `${v}.0` : String(v));

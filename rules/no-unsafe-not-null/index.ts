@@ -125,6 +125,17 @@ export default defineRule({
     defaultSeverity: 'error',
     category: 'migration-safety',
     dialects: ['postgresql'],
+    sources: [
+      { tool: 'squawk', rule: 'adding-required-field' },
+      { tool: 'squawk', rule: 'adding-not-nullable-field', note: 'squawk flags every SET NOT NULL; sqlwarden stays silent when a validated CHECK proves it (PG 12+)' },
+      { tool: 'squawk', rule: 'adding-field-with-default', note: 'volatile defaults only; serial, identity and stored generated columns are no-table-rewrite' },
+      { tool: 'strong_migrations', rule: 'add_column_default' },
+      { tool: 'strong_migrations', rule: 'change_column_null' },
+      { tool: 'eugene', rule: 'E2' },
+      { tool: 'atlas', rule: 'MF103' },
+      { tool: 'atlas', rule: 'PG302' },
+      { tool: 'atlas', rule: 'PG303' },
+    ],
   },
   create(context: RuleContext) {
     const version = context.settings.postgresVersion;
