@@ -4,7 +4,7 @@
  * report ranges on keywords (the model does not carry keyword positions).
  */
 import { isDownMigrationPath } from '@sqlwarden/core';
-import type { AlterTable, AlterTableAction, Range, RuleContext, TransactionKind } from '@sqlwarden/core';
+import type { AlterTable, AlterTableAction, Range, RuleContext, Statement, StatementInfo, TransactionKind } from '@sqlwarden/core';
 
 // ---------------------------------------------------------------------------------------------
 // Tables and indexes created by this migration
@@ -17,25 +17,71 @@ import type { AlterTable, AlterTableAction, Range, RuleContext, TransactionKind 
  * migration created does not make it new.
  */
 export function isNewTable(context: RuleContext<any>, name: { schema?: string; name: string }): boolean {
-  const createdIn = context.resolveTable(name)?.createdIn;
-  if (createdIn?.file === context.file.path) return true;
-  // A down migration runs after its up migration, which the catalog has not replayed yet
-  // (diesel's down.sql sorts first): there IF NOT EXISTS usually re-creates what the up dropped.
-  const down = context.statement.section === 'down' || isDownMigrationPath(context.file.path);
-  const target = `${name.schema ?? 'public'}.${name.name}`;
-  const key = (n: { schema?: string; name: string }): string => `${n.schema ?? 'public'}.${n.name}`;
-  return context.file.statements.some((info) => {
-    if (info.index >= context.statement.index || info.section !== context.statement.section || !info.node) return false;
-    const node = info.node;
-    if (node.type === 'CreateTable') return key(node.table) === target && (!node.ifNotExists || createdIn === undefined || down);
-    const created = node.type === 'CreateView' && node.materialized ? node.name : node.type === 'Select' ? node.into : undefined;
-    return created !== undefined && key(created) === target;
-  });
+  return newTableOrigin(context, name) !== undefined;
 }
 
-/** True when the catalog knows the index and its table was created earlier in this file. */
+/**
+ * True when the table is new (`isNewTable`) and was created empty: `CREATE TABLE ... AS SELECT`,
+ * `SELECT ... INTO` and `CREATE MATERIALIZED VIEW` (without `WITH NO DATA`) copy rows into the
+ * new table, so scans, validations and index builds on it do real work. Rules whose exemption
+ * rests on "nothing to scan" use this; rules whose exemption rests on "nobody else sees it" use
+ * `isNewTable`.
+ */
+export function isEmptyNewTable(context: RuleContext<any>, name: { schema?: string; name: string }): boolean {
+  const origin = newTableOrigin(context, name);
+  return origin !== undefined && !(origin.info?.node && fillsRows(origin.info.node));
+}
+
+/**
+ * The statement of this file that created the table, when it is new: through the catalog's
+ * `createdIn` (which follows renames) or the file's own statements of the same section. `info` is
+ * undefined when the catalog knows the table is new but the statement is not at hand.
+ */
+export function newTableOrigin(context: RuleContext<any>, name: { schema?: string; name: string }): { info?: StatementInfo } | undefined {
+  const createdIn = context.resolveTable(name)?.createdIn;
+  const current = context.statement;
+  if (createdIn?.file === context.file.path) {
+    const info = context.file.statements[createdIn.statement];
+    // The catalog replays up sections only; a Down section runs long after its Up section did.
+    if (info && info.section === current.section && info.index < current.index) return { info };
+    if (!info) return {};
+  }
+  // A down migration runs after its up migration, which the catalog has not replayed yet
+  // (diesel's down.sql sorts first): there IF NOT EXISTS usually re-creates what the up dropped.
+  const down = current.section === 'down' || isDownMigrationPath(context.file.path);
+  const target = `${name.schema ?? 'public'}.${name.name}`;
+  const key = (n: { schema?: string; name: string }): string => `${n.schema ?? 'public'}.${n.name}`;
+  let found: StatementInfo | undefined;
+  for (const info of context.file.statements) {
+    if (info.index >= current.index) break;
+    if (info.section !== current.section || !info.node) continue;
+    const node = info.node;
+    if (node.type === 'CreateTable') {
+      if (key(node.table) === target && (!node.ifNotExists || createdIn === undefined || down)) found = info;
+      continue;
+    }
+    const created = node.type === 'CreateView' && node.materialized ? node.name : node.type === 'Select' ? node.into : undefined;
+    if (created !== undefined && key(created) === target) found = info;
+  }
+  return found ? { info: found } : undefined;
+}
+
+/** Whether the creating statement copies rows into the new relation. */
+export function fillsRows(node: Statement): boolean {
+  const skipData = (node.raw as { CreateTableAsStmt?: { into?: { skipData?: boolean } } } | undefined)?.CreateTableAsStmt?.into?.skipData === true;
+  if (node.type === 'CreateTable') return node.asQuery !== undefined && !skipData;
+  if (node.type === 'CreateView') return node.materialized && !skipData;
+  return node.type === 'Select' && node.into !== undefined;
+}
+
+/**
+ * True when the catalog knows the index and its table was created earlier in this file and
+ * section (`isNewTable`): a goose/dbmate Down section runs long after its Up section, against a
+ * table that is neither new nor empty any more.
+ */
 export function isIndexOfNewTable(context: RuleContext<any>, name: { schema?: string; name: string }): boolean {
-  return context.catalog.tableOfIndex(name)?.createdIn?.file === context.file.path;
+  const table = context.catalog.tableOfIndex(name);
+  return table?.createdIn?.file === context.file.path && isNewTable(context, { schema: table.schema, name: table.name });
 }
 
 /**

@@ -1,6 +1,6 @@
 import { defineRule } from '@sqlwarden/core';
 import type { AlterTable, CreateIndex, Drop, Range, Reindex, RuleContext, Statement, TransactionKind } from '@sqlwarden/core';
-import { TRANSACTION_REASON, TRANSACTION_REMEDY, displayName, isIndexOfNewTable, isNewTable, isWord, matchWords, scanTokens, skipParens, type SqlToken } from '../_shared/migration.ts';
+import { TRANSACTION_REASON, TRANSACTION_REMEDY, displayName, fillsRows, isIndexOfNewTable, newTableOrigin, isWord, matchWords, scanTokens, skipParens, type SqlToken } from '../_shared/migration.ts';
 import { describeLocks, effectsOfAction, lockedRelations, statementEffects, whatItBlocks } from '../_shared/lock-messages.ts';
 
 const OUTSIDE_TRANSACTION = ' in a migration of its own that runs outside a transaction (CONCURRENTLY cannot run in a transaction block, and here {{reason}})';
@@ -128,6 +128,20 @@ export default defineRule({
       return OUTSIDE_TRANSACTION.replace('{{reason}}', reason(transaction) + optOut);
     }
 
+    /**
+     * A table created earlier in this file that nobody else uses yet: created empty (the build is
+     * instant), or filled by CREATE TABLE AS / SELECT INTO in this statement's transaction, which
+     * hides it from other sessions until commit. A filled table committed by an earlier
+     * transaction is visible and holds rows: building on it blocks like on any table.
+     */
+    function isNewTable(name: { schema?: string; name: string }): boolean {
+      const origin = newTableOrigin(context, name);
+      if (!origin) return false;
+      if (!origin.info?.node || !fillsRows(origin.info.node)) return true;
+      const current = context.statement;
+      return current.transaction !== undefined && current.transactionId !== undefined && origin.info.transactionId === current.transactionId;
+    }
+
     return {
       CreateIndex(stmt: CreateIndex) {
         const tokens = tokensOf(stmt.range);
@@ -135,7 +149,7 @@ export default defineRule({
         const indexToken = afterIndex > 0 ? tokens[afterIndex - 1] : undefined;
         const concurrentlyToken = afterIndex > 0 && isWord(tokens[afterIndex], 'concurrently') ? tokens[afterIndex] : undefined;
         const range = headRange(stmt, concurrentlyToken ?? indexToken);
-        const newTable = isNewTable(context, stmt.table);
+        const newTable = isNewTable(stmt.table);
         const transaction = context.statement.transaction;
         if (stmt.concurrently) {
           if (transaction && forbiddenInTransaction(stmt)) reportInTransaction(transaction, range, 'CREATE INDEX CONCURRENTLY', newTable, newTable ? removeConcurrently(indexToken, concurrentlyToken) : []);
@@ -205,7 +219,7 @@ export default defineRule({
           return;
         }
         if (stmt.concurrently || stmt.target === 'system' || !context.file.isMigration) return;
-        if (stmt.name && (stmt.target === 'table' ? isNewTable(context, stmt.name) : stmt.target === 'index' && isIndexOfNewTable(context, stmt.name))) return;
+        if (stmt.name && (stmt.target === 'table' ? isNewTable(stmt.name) : stmt.target === 'index' && isIndexOfNewTable(context, stmt.name))) return;
         if (version < 12) {
           context.report({ range, message: MESSAGES.reindexBefore12, data: { target, version, ...lockData(stmt) } });
           return;

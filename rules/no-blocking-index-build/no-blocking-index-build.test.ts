@@ -39,6 +39,9 @@ new RuleTester().run(rule, {
     { code: 'CREATE MATERIALIZED VIEW mv AS SELECT id, email FROM users;\nCREATE UNIQUE INDEX mv_id ON mv (id);', schema },
     { code: 'SELECT id, email INTO users_copy FROM users;\nCREATE INDEX users_copy_id ON users_copy (id);', schema },
     { code: 'CREATE TABLE t AS SELECT id FROM users;\nCREATE INDEX t_id ON t (id);', schema },
+    // Filled, but in the same transaction as the build: invisible to other sessions until commit.
+    { code: 'BEGIN;\nCREATE TABLE t AS SELECT id FROM users;\nCREATE INDEX t_id ON t (id);\nCOMMIT;', schema, settings: none },
+    { code: 'CREATE TABLE t AS SELECT id FROM users WITH NO DATA;\nCREATE INDEX t_id ON t (id);', schema, settings: none },
     // Not a migration: application or schema files build indexes however they like.
     { code: 'CREATE INDEX users_email2 ON users (email);', schema, migration: false },
     { code: 'DROP INDEX users_email;\nREINDEX TABLE users;', schema, migration: false },
@@ -59,6 +62,36 @@ new RuleTester().run(rule, {
     { code: "SET lock_timeout = '2s';\nCREATE INDEX CONCURRENTLY a ON users (email);", schema, settings: none },
   ],
   invalid: [
+    // CREATE TABLE AS copies rows; once committed the table is visible, and a plain build blocks its writers.
+    {
+      code: 'CREATE TABLE t AS SELECT id FROM users;\nCREATE INDEX t_id ON t (id);',
+      schema,
+      settings: none,
+      errors: [{ message: /^CREATE INDEX/, line: 2 }],
+      name: 'an index on a CREATE TABLE AS table committed by an earlier statement',
+    },
+    {
+      code: 'SELECT id, email INTO users_copy FROM users;\nREINDEX TABLE users_copy;',
+      schema,
+      settings: none,
+      errors: [{ message: /^REINDEX/, line: 2 }],
+      name: 'REINDEX of a SELECT INTO table committed by an earlier statement',
+    },
+    // The Down section runs long after the Up section: the table is neither new nor empty then.
+    {
+      code: '-- +goose Up\nCREATE TABLE t (id int);\nCREATE INDEX t_id ON t (id);\n-- +goose Down\nDROP INDEX t_id;',
+      schema,
+      settings: none,
+      errors: [{ message: /^DROP INDEX takes ACCESS EXCLUSIVE locks on `t_id` and `t`/, line: 5 }],
+      name: 'DROP INDEX in the goose Down section of an index created in the Up section',
+    },
+    {
+      code: '-- +goose Up\nCREATE TABLE t (id int);\n-- +goose Down\nCREATE INDEX t_id ON t (id);',
+      schema,
+      settings: none,
+      errors: [{ message: /^CREATE INDEX/, line: 4 }],
+      name: 'CREATE INDEX in the goose Down section on a table created in the Up section',
+    },
     // (a) CREATE INDEX without CONCURRENTLY.
     {
       code: 'CREATE INDEX users_email2 ON users (email);',

@@ -1,6 +1,6 @@
 import { defineRule, storageTypeName, walk } from '@sqlwarden/core';
 import type { AlterTable, AlterTableAction, CatalogTable, ColumnDef, Expr, Node, Range, RuleContext } from '@sqlwarden/core';
-import { displayName, emptiedInFile, isNewTable } from '../_shared/migration.ts';
+import { displayName, emptiedInFile, isEmptyNewTable } from '../_shared/migration.ts';
 import { NON_VOLATILE_BUILTINS } from './builtin-functions.ts';
 
 /**
@@ -171,8 +171,9 @@ export default defineRule({
     return {
       AlterTable(stmt: AlterTable) {
         if (!context.file.isMigration || stmt.objectKind !== 'table') return;
-        // A table created earlier in this file is empty: nothing to scan, fail on or rewrite.
-        if (isNewTable(context, stmt.table)) return;
+        // A table created empty earlier in this file: nothing to scan, fail on or rewrite. (One
+        // created by CREATE TABLE AS / SELECT INTO holds the copied rows.)
+        if (isEmptyNewTable(context, stmt.table)) return;
         // Emptied earlier in this file: a NOT NULL column cannot fail; after TRUNCATE, scans and
         // rewrites are also instant (after DELETE the dead rows are still read).
         const emptied = emptiedInFile(context, stmt.table);

@@ -72,6 +72,17 @@ ALTER TABLE users DROP CONSTRAINT users_email_nn;`,
     { code: 'ALTER TABLE users ALTER COLUMN email DROP NOT NULL, ALTER COLUMN name SET DEFAULT random()::text', schema },
   ],
   invalid: [
+    // CREATE TABLE AS / SELECT INTO copy rows: the new table is not empty.
+    {
+      code: 'CREATE TABLE users_copy AS SELECT * FROM users;\nALTER TABLE users_copy ALTER COLUMN email SET NOT NULL;',
+      schema,
+      errors: [{ message: /^SET NOT NULL on `users_copy.email` scans the whole table/, line: 2 }],
+    },
+    {
+      code: 'SELECT * INTO users_copy FROM users;\nALTER TABLE users_copy ALTER COLUMN email SET NOT NULL;',
+      schema,
+      errors: [{ message: /^SET NOT NULL on `users_copy.email` scans the whole table/, line: 2 }],
+    },
     // (a) NOT NULL without a default.
     {
       code: 'ALTER TABLE users ADD COLUMN plan text NOT NULL;',

@@ -1,6 +1,6 @@
 import { defineRule, walk } from '@sqlwarden/core';
 import type { AlterTable, AlterTableAction, CatalogReader, CatalogTable, ColumnDef, Constraint, Node, ResolvedLock, RuleContext, StatementInfo } from '@sqlwarden/core';
-import { displayName, emptiedInFile, isNewTable, isWord, scanTokens } from '../_shared/migration.ts';
+import { displayName, emptiedInFile, isEmptyNewTable, isWord, scanTokens } from '../_shared/migration.ts';
 import { quoteIdent } from '../_shared/query.ts';
 import { describeLocks, effectsOfAction, heldLocksBefore, lockedRelations, statementEffects, whatItBlocks } from '../_shared/lock-messages.ts';
 import { earlierInSameTransaction, sameTable } from '../_shared/transactions.ts';
@@ -243,8 +243,9 @@ export default defineRule({
     return {
       AlterTable(stmt: AlterTable) {
         if (!context.file.isMigration || stmt.objectKind !== 'table') return;
-        // A table created or truncated earlier in this file is empty: the checks are instant.
-        if (isNewTable(context, stmt.table) || emptiedInFile(context, stmt.table) === 'truncate') return;
+        // A table created empty or truncated earlier in this file: the checks are instant. (One
+        // created by CREATE TABLE AS / SELECT INTO holds the copied rows.)
+        if (isEmptyNewTable(context, stmt.table) || emptiedInFile(context, stmt.table) === 'truncate') return;
         for (const action of stmt.actions) {
           const c = action.constraint;
           if (action.action === 'add_constraint' && c && !c.notValid && (c.kind === 'foreign_key' || c.kind === 'check')) addConstraint(stmt, action, c);

@@ -19,6 +19,8 @@ const VALIDATE_CHECK = /it takes a SHARE UPDATE EXCLUSIVE lock on `orders`, whic
 
 new RuleTester().run(rule, {
   valid: [
+    // Created WITH NO DATA: empty.
+    { code: 'CREATE TABLE orders_copy AS SELECT * FROM orders WITH NO DATA;\nALTER TABLE orders_copy ADD FOREIGN KEY (user_id) REFERENCES users (id);', schema },
     { code: 'ALTER TABLE orders ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;', schema },
     { code: 'ALTER TABLE orders ADD CONSTRAINT orders_amount_positive CHECK (amount > 0) NOT VALID', schema },
     { code: 'alter table orders add check (amount > 0) not valid, add foreign key (user_id) references users not valid', schema },
@@ -57,6 +59,12 @@ new RuleTester().run(rule, {
     { code: 'CREATE TABLE refunds (id bigint, order_id bigint REFERENCES orders (id), amount int CHECK (amount > 0))', schema },
   ],
   invalid: [
+    // CREATE TABLE AS copies rows: the new table's foreign key is validated against them.
+    {
+      code: 'CREATE TABLE orders_copy AS SELECT * FROM orders;\nALTER TABLE orders_copy ADD CONSTRAINT orders_copy_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id);',
+      schema,
+      errors: [{ message: /^ADD FOREIGN KEY `orders_copy_user_id_fkey`/, line: 2 }],
+    },
     // 1. Foreign key: locks from the lock model, a suggestion that appends NOT VALID and a VALIDATE.
     {
       code: 'ALTER TABLE orders ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id)',
@@ -159,6 +167,17 @@ new RuleTester().run(rule, {
       code: 'ALTER TABLE orders ADD COLUMN discount int CHECK (discount >= 0)',
       schema,
       errors: [{ message: /^ADD COLUMN `discount` with a CHECK constraint takes an ACCESS EXCLUSIVE lock on `orders` and scans all of `orders` to check it, blocking reads and writes on `orders` for the whole scan\. A column constraint cannot be NOT VALID/, column: 20, endColumn: 65 }],
+    },
+    // A DEFAULT (even NULL) fills the existing rows, and PostgreSQL validates the foreign key on all of them.
+    {
+      code: 'ALTER TABLE orders ADD COLUMN referrer_id bigint DEFAULT 999 REFERENCES users (id)',
+      schema,
+      errors: [{ message: /^ADD COLUMN `referrer_id` with a DEFAULT and a REFERENCES constraint takes .*checks every existing row against `users`/, column: 20 }],
+    },
+    {
+      code: 'ALTER TABLE orders ADD COLUMN referrer_id bigint DEFAULT NULL REFERENCES users (id)',
+      schema,
+      errors: [{ message: /^ADD COLUMN `referrer_id` with a DEFAULT and a REFERENCES constraint/ }],
     },
     // 4. VALIDATE while the ADD's lock is still held.
     {

@@ -36,6 +36,12 @@ new RuleTester().run(rule, {
     { code: 'ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email)', schema, migration: false },
   ],
   invalid: [
+    // CREATE TABLE AS copies rows: the build on the new table is real work.
+    {
+      code: 'CREATE TABLE users_copy AS SELECT * FROM users;\nALTER TABLE users_copy ADD CONSTRAINT users_copy_pkey PRIMARY KEY (id);',
+      schema,
+      errors: [{ line: 2 }],
+    },
     {
       code: 'ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);',
       schema,

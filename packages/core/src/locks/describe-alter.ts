@@ -189,7 +189,11 @@ function addColumn(b: EffectBuilder, action: AlterTableAction, def: ColumnDef, a
   add(base, action, { ...(uncertain ? { uncertain } : {}), notes });
   for (const c of def.constraints) {
     if (c.kind === 'foreign_key' && c.references) {
-      add('alter_table.add_column.references', action, { relations: { referenced_table: [relationOf(c.references.table)] } });
+      // Any DEFAULT (even DEFAULT NULL: transformAlterTableStmt only looks for a default
+      // expression) makes PostgreSQL validate the foreign key against every existing row; without
+      // one the column is NULL everywhere and the check is skipped.
+      const filled = def.default !== undefined;
+      add(filled ? 'alter_table.add_column.references.with_default' : 'alter_table.add_column.references', action, { relations: { referenced_table: [relationOf(c.references.table)] } });
     } else if (c.kind === 'unique' || c.kind === 'primary_key') {
       add('alter_table.add_column.unique', action);
     } else if (c.kind === 'check') {

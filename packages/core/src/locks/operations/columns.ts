@@ -171,6 +171,25 @@ export const COLUMN_OPERATIONS: LockOperation[] = [
     verify: [{ setup: PARENT_CHILD, statement: 'ALTER TABLE ch ADD COLUMN pid2 int REFERENCES p (id)', relations: { target: 'ch', referenced_table: 'p' } }],
   },
   {
+    id: 'alter_table.add_column.references.with_default',
+    sql: 'ALTER TABLE ... ADD COLUMN ... DEFAULT ... REFERENCES other (...)',
+    locks: [lock('target', AE), lock('referenced_table', since(9.5, AE, SRE), 'the RI triggers are created on the referenced table')],
+    rewrite: 'none',
+    scan: 'table',
+    brief: false,
+    recursesToPartitions: true,
+    versionNotes: [
+      'With any DEFAULT (even DEFAULT NULL) the new foreign key is validated against every existing row: a full scan under ACCESS EXCLUSIVE (a default with no referenced row fails the statement).',
+      'PostgreSQL 9.5+: SHARE ROW EXCLUSIVE on the referenced table (ACCESS EXCLUSIVE before).',
+    ],
+    saferAlternative: 'Add the column first, then ADD CONSTRAINT ... FOREIGN KEY ... NOT VALID and VALIDATE CONSTRAINT in separate transactions.',
+    sources: [SOURCES.alterTableAddConstraint, SOURCES.strongMigrations],
+    verify: [
+      { setup: PARENT_CHILD, statement: 'ALTER TABLE ch ADD COLUMN pid2 int DEFAULT 1 REFERENCES p (id)', relations: { target: 'ch', referenced_table: 'p' } },
+      { setup: PARENT_CHILD, statement: 'ALTER TABLE ch ADD COLUMN pid2 int DEFAULT NULL REFERENCES p (id)', relations: { target: 'ch', referenced_table: 'p' }, note: 'any DEFAULT, even NULL, makes PostgreSQL validate' },
+    ],
+  },
+  {
     id: 'alter_table.add_column.unique',
     sql: 'ALTER TABLE ... ADD COLUMN ... UNIQUE / PRIMARY KEY',
     locks: [lock('target', AE, 'the index is built while ACCESS EXCLUSIVE is held')],
