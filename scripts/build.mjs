@@ -16,6 +16,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
  */
 export const entries = [
   { entry: 'packages/cli/src/main.ts', outfile: 'packages/cli/dist/sqlwarden.mjs', bin: true, external: ['@electric-sql/pglite', 'pg'] },
+  { entry: 'packages/language-server/src/server.ts', outfile: 'packages/language-server/dist/server.mjs', bin: true },
 ];
 
 /*

@@ -1,0 +1,100 @@
+import path from 'node:path';
+import {
+  type CatalogReader,
+  type LintFileResult,
+  Linter,
+  type Rule,
+  type StatementInfo,
+  describeStatement,
+  describeStatementLocks,
+} from '@sqlwarden/core';
+import { builtinRules } from '@sqlwarden/rules';
+import type { ServerSettings } from './settings.ts';
+
+export class PluginsNotTrustedError extends Error {}
+
+/**
+ * One Linter per workspace folder, each used by one lint at a time: a Linter carries the catalog
+ * of the last run, so runs are serialized and start from an empty schema.
+ */
+export class Engine {
+  private linters = new Map<string, { linter: Linter; queue: Promise<unknown> }>();
+  private folders: string[] = [];
+
+  constructor(
+    private settings: ServerSettings,
+    private readonly trusted: boolean,
+  ) {}
+
+  setFolders(folders: string[]): void {
+    this.folders = [...folders].sort((a, b) => b.length - a.length);
+    this.linters.clear();
+  }
+
+  setSettings(settings: ServerSettings): void {
+    this.settings = settings;
+    this.linters.clear(); // overrides are fixed per Linter
+  }
+
+  get current(): ServerSettings {
+    return this.settings;
+  }
+
+  clearConfigCache(): void {
+    for (const { linter } of this.linters.values()) linter.clearConfigCache();
+  }
+
+  private rootFor(filePath: string): string {
+    return this.folders.find((f) => filePath === f || filePath.startsWith(f + path.sep)) ?? path.dirname(filePath);
+  }
+
+  private run<T>(filePath: string, job: (linter: Linter) => Promise<T>): Promise<T> {
+    const root = this.rootFor(filePath);
+    let entry = this.linters.get(root);
+    if (!entry) {
+      const overrides: { rules?: Record<string, unknown>; postgresVersion?: number } = {};
+      if (Object.keys(this.settings.rules).length) overrides.rules = this.settings.rules;
+      if (this.settings.postgresVersion !== undefined) overrides.postgresVersion = this.settings.postgresVersion;
+      entry = { linter: new Linter({ cwd: root, rules: builtinRules, overrides }), queue: Promise.resolve() };
+      this.linters.set(root, entry);
+    }
+    const { linter } = entry;
+    const result = entry.queue.then(() => {
+      // Plugins are workspace code: never import them unless the workspace is trusted.
+      if (!this.trusted && !this.settings.allowPlugins && (linter.loadedConfigFor(filePath).raw.plugins?.length ?? 0) > 0) {
+        throw new PluginsNotTrustedError(
+          'sqlwarden: the config names custom-rule plugins, which load only in a trusted workspace (initializationOptions { "trusted": true }) or with the setting "sqlwarden.allowPlugins": true.',
+        );
+      }
+      linter.resetCatalog();
+      return job(linter);
+    });
+    entry.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  lint(filePath: string, text: string, fix = false): Promise<{ result: LintFileResult; rules: Map<string, Rule<any>> }> {
+    return this.run(filePath, async (linter) => {
+      const result = await linter.lintText(text, { filePath, fix });
+      const rules = new Map((await linter.rulesForFile(filePath)).map((r) => [r.meta.id, r] as const));
+      return { result, rules };
+    });
+  }
+
+  /** The lock summary of the statement that contains `offset`, from the engine's lock model. */
+  statementLocksAt(filePath: string, text: string, offset: number): Promise<{ statement: StatementInfo; summary: string } | undefined> {
+    return this.run(filePath, async (linter) => {
+      const postgresVersion = (await linter.prepare(filePath)).settings.postgresVersion;
+      let found: { statement: StatementInfo; summary: string } | undefined;
+      await linter.lintFiles([{ path: filePath, text }], {
+        onStatement: (_file: string, statement: StatementInfo, catalog: CatalogReader) => {
+          if (found || !statement.node || offset < statement.range.start || offset > statement.range.end) return;
+          const locks = describeStatementLocks(statement.node, { postgresVersion, catalog });
+          if (locks.effects.length === 0) return;
+          found = { statement, summary: describeStatement(locks) };
+        },
+      });
+      return found;
+    });
+  }
+}

@@ -1,0 +1,278 @@
+import { fileURLToPath } from 'node:url';
+import {
+  type CancellationToken,
+  type CodeAction,
+  CodeActionKind,
+  type Connection,
+  type Diagnostic,
+  DiagnosticSeverity,
+  DidChangeConfigurationNotification,
+  DocumentDiagnosticReportKind,
+  ErrorCodes,
+  type Hover,
+  LSPErrorCodes,
+  ProposedFeatures,
+  ResponseError,
+  TextDocumentSyncKind,
+  TextDocuments,
+  createConnection,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { FIX_ALL_KIND, fixAllAction, quickFixes, wants } from './actions.ts';
+import { SOURCE, toLspDiagnostic } from './convert.ts';
+import { Engine, PluginsNotTrustedError } from './engine.ts';
+import { type ServerSettings, DEFAULT_SETTINGS, normalizeSettings } from './settings.ts';
+
+const DEBOUNCE_MS = 150;
+const CONFIG_FILES = ['sqlwarden.config.json', 'package.json'];
+
+export function isSqlDocument(document: TextDocument): boolean {
+  return document.languageId === 'sql' || /\.sql$/i.test(document.uri);
+}
+
+function filePathOf(uri: string): string {
+  try {
+    return uri.startsWith('file:') ? fileURLToPath(uri) : uri;
+  } catch {
+    return uri;
+  }
+}
+
+function cancelled(): ResponseError<any> {
+  return new ResponseError(LSPErrorCodes.RequestCancelled, 'Request cancelled');
+}
+
+/** Wires the engine to an LSP connection; every handler logs and answers an error instead of crashing. */
+export function startServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  let engine = new Engine(DEFAULT_SETTINGS, false);
+  let pullDiagnostics = false;
+  let configurationRequests = false;
+  let refreshPull = false;
+  const timers = new Map<string, NodeJS.Timeout>();
+
+  function logError(where: string, error: unknown): void {
+    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    connection.console.error(`sqlwarden: ${where} failed: ${text}`);
+  }
+
+  function request<P, R>(name: string, handler: (params: P, token: CancellationToken) => Promise<R> | R) {
+    return async (params: P, token: CancellationToken): Promise<R | ResponseError<any>> => {
+      try {
+        if (token?.isCancellationRequested) return cancelled();
+        const result = await handler(params, token);
+        if (token?.isCancellationRequested) return cancelled();
+        return result;
+      } catch (error) {
+        if (error instanceof ResponseError) return error;
+        logError(name, error);
+        return new ResponseError(ErrorCodes.InternalError, `sqlwarden: ${name} failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    };
+  }
+
+  function notification<P>(name: string, handler: (params: P) => Promise<void> | void) {
+    return (params: P): void => {
+      try {
+        Promise.resolve(handler(params)).catch((error) => logError(name, error));
+      } catch (error) {
+        logError(name, error);
+      }
+    };
+  }
+
+  async function diagnosticsFor(document: TextDocument): Promise<Diagnostic[]> {
+    const settings = engine.current;
+    if (!settings.enable || !isSqlDocument(document)) return [];
+    const text = document.getText();
+    const size = Buffer.byteLength(text, 'utf8');
+    if (size > settings.maxFileSize) {
+      return [
+        {
+          range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+          severity: DiagnosticSeverity.Information,
+          source: SOURCE,
+          code: 'file-too-large',
+          message: `sqlwarden: not analysed: the document is ${size} bytes, over the ${settings.maxFileSize}-byte limit (setting sqlwarden.maxFileSize).`,
+        },
+      ];
+    }
+    try {
+      const { result, rules } = await engine.lint(filePathOf(document.uri), text);
+      return result.messages.map((m) => toLspDiagnostic(m, rules));
+    } catch (error) {
+      if (!(error instanceof PluginsNotTrustedError)) logError(`linting ${document.uri}`, error);
+      return [
+        {
+          range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+          severity: DiagnosticSeverity.Error,
+          source: SOURCE,
+          code: 'config-error',
+          message: error instanceof Error ? error.message : String(error),
+        },
+      ];
+    }
+  }
+
+  async function push(uri: string): Promise<void> {
+    const document = documents.get(uri);
+    if (!document || !isSqlDocument(document)) return;
+    const version = document.version;
+    const diagnostics = await diagnosticsFor(document);
+    const now = documents.get(uri);
+    if (!now || now.version !== version) return; // superseded by a newer edit
+    await connection.sendDiagnostics({ uri, version, diagnostics });
+  }
+
+  function schedule(uri: string, delay = DEBOUNCE_MS): void {
+    if (pullDiagnostics) return;
+    clearTimeout(timers.get(uri));
+    timers.set(
+      uri,
+      setTimeout(() => {
+        timers.delete(uri);
+        push(uri).catch((error) => logError(`diagnostics for ${uri}`, error));
+      }, delay),
+    );
+  }
+
+  function relintAll(): void {
+    if (pullDiagnostics) {
+      if (refreshPull) connection.languages.diagnostics.refresh().catch((error) => logError('diagnostic refresh', error));
+      return;
+    }
+    for (const document of documents.all()) schedule(document.uri, 0);
+  }
+
+  async function loadSettings(): Promise<void> {
+    if (!configurationRequests) return;
+    const raw = await connection.workspace.getConfiguration('sqlwarden');
+    engine.setSettings(normalizeSettings(raw));
+  }
+
+  let folders: string[] = [];
+  connection.onInitialize((params) => {
+    const caps = params.capabilities;
+    pullDiagnostics = !!caps.textDocument?.diagnostic;
+    configurationRequests = !!caps.workspace?.configuration;
+    refreshPull = !!caps.workspace?.diagnostics?.refreshSupport;
+    const options = (params.initializationOptions ?? {}) as { trusted?: unknown; settings?: unknown };
+    const initial: ServerSettings = normalizeSettings(options.settings);
+    engine = new Engine(initial, options.trusted === true);
+    folders = (params.workspaceFolders ?? []).map((f) => filePathOf(f.uri));
+    if (!folders.length && params.rootUri) folders = [filePathOf(params.rootUri)];
+    engine.setFolders(folders);
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+        hoverProvider: true,
+        ...(pullDiagnostics ? { diagnosticProvider: { interFileDependencies: false, workspaceDiagnostics: false } } : {}),
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'sqlwarden-language-server', version: '0.1.0' },
+    };
+  });
+
+  connection.onInitialized(
+    notification('initialized', async () => {
+      if (configurationRequests) {
+        await connection.client.register(DidChangeConfigurationNotification.type, { section: 'sqlwarden' }).catch(() => undefined);
+        await loadSettings();
+        engine.setFolders(folders);
+        relintAll();
+      }
+      if (folders.length) {
+        connection.workspace.onDidChangeWorkspaceFolders(
+          notification('workspace folders', (event) => {
+            const removed = new Set(event.removed.map((f) => filePathOf(f.uri)));
+            folders = [...folders.filter((f) => !removed.has(f)), ...event.added.map((f) => filePathOf(f.uri))];
+            engine.setFolders(folders);
+            relintAll();
+          }),
+        );
+      }
+    }),
+  );
+
+  connection.onDidChangeConfiguration(
+    notification('configuration change', async (params) => {
+      if (configurationRequests) await loadSettings();
+      else engine.setSettings(normalizeSettings((params.settings as { sqlwarden?: unknown } | undefined)?.sqlwarden));
+      engine.setFolders(folders);
+      relintAll();
+    }),
+  );
+
+  connection.onDidChangeWatchedFiles(
+    notification('watched files', (params) => {
+      if (!params.changes.some((c) => CONFIG_FILES.some((name) => c.uri.endsWith('/' + name)))) return;
+      engine.clearConfigCache();
+      relintAll();
+    }),
+  );
+
+  documents.onDidOpen((event) => schedule(event.document.uri, 0));
+  documents.onDidChangeContent((event) => schedule(event.document.uri));
+  documents.onDidClose((event) => {
+    clearTimeout(timers.get(event.document.uri));
+    timers.delete(event.document.uri);
+    if (!pullDiagnostics) void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
+  });
+
+  connection.languages.diagnostics.on(
+    request('textDocument/diagnostic', async (params) => {
+      const document = documents.get(params.textDocument.uri);
+      const items = document ? await diagnosticsFor(document) : [];
+      return { kind: DocumentDiagnosticReportKind.Full, items };
+    }),
+  );
+
+  connection.onCodeAction(
+    request('textDocument/codeAction', async (params, token) => {
+      const document = documents.get(params.textDocument.uri);
+      if (!document || !isSqlDocument(document)) return [];
+      const only = params.context.only;
+      const actions: CodeAction[] = [];
+      if (wants(only, CodeActionKind.QuickFix)) actions.push(...quickFixes(document, params.context.diagnostics));
+      // Fix-all runs every fix pass, so only compute it when the client asks for source actions.
+      if (only && wants(only, FIX_ALL_KIND) && engine.current.enable) {
+        const { result } = await engine.lint(filePathOf(document.uri), document.getText(), true);
+        if (token.isCancellationRequested) throw cancelled();
+        const action = fixAllAction(document, result.output);
+        if (action) actions.push(action);
+      }
+      return actions;
+    }),
+  );
+
+  connection.onHover(
+    request('textDocument/hover', async (params): Promise<Hover | null> => {
+      const document = documents.get(params.textDocument.uri);
+      if (!document || !isSqlDocument(document) || !engine.current.enable) return null;
+      const offset = document.offsetAt(params.position);
+      const filePath = filePathOf(document.uri);
+      const parts: string[] = [];
+      const { result, rules } = await engine.lint(filePath, document.getText());
+      for (const m of result.messages) {
+        if (offset < m.range.start || offset > m.range.end) continue;
+        const rule = rules.get(m.ruleId);
+        const url = rule?.meta.docs?.url;
+        parts.push(`**sqlwarden ${m.ruleId}**${rule ? ` — ${rule.meta.description}` : ''}\n\n${m.message}${url ? `\n\n[Documentation](${url})` : ''}`);
+      }
+      const locks = await engine.statementLocksAt(filePath, document.getText(), offset);
+      if (locks) parts.push(`**Locks:** ${locks.summary}`);
+      if (!parts.length) return null;
+      return { contents: { kind: 'markdown', value: parts.join('\n\n---\n\n') } };
+    }),
+  );
+
+  documents.listen(connection);
+  connection.listen();
+}
+
+// Keep the process alive on stray errors: log them instead of dying.
+const connection = createConnection(ProposedFeatures.all);
+process.on('uncaughtException', (error) => connection.console.error(`sqlwarden: uncaught exception: ${error.stack ?? error}`));
+process.on('unhandledRejection', (reason) => connection.console.error(`sqlwarden: unhandled rejection: ${String(reason)}`));
+startServer(connection);

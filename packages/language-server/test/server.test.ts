@@ -1,0 +1,256 @@
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { CodeAction, Diagnostic, DocumentDiagnosticReport, Hover, TextEdit } from 'vscode-languageserver-protocol';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { SERVER, TestClient } from './client.ts';
+
+const FIXTURE = fileURLToPath(new URL('../../../fixtures/lsp', import.meta.url));
+const INDEX_FILE = 'migrations/20240301000000_index_orders.sql';
+const STATUS_FILE = 'migrations/20240302000000_add_status.sql';
+
+let workspace: string;
+const clients: TestClient[] = [];
+
+beforeAll(() => {
+  if (!existsSync(SERVER)) throw new Error(`${SERVER} is missing: run npm run build first`);
+  workspace = mkdtempSync(path.join(tmpdir(), 'sqlwarden-lsp-'));
+  cpSync(FIXTURE, workspace, { recursive: true });
+});
+afterAll(() => rmSync(workspace, { recursive: true, force: true }));
+afterEach(async () => {
+  for (const c of clients.splice(0)) await c.close();
+});
+
+async function start(options: Partial<ConstructorParameters<typeof TestClient>[0]> = {}): Promise<TestClient> {
+  const client = new TestClient({ rootPath: workspace, ...options });
+  clients.push(client);
+  await client.initialize();
+  return client;
+}
+
+function uriOf(rel: string): string {
+  return pathToFileURL(path.join(workspace, rel)).href;
+}
+function textOf(rel: string): string {
+  return readFileSync(path.join(workspace, rel), 'utf8');
+}
+function apply(text: string, edits: TextEdit[]): string {
+  return TextDocument.applyEdits(TextDocument.create('file:///x.sql', 'sql', 1, text), edits);
+}
+const hasRule = (id: string) => (d: Diagnostic[]) => d.some((x) => x.code === id);
+const lacksRule = (id: string) => (d: Diagnostic[]) => !d.some((x) => x.code === id);
+
+describe('language server over stdio (built dist/server.mjs)', () => {
+  it('pushes diagnostics on open and on an incremental change', async () => {
+    const client = await start();
+    const uri = uriOf(INDEX_FILE);
+    await client.open(uri, textOf(INDEX_FILE));
+    const diagnostics = await client.diagnostics(uri, hasRule('no-blocking-index-build'));
+    const d = diagnostics.find((x) => x.code === 'no-blocking-index-build')!;
+    expect(d.source).toBe('sqlwarden');
+    expect(d.severity).toBe(1);
+    expect(d.range).toEqual({ start: { line: 1, character: 0 }, end: { line: 1, character: 12 } });
+    expect(d.codeDescription?.href).toMatch(/rules\/no-blocking-index-build\/README\.md$/);
+    expect(d.data).toMatchObject({ ruleId: 'no-blocking-index-build', fix: { range: [51, 51], text: ' CONCURRENTLY' } });
+    // Incremental edit: replace `CREATE INDEX` with `CREATE INDEX CONCURRENTLY` by inserting at line 1 col 12.
+    await client.change(uri, 2, [{ range: { start: { line: 1, character: 12 }, end: { line: 1, character: 12 } }, text: ' CONCURRENTLY' }]);
+    await client.diagnostics(uri, (ds, p) => p.version === 2 && lacksRule('no-blocking-index-build')(ds));
+  });
+
+  it('answers pull diagnostics and does not also push them', async () => {
+    const client = await start({ pull: true });
+    const uri = uriOf(INDEX_FILE);
+    await client.open(uri, textOf(INDEX_FILE));
+    const report = await client.request<DocumentDiagnosticReport>('textDocument/diagnostic', { textDocument: { uri } });
+    expect(report.kind).toBe('full');
+    expect(report.kind === 'full' && report.items.map((d) => d.code)).toEqual(['no-blocking-index-build']);
+    await new Promise((r) => setTimeout(r, 600)); // longer than the push debounce
+    expect(client.published.filter((p) => p.uri === uri)).toEqual([]);
+  });
+
+  it('offers the rule fix as a preferred quick fix, and the fixed text lints clean', async () => {
+    const client = await start();
+    const uri = uriOf(INDEX_FILE);
+    const text = textOf(INDEX_FILE);
+    await client.open(uri, text);
+    const diagnostics = await client.diagnostics(uri, hasRule('no-blocking-index-build'));
+    const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: diagnostics[0]!.range,
+      context: { diagnostics, only: ['quickfix'] },
+    });
+    const preferred = actions.find((a) => a.isPreferred)!;
+    expect(preferred.kind).toBe('quickfix');
+    const fixed = apply(text, preferred.edit!.changes![uri]!);
+    expect(fixed).toContain('CREATE INDEX CONCURRENTLY orders_user_id_idx');
+    await client.change(uri, 2, [{ text: fixed }]);
+    const after = await client.diagnostics(uri, (_d, p) => p.version === 2);
+    expect(after).toEqual([]);
+  });
+
+  it('offers rule suggestions as quick fixes', async () => {
+    const client = await start({ settings: { rules: { 'require-lock-timeout': 'warn' } } });
+    const uri = uriOf(INDEX_FILE);
+    const text = textOf(INDEX_FILE);
+    await client.open(uri, text);
+    const diagnostics = await client.diagnostics(uri, hasRule('require-lock-timeout'));
+    const target = diagnostics.filter((d) => d.code === 'require-lock-timeout');
+    const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: target[0]!.range,
+      context: { diagnostics: target },
+    });
+    const suggestion = actions.find((a) => a.title.startsWith('Insert `SET lock_timeout'))!;
+    expect(suggestion.kind).toBe('quickfix');
+    expect(suggestion.isPreferred).toBeUndefined();
+    expect(apply(text, suggestion.edit!.changes![uri]!)).toContain("SET lock_timeout = '2s';\nCREATE INDEX");
+  });
+
+  it('source.fixAll.sqlwarden applies every fix', async () => {
+    const client = await start();
+    const uri = uriOf(INDEX_FILE);
+    const text = textOf(INDEX_FILE);
+    await client.open(uri, text);
+    const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      context: { diagnostics: [], only: ['source.fixAll.sqlwarden'] },
+    });
+    expect(actions.map((a) => a.kind)).toEqual(['source.fixAll.sqlwarden']);
+    expect(apply(text, actions[0]!.edit!.changes![uri]!)).toBe(text.replace('CREATE INDEX', 'CREATE INDEX CONCURRENTLY'));
+  });
+
+  it('disables a rule for a line (keeping indentation) and for the file', async () => {
+    const client = await start();
+    const uri = uriOf(STATUS_FILE);
+    const text = textOf(STATUS_FILE);
+    await client.open(uri, text);
+    const diagnostics = await client.diagnostics(uri, hasRule('no-unsafe-not-null'));
+    const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: diagnostics[0]!.range,
+      context: { diagnostics },
+    });
+    const line = actions.find((a) => a.title === 'Disable no-unsafe-not-null for this line')!;
+    const file = actions.find((a) => a.title === 'Disable no-unsafe-not-null for this file')!;
+    const lineFixed = apply(text, line.edit!.changes![uri]!);
+    expect(lineFixed.split('\n')[1]).toBe('  -- sqlwarden-ignore-next-line no-unsafe-not-null');
+    expect(apply(text, file.edit!.changes![uri]!).startsWith('-- sqlwarden-ignore-file no-unsafe-not-null\n')).toBe(true);
+    await client.change(uri, 2, [{ text: lineFixed }]);
+    expect(await client.diagnostics(uri, (_d, p) => p.version === 2)).toEqual([]);
+  });
+
+  it('hovers a diagnostic with the rule explanation and the statement with its locks', async () => {
+    const client = await start();
+    const uri = uriOf(STATUS_FILE);
+    await client.open(uri, textOf(STATUS_FILE));
+    const hover = await client.request<Hover>('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 30 } });
+    const value = (hover.contents as { value: string }).value;
+    expect(value).toContain('no-unsafe-not-null');
+    expect(value).toContain('NOT NULL without a DEFAULT');
+    expect(value).toMatch(/Locks:\*\* takes ACCESS EXCLUSIVE on users \(blocks reads and writes\)/);
+  });
+
+  it('re-lints open documents when sqlwarden.config.json changes', async () => {
+    const client = await start();
+    const uri = uriOf(INDEX_FILE);
+    await client.open(uri, textOf(INDEX_FILE));
+    await client.diagnostics(uri, hasRule('no-blocking-index-build'));
+    const configPath = path.join(workspace, 'sqlwarden.config.json');
+    const original = readFileSync(configPath, 'utf8');
+    try {
+      writeFileSync(configPath, JSON.stringify({ rules: { 'require-lock-timeout': 'off', 'no-blocking-index-build': 'off' } }));
+      const count = client.published.length;
+      await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(configPath).href, type: 2 }] });
+      await client.diagnostics(uri, (d) => client.published.length > count && d.length === 0);
+    } finally {
+      writeFileSync(configPath, original);
+    }
+  });
+
+  it('applies client settings (rule overrides) from workspace/configuration', async () => {
+    const client = await start({ settings: { rules: { 'no-blocking-index-build': 'off' } } });
+    const uri = uriOf(INDEX_FILE);
+    await client.open(uri, textOf(INDEX_FILE));
+    expect(await client.diagnostics(uri)).toEqual([]);
+  });
+
+  it('gives one informational diagnostic for a document over the size limit', async () => {
+    const client = await start({ settings: { maxFileSize: 100 } });
+    const uri = uriOf('migrations/big.sql');
+    await client.open(uri, 'SELECT 1;\n'.repeat(50));
+    const diagnostics = await client.diagnostics(uri);
+    expect(diagnostics).toHaveLength(1);
+    expect(diagnostics[0]).toMatchObject({ severity: 3, code: 'file-too-large' });
+  });
+
+  it('answers an error for a request that throws and keeps serving', async () => {
+    const client = await start();
+    const uri = uriOf(INDEX_FILE);
+    await client.open(uri, textOf(INDEX_FILE));
+    await expect(client.request('textDocument/hover', { textDocument: { uri } })).rejects.toMatchObject({ code: -32603 });
+    await expect(client.request('textDocument/codeAction', { textDocument: { uri } })).rejects.toMatchObject({ code: -32603 });
+    expect(client.logs.join('\n')).toMatch(/textDocument\/hover failed/);
+    const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 2 } });
+    expect(hover).not.toBeNull();
+    expect(client.alive()).toBe(true);
+  });
+
+  it('survives malformed JSON-RPC and binary garbage', async () => {
+    const client = await start();
+    const garbage = '{"jsonrpc": nope';
+    client.child.stdin.write(`Content-Length: ${Buffer.byteLength(garbage)}\r\n\r\n${garbage}`);
+    await new Promise((r) => setTimeout(r, 200));
+    const uri = uriOf('migrations/binary.sql');
+    await client.open(uri, '\u0000\u0001\uFFFD\uD800 garbage \u0007;;; SELECT FROM WHERE ((( \u0000');
+    await client.diagnostics(uri);
+    const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 3 } });
+    expect(hover === null || typeof hover === 'object').toBe(true);
+    expect(client.alive()).toBe(true);
+  });
+
+  it('loads config plugins only in a trusted workspace', async () => {
+    const pluginRoot = fileURLToPath(new URL('../../../fixtures/cli/with-plugin', import.meta.url));
+    const uri = pathToFileURL(path.join(pluginRoot, 'queries/cleanup.sql')).href;
+    const text = readFileSync(fileURLToPath(uri), 'utf8');
+    const untrusted = await start({ rootPath: pluginRoot });
+    await untrusted.open(uri, text);
+    const refused = await untrusted.diagnostics(uri);
+    expect(refused).toHaveLength(1);
+    expect(refused[0]!.message).toMatch(/trusted workspace/);
+    const trusted = await start({ rootPath: pluginRoot, initializationOptions: { trusted: true } });
+    await trusted.open(uri, text);
+    expect((await trusted.diagnostics(uri)).some((d) => String(d.code).startsWith('acme/'))).toBe(true);
+  });
+});
+
+describe('language server over node-ipc', () => {
+  it('pushes diagnostics when started with --node-ipc', async () => {
+    const { fork } = await import('node:child_process');
+    const { IPCMessageReader, IPCMessageWriter, createMessageConnection } = await import('vscode-jsonrpc/node');
+    const child = fork(SERVER, ['--node-ipc'], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+    const connection = createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
+    const received = new Promise<{ uri: string; diagnostics: Diagnostic[] }>((resolve) => {
+      connection.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: Diagnostic[] }) => {
+        if (p.diagnostics.length) resolve(p);
+      });
+    });
+    connection.listen();
+    try {
+      const rootUri = pathToFileURL(workspace).href;
+      await connection.sendRequest('initialize', { processId: process.pid, rootUri, workspaceFolders: [{ uri: rootUri, name: 'ipc' }], capabilities: {} });
+      await connection.sendNotification('initialized', {});
+      const uri = uriOf(INDEX_FILE);
+      await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'sql', version: 1, text: textOf(INDEX_FILE) } });
+      const published = await received;
+      expect(published.uri).toBe(uri);
+      expect(published.diagnostics.map((d) => d.code)).toContain('no-blocking-index-build');
+    } finally {
+      connection.dispose();
+      child.kill();
+    }
+  });
+});
