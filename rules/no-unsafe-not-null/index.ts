@@ -1,69 +1,14 @@
-import { defineRule, storageTypeName, walk } from '@sqlwarden/core';
+import { defineRule, expressionVolatility, storageTypeName, walk } from '@sqlwarden/core';
 import type { AlterTable, AlterTableAction, CatalogTable, ColumnDef, Expr, Node, Range, RuleContext } from '@sqlwarden/core';
 import { displayName, emptiedInFile, isEmptyNewTable } from '../_shared/migration.ts';
-import { NON_VOLATILE_BUILTINS } from './builtin-functions.ts';
 
-/**
- * VOLATILE functions that turn up in column defaults. Built-ins: pg_proc.provolatile = 'v' in
- * PostgreSQL 15, plus random_normal (16) and uuidv4/uuidv7 (18). Extensions, matched in any
- * schema: uuid-ossp's uuid_generate_v1/v1mc/v4 and pgcrypto's gen_random_bytes/gen_salt are
- * declared VOLATILE. txid_current() and now() are STABLE: evaluated once, no rewrite.
- */
-const VOLATILE_FUNCTIONS: ReadonlySet<string> = new Set([
-  'random',
-  'random_normal',
-  'setseed',
-  'gen_random_uuid',
-  'uuidv4',
-  'uuidv7',
-  'uuid_generate_v1',
-  'uuid_generate_v1mc',
-  'uuid_generate_v4',
-  'gen_random_bytes',
-  'gen_salt',
-  'clock_timestamp',
-  'timeofday',
-  'nextval',
-  'setval',
-  'currval',
-  'lastval',
-  'set_config',
-]);
+type DefaultVolatility = { kind: 'volatile' | 'unknown'; fn: string } | { kind: 'stable' };
 
-/** SQL-standard value functions and conditional expressions the model writes as calls; none is volatile. */
-const NON_VOLATILE_SYNTAX: ReadonlySet<string> = new Set([
-  'current_date',
-  'current_time',
-  'current_timestamp',
-  'localtime',
-  'localtimestamp',
-  'current_role',
-  'current_user',
-  'user',
-  'session_user',
-  'current_catalog',
-  'current_schema',
-  'coalesce',
-  'nullif',
-  'greatest',
-  'least',
-]);
-
-type Volatility = { kind: 'volatile' | 'unknown'; fn: string } | { kind: 'stable' };
-
-function volatilityOf(expr: Expr): Volatility {
-  let unknown: string | undefined;
-  let volatile: string | undefined;
-  walk(expr, {
-    enter(node: Node) {
-      if (volatile || node.type !== 'FuncCall') return;
-      const name = node.schema ? `${node.schema}.${node.name}` : node.name;
-      if (VOLATILE_FUNCTIONS.has(node.name)) volatile = name;
-      else if (node.schema || !(NON_VOLATILE_BUILTINS.has(node.name) || NON_VOLATILE_SYNTAX.has(node.name))) unknown ??= name;
-    },
-  });
-  if (volatile) return { kind: 'volatile', fn: volatile };
-  if (unknown) return { kind: 'unknown', fn: unknown };
+/** The lock model's volatility classification (one list for the whole engine). */
+function volatilityOf(expr: Expr): DefaultVolatility {
+  const { volatileFunction, unknownFunction } = expressionVolatility(expr);
+  if (volatileFunction) return { kind: 'volatile', fn: volatileFunction };
+  if (unknownFunction) return { kind: 'unknown', fn: unknownFunction };
   return { kind: 'stable' };
 }
 

@@ -1,5 +1,6 @@
 import type { Expr } from '../model/nodes.ts';
 import { walk } from '../model/walk.ts';
+import { NON_VOLATILE_BUILTINS } from './builtin-functions.ts';
 
 /**
  * Built-in functions marked VOLATILE in pg_proc (`provolatile = 'v'`) that appear in column
@@ -24,6 +25,8 @@ export const VOLATILE_FUNCTIONS: ReadonlySet<string> = new Set([
   'currval',
   'lastval',
   'gen_random_bytes',
+  'gen_salt',
+  'set_config',
   'pg_sleep',
 ]);
 
@@ -70,30 +73,33 @@ export const NON_VOLATILE_FUNCTIONS: ReadonlySet<string> = new Set([
   'json_build_array',
   'array_fill',
   'md5',
+  // Every other pg_catalog function whose overloads are all STABLE or IMMUTABLE (PostgreSQL 15).
+  ...NON_VOLATILE_BUILTINS,
 ]);
 
 export type Volatility = 'none' | 'non_volatile' | 'volatile' | 'unknown';
 
 /**
  * Whether evaluating the expression can give a different value per row: `volatile` if it calls
- * a known volatile function, `unknown` if it calls a function this list does not know (a
- * user-defined function is VOLATILE unless declared otherwise), `non_volatile` if every call is
- * known to be STABLE or IMMUTABLE, `none` for constants.
+ * a known volatile function (extension functions such as uuid_generate_v4 match in any schema),
+ * `unknown` if it calls a function this list does not know (a user-defined function is VOLATILE
+ * unless declared otherwise), `non_volatile` if every call is a known STABLE or IMMUTABLE
+ * built-in, `none` for constants. `volatileFunction` / `unknownFunction` name the first such call.
  */
-export function expressionVolatility(expr: Expr): { volatility: Volatility; functions: string[] } {
-  let volatility: Volatility = 'none';
+export function expressionVolatility(expr: Expr): { volatility: Volatility; functions: string[]; volatileFunction?: string; unknownFunction?: string } {
   const functions: string[] = [];
+  let volatileFunction: string | undefined;
+  let unknownFunction: string | undefined;
   walk(expr, {
     enter(node) {
       if (node.type !== 'FuncCall') return;
-      const name = node.name;
-      functions.push(node.schema ? `${node.schema}.${name}` : name);
-      const known = !node.schema || node.schema === 'pg_catalog' || node.schema === 'public';
-      if (known && VOLATILE_FUNCTIONS.has(name)) volatility = 'volatile';
-      else if (known && NON_VOLATILE_FUNCTIONS.has(name)) {
-        if (volatility === 'none') volatility = 'non_volatile';
-      } else if (volatility !== 'volatile') volatility = 'unknown';
+      const name = node.schema ? `${node.schema}.${node.name}` : node.name;
+      functions.push(name);
+      const builtin = !node.schema || node.schema === 'pg_catalog';
+      if (VOLATILE_FUNCTIONS.has(node.name)) volatileFunction ??= name;
+      else if (!(builtin && NON_VOLATILE_FUNCTIONS.has(node.name))) unknownFunction ??= name;
     },
   });
-  return { volatility, functions };
+  const volatility: Volatility = volatileFunction ? 'volatile' : unknownFunction ? 'unknown' : functions.length ? 'non_volatile' : 'none';
+  return { volatility, functions, ...(volatileFunction ? { volatileFunction } : {}), ...(unknownFunction ? { unknownFunction } : {}) };
 }
