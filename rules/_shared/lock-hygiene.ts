@@ -4,14 +4,14 @@
  * new in this file, what slow work a statement does according to the lock model, and how to point
  * at another statement in a message. Lock modes themselves always come from the lock model.
  */
-import { blockedWork, describeStatementLocks, displayRelation, lockModeSql } from '@sqlwarden/core';
+import { blockedWork, describeStatementLocks, displayRelation, LineIndex, lockModeSql } from '@sqlwarden/core';
 import type { CatalogTable, Expr, LockedRelation, Range, ResolvedLock, RuleContext, Statement, StatementEffect, StatementInfo, TransactionKind } from '@sqlwarden/core';
+import { statementEffects as effectsOf } from './lock-messages.ts';
+import { tableKey } from './transactions.ts';
 import { TRANSACTION_REASON, TRANSACTION_REMEDY, displayName, emptiedInFile, isNewTable } from './migration.ts';
 
 /** The lock model's effects of `stmt` for the configured version and the catalog as it is now. */
-export function effectsOf(context: RuleContext<any>, stmt: Statement): StatementEffect[] {
-  return describeStatementLocks(stmt, { postgresVersion: context.settings.postgresVersion, catalog: context.catalog }).effects;
-}
+export { effectsOf };
 
 export function isUnresolved(relation: LockedRelation): boolean {
   return 'unresolved' in relation && relation.unresolved === true;
@@ -23,12 +23,8 @@ export function blocksReadsOrWrites(mode: ResolvedLock['mode']): boolean {
   return b.reads || b.writes;
 }
 
-function key(name: { schema?: string; name: string }): string {
-  return `${(name.schema ?? 'public').toLowerCase()}.${name.name.toLowerCase()}`;
-}
-
 export function sameName(a: { schema?: string; name: string }, b: { schema?: string; name: string }): boolean {
-  return key(a) === key(b);
+  return tableKey(a) === tableKey(b);
 }
 
 /** `CREATE SEQUENCE` / `CREATE VIEW` / `CREATE INDEX` names, which the catalog does not track as tables. */
@@ -140,11 +136,12 @@ export function trafficBlockingLocks(context: RuleContext<any>, stmt: Statement,
   return out;
 }
 
-/** 1-based line of an offset. */
+let lastLines: { text: string; index: LineIndex } | undefined;
+
+/** 1-based line of an offset, counted as diagnostics count them (core's LineIndex, kept for the current file). */
 export function lineAt(text: string, offset: number): number {
-  let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
+  if (lastLines?.text !== text) lastLines = { text, index: new LineIndex(text) };
+  return lastLines.index.positionAt(offset).line;
 }
 
 /** "`ALTER TABLE users ADD COLUMN note text`", whitespace folded and cut at 60 characters. */

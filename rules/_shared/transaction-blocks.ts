@@ -14,6 +14,7 @@
  * - A file that the migration tool wraps starts inside the tool's transaction block.
  */
 import type { RuleContext, StatementInfo, TransactionStatement } from '@sqlwarden/core';
+import { lineAt } from './lock-hygiene.ts';
 
 /** How the statements of one section (goose Up or Down...) reach the server. */
 export type FileMode = 'wrapped' | 'implicit' | 'none';
@@ -149,8 +150,5 @@ export function transactionKeyword(statement: StatementInfo): string {
 
 /** 1-based line of an offset, for messages that point at another statement. */
 export function lineOf(context: RuleContext<any>, offset: number): number {
-  let line = 1;
-  const text = context.file.text;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
+  return lineAt(context.file.text, offset);
 }
