@@ -1,6 +1,6 @@
 import { copyFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { binary, copyFixture, ensureBuilt, removeTempDirs, repoRoot, runCli } from './helpers.ts';
 
@@ -19,6 +19,15 @@ describe('the bundled binary', () => {
     for (const flag of ['--config', '--format', '--fix', '--fix-dry-run', '--rule', '--pg-version', '--max-warnings', '--print-config', '--quiet', '--no-color', '--stdin', '--stdin-filename', '--no-error-on-unmatched-pattern']) {
       expect(help.stdout).toContain(flag);
     }
+  });
+
+  it('links a bin that is tracked in git (npm links bins before `prepare` builds dist/) and runs the bundle', () => {
+    const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'packages/cli/package.json'), 'utf8')) as { bin: Record<string, string> };
+    const bin = path.join(repoRoot, 'packages/cli', pkg.bin.sqlwarden!);
+    const tracked = execFileSync('git', ['ls-files', '--error-unmatch', path.relative(repoRoot, bin)], { cwd: repoRoot, encoding: 'utf8' });
+    expect(tracked.trim()).toBe(path.relative(repoRoot, bin));
+    const run = spawnSync(process.execPath, [bin, '--version'], { encoding: 'utf8' });
+    expect({ status: run.status, stdout: run.stdout }).toEqual({ status: 0, stdout: `${version}\n` });
   });
 
   it('is one file plus the parser WASM: it runs when copied away from node_modules', () => {
