@@ -11,8 +11,6 @@ import {
 import { builtinRules } from '@sqlwarden/rules';
 import type { ServerSettings } from './settings.ts';
 
-export class PluginsNotTrustedError extends Error {}
-
 /**
  * One Linter per workspace folder, each used by one lint at a time: a Linter carries the catalog
  * of the last run, so runs are serialized and start from an empty schema.
@@ -20,6 +18,8 @@ export class PluginsNotTrustedError extends Error {}
 export class Engine {
   private linters = new Map<string, { linter: Linter; queue: Promise<unknown> }>();
   private folders: string[] = [];
+  /** Settings scoped to one workspace folder (multi-root clients may differ per folder). */
+  private folderSettings = new Map<string, ServerSettings>();
 
   constructor(
     private settings: ServerSettings,
@@ -28,16 +28,24 @@ export class Engine {
 
   setFolders(folders: string[]): void {
     this.folders = [...folders].sort((a, b) => b.length - a.length);
+    for (const root of this.folderSettings.keys()) if (!folders.includes(root)) this.folderSettings.delete(root);
     this.linters.clear();
   }
 
-  setSettings(settings: ServerSettings): void {
+  get workspaceFolders(): readonly string[] {
+    return this.folders;
+  }
+
+  /** `perFolder`: settings the client resolved for each workspace folder; others use `settings`. */
+  setSettings(settings: ServerSettings, perFolder: ReadonlyMap<string, ServerSettings> = new Map()): void {
     this.settings = settings;
+    this.folderSettings = new Map(perFolder);
     this.linters.clear(); // overrides are fixed per Linter
   }
 
-  get current(): ServerSettings {
-    return this.settings;
+  /** The settings in force for a file: its workspace folder's, else the global ones. */
+  settingsFor(filePath: string): ServerSettings {
+    return this.folderSettings.get(this.rootFor(filePath)) ?? this.settings;
   }
 
   clearConfigCache(): void {
@@ -52,20 +60,17 @@ export class Engine {
     const root = this.rootFor(filePath);
     let entry = this.linters.get(root);
     if (!entry) {
+      const settings = this.folderSettings.get(root) ?? this.settings;
       const overrides: { rules?: Record<string, unknown>; postgresVersion?: number } = {};
-      if (Object.keys(this.settings.rules).length) overrides.rules = this.settings.rules;
-      if (this.settings.postgresVersion !== undefined) overrides.postgresVersion = this.settings.postgresVersion;
-      entry = { linter: new Linter({ cwd: root, rules: builtinRules, overrides }), queue: Promise.resolve() };
+      if (Object.keys(settings.rules).length) overrides.rules = settings.rules;
+      if (settings.postgresVersion !== undefined) overrides.postgresVersion = settings.postgresVersion;
+      // Plugins are workspace code: never import them unless the workspace is trusted.
+      const loadPlugins = this.trusted || settings.allowPlugins;
+      entry = { linter: new Linter({ cwd: root, rules: builtinRules, overrides, loadPlugins }), queue: Promise.resolve() };
       this.linters.set(root, entry);
     }
     const { linter } = entry;
     const result = entry.queue.then(() => {
-      // Plugins are workspace code: never import them unless the workspace is trusted.
-      if (!this.trusted && !this.settings.allowPlugins && (linter.loadedConfigFor(filePath).raw.plugins?.length ?? 0) > 0) {
-        throw new PluginsNotTrustedError(
-          'sqlwarden: the config names custom-rule plugins, which load only in a trusted workspace (initializationOptions { "trusted": true }) or with the setting "sqlwarden.allowPlugins": true.',
-        );
-      }
       linter.resetCatalog();
       return job(linter);
     });
@@ -73,11 +78,12 @@ export class Engine {
     return result;
   }
 
-  lint(filePath: string, text: string, fix = false): Promise<{ result: LintFileResult; rules: Map<string, Rule<any>> }> {
+  /** `pluginsSkipped`: the config names plugins that were not loaded because the workspace is untrusted. */
+  lint(filePath: string, text: string, fix = false): Promise<{ result: LintFileResult; rules: Map<string, Rule<any>>; pluginsSkipped: boolean }> {
     return this.run(filePath, async (linter) => {
       const result = await linter.lintText(text, { filePath, fix });
       const rules = new Map((await linter.rulesForFile(filePath)).map((r) => [r.meta.id, r] as const));
-      return { result, rules };
+      return { result, rules, pluginsSkipped: linter.pluginsSkippedFor(filePath) };
     });
   }
 

@@ -1,4 +1,4 @@
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   type CancellationToken,
   type CodeAction,
@@ -20,7 +20,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { FIX_ALL_KIND, fixAllAction, quickFixes, wants } from './actions.ts';
 import { SOURCE, toLspDiagnostic } from './convert.ts';
-import { Engine, PluginsNotTrustedError } from './engine.ts';
+import { Engine } from './engine.ts';
 import { type ServerSettings, DEFAULT_SETTINGS, normalizeSettings } from './settings.ts';
 
 const DEBOUNCE_MS = 150;
@@ -38,6 +38,17 @@ function filePathOf(uri: string): string {
   }
 }
 
+function pluginsNotLoadedDiagnostic(): Diagnostic {
+  return {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: DiagnosticSeverity.Information,
+    source: SOURCE,
+    code: 'plugins-not-loaded',
+    message:
+      'sqlwarden: linted with the built-in rules only. The config names custom-rule plugins, which are workspace code and load only in a trusted workspace (initializationOptions { "trusted": true }) or with the setting "sqlwarden.allowPlugins": true.',
+  };
+}
+
 function cancelled(): ResponseError<any> {
   return new ResponseError(LSPErrorCodes.RequestCancelled, 'Request cancelled');
 }
@@ -49,11 +60,17 @@ export function startServer(connection: Connection): void {
   let pullDiagnostics = false;
   let configurationRequests = false;
   let refreshPull = false;
+  let workspaceFolderEvents = false;
   const timers = new Map<string, NodeJS.Timeout>();
 
   function logError(where: string, error: unknown): void {
     const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
     connection.console.error(`sqlwarden: ${where} failed: ${text}`);
+  }
+
+  /** `$/logTrace`, sent only when the client set a trace level (initialize `trace`, `$/setTrace`). */
+  function trace(message: string, verbose?: string): void {
+    connection.tracer.log(message, verbose);
   }
 
   function request<P, R>(name: string, handler: (params: P, token: CancellationToken) => Promise<R> | R) {
@@ -82,7 +99,7 @@ export function startServer(connection: Connection): void {
   }
 
   async function diagnosticsFor(document: TextDocument): Promise<Diagnostic[]> {
-    const settings = engine.current;
+    const settings = engine.settingsFor(filePathOf(document.uri));
     if (!settings.enable || !isSqlDocument(document)) return [];
     const text = document.getText();
     const size = Buffer.byteLength(text, 'utf8');
@@ -98,10 +115,17 @@ export function startServer(connection: Connection): void {
       ];
     }
     try {
-      const { result, rules } = await engine.lint(filePathOf(document.uri), text);
-      return result.messages.map((m) => toLspDiagnostic(m, rules));
+      const started = performance.now();
+      const { result, rules, pluginsSkipped } = await engine.lint(filePathOf(document.uri), text);
+      const diagnostics = result.messages.map((m) => toLspDiagnostic(m, rules));
+      if (pluginsSkipped) diagnostics.unshift(pluginsNotLoadedDiagnostic());
+      trace(
+        `linted ${document.uri} (version ${document.version}): ${diagnostics.length} diagnostics, ${result.stats?.statements ?? 0} statements, ${(performance.now() - started).toFixed(1)} ms`,
+        diagnostics.map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1} ${String(d.code)}`).join('\n'),
+      );
+      return diagnostics;
     } catch (error) {
-      if (!(error instanceof PluginsNotTrustedError)) logError(`linting ${document.uri}`, error);
+      logError(`linting ${document.uri}`, error);
       return [
         {
           range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
@@ -146,8 +170,15 @@ export function startServer(connection: Connection): void {
 
   async function loadSettings(): Promise<void> {
     if (!configurationRequests) return;
-    const raw = await connection.workspace.getConfiguration('sqlwarden');
-    engine.setSettings(normalizeSettings(raw));
+    // One request: the global section, then each workspace folder's (resource-scoped settings).
+    const roots = engine.workspaceFolders;
+    const raw = (await connection.workspace.getConfiguration([
+      { section: 'sqlwarden' },
+      ...roots.map((root) => ({ scopeUri: pathToFileURL(root).href, section: 'sqlwarden' })),
+    ])) as unknown[];
+    const perFolder = new Map(roots.map((root, i) => [root, normalizeSettings(raw[i + 1] ?? raw[0])] as const));
+    engine.setSettings(normalizeSettings(raw[0]), perFolder);
+    trace('settings loaded', JSON.stringify({ global: normalizeSettings(raw[0]), folders: Object.fromEntries(perFolder) }));
   }
 
   let folders: string[] = [];
@@ -156,6 +187,7 @@ export function startServer(connection: Connection): void {
     pullDiagnostics = !!caps.textDocument?.diagnostic;
     configurationRequests = !!caps.workspace?.configuration;
     refreshPull = !!caps.workspace?.diagnostics?.refreshSupport;
+    workspaceFolderEvents = !!caps.workspace?.workspaceFolders;
     const options = (params.initializationOptions ?? {}) as { trusted?: unknown; settings?: unknown };
     const initial: ServerSettings = normalizeSettings(options.settings);
     engine = new Engine(initial, options.trusted === true);
@@ -179,15 +211,16 @@ export function startServer(connection: Connection): void {
       if (configurationRequests) {
         await connection.client.register(DidChangeConfigurationNotification.type, { section: 'sqlwarden' }).catch(() => undefined);
         await loadSettings();
-        engine.setFolders(folders);
         relintAll();
       }
-      if (folders.length) {
+      if (workspaceFolderEvents) {
         connection.workspace.onDidChangeWorkspaceFolders(
-          notification('workspace folders', (event) => {
+          notification('workspace folders', async (event) => {
             const removed = new Set(event.removed.map((f) => filePathOf(f.uri)));
             folders = [...folders.filter((f) => !removed.has(f)), ...event.added.map((f) => filePathOf(f.uri))];
             engine.setFolders(folders);
+            trace(`workspace folders: ${folders.join(', ')}`);
+            await loadSettings();
             relintAll();
           }),
         );
@@ -199,14 +232,15 @@ export function startServer(connection: Connection): void {
     notification('configuration change', async (params) => {
       if (configurationRequests) await loadSettings();
       else engine.setSettings(normalizeSettings((params.settings as { sqlwarden?: unknown } | undefined)?.sqlwarden));
-      engine.setFolders(folders);
       relintAll();
     }),
   );
 
   connection.onDidChangeWatchedFiles(
     notification('watched files', (params) => {
-      if (!params.changes.some((c) => CONFIG_FILES.some((name) => c.uri.endsWith('/' + name)))) return;
+      const changed = params.changes.filter((c) => CONFIG_FILES.some((name) => c.uri.endsWith('/' + name)));
+      if (!changed.length) return;
+      trace(`config changed: ${changed.map((c) => c.uri).join(', ')}; re-linting open documents`);
       engine.clearConfigCache();
       relintAll();
     }),
@@ -236,7 +270,7 @@ export function startServer(connection: Connection): void {
       const actions: CodeAction[] = [];
       if (wants(only, CodeActionKind.QuickFix)) actions.push(...quickFixes(document, params.context.diagnostics));
       // Fix-all runs every fix pass, so only compute it when the client asks for source actions.
-      if (only && wants(only, FIX_ALL_KIND) && engine.current.enable) {
+      if (only && wants(only, FIX_ALL_KIND) && engine.settingsFor(filePathOf(document.uri)).enable) {
         const { result } = await engine.lint(filePathOf(document.uri), document.getText(), true);
         if (token.isCancellationRequested) throw cancelled();
         const action = fixAllAction(document, result.output);
@@ -249,7 +283,7 @@ export function startServer(connection: Connection): void {
   connection.onHover(
     request('textDocument/hover', async (params): Promise<Hover | null> => {
       const document = documents.get(params.textDocument.uri);
-      if (!document || !isSqlDocument(document) || !engine.current.enable) return null;
+      if (!document || !isSqlDocument(document) || !engine.settingsFor(filePathOf(document.uri)).enable) return null;
       const offset = document.offsetAt(params.position);
       const filePath = filePathOf(document.uri);
       const parts: string[] = [];

@@ -1,6 +1,6 @@
 // A minimal LSP client over stdio for driving the built server (dist/server.mjs) in tests.
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type MessageConnection, StreamMessageReader, StreamMessageWriter, createMessageConnection } from 'vscode-jsonrpc/node';
 import type { ClientCapabilities, Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 
@@ -11,6 +11,19 @@ export interface ClientOptions {
   pull?: boolean;
   settings?: Record<string, unknown>;
   initializationOptions?: Record<string, unknown>;
+  /** Extra workspace folders after rootPath (multi-root). */
+  extraFolders?: string[];
+  /** The initialize `trace` value ('off' | 'messages' | 'verbose'). */
+  trace?: string;
+}
+
+export interface ConfigurationItem {
+  scopeUri?: string;
+  section?: string;
+}
+
+export function folderUri(folder: string): string {
+  return pathToFileURL(folder).href.replace(/\/$/, '');
 }
 
 export class TestClient {
@@ -18,6 +31,9 @@ export class TestClient {
   readonly connection: MessageConnection;
   readonly published: PublishDiagnosticsParams[] = [];
   readonly logs: string[] = [];
+  readonly traces: Array<{ message: string; verbose?: string }> = [];
+  /** Per-folder answers to workspace/configuration, by scopeUri; unscoped items get `settings`. */
+  scopedSettings = new Map<string, Record<string, unknown>>();
   private waiters: Array<() => void> = [];
   settings: Record<string, unknown>;
 
@@ -33,7 +49,12 @@ export class TestClient {
     this.connection.onNotification('window/logMessage', (p: { message: string }) => {
       this.logs.push(p.message);
     });
-    this.connection.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => this.settings));
+    this.connection.onNotification('$/logTrace', (p: { message: string; verbose?: string }) => {
+      this.traces.push(p);
+    });
+    this.connection.onRequest('workspace/configuration', (p: { items: ConfigurationItem[] }) =>
+      p.items.map((item) => (item.scopeUri !== undefined && this.scopedSettings.get(item.scopeUri)) || this.settings),
+    );
     this.connection.onRequest('client/registerCapability', () => null);
     this.connection.onRequest('workspace/diagnostic/refresh', () => null);
     this.connection.listen();
@@ -41,7 +62,7 @@ export class TestClient {
 
   async initialize(): Promise<void> {
     const capabilities: ClientCapabilities = {
-      workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: false } },
+      workspace: { configuration: true, workspaceFolders: true, didChangeWatchedFiles: { dynamicRegistration: false } },
       textDocument: {
         synchronization: { dynamicRegistration: false },
         codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source.fixAll'] } } },
@@ -50,13 +71,14 @@ export class TestClient {
         ...(this.options.pull ? { diagnostic: { dynamicRegistration: false } } : {}),
       },
     };
-    const rootUri = new URL(`file://${this.options.rootPath}/`).href.replace(/\/$/, '');
+    const rootUri = folderUri(this.options.rootPath);
     await this.connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri,
-      workspaceFolders: [{ uri: rootUri, name: 'fixture' }],
+      workspaceFolders: [this.options.rootPath, ...(this.options.extraFolders ?? [])].map((folder, i) => ({ uri: folderUri(folder), name: `folder${i}` })),
       capabilities,
       initializationOptions: this.options.initializationOptions ?? {},
+      ...(this.options.trace ? { trace: this.options.trace } : {}),
     });
     await this.connection.sendNotification('initialized', {});
   }

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { CancellationTokenSource } from 'vscode-jsonrpc/node';
 import type { CodeAction, Diagnostic, DocumentDiagnosticReport, Hover, TextEdit } from 'vscode-languageserver-protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SERVER, TestClient } from './client.ts';
+import { SERVER, TestClient, folderUri } from './client.ts';
 
 const FIXTURE = fileURLToPath(new URL('../../../fixtures/lsp', import.meta.url));
 const INDEX_FILE = 'migrations/20240301000000_index_orders.sql';
@@ -215,15 +216,97 @@ describe('language server over stdio (built dist/server.mjs)', () => {
   it('loads config plugins only in a trusted workspace', async () => {
     const pluginRoot = fileURLToPath(new URL('../../../fixtures/cli/with-plugin', import.meta.url));
     const uri = pathToFileURL(path.join(pluginRoot, 'queries/cleanup.sql')).href;
-    const text = readFileSync(fileURLToPath(uri), 'utf8');
+    const text = readFileSync(fileURLToPath(uri), 'utf8') + '\nSELECT * FROM t;\n';
     const untrusted = await start({ rootPath: pluginRoot });
     await untrusted.open(uri, text);
-    const refused = await untrusted.diagnostics(uri);
-    expect(refused).toHaveLength(1);
-    expect(refused[0]!.message).toMatch(/trusted workspace/);
+    const builtinOnly = await untrusted.diagnostics(uri);
+    expect(builtinOnly[0]).toMatchObject({ code: 'plugins-not-loaded', severity: 3 });
+    expect(builtinOnly[0]!.message).toMatch(/trusted workspace/);
+    const untrustedCodes = builtinOnly.slice(1).map((d) => String(d.code));
+    expect(untrustedCodes.length).toBeGreaterThan(0); // the built-in rules still ran
+    expect(untrustedCodes.some((code) => code.startsWith('acme/'))).toBe(false);
     const trusted = await start({ rootPath: pluginRoot, initializationOptions: { trusted: true } });
     await trusted.open(uri, text);
-    expect((await trusted.diagnostics(uri)).some((d) => String(d.code).startsWith('acme/'))).toBe(true);
+    const all = await trusted.diagnostics(uri);
+    expect(all.some((d) => String(d.code).startsWith('acme/'))).toBe(true);
+    expect(all.some((d) => d.code === 'plugins-not-loaded')).toBe(false);
+    expect(all.map((d) => String(d.code)).filter((code) => !code.startsWith('acme/'))).toEqual(untrustedCodes);
+  });
+
+  it('sends $/logTrace only at the trace level the client set', async () => {
+    const client = await start({ trace: 'verbose' });
+    const uri = uriOf(INDEX_FILE);
+    await client.open(uri, textOf(INDEX_FILE));
+    await client.diagnostics(uri, hasRule('no-blocking-index-build'));
+    const linted = client.traces.find((t) => t.message.startsWith(`linted ${uri}`))!;
+    expect(linted.message).toMatch(/1 diagnostics, 1 statements/);
+    expect(linted.verbose).toBe('2:1 no-blocking-index-build');
+    await client.connection.sendNotification('$/setTrace', { value: 'off' });
+    const count = client.traces.length;
+    await client.change(uri, 2, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '-- edited\n' }]);
+    await client.diagnostics(uri, (_d, p) => p.version === 2);
+    expect(client.traces.length).toBe(count);
+
+    const quiet = await start();
+    await quiet.open(uri, textOf(INDEX_FILE));
+    await quiet.diagnostics(uri, hasRule('no-blocking-index-build'));
+    expect(quiet.traces).toEqual([]);
+  });
+
+  it('answers a request the client cancelled with RequestCancelled', async () => {
+    const client = await start();
+    const uri = uriOf('migrations/20240401000000_large.sql');
+    const text = 'CREATE INDEX big_idx ON big (a);\n'.repeat(3000);
+    await client.open(uri, text);
+    await client.diagnostics(uri, hasRule('no-blocking-index-build'));
+    const fixAllParams = {
+      textDocument: { uri },
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      context: { diagnostics: [], only: ['source.fixAll.sqlwarden'] },
+    };
+    // The first fix-all keeps the server busy, so the second request and its cancellation are
+    // both waiting when it gets to them: the cancelled one must not be answered with a result.
+    const busy = client.request<CodeAction[]>('textDocument/codeAction', fixAllParams);
+    const source = new CancellationTokenSource();
+    const cancelledRequest = client.connection.sendRequest('textDocument/codeAction', fixAllParams, source.token);
+    source.cancel();
+    await expect(cancelledRequest).rejects.toMatchObject({ code: -32800 });
+    expect(Array.isArray(await busy)).toBe(true);
+    expect(client.alive()).toBe(true);
+  });
+
+  it('is multi-root aware: each folder has its own config file and client settings', async () => {
+    const roots = ['first', 'second', 'third'].map((name) => {
+      const root = path.join(workspace, '..', `${path.basename(workspace)}-${name}`);
+      cpSync(FIXTURE, root, { recursive: true });
+      return root;
+    });
+    const [first, second, third] = roots as [string, string, string];
+    try {
+      writeFileSync(path.join(second, 'sqlwarden.config.json'), JSON.stringify({ rules: { 'no-blocking-index-build': 'off', 'require-lock-timeout': 'off' } }));
+      const client = new TestClient({ rootPath: first, extraFolders: [second] });
+      clients.push(client);
+      client.scopedSettings.set(folderUri(first), { rules: { 'no-blocking-index-build': 'error' } });
+      await client.initialize();
+      const fileIn = (root: string) => pathToFileURL(path.join(root, INDEX_FILE)).href;
+      const text = textOf(INDEX_FILE);
+      await client.open(fileIn(first), text);
+      await client.open(fileIn(second), text);
+      const inFirst = await client.diagnostics(fileIn(first));
+      expect(inFirst.map((d) => [d.code, d.severity])).toEqual([['no-blocking-index-build', 1 /* Error */]]);
+      expect(await client.diagnostics(fileIn(second))).toEqual([]);
+
+      // A folder added later gets its own config and settings.
+      client.scopedSettings.set(folderUri(third), { rules: { 'require-lock-timeout': 'warn' } });
+      await client.connection.sendNotification('workspace/didChangeWorkspaceFolders', {
+        event: { added: [{ uri: folderUri(third), name: 'third' }], removed: [] },
+      });
+      await client.open(fileIn(third), text);
+      const inThird = await client.diagnostics(fileIn(third), (d) => d.length > 0);
+      expect(inThird.map((d) => d.code).sort()).toEqual(['no-blocking-index-build', 'require-lock-timeout']);
+    } finally {
+      for (const root of roots) rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 

@@ -40,6 +40,14 @@ export interface ConfigOverrides {
   dialect?: string;
 }
 
+export interface ResolveOptions {
+  /**
+   * The config's plugins were deliberately not loaded (an untrusted workspace): settings for
+   * namespaced plugin rules are dropped instead of being reported as unknown rules.
+   */
+  pluginsSkipped?: boolean;
+}
+
 type Source = 'file' | 'cli';
 
 interface UserRuleSetting {
@@ -107,6 +115,7 @@ export function resolveConfig(
   loaded: LoadedConfig,
   knownRules: ReadonlyMap<string, Rule<any>>,
   overrides: ConfigOverrides = {},
+  options: ResolveOptions = {},
 ): ResolvedConfig {
   const prefix = configErrorPrefix(loaded.path);
   const fileError = (key: string | undefined, text: string) =>
@@ -123,6 +132,7 @@ export function resolveConfig(
 
   const user = new Map<string, UserRuleSetting>();
   for (const [id, entry] of Object.entries(raw.rules ?? {})) {
+    if (!knownRules.has(id) && options.pluginsSkipped && id.includes('/')) continue;
     if (!knownRules.has(id)) throw fileError(`rules.${id}`, `"rules.${id}": unknown rule ${unknownRuleHint(id, knownRules)}`);
     const parsed = parseEntry(entry);
     user.set(id, parsed.options ? { ...parsed, optionsSource: 'file' } : parsed);

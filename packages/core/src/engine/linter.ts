@@ -17,6 +17,7 @@ import type { Rule, StatementInfo } from '../rule.ts';
 import type { Diagnostic, Dialect } from '../types.ts';
 import { applyFixes } from './fixes.ts';
 import { type EnabledRule, lintSource } from './lint-source.ts';
+import { SegmentParseCache } from './parse-cache.ts';
 import { compareReplayOrder } from './replay.ts';
 
 /** Diagnostics the engine itself emits; they are always on and cannot be configured away. */
@@ -55,6 +56,12 @@ export interface LinterOptions {
   overrides?: ConfigOverrides;
   /** Built-in rules; plugins named by the config are added to these. */
   rules?: Rule<any>[];
+  /**
+   * `false`: never import the plugins a config names (plugin code is workspace code, and the
+   * host does not trust the workspace). Lints with the built-in rules; settings for plugin
+   * rules are dropped. See `pluginsSkippedFor`.
+   */
+  loadPlugins?: boolean;
 }
 
 const adapters: Partial<Record<Dialect, DialectAdapter>> = { postgresql: postgresAdapter };
@@ -113,6 +120,8 @@ export class Linter {
   private preparedByConfig = new Map<LoadedConfig, PreparedConfig>();
   private matchersByConfig = new Map<LoadedConfig, ConfigPathMatchers>();
   private catalog = new Catalog();
+  /** Parses by statement text, shared by every file and run of this Linter (see SegmentParseCache). */
+  private readonly parseCache = new SegmentParseCache();
 
   constructor(private readonly options: LinterOptions = {}) {
     this.cwd = path.resolve(options.cwd ?? process.cwd());
@@ -146,7 +155,7 @@ export class Linter {
     const cached = this.rulesByConfig.get(loaded);
     if (cached) return cached;
     const plugins = this.loadedPlugins.get(loaded);
-    if (!plugins && (loaded.raw.plugins?.length ?? 0) > 0) {
+    if (!plugins && this.options.loadPlugins !== false && (loaded.raw.plugins?.length ?? 0) > 0) {
       throw new Error(
         `The plugins named by ${loaded.path ?? 'the config'} are not loaded yet: await linter.prepare(filePath) before asking for a resolved config synchronously.`,
       );
@@ -158,8 +167,17 @@ export class Linter {
     return map;
   }
 
+  /** Whether the file's config names plugins this Linter was told not to load. */
+  pluginsSkippedFor(filePath: string): boolean {
+    return this.options.loadPlugins === false && (this.loadedConfigFor(filePath).raw.plugins?.length ?? 0) > 0;
+  }
+
   private async ensurePlugins(loaded: LoadedConfig): Promise<void> {
     if (this.loadedPlugins.has(loaded)) return;
+    if (this.options.loadPlugins === false) {
+      this.loadedPlugins.set(loaded, []);
+      return;
+    }
     let pending = this.pluginRules.get(loaded);
     if (!pending) {
       pending = loadPlugins(loaded);
@@ -176,7 +194,7 @@ export class Linter {
   private resolvedFor(loaded: LoadedConfig): ResolvedConfig {
     let resolved = this.resolvedByConfig.get(loaded);
     if (!resolved) {
-      resolved = resolveConfig(loaded, this.rulesFor(loaded), this.options.overrides);
+      resolved = resolveConfig(loaded, this.rulesFor(loaded), this.options.overrides, { pluginsSkipped: this.options.loadPlugins === false });
       this.resolvedByConfig.set(loaded, resolved);
     }
     return resolved;
@@ -301,6 +319,7 @@ export class Linter {
         catalog,
         knownRuleIds,
         adapter,
+        parseCache: this.parseCache,
         ...(onStatement ? { onStatement: (statement: StatementInfo, current: CatalogReader) => onStatement(filePath, statement, current) } : {}),
       });
       if (fix && passes < MAX_FIX_PASSES) {
