@@ -15,7 +15,7 @@ import { didYouMean } from './config/did-you-mean.ts';
 import type { Range } from './model/nodes.ts';
 import { LineIndex } from './source/line-index.ts';
 import { SqlLexer } from './source/split.ts';
-import type { Diagnostic, Dialect, Severity } from './types.ts';
+import type { Diagnostic, Dialect, Fix, Severity } from './types.ts';
 
 export type SuppressionKind = 'next-line' | 'line' | 'file';
 
@@ -45,6 +45,8 @@ export interface ApplySuppressionsOptions {
   reportUnused?: boolean;
   /** Severity of those reports (default 1, a warning). */
   unusedSeverity?: Severity;
+  /** The file's text: when given, unused directives and rule ids get a fix that removes them. */
+  source?: string;
 }
 
 export const UNUSED_SUPPRESSION_RULE_ID = 'unused-suppression';
@@ -154,7 +156,7 @@ export function applySuppressions(
   if (options.reportUnused === false) return kept;
 
   const severity = options.unusedSeverity ?? 1;
-  const report = (range: Range, message: string): Diagnostic => {
+  const report = (range: Range, message: string, fix?: Fix): Diagnostic => {
     const start = positions.positionAt(range.start);
     const end = positions.positionAt(range.end);
     return {
@@ -166,31 +168,69 @@ export function applySuppressions(
       endLine: end.line,
       endColumn: end.column,
       range: { start: range.start, end: range.end },
+      ...(fix ? { fix } : {}),
     };
   };
+  const source = options.source;
 
   const unused: Diagnostic[] = [];
   suppressions.forEach((s, index) => {
     const name = directiveName(s.kind);
     const where = s.kind === 'file' ? 'in this file' : `on line ${targets[index]}`;
     if (s.rules.length === 0) {
-      if (s.used.size === 0) unused.push(report(s.range, `Unused ${name}: no problems ${where}`));
+      if (s.used.size === 0) unused.push(report(s.range, `Unused ${name}: no problems ${where}`, source === undefined ? undefined : removeDirective(source, s)));
       return;
     }
+    // Rule ids that are unused (as opposed to unknown, which may be a typo to correct) are removed
+    // by the fix; when none of the directive's ids is used, the whole directive goes.
+    const removable = s.rules.filter((ruleId) => UNSUPPRESSIBLE.has(ruleId) || (knownRuleIds.has(ruleId) && !s.used.has(ruleId)));
+    const fixFor = (position: number): Fix | undefined => {
+      if (source === undefined) return undefined;
+      if (s.used.size === 0 && removable.length === s.rules.length) return removeDirective(source, s);
+      return removeRuleId(source, s, position);
+    };
     s.rules.forEach((ruleId, position) => {
       const range = s.ruleRanges[position] ?? s.range;
       const unsuppressible = UNSUPPRESSIBLE.get(ruleId);
       if (unsuppressible !== undefined) {
-        unused.push(report(range, `Unused ${name} for "${ruleId}": ${unsuppressible}`));
+        unused.push(report(range, `Unused ${name} for "${ruleId}": ${unsuppressible}`, fixFor(position)));
       } else if (!knownRuleIds.has(ruleId)) {
         unused.push(report(range, `Unknown rule "${ruleId}" in ${name}${unknownRuleHint(ruleId, s, position, knownRuleIds)}`));
       } else if (!s.used.has(ruleId)) {
-        unused.push(report(range, `Unused ${name} for "${ruleId}": no such problem ${where}`));
+        unused.push(report(range, `Unused ${name} for "${ruleId}": no such problem ${where}`, fixFor(position)));
       }
     });
   });
   unused.sort((a, b) => a.range.start - b.range.start);
   return kept.concat(unused);
+}
+
+/**
+ * Removes a whole directive comment: with its line when the comment is alone on it, else with the
+ * blanks before it (`SELECT 1; -- sqlwarden-ignore-line x` keeps `SELECT 1;`).
+ */
+function removeDirective(text: string, s: Suppression): Fix {
+  let start = s.range.start;
+  while (start > 0 && (text[start - 1] === ' ' || text[start - 1] === '\t')) start--;
+  let end = s.range.end;
+  while (end < text.length && (text[end] === ' ' || text[end] === '\t')) end++;
+  const aloneOnLine = (start === 0 || text[start - 1] === '\n') && (end === text.length || text[end] === '\n' || text[end] === '\r');
+  if (aloneOnLine) {
+    if (text.startsWith('\r\n', end)) end += 2;
+    else if (end < text.length) end++;
+    return { range: [start, end], text: '' };
+  }
+  return { range: [start, s.range.end], text: '' };
+}
+
+/** Removes one rule id from a directive's list, with the separator that joins it to a neighbour. */
+function removeRuleId(text: string, s: Suppression, position: number): Fix {
+  const own = s.ruleRanges[position]!;
+  const next = s.ruleRanges[position + 1];
+  if (next) return { range: [own.start, next.start], text: '' };
+  const previous = s.ruleRanges[position - 1];
+  if (previous) return { range: [previous.end, own.end], text: '' };
+  return { range: [own.start, own.end], text: '' };
 }
 
 function unknownRuleHint(ruleId: string, s: Suppression, position: number, known: ReadonlySet<string>): string {

@@ -218,3 +218,48 @@ describe('applySuppressions', () => {
     expect(unused).toEqual([]);
   });
 });
+
+describe('fixes for unused directives', () => {
+  /** Applies every unused-suppression fix (non-overlapping, as the engine's fixer does). */
+  function fixed(text: string, diagnostics: Diagnostic[] = []): string {
+    const result = applySuppressions(diagnostics, findSuppressions(text), KNOWN, new LineIndex(text), { source: text });
+    const fixes = result.filter((d) => d.ruleId === 'unused-suppression' && d.fix).map((d) => d.fix!);
+    fixes.sort((a, b) => b.range[0] - a.range[0]);
+    let out = text;
+    let limit = Infinity;
+    for (const fix of fixes) {
+      if (fix.range[1] > limit) continue;
+      out = out.slice(0, fix.range[0]) + fix.text + out.slice(fix.range[1]);
+      limit = fix.range[0];
+    }
+    return out;
+  }
+
+  it('removes a directive alone on its line with the line, keeping the others', () => {
+    const text = 'SELECT 1;\n  -- sqlwarden-ignore-next-line no-select-star\nSELECT 2;\n';
+    expect(fixed(text)).toBe('SELECT 1;\nSELECT 2;\n');
+    expect(fixed(text.replace(/\n/g, '\r\n'))).toBe('SELECT 1;\r\nSELECT 2;\r\n');
+  });
+
+  it('removes a trailing directive with the blanks before it, keeping the code', () => {
+    expect(fixed('SELECT 1; -- sqlwarden-ignore-line require-where\n')).toBe('SELECT 1;\n');
+    expect(fixed('SELECT 1; /* sqlwarden-ignore-line */ SELECT 2;')).toBe('SELECT 1; SELECT 2;');
+  });
+
+  it('removes only the unused rule ids of a directive that is partly used', () => {
+    const text = '-- sqlwarden-ignore-next-line require-where, no-select-star, no-unsafe-not-null\nSELECT * FROM t;\n';
+    expect(fixed(text, [diagnostic(text, 'no-select-star', '*')])).toBe('-- sqlwarden-ignore-next-line no-select-star\nSELECT * FROM t;\n');
+  });
+
+  it('never removes an unknown rule id (it may be a typo to correct), nor the directive holding it', () => {
+    const text = '-- sqlwarden-ignore-next-line no-selct-star, require-where\nSELECT 1;\n';
+    const result = applySuppressions([], findSuppressions(text), KNOWN, new LineIndex(text), { source: text });
+    expect(result.find((d) => d.message.startsWith('Unknown rule'))!.fix).toBeUndefined();
+    expect(fixed(text)).toBe('-- sqlwarden-ignore-next-line no-selct-star\nSELECT 1;\n');
+  });
+
+  it('gives no fixes without the source text', () => {
+    const text = '-- sqlwarden-ignore-next-line require-where\nSELECT 1;\n';
+    expect(applySuppressions([], findSuppressions(text), KNOWN, new LineIndex(text)).every((d) => d.fix === undefined)).toBe(true);
+  });
+});
