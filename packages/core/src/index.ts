@@ -16,3 +16,4 @@ export { ConfigError, DEFAULT_MIGRATION_GLOBS, type ResolvedConfig, type RuleSet
 export { canonicalTypeName, storageTypeName } from './dialects/postgres/types.ts';
 export * from './locks/index.ts';
 export { detectMigrationTool, planFileTransactions, resetMigrationToolCache, type DetectedMigrationTool, type MigrationToolInfo } from './migration-tools/detect.ts';
+export * from './embedded/index.ts';

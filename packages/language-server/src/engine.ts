@@ -52,6 +52,11 @@ export class Engine {
     for (const { linter } of this.linters.values()) linter.clearConfigCache();
   }
 
+  /** The workspace folder that contains the file, if any. */
+  folderOf(filePath: string): string | undefined {
+    return this.folders.find((f) => filePath === f || filePath.startsWith(f + path.sep));
+  }
+
   private rootFor(filePath: string): string {
     return this.folders.find((f) => filePath === f || filePath.startsWith(f + path.sep)) ?? path.dirname(filePath);
   }

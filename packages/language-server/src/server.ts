@@ -7,6 +7,7 @@ import {
   type Diagnostic,
   DiagnosticSeverity,
   DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
   DocumentDiagnosticReportKind,
   ErrorCodes,
   type Hover,
@@ -20,14 +21,20 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { FIX_ALL_KIND, fixAllAction, quickFixes, wants } from './actions.ts';
 import { SOURCE, toLspDiagnostic } from './convert.ts';
+import { embeddedLocksAt, embeddedQuickFixes, isEmbeddedDocument, lintEmbeddedDocument } from './embedded.ts';
+import { CONFIG_FILE_NAMES, ConfigWatcher } from './config-watch.ts';
 import { Engine } from './engine.ts';
 import { type ServerSettings, DEFAULT_SETTINGS, normalizeSettings } from './settings.ts';
 
 const DEBOUNCE_MS = 150;
-const CONFIG_FILES = ['sqlwarden.config.json', 'package.json'];
 
 export function isSqlDocument(document: TextDocument): boolean {
   return document.languageId === 'sql' || /\.sql$/i.test(document.uri);
+}
+
+/** SQL documents, and JS/TS documents whose embedded SQL is linted (see embedded.ts). */
+function isLintedDocument(document: TextDocument): boolean {
+  return isSqlDocument(document) || isEmbeddedDocument(document);
 }
 
 function filePathOf(uri: string): string {
@@ -61,6 +68,15 @@ export function startServer(connection: Connection): void {
   let configurationRequests = false;
   let refreshPull = false;
   let workspaceFolderEvents = false;
+  let clientWatchesFiles = false;
+  /** Server-side config watching, for clients that cannot watch files for the server. */
+  let configWatcher: ConfigWatcher | undefined;
+
+  function configChanged(what: string): void {
+    trace(`config changed: ${what}; re-linting open documents`);
+    engine.clearConfigCache();
+    relintAll();
+  }
   const timers = new Map<string, NodeJS.Timeout>();
 
   function logError(where: string, error: unknown): void {
@@ -100,7 +116,8 @@ export function startServer(connection: Connection): void {
 
   async function diagnosticsFor(document: TextDocument): Promise<Diagnostic[]> {
     const settings = engine.settingsFor(filePathOf(document.uri));
-    if (!settings.enable || !isSqlDocument(document)) return [];
+    const embedded = !isSqlDocument(document) && isEmbeddedDocument(document);
+    if (!settings.enable || !(isSqlDocument(document) || (embedded && settings.embedded))) return [];
     const text = document.getText();
     const size = Buffer.byteLength(text, 'utf8');
     if (size > settings.maxFileSize) {
@@ -116,7 +133,7 @@ export function startServer(connection: Connection): void {
     }
     try {
       const started = performance.now();
-      const { result, rules, pluginsSkipped } = await engine.lint(filePathOf(document.uri), text);
+      const { result, rules, pluginsSkipped } = embedded ? await lintEmbeddedDocument(engine, document, filePathOf(document.uri)) : await engine.lint(filePathOf(document.uri), text);
       const diagnostics = result.messages.map((m) => toLspDiagnostic(m, rules));
       if (pluginsSkipped) diagnostics.unshift(pluginsNotLoadedDiagnostic());
       trace(
@@ -140,7 +157,7 @@ export function startServer(connection: Connection): void {
 
   async function push(uri: string): Promise<void> {
     const document = documents.get(uri);
-    if (!document || !isSqlDocument(document)) return;
+    if (!document || !isLintedDocument(document)) return;
     const version = document.version;
     const diagnostics = await diagnosticsFor(document);
     const now = documents.get(uri);
@@ -188,6 +205,13 @@ export function startServer(connection: Connection): void {
     configurationRequests = !!caps.workspace?.configuration;
     refreshPull = !!caps.workspace?.diagnostics?.refreshSupport;
     workspaceFolderEvents = !!caps.workspace?.workspaceFolders;
+    clientWatchesFiles = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+    if (!clientWatchesFiles) {
+      configWatcher = new ConfigWatcher(
+        (changedPath) => configChanged(changedPath),
+        (error) => trace(`config watching: ${error instanceof Error ? error.message : String(error)}`),
+      );
+    }
     const options = (params.initializationOptions ?? {}) as { trusted?: unknown; settings?: unknown };
     const initial: ServerSettings = normalizeSettings(options.settings);
     engine = new Engine(initial, options.trusted === true);
@@ -208,6 +232,10 @@ export function startServer(connection: Connection): void {
 
   connection.onInitialized(
     notification('initialized', async () => {
+      if (clientWatchesFiles) {
+        const watchers = CONFIG_FILE_NAMES.map((name) => ({ globPattern: `**/${name}` }));
+        await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers }).catch((error) => logError('registering file watchers', error));
+      }
       if (configurationRequests) {
         await connection.client.register(DidChangeConfigurationNotification.type, { section: 'sqlwarden' }).catch(() => undefined);
         await loadSettings();
@@ -238,15 +266,17 @@ export function startServer(connection: Connection): void {
 
   connection.onDidChangeWatchedFiles(
     notification('watched files', (params) => {
-      const changed = params.changes.filter((c) => CONFIG_FILES.some((name) => c.uri.endsWith('/' + name)));
-      if (!changed.length) return;
-      trace(`config changed: ${changed.map((c) => c.uri).join(', ')}; re-linting open documents`);
-      engine.clearConfigCache();
-      relintAll();
+      const changed = params.changes.filter((c) => CONFIG_FILE_NAMES.some((name) => c.uri.endsWith('/' + name)));
+      if (changed.length) configChanged(changed.map((c) => c.uri).join(', '));
     }),
   );
 
-  documents.onDidOpen((event) => schedule(event.document.uri, 0));
+  documents.onDidOpen((event) => {
+    const uri = event.document.uri;
+    if (configWatcher && uri.startsWith('file:')) configWatcher.watchFor(filePathOf(uri), engine.folderOf(filePathOf(uri)));
+    schedule(uri, 0);
+  });
+  connection.onShutdown(() => configWatcher?.close());
   documents.onDidChangeContent((event) => schedule(event.document.uri));
   documents.onDidClose((event) => {
     clearTimeout(timers.get(event.document.uri));
@@ -265,13 +295,15 @@ export function startServer(connection: Connection): void {
   connection.onCodeAction(
     request('textDocument/codeAction', async (params, token) => {
       const document = documents.get(params.textDocument.uri);
-      if (!document || !isSqlDocument(document)) return [];
+      if (!document || !isLintedDocument(document)) return [];
+      const embedded = !isSqlDocument(document);
+      const settings = engine.settingsFor(filePathOf(document.uri));
       const only = params.context.only;
       const actions: CodeAction[] = [];
-      if (wants(only, CodeActionKind.QuickFix)) actions.push(...quickFixes(document, params.context.diagnostics));
+      if (wants(only, CodeActionKind.QuickFix)) actions.push(...(embedded ? embeddedQuickFixes(document, params.context.diagnostics) : quickFixes(document, params.context.diagnostics)));
       // Fix-all runs every fix pass, so only compute it when the client asks for source actions.
-      if (only && wants(only, FIX_ALL_KIND) && engine.settingsFor(filePathOf(document.uri)).enable) {
-        const { result } = await engine.lint(filePathOf(document.uri), document.getText(), true);
+      if (only && wants(only, FIX_ALL_KIND) && settings.enable && (!embedded || settings.embedded)) {
+        const { result } = embedded ? await lintEmbeddedDocument(engine, document, filePathOf(document.uri), true) : await engine.lint(filePathOf(document.uri), document.getText(), true);
         if (token.isCancellationRequested) throw cancelled();
         const action = fixAllAction(document, result.output);
         if (action) actions.push(action);
@@ -283,18 +315,20 @@ export function startServer(connection: Connection): void {
   connection.onHover(
     request('textDocument/hover', async (params): Promise<Hover | null> => {
       const document = documents.get(params.textDocument.uri);
-      if (!document || !isSqlDocument(document) || !engine.settingsFor(filePathOf(document.uri)).enable) return null;
+      if (!document || !isLintedDocument(document) || !engine.settingsFor(filePathOf(document.uri)).enable) return null;
+      const embedded = !isSqlDocument(document);
+      if (embedded && !engine.settingsFor(filePathOf(document.uri)).embedded) return null;
       const offset = document.offsetAt(params.position);
       const filePath = filePathOf(document.uri);
       const parts: string[] = [];
-      const { result, rules } = await engine.lint(filePath, document.getText());
+      const { result, rules } = embedded ? await lintEmbeddedDocument(engine, document, filePath) : await engine.lint(filePath, document.getText());
       for (const m of result.messages) {
         if (offset < m.range.start || offset > m.range.end) continue;
         const rule = rules.get(m.ruleId);
         const url = rule?.meta.docs?.url;
         parts.push(`**sqlwarden ${m.ruleId}**${rule ? ` — ${rule.meta.description}` : ''}\n\n${m.message}${url ? `\n\n[Documentation](${url})` : ''}`);
       }
-      const locks = await engine.statementLocksAt(filePath, document.getText(), offset);
+      const locks = embedded ? await embeddedLocksAt(engine, document, filePath, offset) : await engine.statementLocksAt(filePath, document.getText(), offset);
       if (locks) parts.push(`**Locks:** ${locks.summary}`);
       if (!parts.length) return null;
       return { contents: { kind: 'markdown', value: parts.join('\n\n---\n\n') } };

@@ -12,11 +12,13 @@ export interface ServerSettings {
    * (initializationOptions `{ trusted: true }`).
    */
   allowPlugins: boolean;
+  /** Lint SQL embedded in JS/TS documents (sql`...` tags, Prisma raw queries, `/* sql *\/`, `.query('SELECT ...')`). */
+  embedded: boolean;
 }
 
 export const DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;
 
-export const DEFAULT_SETTINGS: ServerSettings = { enable: true, rules: {}, maxFileSize: DEFAULT_MAX_FILE_SIZE, allowPlugins: false };
+export const DEFAULT_SETTINGS: ServerSettings = { enable: true, rules: {}, maxFileSize: DEFAULT_MAX_FILE_SIZE, allowPlugins: false, embedded: true };
 
 /** Accepts whatever the client sends and keeps only well-typed values. */
 export function normalizeSettings(raw: unknown): ServerSettings {
@@ -28,5 +30,6 @@ export function normalizeSettings(raw: unknown): ServerSettings {
   if (typeof r.postgresVersion === 'number' && Number.isFinite(r.postgresVersion)) s.postgresVersion = r.postgresVersion;
   if (typeof r.maxFileSize === 'number' && r.maxFileSize > 0) s.maxFileSize = r.maxFileSize;
   if (typeof r.allowPlugins === 'boolean') s.allowPlugins = r.allowPlugins;
+  if (typeof r.embedded === 'boolean') s.embedded = r.embedded;
   return s;
 }

@@ -2,7 +2,7 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type MessageConnection, StreamMessageReader, StreamMessageWriter, createMessageConnection } from 'vscode-jsonrpc/node';
-import type { ClientCapabilities, Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import type { ClientCapabilities, Diagnostic, PublishDiagnosticsParams, Registration } from 'vscode-languageserver-protocol';
 
 export const SERVER = fileURLToPath(new URL('../dist/server.mjs', import.meta.url));
 
@@ -15,6 +15,8 @@ export interface ClientOptions {
   extraFolders?: string[];
   /** The initialize `trace` value ('off' | 'messages' | 'verbose'). */
   trace?: string;
+  /** Advertise dynamic registration of workspace/didChangeWatchedFiles (the client watches for the server). */
+  watchesFiles?: boolean;
 }
 
 export interface ConfigurationItem {
@@ -32,6 +34,7 @@ export class TestClient {
   readonly published: PublishDiagnosticsParams[] = [];
   readonly logs: string[] = [];
   readonly traces: Array<{ message: string; verbose?: string }> = [];
+  readonly registrations: Registration[] = [];
   /** Per-folder answers to workspace/configuration, by scopeUri; unscoped items get `settings`. */
   scopedSettings = new Map<string, Record<string, unknown>>();
   private waiters: Array<() => void> = [];
@@ -55,14 +58,17 @@ export class TestClient {
     this.connection.onRequest('workspace/configuration', (p: { items: ConfigurationItem[] }) =>
       p.items.map((item) => (item.scopeUri !== undefined && this.scopedSettings.get(item.scopeUri)) || this.settings),
     );
-    this.connection.onRequest('client/registerCapability', () => null);
+    this.connection.onRequest('client/registerCapability', (p: { registrations: Registration[] }) => {
+      this.registrations.push(...p.registrations);
+      return null;
+    });
     this.connection.onRequest('workspace/diagnostic/refresh', () => null);
     this.connection.listen();
   }
 
   async initialize(): Promise<void> {
     const capabilities: ClientCapabilities = {
-      workspace: { configuration: true, workspaceFolders: true, didChangeWatchedFiles: { dynamicRegistration: false } },
+      workspace: { configuration: true, workspaceFolders: true, didChangeWatchedFiles: { dynamicRegistration: this.options.watchesFiles ?? false } },
       textDocument: {
         synchronization: { dynamicRegistration: false },
         codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source.fixAll'] } } },

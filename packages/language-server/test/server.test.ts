@@ -172,6 +172,31 @@ describe('language server over stdio (built dist/server.mjs)', () => {
     }
   });
 
+  it('watches config files itself when the client cannot (no dynamic file-watcher registration)', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'sqlwarden-lsp-watch-'));
+    try {
+      cpSync(FIXTURE, root, { recursive: true });
+      const client = await start({ rootPath: root });
+      const uri = pathToFileURL(path.join(root, INDEX_FILE)).href;
+      await client.open(uri, textOf(INDEX_FILE));
+      await client.diagnostics(uri, hasRule('no-blocking-index-build'));
+      expect(client.registrations.some((r) => r.method === 'workspace/didChangeWatchedFiles')).toBe(false);
+      const count = client.published.length;
+      // A new config next to the document, nearer than the workspace one: no notification is sent.
+      writeFileSync(path.join(root, 'migrations', 'sqlwarden.config.json'), JSON.stringify({ rules: { 'no-blocking-index-build': 'off' } }));
+      await client.diagnostics(uri, (d) => client.published.length > count && d.length === 0);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('asks a client that can watch files to watch the config files', async () => {
+    const client = await start({ watchesFiles: true });
+    await client.diagnostics('file:///never', () => false, 300).catch(() => undefined); // let `initialized` finish
+    const watchers = client.registrations.find((r) => r.method === 'workspace/didChangeWatchedFiles')?.registerOptions as { watchers: Array<{ globPattern: string }> };
+    expect(watchers.watchers.map((w) => w.globPattern)).toEqual(['**/sqlwarden.config.json', '**/package.json']);
+  });
+
   it('applies client settings (rule overrides) from workspace/configuration', async () => {
     const client = await start({ settings: { rules: { 'no-blocking-index-build': 'off' } } });
     const uri = uriOf(INDEX_FILE);
