@@ -1,11 +1,16 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { formatterNames, type FormatterName } from './formatters/index.ts';
+import { formatterNames } from './formatters/index.ts';
 import { parseRuleOption, type RuleSetting } from './rule-option.ts';
+import type { BaselineOptions } from './baseline/index.ts';
+import { changedMigrationsModes, type ChangedOptions } from './changed/index.ts';
 
-export interface CliOptions {
+export interface CliOptions extends ChangedOptions, BaselineOptions {
   patterns: string[];
   config?: string;
-  format: FormatterName;
+  /** A built-in formatter name, a module path or a formatter package (see formatters/load.ts). */
+  format: string;
+  /** --output-file: write the report to this file (relative to the working directory) instead of stdout. */
+  outputFile?: string;
   fix: boolean;
   fixDryRun: boolean;
   rules: Record<string, RuleSetting>;
@@ -74,7 +79,8 @@ export function createProgram(version: string, output: ArgsOutput): Command {
     .version(version, '-v, --version', 'print the version')
     .helpOption('-h, --help', 'show this help')
     .option('-c, --config <path>', 'use this config file instead of looking one up')
-    .addOption(new Option('-f, --format <name>', 'output format').choices(formatterNames).default('stylish'))
+    .option('-f, --format <name>', `output format: ${formatterNames.join(', ')}, or a formatter module (path or package)`, 'stylish')
+    .option('-o, --output-file <path>', 'write the report to this file instead of stdout')
     .option('--fix', 'apply fixes to the files')
     .option('--fix-dry-run', 'report as if fixes were applied, without writing files')
     .option('--rule <id:severity>', 'set a rule, e.g. no-select-star:error or \'id:["error",{...}]\' (repeatable)', collectRules)
@@ -88,6 +94,11 @@ export function createProgram(version: string, output: ArgsOutput): Command {
     .option('--stdin-filename <path>', 'path of the stdin text, for config lookup and the report')
     .option('--no-error-on-unmatched-pattern', 'do not fail when a pattern matches no file')
     .option('--no-ignore', 'do not apply .gitignore files or the config\'s "ignores"')
+    .option('--changed-since <ref>', 'lint only files added or changed since the merge base of HEAD and <ref> (git)')
+    .addOption(new Option('--changed-migrations <which>', 'with --changed-since: migrations that count, "added" (default) or also "modified"').choices(changedMigrationsModes))
+    .option('--changed-lines', 'with --changed-since: report only findings on added or changed lines')
+    .option('--baseline <file>', 'hide the findings recorded in this baseline file; fail only on new ones')
+    .option('--write-baseline <file>', 'record the current findings in this baseline file (exit 0)')
     .addHelpText('after', HELP_AFTER)
     .showHelpAfterError("(run 'sqlwarden --help' for usage)")
     .allowExcessArguments(false)
@@ -102,7 +113,8 @@ export function createProgram(version: string, output: ArgsOutput): Command {
 
 interface RawOptions {
   config?: string;
-  format: FormatterName;
+  format: string;
+  outputFile?: string;
   fix?: boolean;
   fixDryRun?: boolean;
   rule?: Record<string, RuleSetting>;
@@ -142,9 +154,16 @@ export function parseArgs(argv: readonly string[], version: string, output: Args
     ignore: raw.ignore,
   };
   if (raw.config !== undefined) options.config = raw.config;
+  if (raw.outputFile !== undefined) options.outputFile = raw.outputFile;
   if (raw.pgVersion !== undefined) options.pgVersion = raw.pgVersion;
   if (raw.printConfig !== undefined) options.printConfig = raw.printConfig;
   if (raw.color !== undefined) options.color = raw.color;
   if (raw.stdinFilename !== undefined) options.stdinFilename = raw.stdinFilename;
+  const changes = program.opts<ChangedOptions & BaselineOptions>();
+  if (changes.changedSince !== undefined) options.changedSince = changes.changedSince;
+  if (changes.changedMigrations !== undefined) options.changedMigrations = changes.changedMigrations;
+  if (changes.changedLines) options.changedLines = true;
+  if (changes.baseline !== undefined) options.baseline = changes.baseline;
+  if (changes.writeBaseline !== undefined) options.writeBaseline = changes.writeBaseline;
   return { kind: 'options', options };
 }

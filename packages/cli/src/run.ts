@@ -2,11 +2,15 @@ import path from 'node:path';
 import type { LintFileResult } from '@sqlwarden/core';
 import packageJson from '../package.json' with { type: 'json' };
 import { parseArgs, type CliOptions } from './args.ts';
+import { checkBaselineOptions, prepareBaseline } from './baseline/index.ts';
+import { checkChangedOptions, findChangedFiles } from './changed/index.ts';
 import { subcommandFor } from './commands/index.ts';
 import { compareCodeUnits, discoverFiles } from './discover.ts';
 import { UsageError } from './errors.ts';
 import { encodeText, writeFixes, type FixTarget, type TextEncoding } from './fix-writer.ts';
-import { formatters } from './formatters/index.ts';
+import { collectRulesMeta } from './formatters/context.ts';
+import { loadFormatter } from './formatters/load.ts';
+import { writeReport } from './formatters/output.ts';
 import { readAll } from './stdin.ts';
 import { sumTotals, withMessages, type CliMessage, type CliResult } from './types.ts';
 
@@ -117,6 +121,8 @@ function fromEngine(result: LintFileResult): CliResult {
 
 async function lint(options: CliOptions, io: CliIO): Promise<number> {
   checkCombinations(options);
+  checkChangedOptions(options);
+  checkBaselineOptions(options);
   const cwd = path.resolve(io.cwd);
   // Loaded here so --help, --version and usage errors do not start the parser's WASM.
   const { Linter, readSourceFile, decodeSource } = await import('@sqlwarden/core');
@@ -138,6 +144,22 @@ async function lint(options: CliOptions, io: CliIO): Promise<number> {
     io.stdout.write(`${JSON.stringify(config, null, 2)}\n`);
     return 0;
   }
+
+  // Before linting, so a missing git ref or baseline file fails fast.
+  const changes =
+    options.changedSince === undefined
+      ? undefined
+      : await findChangedFiles({
+          ref: options.changedSince,
+          cwd,
+          migrations: options.changedMigrations ?? 'added',
+          lines: options.changedLines ?? false,
+          isMigrationPath: (file) => linter.isMigrationPath(file),
+        });
+  const baseline = prepareBaseline(options, { cwd, version: VERSION, linter });
+
+  // Before linting, so a -f that names no formatter fails fast.
+  const formatter = await loadFormatter(options.format, cwd);
 
   const fixing = options.fix || options.fixDryRun;
   let results: CliResult[];
@@ -193,6 +215,7 @@ async function lint(options: CliOptions, io: CliIO): Promise<number> {
       }
     }
     const linted = readable.length > 0 ? await linter.lintFiles(readable, { fix: fixing }) : [];
+    baseline?.remember(linted);
     results.push(...linted.map(fromEngine));
     results.sort((a, b) => compareCodeUnits(a.filePath, b.filePath));
 
@@ -200,6 +223,7 @@ async function lint(options: CliOptions, io: CliIO): Promise<number> {
       const targets: FixTarget[] = [];
       for (const result of results) {
         if (result.output === undefined || result.source === undefined) continue;
+        if (changes && !changes.includes(result.filePath)) continue; // --changed-since: only changed files are written
         const { bom, encoding } = encodings.get(result.filePath) ?? { bom: false, encoding: 'utf-8' };
         targets.push({ filePath: result.filePath, source: result.source, output: result.output, bom, encoding });
       }
@@ -211,13 +235,20 @@ async function lint(options: CliOptions, io: CliIO): Promise<number> {
     }
   }
 
+  // The baseline sees every linted file (stale entries), then --changed-since narrows the report.
+  if (baseline) results = await baseline.apply(results, io);
+  if (changes) results = await changes.restrict(results);
+
   if (options.quiet) {
     results = results.map((result) => withMessages(result, result.messages.filter((message) => message.severity === 2)));
   }
 
-  const formatter = formatters[options.format];
-  const output = formatter(results, { color: useColor(options.color, reportStream, io.env), cwd });
-  if (output !== '') reportStream.write(output);
+  const rulesMeta = await collectRulesMeta(builtinRules, results, linter);
+  // A report file gets colour only when --color asks for it.
+  const color = options.outputFile !== undefined ? options.color === true : useColor(options.color, reportStream, io.env);
+  const output = await formatter(results, { color, cwd, version: VERSION, rulesMeta });
+  if (options.outputFile !== undefined) await writeReport(path.resolve(cwd, options.outputFile), output);
+  else if (output !== '') reportStream.write(output);
 
   const totals = sumTotals(results);
   const tooManyWarnings = options.maxWarnings >= 0 && totals.warningCount > options.maxWarnings;

@@ -42,12 +42,43 @@ export interface CliResult {
   output?: string;
 }
 
-export interface FormatterContext {
-  color: boolean;
-  cwd: string;
+/** What a formatter knows about a rule: core's RuleMeta, structurally (plugin rules included). */
+export interface FormatterRuleMeta {
+  id: string;
+  description: string;
+  /** `migration-safety`, `performance`, `correctness`, `style`; absent for the engine's own ids. */
+  category?: string;
+  /** `error`, `warn` or `off`: the rule's default, not the configured severity. */
+  defaultSeverity?: string;
+  fixable?: 'code';
+  hasSuggestions?: boolean;
+  docs?: { url?: string; recommended?: boolean };
 }
 
-export type Formatter = (results: readonly CliResult[], context: FormatterContext) => string;
+/**
+ * The second argument of every formatter, built-in or custom (`-f ./my-formatter.mjs`). Stable:
+ * custom formatters may rely on every field.
+ */
+export interface FormatterContext {
+  /** Whether the report may use ANSI colours (a terminal, or --color; false when writing --output-file). */
+  color: boolean;
+  /** Absolute working directory of the run; reports make file paths relative to it. */
+  cwd: string;
+  /** sqlwarden's version, e.g. `0.1.0`. */
+  version: string;
+  /**
+   * Metadata of every rule the run could report, by id: the built-in rules, the rules of the
+   * plugins the linted files' configs load, and the engine's own ids (`syntax-error`,
+   * `internal-error`, `unused-suppression`).
+   */
+  rulesMeta: Readonly<Record<string, FormatterRuleMeta>>;
+}
+
+/**
+ * Turns lint results into the report text. Results come in path order, file paths absolute
+ * (or `<text>` for --stdin without --stdin-filename). May be async (custom formatters).
+ */
+export type Formatter = (results: readonly CliResult[], context: FormatterContext) => string | Promise<string>;
 
 export interface Totals {
   errorCount: number;

@@ -77,7 +77,7 @@ describe('parseArgs', () => {
 
   it.each([
     [['--bogus'], "unknown option '--bogus'"],
-    [['--format', 'xml'], 'Allowed choices are stylish, json'],
+    [['--output-file'], 'argument missing'],
     [['--pg-version', 'fifteen'], 'PostgreSQL version'],
     [['--pg-version', '8'], 'PostgreSQL version'],
     [['--max-warnings', '-5'], 'whole number'],

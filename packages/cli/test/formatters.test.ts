@@ -45,13 +45,15 @@ const blockingIndex: CliMessage = {
 
 describe('stylish', () => {
   it('prints nothing when there are no problems', () => {
-    expect(stylish([result('/p/a.sql', [])], { color: false, cwd: '/p' })).toBe('');
+    expect(stylish([result('/p/a.sql', [])], { color: false, cwd: '/p', version: '0.0.0', rulesMeta: {} })).toBe('');
   });
 
   it('aligns positions, severities, messages and rule ids, like ESLint', () => {
     const text = stylish([result('/p/a.sql', [selectStar, blockingIndex, deleteAll]), result('/p/b.sql', [])], {
       color: false,
       cwd: '/p',
+      version: '0.0.0',
+      rulesMeta: {},
     });
     expect(text).toBe(
       [
@@ -69,22 +71,22 @@ describe('stylish', () => {
   });
 
   it('pluralises and omits the fixable line when nothing is fixable', () => {
-    const text = stylish([result('/p/a.sql', [selectStar])], { color: false, cwd: '/p' });
+    const text = stylish([result('/p/a.sql', [selectStar])], { color: false, cwd: '/p', version: '0.0.0', rulesMeta: {} });
     expect(text).toContain('\u2716 1 problem (0 errors, 1 warning)\n');
     expect(text).not.toContain('fixable');
-    const two = stylish([result('/p/a.sql', [deleteAll]), result('/p/b.sql', [deleteAll])], { color: false, cwd: '/p' });
+    const two = stylish([result('/p/a.sql', [deleteAll]), result('/p/b.sql', [deleteAll])], { color: false, cwd: '/p', version: '0.0.0', rulesMeta: {} });
     expect(two).toContain('\u2716 2 problems (2 errors, 0 warnings)\n');
   });
 
   it('shows fatal messages without a rule id as errors', () => {
     const fatal: CliMessage = { ruleId: null, fatal: true, severity: 2, message: 'File is not valid UTF-8.', line: 1, column: 1 };
-    const text = stylish([result('/p/bad.sql', [fatal])], { color: false, cwd: '/p' });
+    const text = stylish([result('/p/bad.sql', [fatal])], { color: false, cwd: '/p', version: '0.0.0', rulesMeta: {} });
     expect(text).toContain('\n/p/bad.sql\n  1:1  error  File is not valid UTF-8\n');
   });
 
   it('colours only when asked, and colour does not change the alignment', () => {
-    const plain = stylish([result('/p/a.sql', [selectStar, deleteAll])], { color: false, cwd: '/p' });
-    const coloured = stylish([result('/p/a.sql', [selectStar, deleteAll])], { color: true, cwd: '/p' });
+    const plain = stylish([result('/p/a.sql', [selectStar, deleteAll])], { color: false, cwd: '/p', version: '0.0.0', rulesMeta: {} });
+    const coloured = stylish([result('/p/a.sql', [selectStar, deleteAll])], { color: true, cwd: '/p', version: '0.0.0', rulesMeta: {} });
     expect(plain).not.toMatch(/\u001b\[/);
     expect(coloured).toMatch(/\u001b\[4m\/p\/a\.sql/); // underlined path
     expect(coloured).toMatch(/\u001b\[31m/); // red
@@ -92,7 +94,7 @@ describe('stylish', () => {
   });
 
   it('uses yellow for a warnings-only summary', () => {
-    const coloured = stylish([result('/p/a.sql', [selectStar])], { color: true, cwd: '/p' });
+    const coloured = stylish([result('/p/a.sql', [selectStar])], { color: true, cwd: '/p', version: '0.0.0', rulesMeta: {} });
     const summary = coloured.split('\n').find((line) => line.includes('problem'))!;
     expect(summary).toContain('\u001b[33m');
   });
@@ -105,6 +107,8 @@ describe('json', () => {
       json([result('/p/a.sql', [withRange, blockingIndex], { source: 'SELECT * FROM t;' }), result('/p/b.sql', [], { source: 'SELECT 1;' })], {
         color: false,
         cwd: '/p',
+        version: '0.0.0',
+        rulesMeta: {},
       }),
     );
     expect(parsed).toEqual([
@@ -149,7 +153,7 @@ describe('json', () => {
 
   it('reports fatal messages with ruleId null and fatal true', () => {
     const fatal: CliMessage = { ruleId: null, fatal: true, severity: 2, message: 'Binary file', line: 1, column: 1 };
-    const [entry] = JSON.parse(json([result('/p/x.sql', [fatal])], { color: false, cwd: '/p' }));
+    const [entry] = JSON.parse(json([result('/p/x.sql', [fatal])], { color: false, cwd: '/p', version: '0.0.0', rulesMeta: {} }));
     expect(entry.messages).toEqual([{ ruleId: null, fatal: true, severity: 2, message: 'Binary file', line: 1, column: 1 }]);
     expect(entry.fatalErrorCount).toBe(1);
     expect(entry.errorCount).toBe(1);
@@ -157,13 +161,13 @@ describe('json', () => {
 
   it('includes output instead of source when fixing changed the file', () => {
     const [entry] = JSON.parse(
-      json([result('/p/a.sql', [selectStar], { source: 'old', output: 'new' })], { color: false, cwd: '/p' }),
+      json([result('/p/a.sql', [selectStar], { source: 'old', output: 'new' })], { color: false, cwd: '/p', version: '0.0.0', rulesMeta: {} }),
     );
     expect(entry.output).toBe('new');
     expect(entry).not.toHaveProperty('source');
   });
 
   it('prints [] for no results', () => {
-    expect(json([], { color: false, cwd: '/p' })).toBe('[]\n');
+    expect(json([], { color: false, cwd: '/p', version: '0.0.0', rulesMeta: {} })).toBe('[]\n');
   });
 });

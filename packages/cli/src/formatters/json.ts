@@ -43,4 +43,4 @@ function toEslintMessage(message: CliMessage): Record<string, unknown> {
   return out;
 }
 
-export const json: Formatter = (results) => `${JSON.stringify(results.map(toEslintResult))}\n`;
+export const json = ((results, _context) => `${JSON.stringify(results.map(toEslintResult))}\n`) satisfies Formatter;

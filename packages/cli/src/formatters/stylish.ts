@@ -23,7 +23,7 @@ interface Row {
  * ESLint's default output: one block per file with problems, columns aligned on their plain
  * text (colour codes are added after padding), then a summary of counts and fixable counts.
  */
-export const stylish: Formatter = (results, { color }) => {
+export const stylish = ((results, { color }) => {
   const c = createColors(color);
   const totals = sumTotals(results);
   const problemCount = totals.errorCount + totals.warningCount;
@@ -57,7 +57,7 @@ export const stylish: Formatter = (results, { color }) => {
     output += '\n';
   }
   return output;
-};
+}) satisfies Formatter;
 
 function formatRows(result: CliResult, c: ReturnType<typeof createColors>): string {
   const rows: Row[] = result.messages.map((message) => ({
