@@ -8,15 +8,22 @@ import * as esbuild from 'esbuild';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
- * One line per bundle. `bin` adds the shebang and makes the file executable; every bundle gets
- * the parser's libpg-query.wasm copied next to it (see `wasmNextToBundle`). `external` packages
+ * One line per bundle. `bin` adds the shebang and makes the file executable; every ESM bundle gets
+ * the parser's libpg-query.wasm copied next to it (see `wasmNextToBundle`); `format: 'cjs'`
+ * bundles get neither the banner nor the .wasm. `external` packages
  * stay imports resolved from node_modules at run time: PGlite loads its own .wasm and data files
  * from its package directory, and pg has optional native and platform imports; both are
  * dependencies of @sqlwarden/cli and loaded only by `sqlwarden trace`.
  */
 export const entries = [
   { entry: 'packages/cli/src/main.ts', outfile: 'packages/cli/dist/sqlwarden.mjs', bin: true, external: ['@electric-sql/pglite', 'pg'] },
+  // The CLI's lint worker (--concurrency), loaded by the CLI bundle from next to itself.
+  { entry: 'packages/cli/src/workers/worker.ts', outfile: 'packages/cli/dist/sqlwarden-worker.mjs' },
   { entry: 'packages/language-server/src/server.ts', outfile: 'packages/language-server/dist/server.mjs', bin: true },
+  // The VS Code extension's client: CommonJS, as VS Code loads it with require(); `vscode` is
+  // provided by the extension host. It needs no parser. The .vsix is packaged after every entry
+  // is built (packageExtension below), with a copy of the server bundle.
+  { entry: 'extension/src/extension.ts', outfile: 'extension/dist/extension.js', format: 'cjs', external: ['vscode'] },
 ];
 
 /*
@@ -40,25 +47,30 @@ function wasmSource() {
   return join(dirname(requireFromCore.resolve('libpg-query')), 'libpg-query.wasm');
 }
 
-export async function buildEntry({ entry, outfile, bin = false, external = [] }) {
+export async function buildEntry({ entry, outfile, bin = false, external = [], format = 'esm' }) {
   const out = resolve(root, outfile);
   await mkdir(dirname(out), { recursive: true });
+  const esm = format === 'esm';
   await esbuild.build({
     absWorkingDir: root,
     entryPoints: [resolve(root, entry)],
     outfile: out,
     bundle: true,
     platform: 'node',
-    format: 'esm',
+    format,
     target: 'node20',
     sourcemap: false,
     legalComments: 'none',
     logLevel: 'warning',
-    banner: { js: (bin ? '#!/usr/bin/env node\n' : '') + BANNER },
-    define: { __dirname: '__sqlwarden_dirname', __filename: '__sqlwarden_filename' },
+    ...(esm
+      ? {
+          banner: { js: (bin ? '#!/usr/bin/env node\n' : '') + BANNER },
+          define: { __dirname: '__sqlwarden_dirname', __filename: '__sqlwarden_filename' },
+        }
+      : {}),
     external,
   });
-  await copyFile(wasmSource(), join(dirname(out), 'libpg-query.wasm'));
+  if (esm) await copyFile(wasmSource(), join(dirname(out), 'libpg-query.wasm'));
   if (bin) await chmod(out, 0o755);
   return out;
 }
@@ -66,7 +78,14 @@ export async function buildEntry({ entry, outfile, bin = false, external = [] })
 export async function build() {
   const outputs = [];
   for (const entry of entries) outputs.push(await buildEntry(entry));
+  outputs.push(await packageExtension());
   return outputs;
+}
+
+/** extension/dist: the server bundle and icon next to the client, then `vsce package` (offline). */
+async function packageExtension() {
+  const { packageExtension: pack } = await import(pathToFileURL(join(root, 'extension/scripts/package.mjs')).href);
+  return pack();
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -26,6 +26,12 @@ export interface CliOptions extends ChangedOptions, BaselineOptions {
   errorOnUnmatchedPattern: boolean;
   /** False with --no-ignore: .gitignore files and the config's `ignores` are not applied. */
   ignore: boolean;
+  /** --cache: reuse the findings of files whose key did not change (see cache/keys.ts). */
+  cache?: boolean;
+  /** --cache-location: the cache file, or a directory to hold it (default node_modules/.cache/sqlwarden). */
+  cacheLocation?: string;
+  /** --concurrency: 'auto', or a number of threads (absent or 1: this thread only; `off` parses as 1). */
+  concurrency?: 'auto' | number;
 }
 
 export type ParseOutcome = { kind: 'options'; options: CliOptions } | { kind: 'exit'; code: number };
@@ -48,6 +54,14 @@ function parseMaxWarnings(value: string): number {
     throw new InvalidArgumentError('Expected a whole number of warnings (0 or more; -1 for no limit).');
   }
   return Number(value);
+}
+
+function parseConcurrency(value: string): 'auto' | number {
+  const trimmed = value.trim();
+  if (trimmed === 'auto') return 'auto';
+  if (trimmed === 'off') return 1;
+  if (!/^\d+$/.test(trimmed) || Number(trimmed) < 1) throw new InvalidArgumentError('Expected "auto", "off" or a number of threads (1 or more).');
+  return Number(trimmed);
 }
 
 function collectRules(value: string, previous: Record<string, RuleSetting> | undefined): Record<string, RuleSetting> {
@@ -99,6 +113,9 @@ export function createProgram(version: string, output: ArgsOutput): Command {
     .option('--changed-lines', 'with --changed-since: report only findings on added or changed lines')
     .option('--baseline <file>', 'hide the findings recorded in this baseline file; fail only on new ones')
     .option('--write-baseline <file>', 'record the current findings in this baseline file (exit 0)')
+    .option('--cache', 'reuse findings of unchanged files from the last run')
+    .option('--cache-location <path>', 'cache file or directory (default node_modules/.cache/sqlwarden)')
+    .option('--concurrency <n>', 'worker threads: "auto", "off" or a number (default off)', parseConcurrency)
     .addHelpText('after', HELP_AFTER)
     .showHelpAfterError("(run 'sqlwarden --help' for usage)")
     .allowExcessArguments(false)
@@ -127,6 +144,9 @@ interface RawOptions {
   stdinFilename?: string;
   errorOnUnmatchedPattern: boolean;
   ignore: boolean;
+  cache?: boolean;
+  cacheLocation?: string;
+  concurrency?: 'auto' | number;
 }
 
 /** Parses user arguments (no `node script` prefix). Help, version and usage errors come back as an exit code. */
@@ -153,6 +173,9 @@ export function parseArgs(argv: readonly string[], version: string, output: Args
     errorOnUnmatchedPattern: raw.errorOnUnmatchedPattern,
     ignore: raw.ignore,
   };
+  if (raw.cache) options.cache = true;
+  if (raw.concurrency !== undefined) options.concurrency = raw.concurrency;
+  if (raw.cacheLocation !== undefined) options.cacheLocation = raw.cacheLocation;
   if (raw.config !== undefined) options.config = raw.config;
   if (raw.outputFile !== undefined) options.outputFile = raw.outputFile;
   if (raw.pgVersion !== undefined) options.pgVersion = raw.pgVersion;

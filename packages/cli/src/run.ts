@@ -12,6 +12,12 @@ import { collectRulesMeta } from './formatters/context.ts';
 import { loadFormatter } from './formatters/load.ts';
 import { writeReport } from './formatters/output.ts';
 import { readAll } from './stdin.ts';
+import { debugLogger } from './cache/debug.ts';
+import { buildIdentity, globalKey } from './cache/keys.ts';
+import { lintSelected, type LintSelectedOptions } from './cache/lint.ts';
+import { cacheFilePath, DEFAULT_CACHE_LOCATION, LintCache } from './cache/store.ts';
+import { createProgress } from './progress.ts';
+import { threadCount } from './workers/pool.ts';
 import { sumTotals, withMessages, type CliMessage, type CliResult } from './types.ts';
 
 export interface CliIO {
@@ -119,13 +125,61 @@ function fromEngine(result: LintFileResult): CliResult {
   return converted;
 }
 
+interface LintReadableContext {
+  options: CliOptions;
+  io: CliIO;
+  cwd: string;
+  linter: LintSelectedOptions['linter'];
+  fixing: boolean;
+  summarize: LintSelectedOptions['summarize'];
+  overrides: LintSelectedOptions['job']['overrides'];
+}
+
+/** The readable files, through --cache when asked (never when fixing), with the progress bar. */
+async function lintReadable(files: Array<{ path: string; text: string }>, context: LintReadableContext): Promise<LintFileResult[]> {
+  const { options, io, cwd, linter, fixing } = context;
+  let cache: LintSelectedOptions['cache'];
+  if (options.cache && !fixing) {
+    const log = debugLogger(io.env, 'cache', (text) => io.stderr.write(text));
+    const store = LintCache.load(cacheFilePath(options.cacheLocation ?? DEFAULT_CACHE_LOCATION, cwd), VERSION, log);
+    const key = globalKey({
+      version: VERSION,
+      build: buildIdentity(),
+      cwd,
+      ...(options.config !== undefined ? { configPath: path.resolve(cwd, options.config) } : {}),
+      rules: options.rules,
+      ...(options.pgVersion !== undefined ? { pgVersion: options.pgVersion } : {}),
+    });
+    cache = { store, globalKey: key, log };
+  }
+  const progress = createProgress({ stream: io.stderr, env: io.env, total: files.length });
+  let linted: LintFileResult[];
+  try {
+    linted = await lintSelected({
+      linter,
+      files,
+      fix: fixing,
+      progress,
+      summarize: context.summarize,
+      ...(cache ? { cache } : {}),
+      threads: threadCount(options.concurrency ?? 1, files.length),
+      job: { cwd, ...(options.config !== undefined ? { configPath: path.resolve(cwd, options.config) } : {}), overrides: context.overrides },
+      workersLog: debugLogger(io.env, 'workers', (text) => io.stderr.write(text)),
+    });
+  } finally {
+    progress.done();
+  }
+  cache?.store.save();
+  return linted;
+}
+
 async function lint(options: CliOptions, io: CliIO): Promise<number> {
   checkCombinations(options);
   checkChangedOptions(options);
   checkBaselineOptions(options);
   const cwd = path.resolve(io.cwd);
   // Loaded here so --help, --version and usage errors do not start the parser's WASM.
-  const { Linter, readSourceFile, decodeSource } = await import('@sqlwarden/core');
+  const { Linter, readSourceFile, decodeSource, summarize } = await import('@sqlwarden/core');
   const { builtinRules } = await import('@sqlwarden/rules');
 
   const overrides: { rules?: Record<string, unknown>; postgresVersion?: number } = {};
@@ -214,7 +268,7 @@ async function lint(options: CliOptions, io: CliIO): Promise<number> {
         failed = true;
       }
     }
-    const linted = readable.length > 0 ? await linter.lintFiles(readable, { fix: fixing }) : [];
+    const linted = readable.length > 0 ? await lintReadable(readable, { options, io, cwd, linter, fixing, summarize, overrides }) : [];
     baseline?.remember(linted);
     results.push(...linted.map(fromEngine));
     results.sort((a, b) => compareCodeUnits(a.filePath, b.filePath));

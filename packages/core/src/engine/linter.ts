@@ -47,6 +47,12 @@ export interface LintFilesOptions {
    * before that statement (the state the rules saw), so callers can describe it (`explain`).
    */
   onStatement?: (filePath: string, statement: StatementInfo, catalog: CatalogReader) => void;
+  /**
+   * Only replay the files into the in-run catalog: no rule runs, so the results carry no rule
+   * findings (and no fixes). The catalog ends as after linting them (parallel CLI workers
+   * catch up to their first file this way).
+   */
+  replayOnly?: boolean;
 }
 
 export interface LinterOptions {
@@ -278,6 +284,14 @@ export class Linter {
   }
 
   /**
+   * `files` in the order `lintFiles` replays them. Linting them one `lintFiles` call at a time in
+   * this order gives the same results as one call: the in-run catalog carries over between calls.
+   */
+  replayOrder<T extends { path: string }>(files: readonly T[]): T[] {
+    return [...files].sort((a, b) => compareReplayOrder(a.path, b.path));
+  }
+
+  /**
    * Lints files in path order, so later migrations see the tables earlier ones created; a down
    * migration file right after the up file it undoes (see `compareReplayOrder`). Results come
    * back in path order.
@@ -285,7 +299,9 @@ export class Linter {
   async lintFiles(files: Array<{ path: string; text: string }>, options: LintFilesOptions = {}): Promise<LintFileResult[]> {
     const sorted = [...files].sort((a, b) => compareReplayOrder(a.path, b.path));
     const results: LintFileResult[] = [];
-    for (const file of sorted) results.push(await this.lintOne(file.text, file.path, options.fix ?? false, options.fix ? undefined : options.onStatement));
+    for (const file of sorted) {
+      results.push(await this.lintOne(file.text, file.path, options.fix ?? false, options.fix ? undefined : options.onStatement, options.replayOnly ?? false));
+    }
     return results.sort((a, b) => (a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : 0));
   }
 
@@ -300,7 +316,7 @@ export class Linter {
     return this.lintOne(text, options.filePath ?? '<text>', options.fix ?? false);
   }
 
-  private async lintOne(text: string, filePath: string, fix: boolean, onStatement?: LintFilesOptions['onStatement']): Promise<LintFileResult> {
+  private async lintOne(text: string, filePath: string, fix: boolean, onStatement?: LintFilesOptions['onStatement'], replayOnly = false): Promise<LintFileResult> {
     const configPath = filePath === '<text>' ? path.join(this.cwd, '<text>.sql') : filePath;
     const { resolved: config, enabled, knownRuleIds, adapter } = await this.prepared(this.loadedConfigFor(configPath));
     const isMigration = config.isMigrationPath(path.resolve(this.cwd, configPath));
@@ -315,7 +331,7 @@ export class Linter {
         absolutePath: path.resolve(this.cwd, configPath),
         settings: config.settings,
         isMigration,
-        rules: enabled,
+        rules: replayOnly ? [] : enabled,
         catalog,
         knownRuleIds,
         adapter,

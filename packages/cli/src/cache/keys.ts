@@ -1,0 +1,221 @@
+/**
+ * Cache keys. A file's findings depend on its text, its resolved config, the sqlwarden version,
+ * the command-line overrides, the files the migration-tool detection reads around it, and the
+ * in-run catalog, i.e. every file before it in replay order. The key of file i is a chained hash:
+ *
+ *   chain(-1) = hash(cache format, sqlwarden version and bundle hash, cwd, --config, --rule, --pg-version)
+ *   chain(i)  = hash(chain(i-1), path(i), hash(text(i)), environment(i))
+ *
+ * so appending a migration keeps every earlier key, while editing one invalidates itself and
+ * everything replayed after it. `environment` is the resolved config (as --print-config shows it,
+ * including rule options and migration status), the config file's bytes, the plugins' identity,
+ * and the directory signature migration-tool detection depends on.
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Linter } from '@sqlwarden/core';
+
+/** Bump when the stored entry shape or the key recipe changes. */
+export const CACHE_FORMAT = 1;
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+export interface GlobalKeyInputs {
+  version: string;
+  cwd: string;
+  configPath?: string;
+  rules: Record<string, unknown>;
+  pgVersion?: number;
+  /** `buildIdentity()`: catches a rebuilt CLI whose version number did not change. */
+  build?: string;
+}
+
+/** A hash of the running bundle (this module's file): rules and engine code changed without a version bump. */
+export function buildIdentity(): string {
+  try {
+    return sha256(readFileSync(fileURLToPath(import.meta.url), 'utf8'));
+  } catch {
+    return '';
+  }
+}
+
+export function globalKey(inputs: GlobalKeyInputs): string {
+  return sha256(
+    JSON.stringify({
+      format: CACHE_FORMAT,
+      version: inputs.version,
+      cwd: inputs.cwd,
+      configPath: inputs.configPath ?? null,
+      rules: inputs.rules,
+      pgVersion: inputs.pgVersion ?? null,
+      build: inputs.build ?? null,
+    }),
+  );
+}
+
+/** Files whose content migration-tool detection reads (manifests, tool configs, per-file opt-outs). */
+const READ_BY_DETECTION = /^(package\.json|go\.mod|Cargo\.toml|pom\.xml|build\.gradle(\.kts)?|flyway\.(conf|toml)|metadata\.toml)$|\.sql\.conf$|\.rb$/;
+/**
+ * Names whose presence detection looks for: the `marker` signals of core's migration-tools/tools.ts
+ * (test/cli/cache-keys.test.ts checks this list against them) and `.git`, where the walk stops.
+ * Other names (a cache file, node_modules, a report) must not invalidate the cache.
+ */
+export const DETECTION_MARKERS: ReadonlySet<string> = new Set([
+  '.git',
+  '.sqlx',
+  '00000000000000_diesel_initial_setup',
+  'Gemfile',
+  'atlas.hcl',
+  'atlas.sum',
+  'config.toml',
+  'diesel.toml',
+  'liquibase.properties',
+  'manage.py',
+  'metadata.toml',
+  'migration_lock.toml',
+  'schema.prisma',
+  'sqitch.conf',
+  'sqitch.plan',
+]);
+export const DETECTION_MARKER_PATTERN = /\.sql\.conf$|^\d+_\w+\.rb$|^flyway\.(conf|toml)$/;
+const MAX_DETECTION_BYTES = 512 * 1024;
+const MAX_DEPTH = 30;
+
+function readIfSmall(file: string): string {
+  try {
+    const stats = statSync(file);
+    if (!stats.isFile() || stats.size > MAX_DETECTION_BYTES) return '';
+    return sha256(readFileSync(file, 'utf8'));
+  } catch {
+    return '';
+  }
+}
+
+function packageVersionNear(file: string): string {
+  let dir = path.dirname(file);
+  for (let depth = 0; depth < MAX_DEPTH; depth++) {
+    try {
+      const manifest = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
+      return `${String(manifest.name)}@${String(manifest.version)}`;
+    } catch {
+      // none here
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return '';
+}
+
+/** Computes `environment(i)` for files, memoizing what several files share. */
+export class EnvironmentHasher {
+  private readonly directories = new Map<string, string>();
+  private readonly ancestorSignatures = new Map<string, string>();
+  private readonly configs = new Map<unknown, string>();
+
+  constructor(private readonly linter: Linter) {}
+
+  /**
+   * One directory: the detection markers in it (flyway.conf, `*.sql.conf`, `.git`...; a
+   * migration's own name is part of its path) and the content of the files detection reads.
+   */
+  private directory(dir: string): string {
+    let signature = this.directories.get(dir);
+    if (signature === undefined) {
+      let names: string[];
+      try {
+        names = readdirSync(dir)
+          .filter((name) => DETECTION_MARKERS.has(name) || DETECTION_MARKER_PATTERN.test(name) || READ_BY_DETECTION.test(name))
+          .sort();
+      } catch {
+        names = [];
+      }
+      const contents = names.filter((name) => READ_BY_DETECTION.test(name)).map((name) => `${name}=${readIfSmall(path.join(dir, name))}`);
+      signature = sha256(JSON.stringify([names, contents]));
+      this.directories.set(dir, signature);
+    }
+    return signature;
+  }
+
+  /** The directory and its ancestors up to the one holding `.git`, as detection walks them. */
+  private ancestors(dir: string): string {
+    let signature = this.ancestorSignatures.get(dir);
+    if (signature === undefined) {
+      const parts: string[] = [];
+      let current = dir;
+      for (let depth = 0; depth < MAX_DEPTH; depth++) {
+        parts.push(this.directory(current));
+        let hasGit = false;
+        try {
+          hasGit = readdirSync(current).includes('.git');
+        } catch {
+          // unreadable: detection sees no entries either
+        }
+        if (hasGit) break;
+        const parent = path.dirname(current);
+        if (parent === current) break;
+        current = parent;
+      }
+      signature = sha256(parts.join('\n'));
+      this.ancestorSignatures.set(dir, signature);
+    }
+    return signature;
+  }
+
+  /** The config file's bytes and its plugins' identity (entry module bytes and package version). */
+  private async config(filePath: string): Promise<string> {
+    const loaded = this.linter.loadedConfigFor(filePath);
+    let signature = this.configs.get(loaded);
+    if (signature === undefined) {
+      const plugins = (loaded.raw.plugins ?? []).map((spec) => {
+        try {
+          const resolved = createRequire(path.join(loaded.dir, 'sqlwarden.config.js')).resolve(spec);
+          return `${spec}=${readIfSmallAnySize(resolved)}:${packageVersionNear(resolved)}`;
+        } catch {
+          return `${spec}=?`;
+        }
+      });
+      const rules = (await this.linter.rulesForFile(filePath)).map((rule) => rule.meta.id).sort();
+      signature = sha256(
+        JSON.stringify({
+          path: loaded.path ?? null,
+          dir: loaded.dir,
+          content: loaded.path === undefined ? null : readIfSmallAnySize(loaded.path),
+          plugins,
+          rules,
+        }),
+      );
+      this.configs.set(loaded, signature);
+    }
+    return signature;
+  }
+
+  async environment(filePath: string): Promise<string> {
+    const resolved = JSON.stringify(await this.linter.getConfigForFile(filePath));
+    return sha256([resolved, await this.config(filePath), this.ancestors(path.dirname(filePath))].join('\n'));
+  }
+}
+
+function readIfSmallAnySize(file: string): string {
+  try {
+    return sha256(readFileSync(file, 'utf8'));
+  } catch {
+    return '';
+  }
+}
+
+/** The chained keys of `files`, which must be in replay order. */
+export async function chainedKeys(files: ReadonlyArray<{ path: string; text: string }>, global: string, hasher: EnvironmentHasher): Promise<string[]> {
+  const keys: string[] = [];
+  let chain = global;
+  for (const file of files) {
+    chain = sha256([chain, file.path, sha256(file.text), await hasher.environment(file.path)].join('\0'));
+    keys.push(chain);
+  }
+  return keys;
+}

@@ -1,0 +1,114 @@
+/**
+ * The --cache file: one JSON document mapping each linted file's absolute path to the key its
+ * findings were computed under and the findings. Written atomically (a temporary file renamed
+ * over it); a missing, unreadable, corrupt or other-version file is treated as empty and
+ * rewritten.
+ */
+import { mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Diagnostic } from '@sqlwarden/core';
+import { CACHE_FORMAT } from './keys.ts';
+
+export const DEFAULT_CACHE_LOCATION = path.join('node_modules', '.cache', 'sqlwarden');
+const CACHE_FILE_NAME = 'lint-cache.json';
+
+export interface CacheEntry {
+  key: string;
+  messages: Diagnostic[];
+  /** Statement ranges (what --baseline fingerprints need), as [start, end] pairs. */
+  statements?: Array<[number, number]>;
+}
+
+interface CacheDocument {
+  format: number;
+  version: string;
+  entries: Record<string, CacheEntry>;
+}
+
+/**
+ * Like ESLint: an existing directory, or a location ending with a path separator, holds the
+ * cache in a file of its own; anything else is the cache file itself.
+ */
+export function cacheFilePath(location: string, cwd: string): string {
+  const resolved = path.resolve(cwd, location);
+  if (location.endsWith('/') || location.endsWith(path.sep)) return path.join(resolved, CACHE_FILE_NAME);
+  try {
+    if (statSync(resolved).isDirectory()) return path.join(resolved, CACHE_FILE_NAME);
+  } catch {
+    // does not exist yet
+  }
+  // The default location is a directory even before it exists.
+  if (path.normalize(location) === DEFAULT_CACHE_LOCATION) return path.join(resolved, CACHE_FILE_NAME);
+  return resolved;
+}
+
+export type CacheLog = (line: string) => void;
+
+export class LintCache {
+  private entries: Record<string, CacheEntry> = {};
+  /** Whether `save` has anything to write: a new entry, or the file was missing or unusable. */
+  private dirty = true;
+
+  private constructor(
+    readonly file: string,
+    private readonly version: string,
+    private readonly log: CacheLog,
+  ) {}
+
+  static load(file: string, version: string, log: CacheLog): LintCache {
+    const cache = new LintCache(file, version, log);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      log(`no cache file at ${file}`);
+      return cache;
+    }
+    try {
+      const document = JSON.parse(text) as Partial<CacheDocument> | null;
+      if (!document || typeof document !== 'object' || document.format !== CACHE_FORMAT || document.version !== version || typeof document.entries !== 'object' || document.entries === null) {
+        log(`ignoring cache file ${file}: written by another version`);
+      } else {
+        cache.entries = document.entries;
+        cache.dirty = false;
+      }
+    } catch {
+      log(`ignoring cache file ${file}: not valid JSON`);
+    }
+    return cache;
+  }
+
+  get(filePath: string, key: string): CacheEntry | undefined {
+    const entry = Object.hasOwn(this.entries, filePath) ? this.entries[filePath] : undefined;
+    if (entry && entry.key === key && Array.isArray(entry.messages)) return entry;
+    return undefined;
+  }
+
+  set(filePath: string, entry: CacheEntry): void {
+    this.entries[filePath] = entry;
+    this.dirty = true;
+  }
+
+  /** Atomic: a reader sees the old file or the new one. Failure to write is reported, never fatal. */
+  save(): void {
+    if (!this.dirty) {
+      this.log(`${this.file} is up to date`);
+      return;
+    }
+    const document: CacheDocument = { format: CACHE_FORMAT, version: this.version, entries: this.entries };
+    const temporary = `${this.file}.${process.pid}.${Date.now()}.tmp`;
+    try {
+      mkdirSync(path.dirname(this.file), { recursive: true });
+      writeFileSync(temporary, JSON.stringify(document));
+      renameSync(temporary, this.file);
+      this.log(`wrote ${Object.keys(this.entries).length} entries to ${this.file}`);
+    } catch (error) {
+      try {
+        unlinkSync(temporary);
+      } catch {
+        // never created
+      }
+      this.log(`could not write ${this.file}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}
