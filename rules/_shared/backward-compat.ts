@@ -5,6 +5,7 @@
 import { isDownMigrationPath } from '@sqlwarden/core';
 import type { CreateView, QualifiedName, RuleContext, StatementInfo } from '@sqlwarden/core';
 import { isNewTable } from './migration.ts';
+import { perFile } from './per-file.ts';
 
 /**
  * Whether the current statement is a change deployed code can be relying on: in a migration file,
@@ -21,12 +22,23 @@ function key(name: { schema?: string; name: string }): string {
 
 /** True when an earlier statement of this file (same section) added the column to the table. */
 export function isColumnAddedInFile(context: RuleContext<any>, table: { schema?: string; name: string }, column: string): boolean {
-  const target = key(table);
-  return context.file.statements.some((info) => {
-    if (info.index >= context.statement.index || info.section !== context.statement.section) return false;
+  const first = perFile(context, firstColumnAdds, firstColumnAdds).get(`${context.statement.section}\0${key(table)}\0${column}`);
+  return first !== undefined && first < context.statement.index;
+}
+
+/** The first statement of each section that adds each column, by section, table and column (NUL never occurs in a name). */
+function firstColumnAdds(statements: readonly StatementInfo[]): Map<string, number> {
+  const first = new Map<string, number>();
+  for (const info of statements) {
     const node = info.node;
-    return node?.type === 'AlterTable' && key(node.table) === target && node.actions.some((a) => a.action === 'add_column' && a.columnDef?.name === column);
-  });
+    if (node?.type !== 'AlterTable') continue;
+    for (const action of node.actions) {
+      if (action.action !== 'add_column' || action.columnDef?.name === undefined) continue;
+      const k = `${info.section}\0${key(node.table)}\0${action.columnDef.name}`;
+      if (!first.has(k)) first.set(k, info.index);
+    }
+  }
+  return first;
 }
 
 /** True when the table is new in this file (created earlier, so empty and unused by deployed code). */
@@ -36,15 +48,23 @@ export function isTableNewInFile(context: RuleContext<any>, table: { schema?: st
 
 /** Schemas created earlier in this file (`CREATE SCHEMA`), which the model keeps as OtherStatement. */
 export function isSchemaCreatedInFile(context: RuleContext<any>, schema: string): boolean {
-  return context.file.statements.some((info) => {
-    if (info.index >= context.statement.index || info.section !== context.statement.section) return false;
+  const first = perFile(context, firstSchemaCreations, firstSchemaCreations).get(`${context.statement.section}\0${schema}`);
+  return first !== undefined && first < context.statement.index;
+}
+
+/** The first statement of each section that creates each schema, by section and schema name. */
+function firstSchemaCreations(statements: readonly StatementInfo[]): Map<string, number> {
+  const first = new Map<string, number>();
+  for (const info of statements) {
     const node = info.node;
-    if (node?.type !== 'OtherStatement' || node.kind !== 'CreateSchemaStmt') return false;
+    if (node?.type !== 'OtherStatement' || node.kind !== 'CreateSchemaStmt') continue;
     // `CREATE SCHEMA AUTHORIZATION role` names the schema after the role.
     const raw = node.raw as { CreateSchemaStmt?: { schemaname?: string; authrole?: { rolename?: string } } } | undefined;
     const name = raw?.CreateSchemaStmt?.schemaname ?? raw?.CreateSchemaStmt?.authrole?.rolename;
-    return name === schema;
-  });
+    const k = `${info.section}\0${name}`;
+    if (name !== undefined && !first.has(k)) first.set(k, info.index);
+  }
+  return first;
 }
 
 /** Later statements of this file in the same section, in order. */

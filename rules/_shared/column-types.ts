@@ -23,8 +23,23 @@ export interface DeclaredColumnType {
   action?: AlterTableAction;
 }
 
+/**
+ * Several rules ask for the same statement's column types, and the engine re-lints a whole file on
+ * every keystroke in an editor: statements the engine keeps between runs are frozen, so their
+ * answer is kept too. Callers only read it.
+ */
+const declaredByStatement = new WeakMap<Statement, DeclaredColumnType[]>();
+
 /** Every column type a CREATE TABLE or ALTER TABLE statement declares, in source order. */
 export function declaredColumnTypes(stmt: Statement): DeclaredColumnType[] {
+  const known = declaredByStatement.get(stmt);
+  if (known) return known;
+  const out = columnTypesOf(stmt);
+  if (Object.isFrozen(stmt)) declaredByStatement.set(stmt, out);
+  return out;
+}
+
+function columnTypesOf(stmt: Statement): DeclaredColumnType[] {
   const out: DeclaredColumnType[] = [];
   if (stmt.type === 'CreateTable') {
     for (const def of stmt.columns) {

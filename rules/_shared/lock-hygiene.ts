@@ -7,6 +7,7 @@
 import { blockedWork, describeStatementLocks, displayRelation, LineIndex, lockModeSql } from '@sqlwarden/core';
 import type { CatalogTable, Expr, LockedRelation, Range, ResolvedLock, RuleContext, Statement, StatementEffect, StatementInfo, TransactionKind } from '@sqlwarden/core';
 import { statementEffects as effectsOf } from './lock-messages.ts';
+import { perFile } from './per-file.ts';
 import { tableKey } from './transactions.ts';
 import { TRANSACTION_REASON, TRANSACTION_REMEDY, displayName, emptiedInFile, isNewTable } from './migration.ts';
 
@@ -45,11 +46,21 @@ function createdObject(node: Statement): { schema?: string; name: string } | und
  */
 export function isNewRelation(context: RuleContext<any>, name: { schema?: string; name: string }): boolean {
   if (isNewTable(context, name)) return true;
-  return context.file.statements.some((info) => {
-    if (info.index >= context.statement.index || info.section !== context.statement.section || !info.node) return false;
-    const created = createdObject(info.node);
-    return created !== undefined && sameName(created, name);
-  });
+  const current = context.statement;
+  const first = perFile(context, firstCreations, firstCreations).get(`${current.section}:${tableKey(name)}`);
+  return first !== undefined && first < current.index;
+}
+
+/** The first statement of each section that creates each view, sequence or index (`createdObject`), by `schema.name`. */
+function firstCreations(statements: readonly StatementInfo[]): Map<string, number> {
+  const first = new Map<string, number>();
+  for (const info of statements) {
+    const created = info.node && createdObject(info.node);
+    if (!created) continue;
+    const key = `${info.section}:${tableKey(created)}`;
+    if (!first.has(key)) first.set(key, info.index);
+  }
+  return first;
 }
 
 /** The relation the statement creates, whose own lock blocks nobody (it is invisible until commit). */
@@ -129,9 +140,11 @@ export function isConditionalLock(context: RuleContext<any>, stmt: Statement, lo
 /** Locks of the effects that make reads or writes of a relation already in use wait. */
 export function trafficBlockingLocks(context: RuleContext<any>, stmt: Statement, effects: readonly StatementEffect[]): ResolvedLock[] {
   const out: ResolvedLock[] = [];
-  for (const lock of effects.flatMap((e) => e.locks)) {
-    if (!blocksReadsOrWrites(lock.mode) || lockOnNewRelation(context, stmt, lock)) continue;
-    out.push(lock);
+  for (const effect of effects) {
+    for (const lock of effect.locks) {
+      if (!blocksReadsOrWrites(lock.mode) || lockOnNewRelation(context, stmt, lock)) continue;
+      out.push(lock);
+    }
   }
   return out;
 }

@@ -6,9 +6,24 @@ import { blockedWork, describeStatementLocks, displayRelation, LOCK_MODES, lockM
 import type { AlterTable, AlterTableAction, BlockedWork, LockMode, ResolvedLock, RuleContext, Statement, StatementEffect, StatementInfo } from '@sqlwarden/core';
 import { sameTable } from './transactions.ts';
 
+/**
+ * The effects computed while the current statement is visited, by node and catalog: several
+ * rules ask the lock model about the same statement, and the catalog only changes between
+ * statements. Dropped as soon as another statement is visited, so nothing outlives the visit.
+ */
+let memo: { visit: StatementInfo; version: number; known: Array<{ stmt: Statement; catalog: object; effects: StatementEffect[] }> } | undefined;
+
 /** What the lock model says `stmt` does, for the configured version and the catalog before it. */
 export function statementEffects(context: RuleContext<any>, stmt: Statement): StatementEffect[] {
-  return describeStatementLocks(stmt, { postgresVersion: context.settings.postgresVersion, catalog: context.catalog }).effects;
+  const visit = context.statement;
+  const { catalog } = context;
+  const version = context.settings.postgresVersion;
+  if (memo?.visit !== visit || memo.version !== version) memo = { visit, version, known: [] };
+  const known = memo.known.find((k) => k.stmt === stmt && k.catalog === catalog);
+  if (known) return known.effects;
+  const effects = describeStatementLocks(stmt, { postgresVersion: version, catalog }).effects;
+  memo.known.push({ stmt, catalog, effects });
+  return effects;
 }
 
 /** The effects of one ALTER TABLE subcommand. */

@@ -5,6 +5,7 @@
  */
 import { isDownMigrationPath } from '@sqlwarden/core';
 import type { AlterTable, AlterTableAction, Range, RuleContext, Statement, StatementInfo, TransactionKind } from '@sqlwarden/core';
+import { lastBefore, perFile } from './per-file.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Tables and indexes created by this migration
@@ -49,21 +50,33 @@ export function newTableOrigin(context: RuleContext<any>, name: { schema?: strin
   // A down migration runs after its up migration, which the catalog has not replayed yet
   // (diesel's down.sql sorts first): there IF NOT EXISTS usually re-creates what the up dropped.
   const down = current.section === 'down' || isDownMigrationPath(context.file.path);
-  const target = `${name.schema ?? 'public'}.${name.name}`;
-  const key = (n: { schema?: string; name: string }): string => `${n.schema ?? 'public'}.${n.name}`;
   let found: StatementInfo | undefined;
-  for (const info of context.file.statements) {
+  for (const info of perFile(context, creatorsOf, creatorsOf).get(`${current.section}:${qualifiedKey(name)}`) ?? []) {
     if (info.index >= current.index) break;
-    if (info.section !== current.section || !info.node) continue;
-    const node = info.node;
-    if (node.type === 'CreateTable') {
-      if (key(node.table) === target && (!node.ifNotExists || createdIn === undefined || down)) found = info;
-      continue;
-    }
-    const created = node.type === 'CreateView' && node.materialized ? node.name : node.type === 'Select' ? node.into : undefined;
-    if (created !== undefined && key(created) === target) found = info;
+    const node = info.node!;
+    if (node.type === 'CreateTable' && node.ifNotExists && createdIn !== undefined && !down) continue;
+    found = info;
   }
   return found ? { info: found } : undefined;
+}
+
+function qualifiedKey(name: { schema?: string; name: string }): string {
+  return `${name.schema ?? 'public'}.${name.name}`;
+}
+
+/** The statements that create each relation (CREATE TABLE, materialized view, SELECT INTO), by section and name, in file order. */
+function creatorsOf(statements: readonly StatementInfo[]): Map<string, StatementInfo[]> {
+  const out = new Map<string, StatementInfo[]>();
+  for (const info of statements) {
+    const node = info.node;
+    const created = node?.type === 'CreateTable' ? node.table : node?.type === 'CreateView' && node.materialized ? node.name : node?.type === 'Select' ? node.into : undefined;
+    if (created === undefined) continue;
+    const key = `${info.section}:${qualifiedKey(created)}`;
+    const list = out.get(key);
+    if (list) list.push(info);
+    else out.set(key, [info]);
+  }
+  return out;
 }
 
 /** Whether the creating statement copies rows into the new relation. */
@@ -91,19 +104,45 @@ export function isIndexOfNewTable(context: RuleContext<any>, name: { schema?: st
  * old pages stay until VACUUM, so a scan or rewrite still reads them).
  */
 export function emptiedInFile(context: RuleContext<any>, name: { schema?: string; name: string }): 'truncate' | 'delete' | undefined {
-  const key = (n: { schema?: string; name: string }): string => `${n.schema ?? 'public'}.${n.name}`;
-  const target = key(name);
-  let state: 'truncate' | 'delete' | undefined;
-  for (const info of context.file.statements) {
-    if (info.index >= context.statement.index) break;
+  const current = context.statement;
+  const events = perFile(context, emptyingEvents, emptyingEvents).get(current.section);
+  const table = events?.byTable.get(qualifiedKey(name));
+  const last = table ? lastBefore(table.indexes, current.index) : -1;
+  if (!events || !table || last < 0) return undefined;
+  // A COPY after it may have filled the table again.
+  const copy = lastBefore(events.copies, current.index);
+  if (copy >= 0 && events.copies[copy]! > table.indexes[last]!) return undefined;
+  return table.states[last];
+}
+
+interface EmptyingEvents {
+  /** Per table: the statements that empty it (TRUNCATE, DELETE without WHERE) or insert into it, and the state each leaves. */
+  byTable: Map<string, { indexes: number[]; states: Array<'truncate' | 'delete' | undefined> }>;
+  /** COPY statements, which may fill any table. */
+  copies: number[];
+}
+
+/** Per section, in file order: what `emptiedInFile` replays up to the current statement. */
+function emptyingEvents(statements: readonly StatementInfo[]): Map<StatementInfo['section'], EmptyingEvents> {
+  const out = new Map<StatementInfo['section'], EmptyingEvents>();
+  for (const info of statements) {
     const node = info.node;
-    if (!node || info.section !== context.statement.section) continue;
-    if (node.type === 'Truncate' && node.tables.some((t) => key(t) === target)) state = 'truncate';
-    else if (node.type === 'Delete' && key(node.table) === target && !node.where && node.currentOf === undefined && node.using.length === 0) state = 'delete';
-    else if (node.type === 'Insert' && key(node.table) === target) state = undefined;
-    else if (node.type === 'OtherStatement' && node.kind === 'CopyStmt') state = undefined;
+    if (!node) continue;
+    let events = out.get(info.section);
+    if (!events) out.set(info.section, (events = { byTable: new Map(), copies: [] }));
+    const record = (table: { schema?: string; name: string }, state: 'truncate' | 'delete' | undefined): void => {
+      const key = qualifiedKey(table);
+      let entry = events.byTable.get(key);
+      if (!entry) events.byTable.set(key, (entry = { indexes: [], states: [] }));
+      entry.indexes.push(info.index);
+      entry.states.push(state);
+    };
+    if (node.type === 'Truncate') for (const t of node.tables) record(t, 'truncate');
+    else if (node.type === 'Delete' && !node.where && node.currentOf === undefined && node.using.length === 0) record(node.table, 'delete');
+    else if (node.type === 'Insert') record(node.table, undefined);
+    else if (node.type === 'OtherStatement' && node.kind === 'CopyStmt') events.copies.push(info.index);
   }
-  return state;
+  return out;
 }
 
 export function displayName(name: { schema?: string; name: string }): string {

@@ -1,7 +1,7 @@
 import { blockedWork, defineRule } from '@sqlwarden/core';
 import type { AlterSequence, AlterTable, ResolvedLock, RuleContext, Statement, StatementInfo } from '@sqlwarden/core';
 import { describeLocks } from '../_shared/lock-messages.ts';
-import { effectsOf, headRange, isNewRelation, isUnresolved, lineAt, quoteStatement, slowWorkOf, transactionReason } from '../_shared/lock-hygiene.ts';
+import { effectsOf, headRange, isNewRelation, isUnresolved, lineAt, quoteStatement, slowWorkOf, transactionReason, type SlowWork } from '../_shared/lock-hygiene.ts';
 
 const MESSAGE =
   '{{statement}} takes {{locks}}, which makes every nextval() on it wait: every INSERT that takes its value from the sequence (a serial or identity default) waits until this transaction commits, {{reason}}, and {{later}} still {{verb}} after it{{slow}}. Run the ALTER SEQUENCE in a transaction of its own, or make it the last statement before COMMIT.';
@@ -41,9 +41,15 @@ export default defineRule({
       if (later.length === 0) return;
       const first = lineAt(text, later[0]!.range.start);
       const last = lineAt(text, later[later.length - 1]!.range.start);
-      const slow = later
-        .map((s) => ({ s, work: slowWorkOf(context, s.node as Statement, effectsOf(context, s.node as Statement)) }))
-        .find((x) => x.work !== undefined);
+      // The first later statement that does slow work; asking the lock model about all of them cost
+      // quadratic time in a long transaction.
+      let slow: { s: StatementInfo; work: SlowWork } | undefined;
+      for (const s of later) {
+        const work = slowWorkOf(context, s.node as Statement, effectsOf(context, s.node as Statement));
+        if (work === undefined) continue;
+        slow = { s, work };
+        break;
+      }
       context.report({
         range: headRange(text, stmt.range),
         message: MESSAGE,
@@ -53,7 +59,7 @@ export default defineRule({
           reason: transactionReason(context, info.transaction),
           later: later.length === 1 ? `the statement at line ${first}` : first === last ? `${later.length} statements on line ${first}` : `lines ${first}-${last}`,
           verb: later.length === 1 ? 'runs' : 'run',
-          slow: slow ? `, including ${quoteStatement(text, slow.s.range)}, which ${slow.work!.what}` : '',
+          slow: slow ? `, including ${quoteStatement(text, slow.s.range)}, which ${slow.work.what}` : '',
         },
       });
     }

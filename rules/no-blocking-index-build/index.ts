@@ -144,18 +144,18 @@ export default defineRule({
 
     return {
       CreateIndex(stmt: CreateIndex) {
+        const newTable = isNewTable(stmt.table);
+        const transaction = context.statement.transaction;
+        if (!stmt.concurrently && (!context.file.isMigration || newTable)) return; // before scanning the keywords: most index builds end here
         const tokens = tokensOf(stmt.range);
         const afterIndex = matchWords(tokens, 0, ['create', { optional: 'unique' }, 'index']);
         const indexToken = afterIndex > 0 ? tokens[afterIndex - 1] : undefined;
         const concurrentlyToken = afterIndex > 0 && isWord(tokens[afterIndex], 'concurrently') ? tokens[afterIndex] : undefined;
         const range = headRange(stmt, concurrentlyToken ?? indexToken);
-        const newTable = isNewTable(stmt.table);
-        const transaction = context.statement.transaction;
         if (stmt.concurrently) {
           if (transaction && forbiddenInTransaction(stmt)) reportInTransaction(transaction, range, 'CREATE INDEX CONCURRENTLY', newTable, newTable ? removeConcurrently(indexToken, concurrentlyToken) : []);
           return;
         }
-        if (!context.file.isMigration || newTable) return;
         const table = context.resolveTable(stmt.table);
         // `ON ONLY parent` creates an empty, invalid index on a partitioned parent: the first
         // step of the per-partition recipe, not a build. Only a known plain table is built.

@@ -44,6 +44,7 @@ export default defineRule({
     return {
       Statement() {
         const { start, end } = context.statement.range;
+        if (!mayHoldLongName(context.statement.text)) return;
         const tokens = scanTokens(text, start, end);
         tokens.forEach((token, k) => {
           let name: string;
@@ -75,6 +76,24 @@ export default defineRule({
     };
   },
 });
+
+/**
+ * A UTF-16 unit is at most 3 UTF-8 bytes, so a name over 63 bytes is written with at least 22
+ * units: either quoted, or as an unquoted word of 22 word characters in a row. Most statements
+ * have neither, and skipping their scan keeps re-linting large files fast.
+ */
+function mayHoldLongName(statementText: string): boolean {
+  let wordRun = 0;
+  for (let i = 0; i < statementText.length; i++) {
+    const c = statementText.charCodeAt(i);
+    if (c === 0x22) return true; // "
+    // The scanner's word characters: [A-Za-z0-9_$\u0080-\uffff].
+    const wordChar = (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x24 || c >= 0x80;
+    wordRun = wordChar ? wordRun + 1 : 0;
+    if (wordRun > MAX_IDENTIFIER_BYTES / 3) return true;
+  }
+  return false;
+}
 
 function isUnicodePrefix(token: { kind: string; value: string; end: number } | undefined, at: number): boolean {
   return token !== undefined && token.kind === 'word' && token.value === 'u' && token.end === at;

@@ -13,20 +13,27 @@ function isNode(value: unknown): value is Node {
  */
 export function childNodes(node: Node): Node[] {
   const out: Node[] = [];
-  const collect = (value: unknown): void => {
-    if (Array.isArray(value)) {
-      for (const v of value) collect(v);
-    } else if (isNode(value)) {
-      out.push(value);
-    } else if (typeof value === 'object' && value !== null) {
-      for (const [key, v] of Object.entries(value)) if (!SKIP_KEYS.has(key)) collect(v);
-    }
-  };
-  for (const [key, value] of Object.entries(node)) {
-    if (SKIP_KEYS.has(key)) continue;
-    collect(value);
-  }
+  collectFields(node, out);
   return out;
+}
+
+// Plain loops rather than Object.entries and closures: every walk and findAll asks for the
+// children of every node, and the language server walks a whole file on each keystroke.
+function collectFields(container: object, out: Node[]): void {
+  for (const key in container) {
+    if (SKIP_KEYS.has(key)) continue;
+    collectValue((container as Record<string, unknown>)[key], out);
+  }
+}
+
+function collectValue(value: unknown, out: Node[]): void {
+  if (Array.isArray(value)) {
+    for (const v of value) collectValue(v, out);
+  } else if (isNode(value)) {
+    out.push(value);
+  } else if (typeof value === 'object' && value !== null) {
+    collectFields(value, out);
+  }
 }
 
 export interface WalkCallbacks {
@@ -39,25 +46,36 @@ export interface WalkCallbacks {
  * can nest expressions thousands deep (`a + b + c + ...` is a left-deep tree).
  */
 export function walk(root: Node, callbacks: WalkCallbacks): void {
+  if (Object.isFrozen(root)) {
+    walkPreorder(preorderOf(root), callbacks);
+    return;
+  }
   const ancestors: Node[] = [];
-  const stack: Array<{ node: Node; exit: boolean }> = [{ node: root, exit: false }];
+  // Pending visits, each a node and whether it is its exit (parallel arrays: no object per visit).
+  const stack: Node[] = [root];
+  const exits: boolean[] = [false];
   while (stack.length > 0) {
-    const { node, exit } = stack.pop()!;
-    if (exit) {
+    const node = stack.pop()!;
+    if (exits.pop()) {
       ancestors.pop();
       callbacks.exit?.(node, ancestors);
       continue;
     }
     callbacks.enter(node, ancestors);
     ancestors.push(node);
-    stack.push({ node, exit: true });
+    stack.push(node);
+    exits.push(true);
     const children = childNodes(node);
-    for (let i = children.length - 1; i >= 0; i--) stack.push({ node: children[i]!, exit: false });
+    for (let i = children.length - 1; i >= 0; i--) {
+      stack.push(children[i]!);
+      exits.push(false);
+    }
   }
 }
 
 /** All nodes of the subtree (root included) that satisfy the predicate. */
 export function findAll<T extends Node>(root: Node, predicate: (node: Node) => node is T): T[] {
+  if (Object.isFrozen(root)) return preorderOf(root).nodes.filter(predicate);
   const found: T[] = [];
   walk(root, {
     enter(node) {
@@ -65,4 +83,56 @@ export function findAll<T extends Node>(root: Node, predicate: (node: Node) => n
     },
   });
   return found;
+}
+
+/** A subtree's nodes in the order `walk` enters them, with each node's depth below the root. */
+interface Preorder {
+  nodes: Node[];
+  depths: number[];
+}
+
+/**
+ * Frozen trees never change (the engine deep-freezes the statements it caches between runs), so
+ * their node order is worked out once: the language server walks every statement of a file on
+ * each keystroke, and reading every field of every node for its children cost more than the
+ * rules' own work.
+ */
+const preorders = new WeakMap<Node, Preorder>();
+
+function preorderOf(root: Node): Preorder {
+  let preorder = preorders.get(root);
+  if (preorder) return preorder;
+  preorder = { nodes: [], depths: [] };
+  const stack: Node[] = [root];
+  const depths: number[] = [0];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    const depth = depths.pop()!;
+    preorder.nodes.push(node);
+    preorder.depths.push(depth);
+    const children = childNodes(node);
+    for (let i = children.length - 1; i >= 0; i--) {
+      stack.push(children[i]!);
+      depths.push(depth + 1);
+    }
+  }
+  preorders.set(root, preorder);
+  return preorder;
+}
+
+/** The calls `walk` makes, in the same order and with the same live ancestor stack. */
+function walkPreorder({ nodes, depths }: Preorder, callbacks: WalkCallbacks): void {
+  const ancestors: Node[] = [];
+  for (let i = 0; i < nodes.length; i++) {
+    while (ancestors.length > depths[i]!) {
+      const node = ancestors.pop()!;
+      callbacks.exit?.(node, ancestors);
+    }
+    callbacks.enter(nodes[i]!, ancestors);
+    ancestors.push(nodes[i]!);
+  }
+  while (ancestors.length > 0) {
+    const node = ancestors.pop()!;
+    callbacks.exit?.(node, ancestors);
+  }
 }

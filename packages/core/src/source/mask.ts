@@ -13,7 +13,7 @@
  * run with the setting on) reads as the same string with the same boundaries.
  */
 import { Conditionals, PsqlVariables, SENDS_BUFFER, evaluateCondition, scanMetaCommand, variableReference, type MetaCommand } from './psql.ts';
-import { StringSettings } from './session.ts';
+import { STATEMENTS_THAT_MATTER, StringSettings } from './session.ts';
 import { SqlLexer, lineEnd, startsLine, wordIs, type SplitDialect, type TokenKind } from './split.ts';
 
 export interface MaskedRegion {
@@ -117,6 +117,8 @@ export function maskNonSql(text: string, options?: { dialect?: SplitDialect }): 
   const branches = new Conditionals();
   const unsent: Array<{ start: number; end: number }> = [];
   let inactiveFrom = -1;
+  /** `branches.active`, which only meta-commands change: read once per token, it showed in profiles. */
+  let sending = true;
   const settings = new StringSettings();
   /** Where the statement in psql's query buffer starts (its first token), or -1 when the buffer is empty. */
   let bufferStart = -1;
@@ -166,7 +168,10 @@ export function maskNonSql(text: string, options?: { dialect?: SplitDialect }): 
   /** The statement ends (`;`, or a `\g`-like command that sends it): its COPY data follows, its SET takes effect once sent. */
   const endStatement = (at: number): void => {
     if (fromStdin) queueCopyData(at);
-    if (pg && head.length > 0) joinedHeads.push(head.map((t) => headWord(text, t.kind, t.start, t.end)));
+    // Only a few statements change string settings: skip building the others' head words.
+    if (pg && head.length > 0 && STATEMENTS_THAT_MATTER.has(headWord(text, head[0]!.kind, head[0]!.start, head[0]!.end))) {
+      joinedHeads.push(head.map((t) => headWord(text, t.kind, t.start, t.end)));
+    }
     // After `\;` the buffer is not sent yet: the server parses all of it with the settings in force
     // before its first statement runs, and `\r` would still discard all of it.
     const keep = joined ? bufferStart : -1;
@@ -212,6 +217,7 @@ export function maskNonSql(text: string, options?: { dialect?: SplitDialect }): 
     }
     pending.push({ start: command.start, end: command.end, kind: 'psql-meta', fill });
     const nowActive = branches.active;
+    sending = nowActive;
     if (wasActive && !nowActive) inactiveFrom = command.end;
     else if (!wasActive && nowActive) unsent.push({ start: inactiveFrom, end: command.start });
     return command.end;
@@ -273,7 +279,7 @@ export function maskNonSql(text: string, options?: { dialect?: SplitDialect }): 
       continue;
     }
     const c = text.charCodeAt(i);
-    const active = branches.active;
+    const active = sending;
 
     if (active && (c === LBRACE || (c === DOLLAR && i + 1 < n && text.charCodeAt(i + 1) === LBRACE))) {
       const t = matchTemplate(text, i, n, false);

@@ -14,6 +14,9 @@ import { parseBoolean } from './psql.ts';
 
 const GUC = 'standard_conforming_strings';
 
+/** The first words of the statements `StringSettings.statement` acts on; it ignores every other statement. */
+export const STATEMENTS_THAT_MATTER: ReadonlySet<string> = new Set(['set', 'reset', 'discard', 'begin', 'start', 'commit', 'end', 'prepare', 'rollback', 'abort']);
+
 export class StringSettings {
   #session = true;
   #local: boolean | undefined;
@@ -31,6 +34,7 @@ export class StringSettings {
    */
   statement(words: readonly string[]): void {
     const [first, second, third] = words;
+    // Keep STATEMENTS_THAT_MATTER in step with the cases below.
     switch (first) {
       case 'set': {
         let k = 1;

@@ -1,0 +1,199 @@
+// Re-linting edited text with a long-lived Linter (as the language server does on every
+// keystroke) reuses the parses of unchanged statements; the results must be exactly those of a
+// Linter that never saw the earlier versions.
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { builtinRules } from '@sqlwarden/rules';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postgresAdapter } from '../../src/dialects/postgres/index.ts';
+import { Linter, type LintFileResult } from '../../src/engine/linter.ts';
+import { walk } from '../../src/model/walk.ts';
+import { SegmentParseCache } from '../../src/engine/parse-cache.ts';
+import { defineRule } from '../../src/rule.ts';
+import { ready } from './helpers.ts';
+
+const dir = realpathSync(mkdtempSync(path.join(tmpdir(), 'sqlwarden-incremental-')));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const filePath = path.join(dir, 'migrations', '20240101000000_edit.sql');
+beforeAll(() => ready);
+
+/** Everything a host gets back, nodes included: a stale range anywhere in the model shows up here. */
+function observable(result: LintFileResult) {
+  return { ...result, statements: result.statements?.map((s) => ({ ...s })) };
+}
+
+async function expectSameAsFresh(session: Linter, text: string, options: { fresh?: () => Linter } = {}): Promise<LintFileResult> {
+  session.resetCatalog(); // as the language server does before each run
+  const incremental = await session.lintText(text, { filePath });
+  const fresh = await (options.fresh?.() ?? new Linter({ cwd: dir, rules: builtinRules })).lintText(text, { filePath });
+  expect(observable(incremental)).toEqual(observable(fresh));
+  return incremental;
+}
+
+/** Replaces the first occurrence of `find` (which must exist). */
+function edit(text: string, find: string, replacement: string): string {
+  const at = text.indexOf(find);
+  if (at < 0) throw new Error(`${find} not in the text`);
+  return text.slice(0, at) + replacement + text.slice(at + find.length);
+}
+
+const base = [
+  '-- users and their orders',
+  'CREATE TABLE users (id bigint PRIMARY KEY, email text, code char(4), created_at timestamp);',
+  'ALTER TABLE users ADD COLUMN name text;',
+  'CREATE INDEX users_email_idx ON users (email);',
+  "SELECT * FROM users WHERE lower(email) = 'a@example.com';",
+  "UPDATE users SET name = 'x';",
+  'SELECT id FROM orders WHERE total = 1.5;',
+  'SELECT id FROM users WHERE id = 2.5;',
+  'BEGIN;',
+  'COMMIT;',
+  'BEGIN;',
+  'COMMIT;',
+  "DELETE FROM users WHERE email = 'b';",
+  '',
+].join('\n');
+
+describe('incremental re-linting', () => {
+  it('gives the same results as a fresh Linter after every edit', async () => {
+    const session = new Linter({ cwd: dir, rules: builtinRules });
+    const findings = (r: LintFileResult) => r.messages.map((m) => `${m.line}:${m.column} ${m.ruleId}`);
+    let text = base;
+    const first = await expectSameAsFresh(session, text);
+    expect(findings(first)).toEqual(['2:61 no-char-type', '2:81 prefer-timestamptz', '5:8 no-select-star', '5:27 no-non-sargable-predicate', '8:28 no-implicit-cast']);
+
+    // One character typed inside a literal: every later statement moves by one.
+    text = edit(text, "'x'", "'xy'");
+    await expectSameAsFresh(session, text);
+    // One deleted from the leading comment: every statement moves back.
+    text = edit(text, '-- users', '-- user');
+    await expectSameAsFresh(session, text);
+    // Characters outside the BMP count two UTF-16 units.
+    text = edit(text, '-- user', '-- 🚀 user');
+    await expectSameAsFresh(session, text);
+
+    // A statement broken into a syntax error, then repaired.
+    text = edit(text, 'SELECT * FROM users', 'SELEC * FROM users');
+    const broken = await expectSameAsFresh(session, text);
+    expect(broken.messages.some((m) => m.ruleId === 'syntax-error')).toBe(true);
+    text = edit(text, 'SELEC * FROM users', 'SELECT * FROM users');
+    const repaired = await expectSameAsFresh(session, text);
+    expect(repaired.messages.some((m) => m.ruleId === 'syntax-error')).toBe(false);
+
+    // A new statement creates a table that a later query uses: its findings appear.
+    const before = await expectSameAsFresh(session, text);
+    text = edit(text, 'ALTER TABLE users', 'CREATE TABLE orders (id bigint, total integer);\nALTER TABLE users');
+    const withOrders = await expectSameAsFresh(session, text);
+    expect(withOrders.messages.filter((m) => m.ruleId === 'no-implicit-cast').length).toBeGreaterThan(
+      before.messages.filter((m) => m.ruleId === 'no-implicit-cast').length,
+    );
+
+    // An earlier statement changes what the catalog knows later: the expression index makes
+    // lower(email) = ... sargable, and a numeric column makes id = 2.5 fine.
+    const sargableBefore = withOrders.messages.filter((m) => m.ruleId === 'no-non-sargable-predicate').length;
+    text = edit(text, 'ON users (email)', 'ON users (lower(email))');
+    text = edit(text, 'CREATE TABLE users (id bigint', 'CREATE TABLE users (id numeric');
+    const changed = await expectSameAsFresh(session, text);
+    expect(changed.messages.filter((m) => m.ruleId === 'no-non-sargable-predicate').length).toBeLessThan(sargableBefore);
+    expect(changed.messages.filter((m) => m.ruleId === 'no-implicit-cast').length).toBeLessThan(withOrders.messages.filter((m) => m.ruleId === 'no-implicit-cast').length);
+
+    // The same statement text at several offsets, then one copy removed.
+    text = edit(text, 'BEGIN;\nCOMMIT;\n', '');
+    await expectSameAsFresh(session, text);
+    text = `BEGIN;\nCOMMIT;\n${text}`;
+    await expectSameAsFresh(session, text);
+
+    // Back to where it started, after all the caching in between.
+    await expectSameAsFresh(session, base);
+  });
+
+  it('moves deeply nested statements too', async () => {
+    // Too deep for a recursive deep-equal: compare the nodes as `walk` (iterative) lists them.
+    const nodes = (result: LintFileResult) => {
+      const out: string[] = [];
+      for (const s of result.statements ?? []) if (s.node) walk(s.node, { enter: (n) => void out.push(`${n.type} ${n.range.start}-${n.range.end}`) });
+      return out;
+    };
+    const session = new Linter({ cwd: dir, rules: builtinRules });
+    const deep = `SELECT ${Array.from({ length: 1000 }, (_, i) => `c${i}`).join(' + ')} FROM t WHERE id = 1;\nSELECT * FROM t;\n`;
+    await session.lintText(deep, { filePath });
+    const moved = await session.lintText(`\n\n${deep}`, { filePath });
+    const fresh = await new Linter({ cwd: dir, rules: builtinRules }).lintText(`\n\n${deep}`, { filePath });
+    expect(moved.statements?.[0]?.node?.type).toBe('Select');
+    expect(moved.messages).toEqual(fresh.messages);
+    expect(nodes(moved)).toEqual(nodes(fresh));
+  });
+
+  it('follows config changes that change the findings of unchanged text', async () => {
+    const project = realpathSync(mkdtempSync(path.join(tmpdir(), 'sqlwarden-incremental-config-')));
+    try {
+      const file = path.join(project, 'migrations', '001.sql');
+      mkdirSync(path.dirname(file), { recursive: true });
+      const text = "BEGIN;\nALTER TYPE mood ADD VALUE 'sad';\nCOMMIT;\n";
+      const session = new Linter({ cwd: project, rules: builtinRules });
+      const run = async (linter: Linter) => {
+        linter.resetCatalog();
+        return (await linter.lintText(text, { filePath: file })).messages;
+      };
+      const on15 = await run(session);
+      // The language server clears the config cache when a config file changes, and keeps the Linter.
+      writeFileSync(path.join(project, 'sqlwarden.config.json'), JSON.stringify({ postgresVersion: 11 }));
+      session.clearConfigCache();
+      const on11 = await run(session);
+      expect(on11).toEqual(await run(new Linter({ cwd: project, rules: builtinRules })));
+      expect(on15).toEqual([]);
+      expect(on11.map((m) => m.ruleId)).toEqual(['no-unsafe-enum-add-value']);
+    } finally {
+      rmSync(project, { recursive: true, force: true });
+    }
+  });
+
+  it('never lets a rule change the statements it keeps for later runs', async () => {
+    const vandal = defineRule({
+      meta: { id: 'vandal', description: 'moves nodes', defaultSeverity: 'error', category: 'correctness' },
+      create: () => ({
+        Statement(node) {
+          (node.range as { start: number }).start = 0;
+        },
+      }),
+    });
+    const session = new Linter({ cwd: dir, rules: [vandal] });
+    const first = await session.lintText('SELECT 1;\nSELECT 2;\n', { filePath });
+    expect(first.messages.map((m) => m.ruleId)).toEqual(['internal-error']);
+    const again = await session.lintText('SELECT 1;\nSELECT 2;\n', { filePath });
+    expect(again.statements?.map((s) => s.node?.range)).toEqual([
+      { start: 0, end: 8 },
+      { start: 10, end: 18 },
+    ]);
+  });
+});
+
+describe('SegmentParseCache', () => {
+  beforeAll(() => ready);
+
+  it('moves the ranges of a statement found again at another offset, without touching earlier results', () => {
+    const cache = new SegmentParseCache();
+    const statement = 'SELECT a FROM t WHERE b = 1';
+    const atStart = cache.parse(postgresAdapter, statement, { start: 0, end: statement.length });
+    const moved = `${' '.repeat(5)}${statement}`;
+    const later = cache.parse(postgresAdapter, moved, { start: 5, end: moved.length });
+    const fresh = postgresAdapter.parseSegment(moved, { start: 5, end: moved.length });
+    expect(later.statements).toEqual(fresh.statements);
+    expect(atStart.statements[0]!.range).toEqual({ start: 0, end: statement.length });
+    expect(cache.parse(postgresAdapter, moved, { start: 5, end: moved.length })).toBe(later);
+  });
+
+  it('forgets the least recently used statements beyond its size', () => {
+    const cache = new SegmentParseCache(30);
+    const parse = (sql: string) => cache.parse(postgresAdapter, sql, { start: 0, end: sql.length });
+    const a = parse('SELECT 1');
+    const b = parse('SELECT 22');
+    const c = parse('SELECT 333');
+    expect(parse('SELECT 1')).toBe(a);
+    parse('SELECT 4444'); // 38 characters: the least recently used go until 3/4 of the limit is left
+    expect(parse('SELECT 1')).toBe(a);
+    expect(parse('SELECT 22')).not.toBe(b);
+    expect(parse('SELECT 333')).not.toBe(c);
+  });
+});
