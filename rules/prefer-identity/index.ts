@@ -37,7 +37,7 @@ export default defineRule({
   },
   create(context: RuleContext) {
     const text = context.file.text;
-    const lowerText = text.toLowerCase();
+    let lowerText: string | undefined; // only needed when a fix is judged: lower-casing the file on every run showed in profiles
 
     /**
      * The rewrite is safe to apply automatically only in CREATE TABLE, and only when nothing else in
@@ -47,6 +47,7 @@ export default defineRule({
     function safeToFix(declared: DeclaredColumnType): boolean {
       if (declared.where !== 'create' || declared.columnDef?.default !== undefined) return false;
       const sequence = `${declared.table.name}_${declared.column}_seq`.toLowerCase();
+      lowerText ??= text.toLowerCase();
       if (lowerText.includes(sequence)) return false;
       return !context.file.statements.some((info) => {
         const node = info.node;

@@ -234,12 +234,13 @@ export default defineRule<Options>({
         // Walking every query for a call that is spelled out in its text (or hidden in a U& name) costs more than the test.
         if (node.type === 'Select' && /set_config|u&/i.test(info.text)) applySetConfig(node, info, trackers);
         if (!context.file.isMigration || state.reported) return;
-        const locks = trafficBlockingLocks(context, node, effectsOf(context, node));
-        if (!locks.some((l) => !isConditionalLock(context, node, l))) return;
+        // The settings first: with the timeouts set, the lock model need not be asked at all.
         const missing: Param[] = [];
         if (!state.lock.effective(info)) missing.push('lock_timeout');
         if (options.requireStatementTimeout && !state.statement.effective(info)) missing.push('statement_timeout');
         if (missing.length === 0) return;
+        const locks = trafficBlockingLocks(context, node, effectsOf(context, node));
+        if (!locks.some((l) => !isConditionalLock(context, node, l))) return;
         state.reported = true;
         report(info, locks, missing, state);
       },

@@ -58,10 +58,10 @@ export function lintSource(options: LintSourceOptions): LintSourceResult {
   const statements: StatementInfo[] = [];
   const inDown = (offset: number): boolean => masked.directives.downSections.some((d) => offset >= d.start && offset < d.end);
   for (const segment of adapter.split(masked.text)) {
-    const range = { start: segment.start, end: segment.end };
-    const parsed = options.parseCache ? options.parseCache.parse(adapter, masked.text, range) : adapter.parseSegment(masked.text, range);
-    const section = inDown(range.start) ? 'down' : 'up';
+    const parsed = options.parseCache ? options.parseCache.parse(adapter, masked.text, segment) : adapter.parseSegment(masked.text, { start: segment.start, end: segment.end });
+    const section = inDown(segment.start) ? 'down' : 'up';
     if (parsed.error || parsed.skipped) {
+      const range = { start: segment.start, end: segment.end };
       if (parsed.error) raw.push({ ruleId: 'syntax-error', severity: 2, message: parsed.error.message, range: { ...parsed.error.range } });
       statements.push({ index: statements.length, range, text: text.slice(range.start, range.end), section });
       continue;

@@ -112,6 +112,8 @@ interface PreparedConfig {
  *
  * Configs are cached per directory and per config file for the Linter's lifetime (a run never
  * invalidates them); a long-lived host calls `clearConfigCache()` when a config file changes.
+ * Parsed statements are kept by their text (a bounded `SegmentParseCache`), so a host that
+ * re-lints an edited file with the same Linter re-parses only the statements that changed.
  */
 export class Linter {
   readonly cwd: string;

@@ -82,14 +82,14 @@ export class SegmentParseCache {
 }
 
 function parseAndFreeze(adapter: DialectAdapter, maskedText: string, range: Range): SegmentParse {
-  const { statements, error, skipped } = adapter.parseSegment(maskedText, range);
+  const { statements, error, skipped } = adapter.parseSegment(maskedText, { start: range.start, end: range.end });
   return deepFreeze({ statements, ...(error ? { error } : {}), ...(skipped !== undefined ? { skipped } : {}) });
 }
 
 /** The parse with its ranges moved, or undefined when it nests too deeply to copy (it is parsed again then). */
 function moved(parse: SegmentParse, delta: number): SegmentParse | undefined {
   try {
-    return deepFreeze(moveRanges(parse, delta));
+    return moveRanges(parse, delta);
   } catch (error) {
     if (error instanceof RangeError) return undefined;
     throw error;
@@ -97,9 +97,10 @@ function moved(parse: SegmentParse, delta: number): SegmentParse | undefined {
 }
 
 /**
- * A copy of the parse with every `range` moved by `delta`. Objects reached twice stay shared in
- * the copy (rules compare nodes by identity); `raw` parser output holds statement-relative
- * positions only, so it is shared as it is.
+ * A frozen copy of the parse with every `range` moved by `delta` (the model keeps positions in
+ * `range` fields only). Objects reached twice stay shared in the copy (rules compare nodes by
+ * identity); `raw` parser output holds statement-relative positions only, so it is shared as it
+ * is (and is frozen already).
  */
 function moveRanges<T>(value: T, delta: number): T {
   const copies = new Map<object, object>();
@@ -111,7 +112,7 @@ function moveRanges<T>(value: T, delta: number): T {
       const out: unknown[] = [];
       copies.set(v, out);
       for (const item of v) out.push(copy(item));
-      return out;
+      return Object.freeze(out);
     }
     const out: Record<string, unknown> = {};
     copies.set(v, out);
@@ -121,13 +122,13 @@ function moveRanges<T>(value: T, delta: number): T {
       else if (key === 'range' && typeof field === 'object' && field !== null) out[key] = copies.get(field) ?? movedRange(field as Range, delta, copies);
       else out[key] = copy(field);
     }
-    return out;
+    return Object.freeze(out);
   };
   return copy(value) as T;
 }
 
 function movedRange(range: Range, delta: number, copies: Map<object, object>): Range {
-  const moved = { start: range.start + delta, end: range.end + delta };
+  const moved = Object.freeze({ start: range.start + delta, end: range.end + delta });
   copies.set(range, moved);
   return moved;
 }

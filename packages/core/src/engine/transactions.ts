@@ -25,8 +25,8 @@ export function assignTransactions(statements: StatementInfo[], layout: Migratio
   // Up and down sections never run together; units (changesets, blocks) run one after another.
   const groups = new Map<string, { mode: MigrationTransactionMode; statements: StatementInfo[] }>();
   for (const stmt of statements) {
-    const unit = units.findIndex((u) => stmt.range.start >= u.start && stmt.range.start < u.end);
-    const key = `${stmt.section}:${unit}`;
+    const unit = units.length === 0 ? -1 : units.findIndex((u) => stmt.range.start >= u.start && stmt.range.start < u.end);
+    const key = unit < 0 ? stmt.section : `${stmt.section}:${unit}`; // no string built per statement of a file without units
     let group = groups.get(key);
     if (!group) {
       group = { mode: unit >= 0 ? units[unit]!.mode : plan.mode, statements: [] };

@@ -122,7 +122,12 @@ export function maskNonSql(text: string, options?: { dialect?: SplitDialect }): 
   const settings = new StringSettings();
   /** Where the statement in psql's query buffer starts (its first token), or -1 when the buffer is empty. */
   let bufferStart = -1;
-  const head: Array<{ kind: TokenKind; start: number; end: number }> = [];
+  // The first HEAD_TOKENS tokens of the statement, in arrays reused for every statement: an object
+  // per token (or emptying the arrays, which frees their storage) showed in profiles.
+  const headKinds: TokenKind[] = [];
+  const headStarts: number[] = [];
+  const headEnds: number[] = [];
+  let headCount = 0;
   /** Heads of statements ended by `\;`, whose SETs apply once the buffer is sent. */
   const joinedHeads: string[][] = [];
   let joined = false;
@@ -163,14 +168,16 @@ export function maskNonSql(text: string, options?: { dialect?: SplitDialect }): 
     fromStdin = false;
     parenDepth = 0;
     bufferStart = -1;
-    head.length = 0;
+    headCount = 0;
   };
   /** The statement ends (`;`, or a `\g`-like command that sends it): its COPY data follows, its SET takes effect once sent. */
   const endStatement = (at: number): void => {
     if (fromStdin) queueCopyData(at);
     // Only a few statements change string settings: skip building the others' head words.
-    if (pg && head.length > 0 && STATEMENTS_THAT_MATTER.has(headWord(text, head[0]!.kind, head[0]!.start, head[0]!.end))) {
-      joinedHeads.push(head.map((t) => headWord(text, t.kind, t.start, t.end)));
+    if (pg && headCount > 0 && STATEMENTS_THAT_MATTER.has(headWord(text, headKinds[0]!, headStarts[0]!, headEnds[0]!))) {
+      const words: string[] = [];
+      for (let k = 0; k < headCount; k++) words.push(headWord(text, headKinds[k]!, headStarts[k]!, headEnds[k]!));
+      joinedHeads.push(words);
     }
     // After `\;` the buffer is not sent yet: the server parses all of it with the settings in force
     // before its first statement runs, and `\r` would still discard all of it.
@@ -191,7 +198,12 @@ export function maskNonSql(text: string, options?: { dialect?: SplitDialect }): 
   };
   const sawSql = (start: number, end: number, kind: TokenKind): void => {
     if (bufferStart < 0) bufferStart = start;
-    if (head.length < HEAD_TOKENS) head.push({ kind, start, end });
+    if (headCount < HEAD_TOKENS) {
+      headKinds[headCount] = kind;
+      headStarts[headCount] = start;
+      headEnds[headCount] = end;
+      headCount++;
+    }
   };
 
   /** A meta-command: run what psql would run, record what it hides. Returns where SQL resumes. */

@@ -108,6 +108,41 @@ describe('incremental re-linting', () => {
     await expectSameAsFresh(session, base);
   });
 
+  it('keeps what rules know about earlier statements in step with edits', async () => {
+    // Rules look up which earlier statements created, emptied or extended a relation; after an edit
+    // those statements are others, at other indexes.
+    const session = new Linter({ cwd: dir, rules: builtinRules });
+    const migration = [
+      'BEGIN;',
+      'CREATE SEQUENCE invoice_numbers;',
+      'ALTER SEQUENCE invoice_numbers RESTART WITH 100;',
+      'TRUNCATE accounts;',
+      'ALTER TABLE accounts ALTER COLUMN balance TYPE bigint;',
+      'CREATE MATERIALIZED VIEW totals AS SELECT 1 AS n;',
+      'CREATE INDEX totals_n ON totals (n);',
+      'ALTER TABLE accounts ADD COLUMN note text;',
+      'ALTER TABLE accounts DROP COLUMN note;',
+      'CREATE SCHEMA scratch;',
+      'DROP SCHEMA scratch;',
+      'UPDATE accounts SET note = NULL;',
+      'COMMIT;',
+      '',
+    ].join('\n');
+    const ruleIds = (r: LintFileResult) => r.messages.map((m) => m.ruleId);
+    let text = migration;
+    expect(ruleIds(await expectSameAsFresh(session, text))).toEqual(['require-lock-timeout', 'require-where']);
+    text = edit(text, 'BEGIN;\n', 'BEGIN;\nSELECT 1;\n');
+    await expectSameAsFresh(session, text);
+    text = edit(text, 'TRUNCATE accounts;\n', '');
+    expect(ruleIds(await expectSameAsFresh(session, text))).toContain('no-table-rewrite');
+    for (const created of ['CREATE SEQUENCE invoice_numbers;\n', 'CREATE MATERIALIZED VIEW totals AS SELECT 1 AS n;\n', 'ALTER TABLE accounts ADD COLUMN note text;\n', 'CREATE SCHEMA scratch;\n']) {
+      text = edit(text, created, '');
+      await expectSameAsFresh(session, text);
+    }
+    expect(ruleIds(await expectSameAsFresh(session, text))).toEqual(expect.arrayContaining(['no-blocking-alter-sequence', 'no-blocking-index-build', 'no-drop-column']));
+    await expectSameAsFresh(session, migration);
+  });
+
   it('moves deeply nested statements too', async () => {
     // Too deep for a recursive deep-equal: compare the nodes as `walk` (iterative) lists them.
     const nodes = (result: LintFileResult) => {
