@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { fingerprintMessages, lineOffsets, normalizeSql } from '../../packages/cli/src/baseline/fingerprint.ts';
+import { LineIndex } from '@sqlwarden/core';
+import { fingerprintMessages } from '../../packages/cli/src/baseline/fingerprint.ts';
+import { normalizeSource } from '../../packages/cli/src/formatters/shared.ts';
 import type { CliMessage } from '../../packages/cli/src/types.ts';
 
 function message(line: number, column: number, endLine: number, endColumn: number, ruleId: string | null = 'r'): CliMessage {
@@ -22,8 +24,9 @@ function spans(text: string): Array<{ start: number; end: number }> {
 
 describe('fingerprints', () => {
   it('normalizes whitespace and converts positions with every line break style', () => {
-    expect(normalizeSql('  SELECT\t*\r\n  FROM   t ')).toBe('SELECT * FROM t');
-    const offsetAt = lineOffsets('ab\r\ncd\ref\ngh');
+    expect(normalizeSource('  SELECT\t*\r\n  FROM   t ')).toBe('SELECT * FROM t');
+    const lines = new LineIndex('ab\r\ncd\ref\ngh');
+    const offsetAt = (line: number, column: number) => lines.offsetAt(line, column);
     expect([offsetAt(1, 1), offsetAt(2, 1), offsetAt(3, 2), offsetAt(4, 1), offsetAt(4, 99), offsetAt(9, 1)]).toEqual([0, 4, 8, 10, 12, 10]);
   });
 

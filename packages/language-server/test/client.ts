@@ -1,5 +1,8 @@
 // A minimal LSP client over stdio for driving the built server (dist/server.mjs) in tests.
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type MessageConnection, StreamMessageReader, StreamMessageWriter, createMessageConnection } from 'vscode-jsonrpc/node';
 import type { ClientCapabilities, Diagnostic, PublishDiagnosticsParams, Registration } from 'vscode-languageserver-protocol';
@@ -136,3 +139,39 @@ export class TestClient {
     if (this.alive()) this.child.kill();
   }
 }
+
+/**
+ * Registers vitest hooks that copy `fixture` into a temporary workspace before the file's tests
+ * and close every client a test started; `start` opens and initializes a client on it.
+ */
+export function useFixtureWorkspace(fixture: string, hooks: { beforeAll: Hook; afterAll: Hook; afterEach: Hook }) {
+  const state = { workspace: '' };
+  const clients: TestClient[] = [];
+  hooks.beforeAll(() => {
+    if (!existsSync(SERVER)) throw new Error(`${SERVER} is missing: run npm run build first`);
+    state.workspace = mkdtempSync(path.join(tmpdir(), 'sqlwarden-lsp-'));
+    cpSync(fixture, state.workspace, { recursive: true });
+  });
+  hooks.afterAll(() => rmSync(state.workspace, { recursive: true, force: true }));
+  hooks.afterEach(async () => {
+    for (const c of clients.splice(0)) await c.close();
+  });
+  return {
+    get workspace(): string {
+      return state.workspace;
+    },
+    /** Tracks a client so it is closed after the test. */
+    track(client: TestClient): TestClient {
+      clients.push(client);
+      return client;
+    },
+    async start(options: Partial<ClientOptions> = {}): Promise<TestClient> {
+      const client = new TestClient({ rootPath: state.workspace, ...options });
+      clients.push(client);
+      await client.initialize();
+      return client;
+    },
+  };
+}
+
+type Hook = (fn: () => unknown) => void;

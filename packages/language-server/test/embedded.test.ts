@@ -7,33 +7,16 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeAction, Diagnostic, DocumentDiagnosticReport, Hover, Position, TextEdit } from 'vscode-languageserver-protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SERVER, TestClient } from './client.ts';
+import { TestClient, useFixtureWorkspace } from './client.ts';
 
 const FIXTURE = fileURLToPath(new URL('../../../fixtures/embedded', import.meta.url));
 const FILE = 'queries.ts';
 
-let workspace: string;
-const clients: TestClient[] = [];
+const lsp = useFixtureWorkspace(FIXTURE, { beforeAll, afterAll, afterEach });
+const start = lsp.start;
 
-beforeAll(() => {
-  if (!existsSync(SERVER)) throw new Error(`${SERVER} is missing: run npm run build first`);
-  workspace = mkdtempSync(path.join(tmpdir(), 'sqlwarden-lsp-embedded-'));
-  cpSync(FIXTURE, workspace, { recursive: true });
-});
-afterAll(() => rmSync(workspace, { recursive: true, force: true }));
-afterEach(async () => {
-  for (const c of clients.splice(0)) await c.close();
-});
-
-async function start(options: Partial<ConstructorParameters<typeof TestClient>[0]> = {}): Promise<TestClient> {
-  const client = new TestClient({ rootPath: workspace, ...options });
-  clients.push(client);
-  await client.initialize();
-  return client;
-}
-
-const uri = () => pathToFileURL(path.join(workspace, FILE)).href;
-const text = () => readFileSync(path.join(workspace, FILE), 'utf8');
+const uri = () => pathToFileURL(path.join(lsp.workspace, FILE)).href;
+const text = () => readFileSync(path.join(lsp.workspace, FILE), 'utf8');
 
 /** TestClient.open says languageId `sql`; a .ts editor says `typescript`. */
 function openTs(client: TestClient, content: string, version = 1): Promise<void> {

@@ -6,37 +6,20 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CancellationTokenSource } from 'vscode-jsonrpc/node';
 import type { CodeAction, Diagnostic, DocumentDiagnosticReport, Hover, TextEdit } from 'vscode-languageserver-protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SERVER, TestClient, folderUri } from './client.ts';
+import { SERVER, TestClient, folderUri, useFixtureWorkspace } from './client.ts';
 
 const FIXTURE = fileURLToPath(new URL('../../../fixtures/lsp', import.meta.url));
 const INDEX_FILE = 'migrations/20240301000000_index_orders.sql';
 const STATUS_FILE = 'migrations/20240302000000_add_status.sql';
 
-let workspace: string;
-const clients: TestClient[] = [];
-
-beforeAll(() => {
-  if (!existsSync(SERVER)) throw new Error(`${SERVER} is missing: run npm run build first`);
-  workspace = mkdtempSync(path.join(tmpdir(), 'sqlwarden-lsp-'));
-  cpSync(FIXTURE, workspace, { recursive: true });
-});
-afterAll(() => rmSync(workspace, { recursive: true, force: true }));
-afterEach(async () => {
-  for (const c of clients.splice(0)) await c.close();
-});
-
-async function start(options: Partial<ConstructorParameters<typeof TestClient>[0]> = {}): Promise<TestClient> {
-  const client = new TestClient({ rootPath: workspace, ...options });
-  clients.push(client);
-  await client.initialize();
-  return client;
-}
+const lsp = useFixtureWorkspace(FIXTURE, { beforeAll, afterAll, afterEach });
+const start = lsp.start;
 
 function uriOf(rel: string): string {
-  return pathToFileURL(path.join(workspace, rel)).href;
+  return pathToFileURL(path.join(lsp.workspace, rel)).href;
 }
 function textOf(rel: string): string {
-  return readFileSync(path.join(workspace, rel), 'utf8');
+  return readFileSync(path.join(lsp.workspace, rel), 'utf8');
 }
 function apply(text: string, edits: TextEdit[]): string {
   return TextDocument.applyEdits(TextDocument.create('file:///x.sql', 'sql', 1, text), edits);
@@ -160,7 +143,7 @@ describe('language server over stdio (built dist/server.mjs)', () => {
     const uri = uriOf(INDEX_FILE);
     await client.open(uri, textOf(INDEX_FILE));
     await client.diagnostics(uri, hasRule('no-blocking-index-build'));
-    const configPath = path.join(workspace, 'sqlwarden.config.json');
+    const configPath = path.join(lsp.workspace, 'sqlwarden.config.json');
     const original = readFileSync(configPath, 'utf8');
     try {
       writeFileSync(configPath, JSON.stringify({ rules: { 'require-lock-timeout': 'off', 'no-blocking-index-build': 'off' } }));
@@ -302,7 +285,7 @@ describe('language server over stdio (built dist/server.mjs)', () => {
 
   it('is multi-root aware: each folder has its own config file and client settings', async () => {
     const roots = ['first', 'second', 'third'].map((name) => {
-      const root = path.join(workspace, '..', `${path.basename(workspace)}-${name}`);
+      const root = path.join(lsp.workspace, '..', `${path.basename(lsp.workspace)}-${name}`);
       cpSync(FIXTURE, root, { recursive: true });
       return root;
     });
@@ -310,7 +293,7 @@ describe('language server over stdio (built dist/server.mjs)', () => {
     try {
       writeFileSync(path.join(second, 'sqlwarden.config.json'), JSON.stringify({ rules: { 'no-blocking-index-build': 'off', 'require-lock-timeout': 'off' } }));
       const client = new TestClient({ rootPath: first, extraFolders: [second] });
-      clients.push(client);
+      lsp.track(client);
       client.scopedSettings.set(folderUri(first), { rules: { 'no-blocking-index-build': 'error' } });
       await client.initialize();
       const fileIn = (root: string) => pathToFileURL(path.join(root, INDEX_FILE)).href;
@@ -348,7 +331,7 @@ describe('language server over node-ipc', () => {
     });
     connection.listen();
     try {
-      const rootUri = pathToFileURL(workspace).href;
+      const rootUri = pathToFileURL(lsp.workspace).href;
       await connection.sendRequest('initialize', { processId: process.pid, rootUri, workspaceFolders: [{ uri: rootUri, name: 'ipc' }], capabilities: {} });
       await connection.sendNotification('initialized', {});
       const uri = uriOf(INDEX_FILE);

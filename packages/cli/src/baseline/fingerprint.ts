@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { LineIndex } from '@sqlwarden/core';
+import { normalizeSource } from '../formatters/shared.ts';
 import type { CliMessage } from '../types.ts';
 
 /** Bumped when the fingerprint recipe changes (old baselines then stop matching, on purpose). */
@@ -17,35 +19,6 @@ export interface Fingerprint {
 
 const EXCERPT_LENGTH = 120;
 
-/** Whitespace runs (including line breaks) become one space; ends trimmed. */
-export function normalizeSql(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
-}
-
-/**
- * Offsets of 1-based lines and UTF-16 columns, with the engine's line breaks (`\n`, `\r\n`, lone
- * `\r`). Columns past the end of a line are clamped to it.
- */
-export function lineOffsets(text: string): (line: number, column: number) => number {
-  const starts = [0];
-  const ends: number[] = [];
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x0a || c === 0x0d) {
-      ends.push(i);
-      if (c === 0x0d && text.charCodeAt(i + 1) === 0x0a) i++;
-      starts.push(i + 1);
-    }
-  }
-  ends.push(text.length);
-  return (line, column) => {
-    const index = Math.min(Math.max(Math.trunc(line) || 1, 1), starts.length) - 1;
-    const start = starts[index]!;
-    const end = ends[index]!;
-    return start + Math.min(Math.max(Math.trunc(column) || 1, 1) - 1, end - start);
-  };
-}
-
 function containing(statements: readonly Span[], offset: number): Span | undefined {
   // The statement range excludes its semicolon; a finding that starts there belongs to it too.
   return statements.find((statement) => statement.start <= offset && offset <= statement.end);
@@ -60,7 +33,8 @@ function containing(statements: readonly Span[], offset: number): Span | undefin
  * rewording of messages; editing the statement makes its findings new.
  */
 export function fingerprintMessages(text: string, statements: readonly Span[], messages: readonly CliMessage[]): Array<Fingerprint | undefined> {
-  const offsetAt = lineOffsets(text);
+  const lines = new LineIndex(text);
+  const offsetAt = (line: number, column: number) => lines.offsetAt(line, column);
   const order = messages
     .map((message, index) => ({ message, index }))
     .sort(
@@ -77,11 +51,11 @@ export function fingerprintMessages(text: string, statements: readonly Span[], m
     if (message.ruleId === null || message.fatal) continue;
     const start = offsetAt(message.line, message.column);
     const end = message.endLine !== undefined ? Math.max(start, offsetAt(message.endLine, message.endColumn ?? 1)) : start;
-    const flagged = normalizeSql(text.slice(start, end));
+    const flagged = normalizeSource(text.slice(start, end));
     const first = containing(statements, start);
     const last = containing(statements, end) ?? first;
     const context = first !== undefined || last !== undefined
-      ? normalizeSql(text.slice(Math.min(start, (first ?? last)!.start), Math.max(end, (last ?? first)!.end)))
+      ? normalizeSource(text.slice(Math.min(start, (first ?? last)!.start), Math.max(end, (last ?? first)!.end)))
       : flagged;
     const key = `${message.ruleId}\u0000${context}\u0000${flagged}`;
     const occurrence = occurrences.get(key) ?? 0;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
+import { LineIndex } from '@sqlwarden/core';
 import type { CliMessage, CliResult } from '../types.ts';
 
 /**
@@ -41,55 +42,18 @@ export function isFinding(message: CliMessage): message is CliMessage & { ruleId
   return message.ruleId !== null && !message.fatal;
 }
 
-/**
- * Line starts with the engine's line breaks (LF, CRLF, and a lone CR), for converting between
- * 1-based line/column and UTF-16 offsets.
- */
-export class TextLines {
+/** The engine's LineIndex (LF, CRLF and lone CR breaks; UTF-16 columns) with the text it indexes. */
+export class TextLines extends LineIndex {
   readonly #text: string;
-  readonly #starts: number[] = [0];
 
   constructor(text: string) {
+    super(text);
     this.#text = text;
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 0x0a) this.#starts.push(i + 1);
-      else if (c === 0x0d) {
-        if (text.charCodeAt(i + 1) === 0x0a) i++;
-        this.#starts.push(i + 1);
-      }
-    }
-  }
-
-  get lineCount(): number {
-    return this.#starts.length;
-  }
-
-  /** UTF-16 offset of a 1-based line and column, clamped to the text. */
-  offsetAt(line: number, column: number): number {
-    const index = Math.min(Math.max(line, 1), this.#starts.length) - 1;
-    return Math.min(Math.max(this.#starts[index]! + Math.max(column, 1) - 1, 0), this.#text.length);
-  }
-
-  /** 1-based line and UTF-16 column of an offset, clamped to the text. */
-  positionAt(offset: number): { line: number; column: number } {
-    const o = Math.min(Math.max(Math.trunc(offset) || 0, 0), this.#text.length);
-    let lo = 0;
-    let hi = this.#starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if (this.#starts[mid]! <= o) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: o - this.#starts[lo]! + 1 };
   }
 
   /** A line's text without its line break. */
   lineText(line: number): string {
-    const index = Math.min(Math.max(line, 1), this.#starts.length) - 1;
-    const start = this.#starts[index]!;
-    const next = index + 1 < this.#starts.length ? this.#starts[index + 1]! : this.#text.length;
-    return this.#text.slice(start, next).replace(/\r?\n$|\r$/, '');
+    return this.#text.slice(this.lineStart(line), this.offsetAt(line, Number.MAX_SAFE_INTEGER));
   }
 
   slice(start: number, end: number): string {
