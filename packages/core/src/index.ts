@@ -15,5 +15,6 @@ export { readSourceFile, decodeSource, type ReadResult } from './source/read.ts'
 export { ConfigError, DEFAULT_MIGRATION_GLOBS, type ResolvedConfig, type RuleSetting, type ConfigOverrides } from './config/index.ts';
 export { canonicalTypeName, storageTypeName } from './dialects/postgres/types.ts';
 export * from './locks/index.ts';
+export { isMigrationToolMarker } from './migration-tools/tools.ts';
 export { detectMigrationTool, planFileTransactions, resetMigrationToolCache, type DetectedMigrationTool, type MigrationToolInfo } from './migration-tools/detect.ts';
 export * from './embedded/index.ts';

@@ -16,7 +16,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Linter } from '@sqlwarden/core';
+import { type Linter, isMigrationToolMarker } from '@sqlwarden/core';
 
 /** Bump when the stored entry shape or the key recipe changes. */
 export const CACHE_FORMAT = 1;
@@ -61,28 +61,13 @@ export function globalKey(inputs: GlobalKeyInputs): string {
 /** Files whose content migration-tool detection reads (manifests, tool configs, per-file opt-outs). */
 const READ_BY_DETECTION = /^(package\.json|go\.mod|Cargo\.toml|pom\.xml|build\.gradle(\.kts)?|flyway\.(conf|toml)|metadata\.toml)$|\.sql\.conf$|\.rb$/;
 /**
- * Names whose presence detection looks for: the `marker` signals of core's migration-tools/tools.ts
- * (test/cli/cache-keys.test.ts checks this list against them) and `.git`, where the walk stops.
- * Other names (a cache file, node_modules, a report) must not invalidate the cache.
+ * Whether a directory entry can change migration-tool detection: a `marker` name of core's tool
+ * data, or `.git`, where the walk stops. Other names (a cache file, node_modules, a report) must
+ * not invalidate the cache.
  */
-export const DETECTION_MARKERS: ReadonlySet<string> = new Set([
-  '.git',
-  '.sqlx',
-  '00000000000000_diesel_initial_setup',
-  'Gemfile',
-  'atlas.hcl',
-  'atlas.sum',
-  'config.toml',
-  'diesel.toml',
-  'liquibase.properties',
-  'manage.py',
-  'metadata.toml',
-  'migration_lock.toml',
-  'schema.prisma',
-  'sqitch.conf',
-  'sqitch.plan',
-]);
-export const DETECTION_MARKER_PATTERN = /\.sql\.conf$|^\d+_\w+\.rb$|^flyway\.(conf|toml)$/;
+export function affectsDetection(name: string): boolean {
+  return name === '.git' || isMigrationToolMarker(name);
+}
 const MAX_DETECTION_BYTES = 512 * 1024;
 const MAX_DEPTH = 30;
 
@@ -130,7 +115,7 @@ export class EnvironmentHasher {
       let names: string[];
       try {
         names = readdirSync(dir)
-          .filter((name) => DETECTION_MARKERS.has(name) || DETECTION_MARKER_PATTERN.test(name) || READ_BY_DETECTION.test(name))
+          .filter((name) => affectsDetection(name) || READ_BY_DETECTION.test(name))
           .sort();
       } catch {
         names = [];

@@ -750,3 +750,10 @@ export function migrationTool(id: string): MigrationTool | undefined {
 export function isMigrationToolId(id: string): id is MigrationToolId {
   return BY_ID.has(id);
 }
+
+/** Whether a file or directory name is one that migration-tool detection looks for (a `marker` signal). */
+export function isMigrationToolMarker(name: string): boolean {
+  return MIGRATION_TOOLS.some((tool) =>
+    tool.signals.some((signal) => signal.kind === 'marker' && (typeof signal.name === 'string' ? signal.name === name : signal.name.test(name))),
+  );
+}
