@@ -1,11 +1,36 @@
 import { type CodeAction, CodeActionKind, type Diagnostic } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { SOURCE, fixToEdit, isDiagnosticData } from './convert.ts';
+import { type DiagnosticData, SOURCE, fixToEdit, isDiagnosticData } from './convert.ts';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.sqlwarden`;
 
 /** Engine diagnostics that suppression comments cannot or should not silence. */
-const NOT_SUPPRESSIBLE = new Set(['syntax-error', 'internal-error', 'unused-suppression', 'file-too-large']);
+export const NOT_SUPPRESSIBLE: ReadonlySet<string> = new Set(['syntax-error', 'internal-error', 'unused-suppression', 'file-too-large']);
+
+/** The rule's fix (preferred) and its suggestions as quick fixes; their edits are in document offsets. */
+export function ruleFixActions(document: TextDocument, diagnostic: Diagnostic & { data: DiagnosticData }): CodeAction[] {
+  const uri = document.uri;
+  const { ruleId, fix, suggestions } = diagnostic.data;
+  const actions: CodeAction[] = [];
+  if (fix) {
+    actions.push({
+      title: `Fix ${ruleId} (sqlwarden)`,
+      kind: CodeActionKind.QuickFix,
+      diagnostics: [diagnostic],
+      isPreferred: true,
+      edit: { changes: { [uri]: [fixToEdit(document, fix)] } },
+    });
+  }
+  for (const suggestion of suggestions ?? []) {
+    actions.push({
+      title: suggestion.desc,
+      kind: CodeActionKind.QuickFix,
+      diagnostics: [diagnostic],
+      edit: { changes: { [uri]: [fixToEdit(document, suggestion.fix)] } },
+    });
+  }
+  return actions;
+}
 
 /** Quick fixes for sqlwarden diagnostics: the rule's fix, its suggestions, and disable comments. */
 export function quickFixes(document: TextDocument, diagnostics: readonly Diagnostic[]): CodeAction[] {
@@ -14,24 +39,8 @@ export function quickFixes(document: TextDocument, diagnostics: readonly Diagnos
   const seenDisable = new Set<string>();
   for (const diagnostic of diagnostics) {
     if (diagnostic.source !== SOURCE || !isDiagnosticData(diagnostic.data)) continue;
-    const { ruleId, fix, suggestions } = diagnostic.data;
-    if (fix) {
-      actions.push({
-        title: `Fix ${ruleId} (sqlwarden)`,
-        kind: CodeActionKind.QuickFix,
-        diagnostics: [diagnostic],
-        isPreferred: true,
-        edit: { changes: { [uri]: [fixToEdit(document, fix)] } },
-      });
-    }
-    for (const suggestion of suggestions ?? []) {
-      actions.push({
-        title: suggestion.desc,
-        kind: CodeActionKind.QuickFix,
-        diagnostics: [diagnostic],
-        edit: { changes: { [uri]: [fixToEdit(document, suggestion.fix)] } },
-      });
-    }
+    const { ruleId } = diagnostic.data;
+    actions.push(...ruleFixActions(document, { ...diagnostic, data: diagnostic.data }));
     if (NOT_SUPPRESSIBLE.has(ruleId)) continue;
     const line = diagnostic.range.start.line;
     const lineKey = `${ruleId}@${line}`;

@@ -18,7 +18,8 @@ import {
 } from '@sqlwarden/core';
 import { type CodeAction, CodeActionKind, type Diagnostic } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { SOURCE, fixToEdit, isDiagnosticData } from './convert.ts';
+import { NOT_SUPPRESSIBLE, ruleFixActions } from './actions.ts';
+import { SOURCE, isDiagnosticData } from './convert.ts';
 
 const LANGUAGE_IDS: Readonly<Record<string, HostLanguage>> = {
   typescript: 'ts',
@@ -88,9 +89,6 @@ export async function embeddedLocksAt(engine: EmbeddedEngine, document: TextDocu
   return engine.statementLocksAt(filePath, fragment.text, sqlOffset);
 }
 
-/** Engine diagnostics that suppression comments cannot silence (as for .sql documents). */
-const NOT_SUPPRESSIBLE = new Set(['syntax-error', 'internal-error', 'unused-suppression']);
-
 /**
  * Quick fixes for diagnostics in a JS/TS document: the rule's fix and suggestions (their edits are
  * already in host offsets) and disable comments written inside the SQL, since a `--` comment line
@@ -104,13 +102,8 @@ export function embeddedQuickFixes(document: TextDocument, diagnostics: readonly
   let fragments: ReturnType<typeof extractSqlFromSource> | undefined;
   for (const diagnostic of diagnostics) {
     if (diagnostic.source !== SOURCE || !isDiagnosticData(diagnostic.data)) continue;
-    const { ruleId, fix, suggestions } = diagnostic.data;
-    if (fix) {
-      actions.push({ title: `Fix ${ruleId} (sqlwarden)`, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: true, edit: { changes: { [uri]: [fixToEdit(document, fix)] } } });
-    }
-    for (const suggestion of suggestions ?? []) {
-      actions.push({ title: suggestion.desc, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit: { changes: { [uri]: [fixToEdit(document, suggestion.fix)] } } });
-    }
+    const { ruleId } = diagnostic.data;
+    actions.push(...ruleFixActions(document, { ...diagnostic, data: diagnostic.data }));
     if (NOT_SUPPRESSIBLE.has(ruleId)) continue;
     if (!fragments) {
       const language = embeddedLanguageOf(document);
