@@ -3,9 +3,9 @@ import path from 'node:path';
 import { builtinRules } from '@sqlwarden/rules';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFixture, ensureBuilt, parseJsonOutput, removeTempDirs, repoRoot, runCli } from './helpers.ts';
+import { parseXml } from '../../packages/cli/test/helpers/formatter-fixtures.ts';
 
 beforeAll(ensureBuilt, 180_000);
 afterAll(removeTempDirs);
@@ -47,19 +47,6 @@ function write(dir: string, file: string, content: string): void {
   writeFileSync(path.join(dir, file), content);
 }
 
-function parseXml(xml: string, arrays: string[]): any {
-  expect(XMLValidator.validate(xml)).toBe(true);
-  expect(xml).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/);
-  return new XMLParser({
-    ignoreAttributes: false,
-    attributeNamePrefix: '',
-    parseAttributeValue: false,
-    parseTagValue: false,
-    trimValues: false,
-    htmlEntities: true,
-    isArray: (name) => arrays.includes(name),
-  }).parse(xml);
-}
 
 /** UTF-16 offset of a 1-based line and UTF-16 column (SARIF columnKind utf16CodeUnits). */
 function offsetOf(text: string, line: number, column: number): number {

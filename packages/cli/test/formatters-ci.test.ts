@@ -3,7 +3,6 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { checkstyle } from '../src/formatters/checkstyle.ts';
 import { escapeData, escapeProperty, github } from '../src/formatters/github.ts';
@@ -13,21 +12,13 @@ import { formatterPackageName, isPathSpecifier } from '../src/formatters/load.ts
 import { encodeRelativePath, sarif } from '../src/formatters/sarif.ts';
 import { fingerprints, reportPath, TextLines } from '../src/formatters/shared.ts';
 import { xmlAttr, xmlText } from '../src/formatters/xml.ts';
-import { withMessages, type CliMessage, type CliResult, type FormatterContext } from '../src/types.ts';
+import type { CliMessage, FormatterContext } from '../src/types.ts';
+import { parseXml, result } from './helpers/formatter-fixtures.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 // ajv-formats is CommonJS with `exports.default`; under NodeNext its default import is the module object.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
 
-function result(filePath: string, messages: CliMessage[], extra: Partial<CliResult> = {}): CliResult {
-  return {
-    ...withMessages(
-      { filePath, messages: [], errorCount: 0, warningCount: 0, fixableErrorCount: 0, fixableWarningCount: 0, fatalErrorCount: 0 },
-      messages,
-    ),
-    ...extra,
-  };
-}
 
 const context: FormatterContext = {
   color: false,
@@ -208,21 +199,6 @@ describe('XML escaping', () => {
   });
 });
 
-/** Parses with character references decoded, attributes kept as strings. */
-function parseXml(xml: string, arrays: string[]): any {
-  expect(XMLValidator.validate(xml)).toBe(true);
-  // XML 1.0 forbids these characters even escaped; a conforming parser rejects the document.
-  expect(xml).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/);
-  return new XMLParser({
-    ignoreAttributes: false,
-    attributeNamePrefix: '',
-    parseAttributeValue: false,
-    parseTagValue: false,
-    trimValues: false,
-    htmlEntities: true,
-    isArray: (name) => arrays.includes(name),
-  }).parse(xml);
-}
 
 /** What a message reads as after XML escaping: characters XML cannot carry become \uXXXX. */
 const specialInXml = special.replace(/[\u0001\u001f\uFFFE\uD800]/g, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);

@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { json } from '../src/formatters/json.ts';
 import { stylish } from '../src/formatters/stylish.ts';
-import { withMessages, type CliMessage, type CliResult } from '../src/types.ts';
+import type { CliMessage } from '../src/types.ts';
+import { result } from './helpers/formatter-fixtures.ts';
 
-function result(filePath: string, messages: CliMessage[], extra: Partial<CliResult> = {}): CliResult {
-  return {
-    ...withMessages(
-      { filePath, messages: [], errorCount: 0, warningCount: 0, fixableErrorCount: 0, fixableWarningCount: 0, fatalErrorCount: 0 },
-      messages,
-    ),
-    ...extra,
-  };
-}
 
 const selectStar: CliMessage = {
   ruleId: 'no-select-star',
