@@ -1,7 +1,9 @@
 /**
  * Benchmark (not a test): re-analysis latency of the built language server for a 2,000-line
  * migration after a one-character edit. Each iteration sends one incremental didChange and times
- * the pull `textDocument/diagnostic` round trip (no push debounce in the measurement).
+ * the pull `textDocument/diagnostic` round trip (no push debounce in the measurement): with the
+ * client naming its last report as VS Code does (the server may answer `unchanged`) and without
+ * (the whole list every time), for a replaced character and for a typed or deleted one.
  *   npm run build && node scripts/run-ts.mjs scripts/bench-lsp.ts [iterations]
  */
 import { spawn } from 'node:child_process';
@@ -41,21 +43,41 @@ await connection.sendNotification('textDocument/didOpen', { textDocument: { uri,
 let findings = 0;
 for (let i = 0; i < 10; i++) findings = ((await connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } })) as { items: unknown[] }).items.length; // warm-up
 
-const times: number[] = [];
-for (let i = 0; i < iterations; i++) {
-  // Toggle one character inside a string literal on line 1000.
-  const character = lines[999]!.indexOf("'") + 1;
-  await connection.sendNotification('textDocument/didChange', {
-    textDocument: { uri, version: i + 2 },
-    contentChanges: [{ range: { start: { line: 999, character }, end: { line: 999, character: character + 1 } }, text: i % 2 ? 'x' : 'y' }],
-  });
-  const start = performance.now();
-  await connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } });
-  times.push(performance.now() - start);
+type Report = { kind: 'full' | 'unchanged'; resultId?: string; items?: unknown[] };
+let version = 1;
+/**
+ * `previousResultId`: name the last report, as VS Code does, so that the server may answer
+ * `unchanged`. `insert`: type a character (text after it moves) instead of replacing one.
+ */
+async function measure(options: { previousResultId: boolean; insert: boolean }): Promise<string> {
+  let last = ((await connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } })) as Report).resultId;
+  const times: number[] = [];
+  let unchanged = 0;
+  for (let i = 0; i < iterations; i++) {
+    // One character inside a string literal on line 1000: swapped, or typed and then deleted.
+    const character = lines[999]!.indexOf("'") + 1;
+    const change = options.insert
+      ? i % 2
+        ? { range: { start: { line: 999, character }, end: { line: 999, character: character + 1 } }, text: '' }
+        : { range: { start: { line: 999, character }, end: { line: 999, character } }, text: 'y' }
+      : { range: { start: { line: 999, character }, end: { line: 999, character: character + 1 } }, text: i % 2 ? 'n' : 'y' };
+    await connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: ++version }, contentChanges: [change] });
+    const start = performance.now();
+    const report = (await connection.sendRequest('textDocument/diagnostic', { textDocument: { uri }, ...(options.previousResultId && last ? { previousResultId: last } : {}) })) as Report;
+    times.push(performance.now() - start);
+    if (report.kind === 'unchanged') unchanged++;
+    last = report.resultId;
+  }
+  times.sort((a, b) => a - b);
+  const pct = (p: number) => times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))]!.toFixed(1);
+  const how = `${options.insert ? 'typed/deleted' : 'replaced'}, ${options.previousResultId ? `previousResultId sent (${unchanged} unchanged)` : 'full report each time'}`;
+  return `  ${how}: p50 ${pct(50)} ms, p95 ${pct(95)} ms, max ${times[times.length - 1]!.toFixed(1)} ms`;
 }
-times.sort((a, b) => a - b);
-const pct = (p: number) => times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))]!.toFixed(1);
-console.log(`2000-line migration, ${findings} findings, ${iterations} one-character edits: p50 ${pct(50)} ms, p95 ${pct(95)} ms, max ${times[times.length - 1]!.toFixed(1)} ms`);
+
+const results: string[] = [];
+for (const insert of [false, true]) for (const previousResultId of [true, false]) results.push(await measure({ previousResultId, insert }));
+console.log(`2000-line migration, ${findings} findings, ${iterations} one-character edits each:`);
+console.log(results.join('\n'));
 connection.dispose();
 child.kill();
 rmSync(dir, { recursive: true, force: true });

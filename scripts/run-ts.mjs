@@ -8,7 +8,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const externalDependencies = {
   name: 'external-dependencies',
   setup(b) {
-    b.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@sqlwarden/') ? undefined : { path: args.path, external: true }));
+    // Externals resolved where the importing package would find them (a workspace package's own
+    // node_modules included), since the bundle runs from a cache directory.
+    b.onResolve({ filter: /^[^./]/ }, async (args) => {
+      if (args.path.startsWith('@sqlwarden/') || args.path.startsWith('node:') || args.pluginData?.resolving) return undefined;
+      const resolved = await b.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, pluginData: { resolving: true } });
+      return resolved.errors.length || !path.isAbsolute(resolved.path) ? { path: args.path, external: true } : { path: pathToFileURL(resolved.path).href, external: true };
+    });
   },
 };
 

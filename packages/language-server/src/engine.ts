@@ -9,7 +9,11 @@ import {
   describeStatementLocks,
 } from '@sqlwarden/core';
 import { builtinRules } from '@sqlwarden/rules';
+import { IdleCollector } from './idle-gc.ts';
 import type { ServerSettings } from './settings.ts';
+
+/** Shared by every Engine: one process, one heap. */
+export const idleCollector = new IdleCollector();
 
 /**
  * One Linter per workspace folder, each used by one lint at a time: a Linter carries the catalog
@@ -76,10 +80,16 @@ export class Engine {
     }
     const { linter } = entry;
     const result = entry.queue.then(() => {
+      idleCollector.cancel();
       linter.resetCatalog();
       return job(linter);
     });
     entry.queue = result.catch(() => undefined);
+    // After the caller's continuation (which sends the answer) has run.
+    void result.then(
+      () => idleCollector.schedule(),
+      () => idleCollector.schedule(),
+    );
     return result;
   }
 

@@ -8,7 +8,6 @@ import {
   DiagnosticSeverity,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
-  DocumentDiagnosticReportKind,
   ErrorCodes,
   type Hover,
   LSPErrorCodes,
@@ -24,6 +23,7 @@ import { SOURCE, toLspDiagnostic } from './convert.ts';
 import { embeddedLocksAt, embeddedQuickFixes, isEmbeddedDocument, lintEmbeddedDocument } from './embedded.ts';
 import { CONFIG_FILE_NAMES, ConfigWatcher } from './config-watch.ts';
 import { Engine } from './engine.ts';
+import { PullResults } from './pull-results.ts';
 import { type ServerSettings, DEFAULT_SETTINGS, normalizeSettings } from './settings.ts';
 
 const DEBOUNCE_MS = 150;
@@ -78,6 +78,7 @@ export function startServer(connection: Connection): void {
     relintAll();
   }
   const timers = new Map<string, NodeJS.Timeout>();
+  const pullResults = new PullResults();
 
   function logError(where: string, error: unknown): void {
     const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
@@ -279,6 +280,7 @@ export function startServer(connection: Connection): void {
   connection.onShutdown(() => configWatcher?.close());
   documents.onDidChangeContent((event) => schedule(event.document.uri));
   documents.onDidClose((event) => {
+    pullResults.forget(event.document.uri);
     clearTimeout(timers.get(event.document.uri));
     timers.delete(event.document.uri);
     if (!pullDiagnostics) void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
@@ -288,7 +290,7 @@ export function startServer(connection: Connection): void {
     request('textDocument/diagnostic', async (params) => {
       const document = documents.get(params.textDocument.uri);
       const items = document ? await diagnosticsFor(document) : [];
-      return { kind: DocumentDiagnosticReportKind.Full, items };
+      return pullResults.report(params.textDocument.uri, items, params.previousResultId);
     }),
   );
 

@@ -55,6 +55,34 @@ describe('language server over stdio (built dist/server.mjs)', () => {
     expect(client.published.filter((p) => p.uri === uri)).toEqual([]);
   });
 
+  it('answers `unchanged` to a pull naming the last report when the findings are the same, and the full list otherwise', async () => {
+    const client = await start({ pull: true });
+    const uri = uriOf(INDEX_FILE);
+    await client.open(uri, textOf(INDEX_FILE));
+    const pull = (previousResultId?: string) => client.request<DocumentDiagnosticReport>('textDocument/diagnostic', { textDocument: { uri }, ...(previousResultId ? { previousResultId } : {}) });
+    const first = await pull();
+    expect(first.kind).toBe('full');
+    expect(first.resultId).toEqual(expect.any(String));
+    // The same text again: nothing to resend.
+    expect(await pull(first.resultId)).toEqual({ kind: 'unchanged', resultId: first.resultId });
+    // A client that does not say what it holds always gets the list.
+    const again = await pull();
+    expect(again.kind === 'full' && again.items.map((d) => d.code)).toEqual(['no-blocking-index-build']);
+    // An edit elsewhere in the statement that leaves the findings alone: still unchanged.
+    const text = textOf(INDEX_FILE);
+    const line = text.split('\n')[1]!;
+    await client.change(uri, 2, [{ range: { start: { line: 1, character: line.length }, end: { line: 1, character: line.length } }, text: ' ' }]);
+    expect(await pull(again.resultId)).toEqual({ kind: 'unchanged', resultId: again.resultId });
+    // An edit that changes the findings: a new full report with a new id.
+    await client.change(uri, 3, [{ range: { start: { line: 1, character: 12 }, end: { line: 1, character: 12 } }, text: ' CONCURRENTLY' }]);
+    const fixed = await pull(again.resultId);
+    expect(fixed.kind).toBe('full');
+    expect(fixed.resultId).not.toBe(again.resultId);
+    expect(fixed.kind === 'full' && fixed.items.map((d) => d.code)).not.toContain('no-blocking-index-build');
+    // A stale id (not the last report) gets the full list even when nothing changed.
+    expect((await pull(again.resultId)).kind).toBe('full');
+  });
+
   it('offers the rule fix as a preferred quick fix, and the fixed text lints clean', async () => {
     const client = await start();
     const uri = uriOf(INDEX_FILE);

@@ -2,6 +2,7 @@ import { expressionKey } from '../model/expression-key.ts';
 import type * as M from '../model/nodes.ts';
 import { storageTypeName } from '../dialects/postgres/types.ts';
 import { resolveColumnInScopes } from '../engine/scope.ts';
+import { type CatalogChange, type CatalogState, EMPTY_CATALOG_STATE, changesInto, recordChanges, stateAfter } from './state.ts';
 import type { CatalogColumn, CatalogConstraint, CatalogIndex, CatalogReader, CatalogTable } from './types.ts';
 
 const DEFAULT_SCHEMA = 'public';
@@ -59,6 +60,23 @@ function constraintFromModel(c: M.Constraint, columns: string[]): CatalogConstra
   return out;
 }
 
+/** The statements `apply` replays; every other statement leaves the catalog (and its state) as it is. */
+function changesCatalog(stmt: M.Statement): boolean {
+  switch (stmt.type) {
+    case 'CreateTable':
+    case 'CreateIndex':
+    case 'AlterTable':
+    case 'Drop':
+      return true;
+    case 'CreateView':
+      return stmt.materialized;
+    case 'Select':
+      return stmt.into !== undefined;
+    default:
+      return false;
+  }
+}
+
 /**
  * The schema as far as this run has seen it: CREATE/ALTER/DROP/RENAME replayed in path order.
  * Tables are copied on write so a snapshot (`clone`) taken before a file stays intact.
@@ -66,11 +84,18 @@ function constraintFromModel(c: M.Constraint, columns: string[]): CatalogConstra
 export class Catalog implements CatalogReader {
   private byKey = new Map<string, CatalogTable>();
   private indexOwner = new Map<string, string>();
+  private contents: CatalogState = EMPTY_CATALOG_STATE;
+
+  /** Identifies the contents: catalogs with the same state hold the same tables (see state.ts). */
+  get state(): CatalogState {
+    return this.contents;
+  }
 
   clone(): Catalog {
     const copy = new Catalog();
     copy.byKey = new Map(this.byKey);
     copy.indexOwner = new Map(this.indexOwner);
+    copy.contents = this.contents;
     return copy;
   }
 
@@ -99,10 +124,59 @@ export class Catalog implements CatalogReader {
   private update(table: CatalogTable, change: (t: CatalogTable) => void): void {
     const copy: CatalogTable = { ...table, columns: [...table.columns], indexes: [...table.indexes], constraints: [...table.constraints] };
     change(copy);
-    this.byKey.set(key(copy.schema, copy.name), copy);
+    this.setTable(key(copy.schema, copy.name), copy);
   }
 
   apply(stmt: M.Statement, origin: { file: string; statement: number }): void {
+    if (!changesCatalog(stmt)) return;
+    this.contents = stateAfter(this.contents, stmt, origin);
+    // The same statement from the same state was replayed before (an earlier lint of this text):
+    // its changes are known, and tables are never changed in place, so they are reused as they are.
+    const known = changesInto(this.contents);
+    if (known) {
+      for (const change of known) this.redo(change);
+      return;
+    }
+    const changes: CatalogChange[] = [];
+    this.recording = Object.isFrozen(stmt) ? changes : undefined;
+    try {
+      this.replay(stmt, origin);
+      if (this.recording) recordChanges(this.contents, changes);
+    } finally {
+      this.recording = undefined;
+    }
+  }
+
+  /** The changes `apply` makes are recorded here while a frozen statement is replayed. */
+  private recording: CatalogChange[] | undefined;
+
+  private setTable(k: string, table: CatalogTable): void {
+    this.byKey.set(k, table);
+    this.recording?.push({ map: 'tables', key: k, value: table });
+  }
+
+  private deleteTable(k: string): void {
+    this.byKey.delete(k);
+    this.recording?.push({ map: 'tables', key: k });
+  }
+
+  private setIndexOwner(k: string, owner: string): void {
+    this.indexOwner.set(k, owner);
+    this.recording?.push({ map: 'indexes', key: k, value: owner });
+  }
+
+  private deleteIndexOwner(k: string): void {
+    this.indexOwner.delete(k);
+    this.recording?.push({ map: 'indexes', key: k });
+  }
+
+  private redo(change: CatalogChange): void {
+    const map: Map<string, unknown> = change.map === 'tables' ? this.byKey : this.indexOwner;
+    if ('value' in change) map.set(change.key, change.value);
+    else map.delete(change.key);
+  }
+
+  private replay(stmt: M.Statement, origin: { file: string; statement: number }): void {
     switch (stmt.type) {
       case 'CreateTable':
         return this.createTable(stmt, origin);
@@ -127,6 +201,7 @@ export class Catalog implements CatalogReader {
   restore(snapshot: Catalog): void {
     this.byKey = new Map(snapshot.byKey);
     this.indexOwner = new Map(snapshot.indexOwner);
+    this.contents = snapshot.contents;
   }
 
   /**
@@ -156,7 +231,7 @@ export class Catalog implements CatalogReader {
       columnsKnown: columns !== undefined,
     };
     if (kind === 'materialized_view') table.kind = kind;
-    this.byKey.set(k, table);
+    this.setTable(k, table);
   }
 
   private columnsFromQuery(query: M.Select, columnNames: readonly string[]): CatalogColumn[] | undefined {
@@ -222,7 +297,7 @@ export class Catalog implements CatalogReader {
       for (const c of def.constraints) this.addConstraintTo(table, c, [def.name], true);
     }
     for (const c of stmt.constraints) this.addConstraintTo(table, c, c.columns);
-    this.byKey.set(k, table);
+    this.setTable(k, table);
   }
 
   /**
@@ -241,7 +316,7 @@ export class Catalog implements CatalogReader {
     const index = indexFromConstraint(c, columns);
     if (index) {
       table.indexes.push(index);
-      if (index.name) this.indexOwner.set(key(table.schema, index.name), key(table.schema, table.name));
+      if (index.name) this.setIndexOwner(key(table.schema, index.name), key(table.schema, table.name));
     }
     if (c.kind === 'primary_key') {
       table.columns = table.columns.map((col) => (columns.includes(col.name) ? { ...col, notNull: true } : col));
@@ -260,7 +335,7 @@ export class Catalog implements CatalogReader {
     };
     if (stmt.name) index.name = stmt.name;
     this.update(table, (t) => t.indexes.push(index));
-    if (stmt.name) this.indexOwner.set(key(table.schema, stmt.name), key(table.schema, table.name));
+    if (stmt.name) this.setIndexOwner(key(table.schema, stmt.name), key(table.schema, table.name));
   }
 
   private alterTable(stmt: M.AlterTable): void {
@@ -274,16 +349,16 @@ export class Catalog implements CatalogReader {
       if (!table) return;
       if (action.action === 'rename_table' && action.newName) {
         const renamed: CatalogTable = { ...table, name: action.newName };
-        this.byKey.delete(key(table.schema, table.name));
-        this.byKey.set(key(renamed.schema, renamed.name), renamed);
+        this.deleteTable(key(table.schema, table.name));
+        this.setTable(key(renamed.schema, renamed.name), renamed);
         this.moveIndexOwners(table, renamed);
         table = renamed;
         continue;
       }
       if (action.action === 'set_schema' && action.newName) {
         const moved: CatalogTable = { ...table, schema: action.newName };
-        this.byKey.delete(key(table.schema, table.name));
-        this.byKey.set(key(moved.schema, moved.name), moved);
+        this.deleteTable(key(table.schema, table.name));
+        this.setTable(key(moved.schema, moved.name), moved);
         this.moveIndexOwners(table, moved);
         table = moved;
         continue;
@@ -382,8 +457,8 @@ export class Catalog implements CatalogReader {
     const fromKey = key(from.schema, from.name);
     for (const [indexKey, owner] of this.indexOwner) {
       if (owner !== fromKey) continue;
-      this.indexOwner.delete(indexKey);
-      this.indexOwner.set(key(to.schema, indexKey.slice(indexKey.indexOf('.') + 1)), key(to.schema, to.name));
+      this.deleteIndexOwner(indexKey);
+      this.setIndexOwner(key(to.schema, indexKey.slice(indexKey.indexOf('.') + 1)), key(to.schema, to.name));
     }
   }
 
@@ -393,8 +468,8 @@ export class Catalog implements CatalogReader {
     this.update(owner, (t) => {
       t.indexes = t.indexes.map((i) => (i.name === name.name ? { ...i, name: newName } : i));
     });
-    this.indexOwner.delete(key(owner.schema, name.name));
-    this.indexOwner.set(key(owner.schema, newName), key(owner.schema, owner.name));
+    this.deleteIndexOwner(key(owner.schema, name.name));
+    this.setIndexOwner(key(owner.schema, newName), key(owner.schema, owner.name));
   }
 
   private findIndexOwner(name: { schema?: string; name: string }): CatalogTable | undefined {
@@ -415,12 +490,12 @@ export class Catalog implements CatalogReader {
     for (const name of stmt.names) {
       if (stmt.objectKind === 'table' || stmt.objectKind === 'view' || stmt.objectKind === 'materialized_view') {
         const t = this.getTable(name);
-        if (t) this.byKey.delete(key(t.schema, t.name));
+        if (t) this.deleteTable(key(t.schema, t.name));
       } else if (stmt.objectKind === 'index') {
         const owner = this.findIndexOwner(name);
         if (owner) this.update(owner, (t) => (t.indexes = t.indexes.filter((i) => i.name !== name.name)));
       } else if (stmt.objectKind === 'schema') {
-        for (const [k, t] of this.byKey) if (t.schema === name.name) this.byKey.delete(k);
+        for (const [k, t] of this.byKey) if (t.schema === name.name) this.deleteTable(k);
       }
     }
   }

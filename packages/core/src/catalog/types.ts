@@ -59,4 +59,9 @@ export interface CatalogReader {
   tables(): Iterable<CatalogTable>;
   /** The table an index belongs to, when the catalog knows the index. */
   tableOfIndex(name: { schema?: string; name: string }): CatalogTable | undefined;
+  /**
+   * Identifies the contents, when the reader can tell: readers with the same state object hold
+   * the same tables, so answers derived from one hold for the other (see catalog/state.ts).
+   */
+  readonly state?: object;
 }

@@ -13,9 +13,46 @@ export type { DescribeOptions };
  * statement and the catalog, and the strongest lock per relation.
  */
 export function describeStatementLocks(statement: Statement, options: DescribeOptions): StatementLocks {
+  const state = options.catalog ? options.catalog.state : WITHOUT_CATALOG;
+  // Only frozen statements (the engine's cached parses) outlive a run, so only they are worth keeping answers for.
+  if (!state || !Object.isFrozen(statement)) return describeUncached(statement, options);
+  let known = answers.get(statement);
+  if (!known) answers.set(statement, (known = []));
+  const hit = known.find((a) => a.state === state && a.version === options.postgresVersion);
+  if (hit) return hit.locks;
+  const locks = freezeLocks(describeUncached(statement, options));
+  known.unshift({ state, version: options.postgresVersion, locks });
+  if (known.length > ANSWERS_PER_STATEMENT) known.length = ANSWERS_PER_STATEMENT;
+  return locks;
+}
+
+/**
+ * The answers for frozen statements by catalog state and version: the language server asks
+ * about every statement of a file on each keystroke, and an edit leaves most statements and the
+ * catalog before them as they were. Answers are frozen, since every later caller shares them.
+ */
+const answers = new WeakMap<Statement, Array<{ state: object; version: number; locks: StatementLocks }>>();
+const ANSWERS_PER_STATEMENT = 4;
+const WITHOUT_CATALOG = {};
+
+function describeUncached(statement: Statement, options: DescribeOptions): StatementLocks {
   const b = new EffectBuilder(options);
   const effects = statementEffects(b, statement);
   return { statement, effects, strongest: strongestLocks(effects) };
+}
+
+/** Freezes what a caller could change by mistake: the answer, its lists, effects and locks (the statement is frozen already). */
+function freezeLocks(locks: StatementLocks): StatementLocks {
+  for (const effect of locks.effects) {
+    for (const lock of effect.locks) Object.freeze(lock);
+    Object.freeze(effect.locks);
+    Object.freeze(effect.notes);
+    Object.freeze(effect);
+  }
+  for (const lock of locks.strongest) Object.freeze(lock);
+  Object.freeze(locks.effects);
+  Object.freeze(locks.strongest);
+  return Object.freeze(locks);
 }
 
 function statementEffects(b: EffectBuilder, stmt: Statement): StatementEffect[] {
