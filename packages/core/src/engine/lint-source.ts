@@ -57,17 +57,20 @@ export function lintSource(options: LintSourceOptions): LintSourceResult {
   // 1. Split and parse; a statement that fails to parse is reported and skipped, never fatal.
   const statements: StatementInfo[] = [];
   const inDown = (offset: number): boolean => masked.directives.downSections.some((d) => offset >= d.start && offset < d.end);
+  options.parseCache?.beginRun();
   for (const segment of adapter.split(masked.text)) {
-    const parsed = options.parseCache ? options.parseCache.parse(adapter, masked.text, segment) : adapter.parseSegment(masked.text, { start: segment.start, end: segment.end });
+    const parsed = options.parseCache ? options.parseCache.parse(adapter, options.filePath, masked.text, segment) : adapter.parseSegment(masked.text, { start: segment.start, end: segment.end });
     const section = inDown(segment.start) ? 'down' : 'up';
     if (parsed.error || parsed.skipped) {
       const range = { start: segment.start, end: segment.end };
-      if (parsed.error) raw.push({ ruleId: 'syntax-error', severity: 2, message: parsed.error.message, range: { ...parsed.error.range } });
+      if (parsed.error) raw.push({ ruleId: 'syntax-error', severity: 2, message: parsed.error.message, range: { start: parsed.error.range.start, end: parsed.error.range.end } });
       statements.push({ index: statements.length, range, text: text.slice(range.start, range.end), section });
       continue;
     }
     for (const node of parsed.statements) {
-      statements.push({ index: statements.length, node, range: node.range, text: text.slice(node.range.start, node.range.end), section });
+      // A copy: a cached node's range moves when a later lint finds its text elsewhere.
+      const range = { start: node.range.start, end: node.range.end };
+      statements.push({ index: statements.length, node, range, text: text.slice(range.start, range.end), section });
     }
   }
 
@@ -228,7 +231,7 @@ export function lintSource(options: LintSourceOptions): LintSourceResult {
       } catch (error) {
         // A replay bug must not cost the file's other findings or the rest of the run.
         const detail = error instanceof Error ? error.message : String(error);
-        raw.push({ ruleId: 'internal-error', severity: 2, message: `The schema catalog could not replay this statement: ${detail}. Later statements may see an incomplete schema; please report this.`, range: { ...root.range } });
+        raw.push({ ruleId: 'internal-error', severity: 2, message: `The schema catalog could not replay this statement: ${detail}. Later statements may see an incomplete schema; please report this.`, range: { start: root.range.start, end: root.range.end } });
       }
     }
   }

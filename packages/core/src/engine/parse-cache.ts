@@ -12,30 +12,75 @@ export interface SegmentParse {
   readonly skipped?: string;
 }
 
-interface Entry {
-  /** The file offset the segment started at when `parse` was made; its ranges are relative to it. */
-  start: number;
+/** Where a cached segment starts in the text being linted now. */
+interface Anchor {
+  offset: number;
+}
+
+/**
+ * The range of a node of a cached parse: kept relative to the segment's start, so that text typed
+ * before the statement moves it by changing one anchor instead of copying the tree. The nodes
+ * (and what was worked out from them by identity: walk orders, lock-model answers, catalog
+ * states) stay the same objects across runs. Read-only: a rule that assigned to a range would get
+ * a TypeError instead of corrupting later runs.
+ */
+export class AnchoredRange implements Range {
+  readonly #anchor: Anchor;
+  readonly #start: number;
+  readonly #end: number;
+
+  constructor(anchor: Anchor, start: number, end: number) {
+    this.#anchor = anchor;
+    this.#start = start;
+    this.#end = end;
+    Object.freeze(this);
+  }
+
+  get start(): number {
+    return this.#anchor.offset + this.#start;
+  }
+
+  get end(): number {
+    return this.#anchor.offset + this.#end;
+  }
+
+  toJSON(): Range {
+    return { start: this.start, end: this.end };
+  }
+}
+
+/** One parse of the entry's text with its own anchor: a text that occurs twice in a file has two. */
+interface Instance {
+  anchor: Anchor;
   parse: SegmentParse;
+  /** The run that last used it: one instance serves one occurrence per run. */
+  run: number;
+}
+
+interface Entry {
+  instances: Instance[];
   textLength: number;
   /** When it was last used, on the cache's own clock. */
   lastUse: number;
 }
 
 /**
- * A bounded LRU of segment parses, keyed by the adapter and the segment's masked text, which is
- * all `parseSegment` reads: settings such as the PostgreSQL version only matter to rules, so no
- * config change invalidates an entry.
+ * A bounded LRU of segment parses, keyed by the adapter, the file and the segment's masked text,
+ * which is all `parseSegment` reads: settings such as the PostgreSQL version only matter to rules,
+ * so no config change invalidates an entry.
  *
- * Cached statements are shared between lint runs, so they are deep-frozen: a rule or host that
- * tried to change one would get a TypeError instead of corrupting later runs. A hit at another
- * offset (text inserted or deleted before the statement) returns a copy with moved ranges and
- * keeps the copy, so the next run at the same offset gets it for free; earlier results, which
- * may still be held, keep their own ranges.
+ * Cached statements are shared between lint runs, so they are deep-frozen and their ranges are
+ * `AnchoredRange`s. A hit at another offset (text inserted or deleted before the statement) moves
+ * the anchor: the statement nodes of an earlier result for the same file then report the new
+ * positions, so hosts read node positions before linting the file again (`StatementInfo.range`
+ * is a copy and keeps its value). Files never share instances, so linting one file does not move
+ * the nodes of another's result.
  */
 export class SegmentParseCache {
-  private readonly byAdapter = new Map<DialectAdapter, Map<string, Entry>>();
+  private readonly byAdapter = new Map<DialectAdapter, Map<string, Map<string, Entry>>>();
   private size = 0;
   private clock = 0;
+  private run = 0;
 
   /**
    * `maxTextLength`: the total length of the cached statement texts. Parsed statements (parser
@@ -44,21 +89,41 @@ export class SegmentParseCache {
    */
   constructor(private readonly maxTextLength = 500_000) {}
 
-  parse(adapter: DialectAdapter, maskedText: string, range: Range): SegmentParse {
-    let entries = this.byAdapter.get(adapter);
-    if (!entries) this.byAdapter.set(adapter, (entries = new Map()));
+  /** A new lint of a file starts: every instance is free to serve one occurrence again. */
+  beginRun(): void {
+    this.run++;
+  }
+
+  parse(adapter: DialectAdapter, file: string, maskedText: string, range: Range): SegmentParse {
+    let files = this.byAdapter.get(adapter);
+    if (!files) this.byAdapter.set(adapter, (files = new Map()));
+    let entries = files.get(file);
+    if (!entries) files.set(file, (entries = new Map()));
     const key = maskedText.slice(range.start, range.end);
-    const entry = entries.get(key);
+    let entry = entries.get(key);
     if (entry) {
       entry.lastUse = ++this.clock;
-      if (entry.start !== range.start) {
-        entry.parse = moved(entry.parse, range.start - entry.start) ?? parseAndFreeze(adapter, maskedText, range);
-        entry.start = range.start;
+      let free: Instance | undefined;
+      for (const instance of entry.instances) {
+        if (instance.run === this.run) continue;
+        if (instance.anchor.offset === range.start) {
+          free = instance;
+          break;
+        }
+        free ??= instance;
       }
-      return entry.parse;
+      if (free) {
+        free.run = this.run;
+        free.anchor.offset = range.start;
+        return free.parse;
+      }
+    } else {
+      entry = { instances: [], textLength: key.length, lastUse: ++this.clock };
+      entries.set(key, entry);
     }
-    const parse = parseAndFreeze(adapter, maskedText, range);
-    entries.set(key, { start: range.start, parse, textLength: key.length, lastUse: ++this.clock });
+    const anchor: Anchor = { offset: range.start };
+    const parse = parseAnchored(adapter, maskedText, range, anchor);
+    entry.instances.push({ anchor, parse, run: this.run });
     this.size += key.length;
     if (this.size > this.maxTextLength) this.evict();
     return parse;
@@ -71,66 +136,53 @@ export class SegmentParseCache {
 
   /** Drops the least recently used entries down to 3/4 of the limit, so that eviction is rare. */
   private evict(): void {
-    const all = [...this.byAdapter.values()].flatMap((entries) => [...entries].map(([key, entry]) => ({ entries, key, entry })));
+    const all = [...this.byAdapter.values()].flatMap((files) => [...files.values()].flatMap((entries) => [...entries].map(([key, entry]) => ({ entries, key, entry }))));
     all.sort((a, b) => a.entry.lastUse - b.entry.lastUse);
     for (const { entries, key, entry } of all) {
       if (this.size <= (this.maxTextLength * 3) / 4) break;
       entries.delete(key);
-      this.size -= entry.textLength;
+      this.size -= entry.textLength * entry.instances.length;
     }
+    for (const files of this.byAdapter.values()) for (const [file, entries] of files) if (entries.size === 0) files.delete(file);
   }
 }
 
-function parseAndFreeze(adapter: DialectAdapter, maskedText: string, range: Range): SegmentParse {
+function parseAnchored(adapter: DialectAdapter, maskedText: string, range: Range, anchor: Anchor): SegmentParse {
   const { statements, error, skipped } = adapter.parseSegment(maskedText, { start: range.start, end: range.end });
-  return deepFreeze({ statements, ...(error ? { error } : {}), ...(skipped !== undefined ? { skipped } : {}) });
-}
-
-/** The parse with its ranges moved, or undefined when it nests too deeply to copy (it is parsed again then). */
-function moved(parse: SegmentParse, delta: number): SegmentParse | undefined {
-  try {
-    return moveRanges(parse, delta);
-  } catch (error) {
-    if (error instanceof RangeError) return undefined;
-    throw error;
-  }
+  const parse = { statements, ...(error ? { error } : {}), ...(skipped !== undefined ? { skipped } : {}) };
+  anchorRanges(parse, anchor);
+  return deepFreeze(parse);
 }
 
 /**
- * A frozen copy of the parse with every `range` moved by `delta` (the model keeps positions in
- * `range` fields only). Objects reached twice stay shared in the copy (rules compare nodes by
- * identity); `raw` parser output holds statement-relative positions only, so it is shared as it
- * is (and is frozen already).
+ * Replaces every `range` of the fresh parse (the model keeps positions in `range` fields only)
+ * with an AnchoredRange; a range object reached twice stays shared. `raw` parser output holds
+ * statement-relative positions only and is left as it is. Iterative: parser output can nest
+ * thousands deep.
  */
-function moveRanges<T>(value: T, delta: number): T {
-  const copies = new Map<object, object>();
-  const copy = (v: unknown): unknown => {
-    if (typeof v !== 'object' || v === null) return v;
-    const done = copies.get(v);
-    if (done) return done;
-    if (Array.isArray(v)) {
-      const out: unknown[] = [];
-      copies.set(v, out);
-      for (const item of v) out.push(copy(item));
-      return Object.freeze(out);
+function anchorRanges(root: object, anchor: Anchor): void {
+  const anchored = new Map<object, AnchoredRange>();
+  const seen = new Set<object>();
+  const pending: object[] = [root];
+  while (pending.length > 0) {
+    const value = pending.pop()!;
+    if (seen.has(value)) continue;
+    seen.add(value);
+    if (Array.isArray(value)) {
+      for (const item of value) if (typeof item === 'object' && item !== null) pending.push(item);
+      continue;
     }
-    const out: Record<string, unknown> = {};
-    copies.set(v, out);
-    for (const key in v) {
-      const field = (v as Record<string, unknown>)[key];
-      if (key === 'raw') out[key] = field;
-      else if (key === 'range' && typeof field === 'object' && field !== null) out[key] = copies.get(field) ?? movedRange(field as Range, delta, copies);
-      else out[key] = copy(field);
+    const record = value as Record<string, unknown>;
+    for (const key in record) {
+      const field = record[key];
+      if (typeof field !== 'object' || field === null || key === 'raw') continue;
+      if (key === 'range' && typeof (field as Range).start === 'number') {
+        let range = anchored.get(field);
+        if (!range) anchored.set(field, (range = new AnchoredRange(anchor, (field as Range).start - anchor.offset, (field as Range).end - anchor.offset)));
+        record[key] = range;
+      } else pending.push(field);
     }
-    return Object.freeze(out);
-  };
-  return copy(value) as T;
-}
-
-function movedRange(range: Range, delta: number, copies: Map<object, object>): Range {
-  const moved = Object.freeze({ start: range.start + delta, end: range.end + delta });
-  copies.set(range, moved);
-  return moved;
+  }
 }
 
 /** Freezes everything reachable; iterative, since parser output can nest thousands deep. */

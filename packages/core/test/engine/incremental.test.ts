@@ -18,9 +18,12 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const filePath = path.join(dir, 'migrations', '20240101000000_edit.sql');
 beforeAll(() => ready);
 
-/** Everything a host gets back, nodes included: a stale range anywhere in the model shows up here. */
+/**
+ * Everything a host gets back, nodes included: a stale range anywhere in the model shows up here
+ * (through JSON, since cached nodes' ranges are accessors that deep equality would not read).
+ */
 function observable(result: LintFileResult) {
-  return { ...result, statements: result.statements?.map((s) => ({ ...s })) };
+  return { ...result, statements: result.statements?.map((s) => ({ ...s, node: s.node && JSON.parse(JSON.stringify(s.node)) })) };
 }
 
 async function expectSameAsFresh(session: Linter, text: string, options: { fresh?: () => Linter } = {}): Promise<LintFileResult> {
@@ -197,7 +200,7 @@ describe('incremental re-linting', () => {
     const first = await session.lintText('SELECT 1;\nSELECT 2;\n', { filePath });
     expect(first.messages.map((m) => m.ruleId)).toEqual(['internal-error']);
     const again = await session.lintText('SELECT 1;\nSELECT 2;\n', { filePath });
-    expect(again.statements?.map((s) => s.node?.range)).toEqual([
+    expect(again.statements?.map((s) => s.node && { start: s.node.range.start, end: s.node.range.end })).toEqual([
       { start: 0, end: 8 },
       { start: 10, end: 18 },
     ]);
@@ -206,22 +209,55 @@ describe('incremental re-linting', () => {
 
 describe('SegmentParseCache', () => {
   beforeAll(() => ready);
+  const FILE = 'a.sql';
+  const plain = (value: unknown) => JSON.parse(JSON.stringify(value));
 
-  it('moves the ranges of a statement found again at another offset, without touching earlier results', () => {
+  it('moves a statement found again at another offset by its anchor, keeping the same nodes', () => {
     const cache = new SegmentParseCache();
     const statement = 'SELECT a FROM t WHERE b = 1';
-    const atStart = cache.parse(postgresAdapter, statement, { start: 0, end: statement.length });
+    cache.beginRun();
+    const atStart = cache.parse(postgresAdapter, FILE, statement, { start: 0, end: statement.length });
+    expect(atStart.statements[0]!.range).toMatchObject({ start: 0, end: statement.length });
     const moved = `${' '.repeat(5)}${statement}`;
-    const later = cache.parse(postgresAdapter, moved, { start: 5, end: moved.length });
+    cache.beginRun();
+    const later = cache.parse(postgresAdapter, FILE, moved, { start: 5, end: moved.length });
     const fresh = postgresAdapter.parseSegment(moved, { start: 5, end: moved.length });
-    expect(later.statements).toEqual(fresh.statements);
-    expect(atStart.statements[0]!.range).toEqual({ start: 0, end: statement.length });
-    expect(cache.parse(postgresAdapter, moved, { start: 5, end: moved.length })).toBe(later);
+    expect(later).toBe(atStart);
+    expect(plain(later.statements)).toEqual(plain(fresh.statements));
+    // The earlier result's nodes are the same objects: they now report the new positions.
+    expect(atStart.statements[0]!.range).toMatchObject({ start: 5, end: moved.length });
+    // Read-only, so no rule can corrupt later runs.
+    expect(() => {
+      (later.statements[0]!.range as { start: number }).start = 0;
+    }).toThrow(TypeError);
+    expect(later.statements[0]!.range.start).toBe(5);
+  });
+
+  it('gives each occurrence of the same text in one run its own nodes, and files their own', () => {
+    const cache = new SegmentParseCache();
+    const text = 'COMMIT;\nCOMMIT;\n';
+    cache.beginRun();
+    const first = cache.parse(postgresAdapter, FILE, text, { start: 0, end: 6 });
+    const second = cache.parse(postgresAdapter, FILE, text, { start: 8, end: 14 });
+    expect(second).not.toBe(first);
+    expect([first.statements[0]!.range.start, second.statements[0]!.range.start]).toEqual([0, 8]);
+    // The next run takes the instance already at each offset: nothing moves.
+    cache.beginRun();
+    expect(cache.parse(postgresAdapter, FILE, text, { start: 8, end: 14 })).toBe(second);
+    expect(cache.parse(postgresAdapter, FILE, text, { start: 0, end: 6 })).toBe(first);
+    // Another file never takes (and moves) this file's nodes.
+    cache.beginRun();
+    const other = cache.parse(postgresAdapter, 'b.sql', `  ${text}`, { start: 2, end: 8 });
+    expect(other).not.toBe(first);
+    expect(first.statements[0]!.range.start).toBe(0);
   });
 
   it('forgets the least recently used statements beyond its size', () => {
     const cache = new SegmentParseCache(30);
-    const parse = (sql: string) => cache.parse(postgresAdapter, sql, { start: 0, end: sql.length });
+    const parse = (sql: string) => {
+      cache.beginRun();
+      return cache.parse(postgresAdapter, FILE, sql, { start: 0, end: sql.length });
+    };
     const a = parse('SELECT 1');
     const b = parse('SELECT 22');
     const c = parse('SELECT 333');
