@@ -8,7 +8,6 @@ import { blockedWork, describeStatementLocks, displayRelation, LineIndex, lockMo
 import type { CatalogTable, Expr, LockedRelation, Range, ResolvedLock, RuleContext, Statement, StatementEffect, StatementInfo, TransactionKind } from '@sqlwarden/core';
 import { statementEffects as effectsOf } from './lock-messages.ts';
 import { perFile } from './per-file.ts';
-import { tableKey } from './transactions.ts';
 import { TRANSACTION_REASON, TRANSACTION_REMEDY, displayName, emptiedInFile, isNewTable } from './migration.ts';
 
 /** The lock model's effects of `stmt` for the configured version and the catalog as it is now. */
@@ -25,7 +24,8 @@ export function blocksReadsOrWrites(mode: ResolvedLock['mode']): boolean {
 }
 
 export function sameName(a: { schema?: string; name: string }, b: { schema?: string; name: string }): boolean {
-  return tableKey(a) === tableKey(b);
+  // tableKey(a) === tableKey(b), without building the two strings (asked for every lock of every statement).
+  return a.name === b.name && (a.schema ?? 'public') === (b.schema ?? 'public');
 }
 
 /** `CREATE SEQUENCE` / `CREATE VIEW` / `CREATE INDEX` names, which the catalog does not track as tables. */
@@ -47,18 +47,27 @@ function createdObject(node: Statement): { schema?: string; name: string } | und
 export function isNewRelation(context: RuleContext<any>, name: { schema?: string; name: string }): boolean {
   if (isNewTable(context, name)) return true;
   const current = context.statement;
-  const first = perFile(context, firstCreations, firstCreations).get(`${current.section}:${tableKey(name)}`);
-  return first !== undefined && first < current.index;
+  const creations = perFile(context, firstCreations, firstCreations).get(name.name);
+  if (!creations) return false;
+  const schema = name.schema ?? 'public';
+  for (const c of creations) if (c.section === current.section && c.schema === schema) return c.index < current.index;
+  return false;
 }
 
-/** The first statement of each section that creates each view, sequence or index (`createdObject`), by `schema.name`. */
-function firstCreations(statements: readonly StatementInfo[]): Map<string, number> {
-  const first = new Map<string, number>();
+/**
+ * The first statement of each section that creates each view, sequence or index (`createdObject`),
+ * by relation name (a list per name, told apart by section and schema: no key string is built per
+ * question, which is asked for every lock of every statement).
+ */
+function firstCreations(statements: readonly StatementInfo[]): Map<string, Array<{ section: string; schema: string; index: number }>> {
+  const first = new Map<string, Array<{ section: string; schema: string; index: number }>>();
   for (const info of statements) {
     const created = info.node && createdObject(info.node);
     if (!created) continue;
-    const key = `${info.section}:${tableKey(created)}`;
-    if (!first.has(key)) first.set(key, info.index);
+    const schema = created.schema ?? 'public';
+    let list = first.get(created.name);
+    if (!list) first.set(created.name, (list = []));
+    if (!list.some((c) => c.section === info.section && c.schema === schema)) list.push({ section: info.section, schema, index: info.index });
   }
   return first;
 }
@@ -140,8 +149,11 @@ export function isConditionalLock(context: RuleContext<any>, stmt: Statement, lo
 /** Locks of the effects that make reads or writes of a relation already in use wait. */
 export function trafficBlockingLocks(context: RuleContext<any>, stmt: Statement, effects: readonly StatementEffect[]): ResolvedLock[] {
   const out: ResolvedLock[] = [];
-  for (const effect of effects) {
-    for (const lock of effect.locks) {
+  // Index loops: the lock model's answers are frozen arrays, which for...of walks with an iterator object.
+  for (let i = 0; i < effects.length; i++) {
+    const locks = effects[i]!.locks;
+    for (let j = 0; j < locks.length; j++) {
+      const lock = locks[j]!;
       if (!blocksReadsOrWrites(lock.mode) || lockOnNewRelation(context, stmt, lock)) continue;
       out.push(lock);
     }
@@ -245,7 +257,8 @@ function isKeyLookup(table: CatalogTable | undefined, where: Expr): boolean {
  * truncated earlier in this file are empty and cost nothing.
  */
 export function slowWorkOf(context: RuleContext<any>, stmt: Statement, effects: readonly StatementEffect[]): SlowWork | undefined {
-  for (const effect of effects) {
+  for (let i = 0; i < effects.length; i++) {
+    const effect = effects[i]!;
     const what = effectWork(effect);
     if (what && !workOnEmptyRelation(context, stmt, effect)) return { what };
   }

@@ -1,5 +1,5 @@
 import { defineRule, displayRelation, lockModeSql } from '@sqlwarden/core';
-import type { LockedRelation, RuleContext, Statement, StatementInfo } from '@sqlwarden/core';
+import type { LockedRelation, ResolvedLock, RuleContext, Statement, StatementInfo } from '@sqlwarden/core';
 import { effectsOf, headRange, transactionReason, isUnresolved, lineAt, lockOnNewRelation, quoteStatement, sameName, slowWorkOf } from '../_shared/lock-hygiene.ts';
 
 const MESSAGE =
@@ -60,9 +60,15 @@ export default defineRule({
         const held = holds.get(key) ?? [];
         holds.set(key, held);
         const effects = effectsOf(context, node);
-        const exclusive = effects
-          .flatMap((e) => e.locks)
-          .filter((l) => l.mode === 'AccessExclusive' && l.on !== 'index' && !isUnresolved(l.relation) && !lockOnNewRelation(context, node, l));
+        // Loops rather than flatMap/filter: this runs for every statement of a long migration on each keystroke.
+        const exclusive: ResolvedLock[] = [];
+        for (let i = 0; i < effects.length; i++) {
+          const locks = effects[i]!.locks;
+          for (let j = 0; j < locks.length; j++) {
+            const l = locks[j]!;
+            if (l.mode === 'AccessExclusive' && l.on !== 'index' && !isUnresolved(l.relation) && !lockOnNewRelation(context, node, l)) exclusive.push(l);
+          }
+        }
 
         if (held.length > 0) {
           const work = slowWorkOf(context, node, effects);

@@ -134,7 +134,7 @@ export class Catalog implements CatalogReader {
     // its changes are known, and tables are never changed in place, so they are reused as they are.
     const known = changesInto(this.contents);
     if (known) {
-      for (const change of known) this.redo(change);
+      for (let i = 0; i < known.length; i++) this.redo(known[i]!);
       return;
     }
     const changes: CatalogChange[] = [];

@@ -19,7 +19,8 @@ export const EMPTY_CATALOG_STATE: CatalogState = Object.freeze({});
 
 interface Successor {
   from: CatalogState;
-  origin: string;
+  file: string;
+  statement: number;
   to: CatalogState;
 }
 
@@ -32,17 +33,16 @@ const successors = new WeakMap<Statement, Successor[]>();
 
 export function stateAfter(from: CatalogState, statement: Statement, origin: { file: string; statement: number }): CatalogState {
   if (!Object.isFrozen(statement)) return Object.freeze({});
-  const originKey = `${origin.statement}\u0000${origin.file}`;
   let known = successors.get(statement);
   if (!known) successors.set(statement, (known = []));
-  const index = known.findIndex((s) => s.from === from && s.origin === originKey);
-  if (index >= 0) {
-    const found = known[index]!;
-    if (index > 0) known.unshift(...known.splice(index, 1)); // most recently used first
+  for (let i = 0; i < known.length; i++) {
+    const found = known[i]!;
+    if (found.from !== from || found.statement !== origin.statement || found.file !== origin.file) continue;
+    if (i > 0) known.unshift(...known.splice(i, 1)); // most recently used first
     return found.to;
   }
   const to: CatalogState = Object.freeze({});
-  known.unshift({ from, origin: originKey, to });
+  known.unshift({ from, file: origin.file, statement: origin.statement, to });
   if (known.length > SUCCESSORS_PER_STATEMENT) known.length = SUCCESSORS_PER_STATEMENT;
   return to;
 }

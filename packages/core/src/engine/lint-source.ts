@@ -56,7 +56,11 @@ export function lintSource(options: LintSourceOptions): LintSourceResult {
 
   // 1. Split and parse; a statement that fails to parse is reported and skipped, never fatal.
   const statements: StatementInfo[] = [];
-  const inDown = (offset: number): boolean => masked.directives.downSections.some((d) => offset >= d.start && offset < d.end);
+  const downSections = masked.directives.downSections;
+  const inDown = (offset: number): boolean => {
+    for (let i = 0; i < downSections.length; i++) if (offset >= downSections[i]!.start && offset < downSections[i]!.end) return true;
+    return false;
+  };
   options.parseCache?.beginRun();
   for (const segment of adapter.split(masked.text)) {
     const parsed = options.parseCache ? options.parseCache.parse(adapter, options.filePath, masked.text, segment) : adapter.parseSegment(masked.text, { start: segment.start, end: segment.end });
@@ -67,7 +71,9 @@ export function lintSource(options: LintSourceOptions): LintSourceResult {
       statements.push({ index: statements.length, range, text: text.slice(range.start, range.end), section });
       continue;
     }
-    for (const node of parsed.statements) {
+    // An index loop: cached parses are frozen arrays, which for...of walks with an iterator object.
+    for (let i = 0; i < parsed.statements.length; i++) {
+      const node = parsed.statements[i]!;
       // A copy: a cached node's range moves when a later lint finds its text elsewhere.
       const range = { start: node.range.start, end: node.range.end };
       statements.push({ index: statements.length, node, range, text: text.slice(range.start, range.end), section });

@@ -18,8 +18,10 @@ export function describeStatementLocks(statement: Statement, options: DescribeOp
   if (!state || !Object.isFrozen(statement)) return describeUncached(statement, options);
   let known = answers.get(statement);
   if (!known) answers.set(statement, (known = []));
-  const hit = known.find((a) => a.state === state && a.version === options.postgresVersion);
-  if (hit) return hit.locks;
+  for (let i = 0; i < known.length; i++) {
+    const answer = known[i]!;
+    if (answer.state === state && answer.version === options.postgresVersion) return answer.locks;
+  }
   const locks = freezeLocks(describeUncached(statement, options));
   known.unshift({ state, version: options.postgresVersion, locks });
   if (known.length > ANSWERS_PER_STATEMENT) known.length = ANSWERS_PER_STATEMENT;

@@ -51,12 +51,13 @@ export interface BlockedWork {
 }
 
 export function blockedWork(mode: LockMode): BlockedWork {
-  return {
-    reads: conflicts('AccessShare', mode),
-    writes: conflicts('RowExclusive', mode),
-    ddl: conflicts('ShareUpdateExclusive', mode),
-  };
+  return BLOCKED_WORK.get(mode)!;
 }
+
+/** Worked out once per mode: rules ask for every lock of every statement. */
+const BLOCKED_WORK = new Map<LockMode, BlockedWork>(
+  LOCK_MODES.map((mode) => [mode, Object.freeze({ reads: conflicts('AccessShare', mode), writes: conflicts('RowExclusive', mode), ddl: conflicts('ShareUpdateExclusive', mode) })]),
+);
 
 /** `ACCESS EXCLUSIVE`, as the documentation and `LOCK TABLE` spell it. */
 export function lockModeSql(mode: LockMode): string {

@@ -28,7 +28,8 @@ function collectFields(container: object, out: Node[]): void {
 
 function collectValue(value: unknown, out: Node[]): void {
   if (Array.isArray(value)) {
-    for (const v of value) collectValue(v, out);
+    // An index loop: model arrays are frozen, and for...of walks frozen arrays with an iterator object.
+    for (let i = 0; i < value.length; i++) collectValue(value[i], out);
   } else if (isNode(value)) {
     out.push(value);
   } else if (typeof value === 'object' && value !== null) {
