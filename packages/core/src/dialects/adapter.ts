@@ -18,6 +18,12 @@ export interface DialectAdapter {
   dialect: Dialect;
   init(): Promise<void>;
   split(maskedText: string): StatementSegment[];
+  /**
+   * `split` from `from` (0, or the `terminatorEnd` of a segment that ended with its terminator),
+   * stopping after a terminated segment for which `stopAfter` is true. Lets the engine re-split
+   * only the part of an edited file that changed; adapters without it are always split whole.
+   */
+  resumeSplit?(maskedText: string, from: number, stopAfter: (terminatorEnd: number) => boolean): { segments: StatementSegment[]; stopped: boolean };
   /** Parse the statement at `range` of the (masked) file text. Must not throw. */
   parseSegment(maskedText: string, range: Range): ParsedSegment;
 }

@@ -61,9 +61,11 @@ export function lintSource(options: LintSourceOptions): LintSourceResult {
     for (let i = 0; i < downSections.length; i++) if (offset >= downSections[i]!.start && offset < downSections[i]!.end) return true;
     return false;
   };
-  options.parseCache?.beginRun();
-  for (const segment of adapter.split(masked.text)) {
-    const parsed = options.parseCache ? options.parseCache.parse(adapter, options.filePath, masked.text, segment) : adapter.parseSegment(masked.text, { start: segment.start, end: segment.end });
+  const cached = options.parseCache ? options.parseCache.parseFile(adapter, options.filePath, masked.text) : undefined;
+  const segments = cached ? cached.segments : adapter.split(masked.text);
+  for (let s = 0; s < segments.length; s++) {
+    const segment = segments[s]!;
+    const parsed = cached ? cached.parses[s]! : adapter.parseSegment(masked.text, { start: segment.start, end: segment.end });
     const section = inDown(segment.start) ? 'down' : 'up';
     if (parsed.error || parsed.skipped) {
       const range = { start: segment.start, end: segment.end };

@@ -4,6 +4,7 @@
  */
 import type { DialectAdapter } from '../dialects/adapter.ts';
 import type { Range, Statement } from '../model/nodes.ts';
+import { endsWithTerminator, type StatementSegment } from '../source/split.ts';
 
 /** What lintSource needs from a parse (the segment's tokens are not kept). */
 export interface SegmentParse {
@@ -55,7 +56,27 @@ interface Instance {
   parse: SegmentParse;
   /** The run that last used it: one instance serves one occurrence per run. */
   run: number;
+  entry: Entry;
+  /** Dropped from the cache: a file's last run may still name it, but it is not used again. */
+  evicted?: boolean;
 }
+
+/** A file's last lint: its masked text, segments and the instance that served each. */
+interface FileRun {
+  adapter: DialectAdapter;
+  masked: string;
+  segments: StatementSegment[];
+  instances: Instance[];
+}
+
+/** The segments of a file and their parses, in file order. */
+export interface ParsedFile {
+  segments: StatementSegment[];
+  parses: SegmentParse[];
+}
+
+/** Files whose last run is kept for `parseFile`: an editor's open documents, not a CLI's thousands. */
+const FILE_RUNS = 16;
 
 interface Entry {
   instances: Instance[];
@@ -81,6 +102,7 @@ export class SegmentParseCache {
   private size = 0;
   private clock = 0;
   private run = 0;
+  private readonly fileRuns = new Map<string, FileRun>();
 
   /**
    * `maxTextLength`: the total length of the cached statement texts. Parsed statements (parser
@@ -94,7 +116,73 @@ export class SegmentParseCache {
     this.run++;
   }
 
+  /**
+   * Splits and parses a file. When the file was linted before, only the part between the text the
+   * two versions share at their start and at their end is split and looked up again; the
+   * segments before it keep their parses as they are, and those after it keep theirs, moved.
+   */
+  parseFile(adapter: DialectAdapter, file: string, maskedText: string): ParsedFile {
+    this.beginRun();
+    const last = this.fileRuns.get(file);
+    const out: ParsedFile = { segments: [], parses: [] };
+    const instances: Instance[] = [];
+    const add = (segment: StatementSegment, instance: Instance): void => {
+      out.segments.push(segment);
+      out.parses.push(instance.parse);
+      instances.push(instance);
+    };
+    if (!last || last.adapter !== adapter || !adapter.resumeSplit) {
+      for (const segment of adapter.split(maskedText)) add(segment, this.instanceFor(adapter, file, maskedText, segment));
+    } else {
+      const before = last.masked;
+      const prefix = commonPrefix(before, maskedText);
+      const suffix = commonSuffix(before, maskedText, Math.min(before.length, maskedText.length) - prefix);
+      const delta = maskedText.length - before.length;
+      // Segments that end (with their terminator) in the shared start: same text, same place.
+      let kept = 0;
+      while (kept < last.segments.length && last.segments[kept]!.terminatorEnd <= prefix && endsWithTerminator(last.segments[kept]!)) kept++;
+      for (let i = 0; i < kept; i++) add(last.segments[i]!, this.reuse(last.instances[i]!, last.segments[i]!.start) ?? this.instanceFor(adapter, file, maskedText, last.segments[i]!));
+      // Old boundaries after which the rest of the text is the shared end, by where they fall now.
+      const resumeAt = new Map<number, number>();
+      for (let i = kept; i < last.segments.length; i++) {
+        const segment = last.segments[i]!;
+        if (endsWithTerminator(segment) && segment.terminatorEnd + delta >= maskedText.length - suffix) resumeAt.set(segment.terminatorEnd + delta, i + 1);
+      }
+      const from = kept > 0 ? last.segments[kept - 1]!.terminatorEnd : 0;
+      let rest = -1;
+      const { segments } = adapter.resumeSplit(maskedText, from, (terminatorEnd) => {
+        rest = resumeAt.get(terminatorEnd) ?? -1;
+        return rest >= 0;
+      });
+      for (const segment of segments) add(segment, this.instanceFor(adapter, file, maskedText, segment));
+      if (rest >= 0) {
+        for (let i = rest; i < last.segments.length; i++) {
+          const old = last.segments[i]!;
+          const segment = { start: old.start + delta, end: old.end + delta, terminatorEnd: old.terminatorEnd + delta };
+          add(segment, this.reuse(last.instances[i]!, segment.start) ?? this.instanceFor(adapter, file, maskedText, segment));
+        }
+      }
+    }
+    this.fileRuns.delete(file);
+    this.fileRuns.set(file, { adapter, masked: maskedText, segments: out.segments, instances });
+    if (this.fileRuns.size > FILE_RUNS) this.fileRuns.delete(this.fileRuns.keys().next().value!);
+    return out;
+  }
+
+  /** Last run's instance for a segment found again (at `start`), unless this run took it already or it was evicted. */
+  private reuse(instance: Instance, start: number): Instance | undefined {
+    if (instance.run === this.run || instance.evicted) return undefined;
+    instance.run = this.run;
+    instance.anchor.offset = start;
+    instance.entry.lastUse = ++this.clock;
+    return instance;
+  }
+
   parse(adapter: DialectAdapter, file: string, maskedText: string, range: Range): SegmentParse {
+    return this.instanceFor(adapter, file, maskedText, range).parse;
+  }
+
+  private instanceFor(adapter: DialectAdapter, file: string, maskedText: string, range: Range): Instance {
     let files = this.byAdapter.get(adapter);
     if (!files) this.byAdapter.set(adapter, (files = new Map()));
     let entries = files.get(file);
@@ -115,22 +203,24 @@ export class SegmentParseCache {
       if (free) {
         free.run = this.run;
         free.anchor.offset = range.start;
-        return free.parse;
+        return free;
       }
     } else {
       entry = { instances: [], textLength: key.length, lastUse: ++this.clock };
       entries.set(key, entry);
     }
     const anchor: Anchor = { offset: range.start };
-    const parse = parseAnchored(adapter, maskedText, range, anchor);
-    entry.instances.push({ anchor, parse, run: this.run });
+    const instance: Instance = { anchor, parse: parseAnchored(adapter, maskedText, range, anchor), run: this.run, entry };
+    entry.instances.push(instance);
     this.size += key.length;
     if (this.size > this.maxTextLength) this.evict();
-    return parse;
+    return instance;
   }
 
   clear(): void {
+    for (const files of this.byAdapter.values()) for (const entries of files.values()) for (const entry of entries.values()) for (const i of entry.instances) i.evicted = true;
     this.byAdapter.clear();
+    this.fileRuns.clear();
     this.size = 0;
   }
 
@@ -141,10 +231,26 @@ export class SegmentParseCache {
     for (const { entries, key, entry } of all) {
       if (this.size <= (this.maxTextLength * 3) / 4) break;
       entries.delete(key);
+      for (const instance of entry.instances) instance.evicted = true;
       this.size -= entry.textLength * entry.instances.length;
     }
     for (const files of this.byAdapter.values()) for (const [file, entries] of files) if (entries.size === 0) files.delete(file);
   }
+}
+
+/** How many characters `a` and `b` share at their start. */
+function commonPrefix(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+
+/** How many characters `a` and `b` share at their end, at most `limit`. */
+function commonSuffix(a: string, b: string, limit: number): number {
+  let i = 0;
+  while (i < limit && a.charCodeAt(a.length - 1 - i) === b.charCodeAt(b.length - 1 - i)) i++;
+  return i;
 }
 
 function parseAnchored(adapter: DialectAdapter, maskedText: string, range: Range, anchor: Anchor): SegmentParse {

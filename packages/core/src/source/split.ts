@@ -319,9 +319,28 @@ const enum Body {
  * terminator and are not statements themselves.
  */
 export function splitStatements(maskedText: string, options?: { dialect?: SplitDialect }): StatementSegment[] {
+  return splitFrom(maskedText, options?.dialect === 'mysql', 0, undefined).segments;
+}
+
+/**
+ * Splits PostgreSQL text from `from`, which must be 0 or the `terminatorEnd` of a segment that
+ * ended with `;` (the splitter starts afresh there, so the result is what a split of the whole
+ * text finds from that point). `stopAfter` is asked after each such segment; when it answers
+ * true the split stops there (`stopped`), so a caller that knows the rest of the text is
+ * unchanged can reuse its earlier segments instead of scanning on.
+ */
+export function resumeSplit(maskedText: string, from: number, stopAfter: (terminatorEnd: number) => boolean): { segments: StatementSegment[]; stopped: boolean } {
+  return splitFrom(maskedText, false, from, stopAfter);
+}
+
+/** True when the segment ended with its terminator (`;`), after which the splitter starts afresh. */
+export function endsWithTerminator(segment: StatementSegment): boolean {
+  return segment.terminatorEnd > segment.end;
+}
+
+function splitFrom(maskedText: string, mysql: boolean, from: number, stopAfter: ((terminatorEnd: number) => boolean) | undefined): { segments: StatementSegment[]; stopped: boolean } {
   const text = maskedText;
   const n = text.length;
-  const mysql = options?.dialect === 'mysql';
   const lexer = new SqlLexer(text, mysql ? 'mysql' : 'postgresql');
   const segments: StatementSegment[] = [];
 
@@ -345,7 +364,7 @@ export function splitStatements(maskedText: string, options?: { dialect?: SplitD
     atomicDepth = 0;
   };
 
-  let i = 0;
+  let i = from;
   while (i < n) {
     const c = text.charCodeAt(i);
     if (delimiter !== ';') {
@@ -355,8 +374,10 @@ export function splitStatements(maskedText: string, options?: { dialect?: SplitD
         continue;
       }
     } else if (c === SEMI && atomicDepth === 0 && (parenDepth === 0 || body !== Body.Rule)) {
+      const ended = stmtStart >= 0;
       finish(i + 1);
       i++;
+      if (ended && stopAfter?.(i)) return { segments, stopped: true };
       continue;
     }
 
@@ -429,7 +450,7 @@ export function splitStatements(maskedText: string, options?: { dialect?: SplitD
     i = end;
   }
   if (stmtStart >= 0) finish(lastTokenEnd);
-  return segments;
+  return { segments, stopped: false };
 }
 
 function advanceHead(head: Head, text: string, start: number, end: number): Head {

@@ -10,6 +10,7 @@ import { postgresAdapter } from '../../src/dialects/postgres/index.ts';
 import { Linter, type LintFileResult } from '../../src/engine/linter.ts';
 import { walk } from '../../src/model/walk.ts';
 import { SegmentParseCache } from '../../src/engine/parse-cache.ts';
+import { maskNonSql } from '../../src/source/mask.ts';
 import { defineRule } from '../../src/rule.ts';
 import { ready } from './helpers.ts';
 
@@ -250,6 +251,65 @@ describe('SegmentParseCache', () => {
     const other = cache.parse(postgresAdapter, 'b.sql', `  ${text}`, { start: 2, end: 8 });
     expect(other).not.toBe(first);
     expect(first.statements[0]!.range.start).toBe(0);
+  });
+
+  it('re-splits only what an edit changed, and every edit gives what a whole split and fresh parses give', () => {
+    // Edits that change how everything after them splits (quotes, dollar quotes, comments,
+    // terminators) as well as ordinary typing, at random places, with a fixed seed.
+    const pieces = ["'", '$$', '$x$', ';', '--', '/*', '*/', '\n', ' ', 'a', '(', ')', 'E\'', '"', 'BEGIN ATOMIC ', ' END', '-- +goose Down\n'];
+    let text = [
+      'CREATE TABLE a (id int, note text DEFAULT \';\');',
+      "INSERT INTO a VALUES (1, 'x;y');",
+      'CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql;',
+      '/* a; comment */ SELECT 1;',
+      '-- line; comment',
+      'CREATE FUNCTION g() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; END;',
+      'SELECT "odd;name" FROM a;',
+      'UPDATE a SET note = $t$;$t$ WHERE id = 1;',
+      'SELECT 2',
+    ].join('\n');
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const cache = new SegmentParseCache();
+    const plain = (value: unknown) => JSON.parse(JSON.stringify(value));
+    for (let step = 0; step < 300; step++) {
+      const at = random(text.length + 1);
+      const kind = random(3);
+      const piece = pieces[random(pieces.length)]!;
+      if (kind === 0) text = text.slice(0, at) + piece + text.slice(at);
+      else if (kind === 1) text = text.slice(0, at) + text.slice(at + 1 + random(3));
+      else text = text.slice(0, at) + piece + text.slice(at + piece.length);
+      const masked = maskNonSql(text).text;
+      const file = cache.parseFile(postgresAdapter, FILE, masked);
+      const whole = postgresAdapter.split(masked);
+      expect(file.segments, `step ${step}: ${JSON.stringify(text)}`).toEqual(whole);
+      expect(plain(file.parses.map((p) => p.statements)), `step ${step}`).toEqual(plain(whole.map((seg) => postgresAdapter.parseSegment(masked, seg).statements)));
+    }
+  });
+
+  it('splits a long file once, then only around each edit, keeping the other statements as they are', () => {
+    const calls: Array<{ from: number; segments: number; stopped: boolean }> = [];
+    const adapter = {
+      ...postgresAdapter,
+      resumeSplit(text: string, from: number, stopAfter: (end: number) => boolean) {
+        const result = postgresAdapter.resumeSplit!(text, from, stopAfter);
+        calls.push({ from, segments: result.segments.length, stopped: result.stopped });
+        return result;
+      },
+    };
+    const cache = new SegmentParseCache();
+    const statements = Array.from({ length: 50 }, (_, i) => `UPDATE t${i} SET a = 'v${i}';`);
+    const first = cache.parseFile(adapter, FILE, statements.join('\n'));
+    expect(calls).toEqual([]);
+    statements[25] = "UPDATE t25 SET a = 'typed';";
+    const second = cache.parseFile(adapter, FILE, statements.join('\n'));
+    expect(calls).toEqual([{ from: first.segments[24]!.terminatorEnd, segments: 1, stopped: true }]);
+    expect(second.segments.length).toBe(50);
+    for (const i of [0, 24, 26, 49]) expect(second.parses[i]).toBe(first.parses[i]);
+    expect(second.parses[26]!.statements[0]!.range.start).toBe(second.segments[26]!.start);
   });
 
   it('forgets the least recently used statements beyond its size', () => {

@@ -1,7 +1,7 @@
 import { loadModule, parseSync, scanSync } from 'libpg-query';
 import type { Range, Statement } from '../../model/nodes.ts';
 import { ByteOffsetMap } from '../../source/line-index.ts';
-import { splitStatements } from '../../source/split.ts';
+import { resumeSplit, splitStatements } from '../../source/split.ts';
 import type { DialectAdapter, ParsedSegment } from '../adapter.ts';
 import { PostgresConverter } from './convert.ts';
 import { Locator, type RawToken } from './locator.ts';
@@ -196,5 +196,6 @@ export const postgresAdapter: DialectAdapter = {
   dialect: 'postgresql',
   init: initPostgres,
   split: (maskedText) => splitStatements(maskedText, { dialect: 'postgresql' }),
+  resumeSplit,
   parseSegment,
 };
