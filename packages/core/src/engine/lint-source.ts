@@ -247,12 +247,23 @@ export function lintSource(options: LintSourceOptions): LintSourceResult {
   if (beforeRollback) catalog.restore(beforeRollback);
   call('File:exit', undefined, { start: text.length, end: text.length });
 
-  // 4. Suppressions, positions, order.
+  return { messages: finishDiagnostics(raw, text, lines, options), statements };
+}
+
+/**
+ * 4. Suppressions, positions, order. A function of its own: the diagnostics and lists here come
+ * in several shapes, and inlined into lintSource this part deoptimized the whole function (and
+ * had it compiled again) on every run.
+ */
+function finishDiagnostics(raw: Array<Omit<Diagnostic, 'line' | 'column' | 'endLine' | 'endColumn'>>, text: string, lines: LineIndex, options: LintSourceOptions): Diagnostic[] {
   const withPositions: Diagnostic[] = raw.map((d) => withLineColumns(d, lines));
   const suppressions = findSuppressions(text, { dialect: options.settings.dialect });
   const kept = applySuppressions(withPositions, suppressions, options.knownRuleIds, lines, { source: text });
-  kept.sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end || a.ruleId.localeCompare(b.ruleId));
-  return { messages: kept, statements };
+  return kept.sort(byPosition);
+}
+
+function byPosition(a: Diagnostic, b: Diagnostic): number {
+  return a.range.start - b.range.start || a.range.end - b.range.end || a.ruleId.localeCompare(b.ruleId);
 }
 
 export function withLineColumns(d: Omit<Diagnostic, 'line' | 'column' | 'endLine' | 'endColumn'>, lines: LineIndex): Diagnostic {
