@@ -16,6 +16,8 @@ import { sameTable } from './transactions.ts';
  */
 let memoVisit: StatementInfo | undefined;
 let memoVersion = 0;
+/** How many of the arrays' entries belong to the current visit (the arrays keep their storage). */
+let memoCount = 0;
 const memoStatements: Statement[] = [];
 const memoCatalogs: object[] = [];
 const memoEffects: StatementEffect[][] = [];
@@ -28,13 +30,14 @@ export function statementEffects(context: RuleContext<any>, stmt: Statement): St
   if (memoVisit !== visit || memoVersion !== version) {
     memoVisit = visit;
     memoVersion = version;
-    memoStatements.length = memoCatalogs.length = memoEffects.length = 0;
+    memoCount = 0;
   }
-  for (let i = 0; i < memoStatements.length; i++) if (memoStatements[i] === stmt && memoCatalogs[i] === catalog) return memoEffects[i]!;
+  for (let i = 0; i < memoCount; i++) if (memoStatements[i] === stmt && memoCatalogs[i] === catalog) return memoEffects[i]!;
   const effects = describeStatementLocks(stmt, { postgresVersion: version, catalog }).effects;
-  memoStatements.push(stmt);
-  memoCatalogs.push(catalog);
-  memoEffects.push(effects);
+  memoStatements[memoCount] = stmt;
+  memoCatalogs[memoCount] = catalog;
+  memoEffects[memoCount] = effects;
+  memoCount++;
   return effects;
 }
 

@@ -11,6 +11,20 @@ function key(schema: string | undefined, name: string): string {
   return `${schema ?? DEFAULT_SCHEMA}.${name}`;
 }
 
+/**
+ * The key of a frozen name (a model node, a lock-model relation), kept: rules look tables up for
+ * every statement of a file on each keystroke, and the same string object each time also keeps
+ * its hash for the map lookup.
+ */
+const keysOfNames = new WeakMap<object, string>();
+
+function keyOf(name: { schema?: string; name: string }): string {
+  if (!Object.isFrozen(name)) return key(name.schema, name.name);
+  let k = keysOfNames.get(name);
+  if (k === undefined) keysOfNames.set(name, (k = key(name.schema, name.name)));
+  return k;
+}
+
 function columnFromDef(def: M.ColumnDef): CatalogColumn {
   const serial = storageTypeName(def.dataType.name) !== def.dataType.name;
   const type: M.TypeRef = serial ? { ...def.dataType, name: storageTypeName(def.dataType.name) } : def.dataType;
@@ -104,8 +118,8 @@ export class Catalog implements CatalogReader {
   }
 
   getTable(name: { schema?: string; name: string }): CatalogTable | undefined {
-    if (name.schema) return this.byKey.get(key(name.schema, name.name));
-    const inPublic = this.byKey.get(key(DEFAULT_SCHEMA, name.name));
+    if (name.schema) return this.byKey.get(keyOf(name));
+    const inPublic = this.byKey.get(keyOf(name));
     if (inPublic) return inPublic;
     let match: CatalogTable | undefined;
     for (const t of this.byKey.values()) {
