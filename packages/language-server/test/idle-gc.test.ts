@@ -8,7 +8,7 @@ describe('IdleCollector', () => {
   it('runs a minor collection once the server is idle, and none when a lint starts first', async () => {
     const kinds: number[] = [];
     const observer = new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) kinds.push((entry.detail as { kind?: number } | undefined)?.kind ?? -1);
+      for (const entry of list.getEntries()) kinds.push(((entry as { detail?: { kind?: number } }).detail)?.kind ?? -1);
     });
     observer.observe({ entryTypes: ['gc'] });
     try {
