@@ -1,7 +1,7 @@
 import type { Catalog } from '../catalog/catalog.ts';
 import type { DialectAdapter } from '../dialects/adapter.ts';
 import type { ColumnRef, FromItem, Node, Range, Statement } from '../model/nodes.ts';
-import { walk, type WalkCallbacks } from '../model/walk.ts';
+import { nodeTypeId, walkDispatch, type NodeCallback } from '../model/walk.ts';
 import type { FileContext, Rule, RuleContext, RuleVisitor, StatementInfo } from '../rule.ts';
 import { LineIndex } from '../source/line-index.ts';
 import { maskNonSql } from '../source/mask.ts';
@@ -201,16 +201,17 @@ export function lintSource(options: LintSourceOptions): LintSourceResult {
   };
   const call = (key: string, arg: unknown, at: Range): void => run(handlers.get(key), arg, at);
 
-  const visitNode: WalkCallbacks = {
-    enter(node, anc) {
+  // Node visitors by node type id (the walk dispatches through arrays, not a map lookup per node).
+  const enterById: Array<NodeCallback | undefined> = [];
+  const exitById: Array<NodeCallback | undefined> = [];
+  const dispatchTo = (table: Array<NodeCallback | undefined>, type: string, list: Handler[]): void => {
+    table[nodeTypeId(type)] = (node, anc) => {
       ancestors = anc;
-      run(handlers.get(node.type), node, node.range);
-    },
-    exit(node, anc) {
-      ancestors = anc;
-      run(exitHandlers.get(node.type), node, node.range);
-    },
+      run(list, node, node.range);
+    };
   };
+  for (const [key, list] of handlers) if (!key.endsWith(':exit')) dispatchTo(enterById, key, list);
+  for (const [type, list] of exitHandlers) dispatchTo(exitById, type, list);
 
   const fileStart = { start: 0, end: 0 };
   call('File', undefined, fileStart);
@@ -229,7 +230,7 @@ export function lintSource(options: LintSourceOptions): LintSourceResult {
     if (stmt.node) {
       const root: Statement = stmt.node;
       call('Statement', root, root.range);
-      walk(root, visitNode);
+      walkDispatch(root, enterById, exitById);
       ancestors = [];
       call('Statement:exit', root, root.range);
       options.onStatement?.(stmt, catalog);
