@@ -74,23 +74,6 @@ function constraintFromModel(c: M.Constraint, columns: string[]): CatalogConstra
   return out;
 }
 
-/** The statements `apply` replays; every other statement leaves the catalog (and its state) as it is. */
-function changesCatalog(stmt: M.Statement): boolean {
-  switch (stmt.type) {
-    case 'CreateTable':
-    case 'CreateIndex':
-    case 'AlterTable':
-    case 'Drop':
-      return true;
-    case 'CreateView':
-      return stmt.materialized;
-    case 'Select':
-      return stmt.into !== undefined;
-    default:
-      return false;
-  }
-}
-
 /**
  * The schema as far as this run has seen it: CREATE/ALTER/DROP/RENAME replayed in path order.
  * Tables are copied on write so a snapshot (`clone`) taken before a file stays intact.
@@ -142,73 +125,75 @@ export class Catalog implements CatalogReader {
   }
 
   apply(stmt: M.Statement, origin: { file: string; statement: number }): void {
-    if (!changesCatalog(stmt)) return;
+    const replay = this.replayOf(stmt);
+    if (!replay) return; // the statement leaves the catalog (and its state) as it is
     this.contents = stateAfter(this.contents, stmt, origin);
     // The same statement from the same state was replayed before (an earlier lint of this text):
     // its changes are known, and tables are never changed in place, so they are reused as they are.
     const known = changesInto(this.contents);
     if (known) {
-      for (let i = 0; i < known.length; i++) this.redo(known[i]!);
+      for (let i = 0; i < known.length; i++) this.make(known[i]!);
       return;
     }
     const changes: CatalogChange[] = [];
     this.recording = Object.isFrozen(stmt) ? changes : undefined;
     try {
-      this.replay(stmt, origin);
+      replay(origin);
       if (this.recording) recordChanges(this.contents, changes);
     } finally {
       this.recording = undefined;
     }
   }
 
+  /** How `apply` replays the statement; undefined for statements that change no schema. */
+  private replayOf(stmt: M.Statement): ((origin: { file: string; statement: number }) => void) | undefined {
+    switch (stmt.type) {
+      case 'CreateTable':
+        return (origin) => this.createTable(stmt, origin);
+      case 'CreateIndex':
+        return () => this.createIndex(stmt);
+      case 'AlterTable':
+        return () => this.alterTable(stmt);
+      case 'Drop':
+        return () => this.drop(stmt);
+      case 'CreateView':
+        if (!stmt.materialized) return undefined;
+        return (origin) => this.createFromQuery(stmt.name, stmt.query, intoColumnNames(stmt.raw), materializedViewIfNotExists(stmt.raw), origin, 'materialized_view');
+      case 'Select': {
+        const into = stmt.into;
+        if (!into) return undefined;
+        return (origin) => this.createFromQuery(into, stmt, [], false, origin, 'table');
+      }
+      default:
+        return undefined;
+    }
+  }
+
   /** The changes `apply` makes are recorded here while a frozen statement is replayed. */
   private recording: CatalogChange[] | undefined;
 
+  /** Every change to the two maps goes through here, so that a replay can be recorded and redone. */
+  private make(change: CatalogChange): void {
+    const map: Map<string, unknown> = change.map === 'tables' ? this.byKey : this.indexOwner;
+    if (change.value !== undefined) map.set(change.key, change.value);
+    else map.delete(change.key);
+    this.recording?.push(change);
+  }
+
   private setTable(k: string, table: CatalogTable): void {
-    this.byKey.set(k, table);
-    this.recording?.push({ map: 'tables', key: k, value: table });
+    this.make({ map: 'tables', key: k, value: table });
   }
 
   private deleteTable(k: string): void {
-    this.byKey.delete(k);
-    this.recording?.push({ map: 'tables', key: k });
+    this.make({ map: 'tables', key: k });
   }
 
   private setIndexOwner(k: string, owner: string): void {
-    this.indexOwner.set(k, owner);
-    this.recording?.push({ map: 'indexes', key: k, value: owner });
+    this.make({ map: 'indexes', key: k, value: owner });
   }
 
   private deleteIndexOwner(k: string): void {
-    this.indexOwner.delete(k);
-    this.recording?.push({ map: 'indexes', key: k });
-  }
-
-  private redo(change: CatalogChange): void {
-    const map: Map<string, unknown> = change.map === 'tables' ? this.byKey : this.indexOwner;
-    if ('value' in change) map.set(change.key, change.value);
-    else map.delete(change.key);
-  }
-
-  private replay(stmt: M.Statement, origin: { file: string; statement: number }): void {
-    switch (stmt.type) {
-      case 'CreateTable':
-        return this.createTable(stmt, origin);
-      case 'CreateIndex':
-        return this.createIndex(stmt);
-      case 'AlterTable':
-        return this.alterTable(stmt);
-      case 'Drop':
-        return this.drop(stmt);
-      case 'CreateView':
-        if (stmt.materialized) {
-          this.createFromQuery(stmt.name, stmt.query, intoColumnNames(stmt.raw), materializedViewIfNotExists(stmt.raw), origin, 'materialized_view');
-        }
-        return;
-      case 'Select':
-        if (stmt.into) this.createFromQuery(stmt.into, stmt, [], false, origin, 'table');
-        return;
-    }
+    this.make({ map: 'indexes', key: k });
   }
 
   /** Makes this catalog's contents those of `snapshot` (a `clone()` taken earlier). */
