@@ -48,7 +48,8 @@ export interface WalkCallbacks {
  */
 export function walk(root: Node, callbacks: WalkCallbacks): void {
   if (Object.isFrozen(root)) {
-    walkPreorder(preorderOf(root), callbacks);
+    const { exit } = callbacks;
+    walkPreorder(preorderOf(root), (node, _type, ancestors) => callbacks.enter(node, ancestors), exit && ((node, _type, ancestors) => exit(node, ancestors)));
     return;
   }
   const ancestors: Node[] = [];
@@ -117,25 +118,11 @@ export function walkDispatch(root: Node, enter: ReadonlyArray<NodeCallback | und
     });
     return;
   }
-  const { nodes, depths, types } = preorderOf(root);
-  const ancestors: Node[] = [];
-  const ancestorTypes: number[] = [];
-  for (let i = 0; i < nodes.length; i++) {
-    while (ancestors.length > depths[i]!) {
-      const node = ancestors.pop()!;
-      const onExit = exit[ancestorTypes.pop()!];
-      if (onExit) onExit(node, ancestors);
-    }
-    const onEnter = enter[types[i]!];
-    if (onEnter) onEnter(nodes[i]!, ancestors);
-    ancestors.push(nodes[i]!);
-    ancestorTypes.push(types[i]!);
-  }
-  while (ancestors.length > 0) {
-    const node = ancestors.pop()!;
-    const onExit = exit[ancestorTypes.pop()!];
-    if (onExit) onExit(node, ancestors);
-  }
+  walkPreorder(
+    preorderOf(root),
+    (node, type, ancestors) => enter[type]?.(node, ancestors),
+    (node, type, ancestors) => exit[type]?.(node, ancestors),
+  );
 }
 
 /**
@@ -168,19 +155,25 @@ function preorderOf(root: Node): Preorder {
   return preorder;
 }
 
-/** The calls `walk` makes, in the same order and with the same live ancestor stack. */
-function walkPreorder({ nodes, depths }: Preorder, callbacks: WalkCallbacks): void {
+type PreorderCallback = (node: Node, type: number, ancestors: readonly Node[]) => void;
+
+/** The calls `walk` makes, in the same order and with the same live ancestor stack, with each node's `nodeTypeId`. */
+function walkPreorder({ nodes, depths, types }: Preorder, enter: PreorderCallback, exit: PreorderCallback | undefined): void {
   const ancestors: Node[] = [];
+  const ancestorTypes: number[] = [];
   for (let i = 0; i < nodes.length; i++) {
     while (ancestors.length > depths[i]!) {
       const node = ancestors.pop()!;
-      callbacks.exit?.(node, ancestors);
+      const type = ancestorTypes.pop()!;
+      exit?.(node, type, ancestors);
     }
-    callbacks.enter(nodes[i]!, ancestors);
+    enter(nodes[i]!, types[i]!, ancestors);
     ancestors.push(nodes[i]!);
+    ancestorTypes.push(types[i]!);
   }
   while (ancestors.length > 0) {
     const node = ancestors.pop()!;
-    callbacks.exit?.(node, ancestors);
+    const type = ancestorTypes.pop()!;
+    exit?.(node, type, ancestors);
   }
 }
