@@ -7,38 +7,12 @@ import type { AlterTable, AlterTableAction, BlockedWork, LockMode, ResolvedLock,
 import { sameTable } from './transactions.ts';
 
 /**
- * The effects computed while the current statement is visited, by node and catalog: several
- * rules ask the lock model about the same statement, and the catalog only changes between
- * statements. Dropped as soon as another statement is visited, so nothing outlives the visit.
- * (Cached, frozen statements also have the lock model's own memo, across runs; this one serves
- * the others.) Parallel arrays reused from visit to visit: an object per question showed in
- * allocation profiles of the language server.
+ * What the lock model says `stmt` does, for the configured version and the catalog before it.
+ * Several rules ask about the same statement; the lock model keeps its answers for the engine's
+ * cached statements per catalog state, so asking again costs a lookup.
  */
-let memoVisit: StatementInfo | undefined;
-let memoVersion = 0;
-/** How many of the arrays' entries belong to the current visit (the arrays keep their storage). */
-let memoCount = 0;
-const memoStatements: Statement[] = [];
-const memoCatalogs: object[] = [];
-const memoEffects: StatementEffect[][] = [];
-
-/** What the lock model says `stmt` does, for the configured version and the catalog before it. */
 export function statementEffects(context: RuleContext<any>, stmt: Statement): StatementEffect[] {
-  const visit = context.statement;
-  const { catalog } = context;
-  const version = context.settings.postgresVersion;
-  if (memoVisit !== visit || memoVersion !== version) {
-    memoVisit = visit;
-    memoVersion = version;
-    memoCount = 0;
-  }
-  for (let i = 0; i < memoCount; i++) if (memoStatements[i] === stmt && memoCatalogs[i] === catalog) return memoEffects[i]!;
-  const effects = describeStatementLocks(stmt, { postgresVersion: version, catalog }).effects;
-  memoStatements[memoCount] = stmt;
-  memoCatalogs[memoCount] = catalog;
-  memoEffects[memoCount] = effects;
-  memoCount++;
-  return effects;
+  return describeStatementLocks(stmt, { postgresVersion: context.settings.postgresVersion, catalog: context.catalog }).effects;
 }
 
 /** The effects of one ALTER TABLE subcommand. */
