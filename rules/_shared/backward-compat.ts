@@ -6,6 +6,7 @@ import { isDownMigrationPath } from '@sqlwarden/core';
 import type { CreateView, QualifiedName, RuleContext, StatementInfo } from '@sqlwarden/core';
 import { isNewTable } from './migration.ts';
 import { perFile } from './per-file.ts';
+import { tableKey } from './transactions.ts';
 
 /**
  * Whether the current statement is a change deployed code can be relying on: in a migration file,
@@ -16,13 +17,9 @@ export function judgesCompatibility(context: RuleContext<any>): boolean {
   return context.file.isMigration && context.statement.section !== 'down' && !isDownMigrationPath(context.file.path);
 }
 
-function key(name: { schema?: string; name: string }): string {
-  return `${name.schema ?? 'public'}.${name.name}`;
-}
-
 /** True when an earlier statement of this file (same section) added the column to the table. */
 export function isColumnAddedInFile(context: RuleContext<any>, table: { schema?: string; name: string }, column: string): boolean {
-  const first = perFile(context, firstColumnAdds, firstColumnAdds).get(`${context.statement.section}\0${key(table)}\0${column}`);
+  const first = perFile(context, firstColumnAdds, firstColumnAdds).get(`${context.statement.section}\0${tableKey(table)}\0${column}`);
   return first !== undefined && first < context.statement.index;
 }
 
@@ -34,7 +31,7 @@ function firstColumnAdds(statements: readonly StatementInfo[]): Map<string, numb
     if (node?.type !== 'AlterTable') continue;
     for (const action of node.actions) {
       if (action.action !== 'add_column' || action.columnDef?.name === undefined) continue;
-      const k = `${info.section}\0${key(node.table)}\0${action.columnDef.name}`;
+      const k = `${info.section}\0${tableKey(node.table)}\0${action.columnDef.name}`;
       if (!first.has(k)) first.set(k, info.index);
     }
   }
@@ -78,12 +75,12 @@ export function laterStatements(context: RuleContext<any>): StatementInfo[] {
  * every row and, being a simple view, is automatically updatable: old code can still read and write.
  */
 export function isRenameShim(view: CreateView, oldName: { schema?: string; name: string }, newName: { schema?: string; name: string }): boolean {
-  if (view.materialized || key(view.name) !== key(oldName)) return false;
+  if (view.materialized || tableKey(view.name) !== tableKey(oldName)) return false;
   const q = view.query;
   if (q.setOperation || q.with.length > 0 || q.where || q.having || q.groupBy.length > 0 || q.distinct || q.limit || q.offset || q.values || q.locking.length > 0) return false;
   if (q.from.length !== 1) return false;
   const from = q.from[0]!;
-  if (from.type !== 'TableRef' || key(from) !== key(newName)) return false;
+  if (from.type !== 'TableRef' || tableKey(from) !== tableKey(newName)) return false;
   if (q.columns.length !== 1) return false;
   const star = q.columns[0]!.expr;
   return star.type === 'Star' && (star.table === undefined || star.table === (from.alias ?? from.name));
@@ -102,14 +99,14 @@ export function shownName(name: { schema?: string; name: string } | QualifiedNam
  */
 export function isNameRestoredInTransaction(context: RuleContext<any>, name: { schema?: string; name: string }): boolean {
   if (!context.statement.transaction) return false;
-  const target = key(name);
+  const target = tableKey(name);
   for (const info of laterStatements(context)) {
     const node = info.node;
     if (!info.transaction) return false;
     if (node?.type === 'Transaction' && (node.kind === 'commit' || node.kind === 'rollback' || node.kind === 'prepare')) return false;
     if (node?.type === 'AlterTable' && node.objectKind === 'table') {
       for (const action of node.actions) {
-        if (action.action === 'rename_table' && action.newName && key({ ...(node.table.schema ? { schema: node.table.schema } : {}), name: action.newName }) === target) return true;
+        if (action.action === 'rename_table' && action.newName && tableKey({ ...(node.table.schema ? { schema: node.table.schema } : {}), name: action.newName }) === target) return true;
       }
     }
   }

@@ -6,6 +6,7 @@
 import { isDownMigrationPath } from '@sqlwarden/core';
 import type { AlterTable, AlterTableAction, Range, RuleContext, Statement, StatementInfo, TransactionKind } from '@sqlwarden/core';
 import { lastBefore, perFile } from './per-file.ts';
+import { tableKey } from './transactions.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Tables and indexes created by this migration
@@ -51,17 +52,13 @@ export function newTableOrigin(context: RuleContext<any>, name: { schema?: strin
   // (diesel's down.sql sorts first): there IF NOT EXISTS usually re-creates what the up dropped.
   const down = current.section === 'down' || isDownMigrationPath(context.file.path);
   let found: StatementInfo | undefined;
-  for (const info of perFile(context, creatorsOf, creatorsOf).get(`${current.section}:${qualifiedKey(name)}`) ?? []) {
+  for (const info of perFile(context, creatorsOf, creatorsOf).get(`${current.section}:${tableKey(name)}`) ?? []) {
     if (info.index >= current.index) break;
     const node = info.node!;
     if (node.type === 'CreateTable' && node.ifNotExists && createdIn !== undefined && !down) continue;
     found = info;
   }
   return found ? { info: found } : undefined;
-}
-
-function qualifiedKey(name: { schema?: string; name: string }): string {
-  return `${name.schema ?? 'public'}.${name.name}`;
 }
 
 /** The statements that create each relation (CREATE TABLE, materialized view, SELECT INTO), by section and name, in file order. */
@@ -71,7 +68,7 @@ function creatorsOf(statements: readonly StatementInfo[]): Map<string, Statement
     const node = info.node;
     const created = node?.type === 'CreateTable' ? node.table : node?.type === 'CreateView' && node.materialized ? node.name : node?.type === 'Select' ? node.into : undefined;
     if (created === undefined) continue;
-    const key = `${info.section}:${qualifiedKey(created)}`;
+    const key = `${info.section}:${tableKey(created)}`;
     const list = out.get(key);
     if (list) list.push(info);
     else out.set(key, [info]);
@@ -106,7 +103,7 @@ export function isIndexOfNewTable(context: RuleContext<any>, name: { schema?: st
 export function emptiedInFile(context: RuleContext<any>, name: { schema?: string; name: string }): 'truncate' | 'delete' | undefined {
   const current = context.statement;
   const events = perFile(context, emptyingEvents, emptyingEvents).get(current.section);
-  const table = events?.byTable.get(qualifiedKey(name));
+  const table = events?.byTable.get(tableKey(name));
   const last = table ? lastBefore(table.indexes, current.index) : -1;
   if (!events || !table || last < 0) return undefined;
   // A COPY after it may have filled the table again.
@@ -131,7 +128,7 @@ function emptyingEvents(statements: readonly StatementInfo[]): Map<StatementInfo
     let events = out.get(info.section);
     if (!events) out.set(info.section, (events = { byTable: new Map(), copies: [] }));
     const record = (table: { schema?: string; name: string }, state: 'truncate' | 'delete' | undefined): void => {
-      const key = qualifiedKey(table);
+      const key = tableKey(table);
       let entry = events.byTable.get(key);
       if (!entry) events.byTable.set(key, (entry = { indexes: [], states: [] }));
       entry.indexes.push(info.index);
