@@ -85,11 +85,9 @@ export class Engine {
       return job(linter);
     });
     entry.queue = result.catch(() => undefined);
-    // After the caller's continuation (which sends the answer) has run.
-    void result.then(
-      () => idleCollector.schedule(),
-      () => idleCollector.schedule(),
-    );
+    // On a timer, so the collection runs after the caller has sent its answer.
+    const collectLater = (): void => idleCollector.schedule();
+    void result.then(collectLater, collectLater);
     return result;
   }
 
