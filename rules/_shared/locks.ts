@@ -6,6 +6,7 @@
  * `hypotheticalTypeChange` was restored from how its callers use it; the message helpers of
  * those rules live in `lock-messages.ts`.
  */
+import { CatalogList } from '@sqlwarden/core';
 import type { AlterTable, AlterTableAction, CatalogColumn, CatalogReader, CatalogTable, RuleContext, TypeRef } from '@sqlwarden/core';
 import { describeLocks, lockedRelations, statementEffects, whatItBlocks } from './lock-messages.ts';
 
@@ -33,8 +34,8 @@ export function hypotheticalTypeChange(
   const known = context.catalog.getTable(table);
   const columnAsDeclared: CatalogColumn = { name: column, type: from, notNull: false, hasDefault: false };
   const hypothetical: CatalogTable = known
-    ? { ...known, columns: known.columns.some((c) => c.name === column) ? known.columns.map((c) => (c.name === column ? { ...c, type: from } : c)) : [...known.columns, columnAsDeclared] }
-    : { schema: table.schema ?? 'public', name: table.name, columns: [columnAsDeclared], indexes: [], constraints: [], partitioned: false, columnsKnown: true };
+    ? { ...known, columns: known.columns.some((c) => c.name === column) ? known.columns.replace((c) => (c.name === column ? { ...c, type: from } : c)) : known.columns.push(columnAsDeclared) }
+    : { schema: table.schema ?? 'public', name: table.name, columns: CatalogList.of([columnAsDeclared]), indexes: CatalogList.empty(), constraints: CatalogList.empty(), partitioned: false, columnsKnown: true };
   const same = (t: { schema?: string; name: string }): boolean => t.name === hypothetical.name && (t.schema ?? hypothetical.schema) === hypothetical.schema;
   const catalog: CatalogReader = {
     getTable: (name) => (same(name) ? hypothetical : context.catalog.getTable(name)),

@@ -72,8 +72,16 @@ export function analyzeTransactions(context: RuleContext<any>): TransactionAnaly
     let openedBy: StatementInfo | undefined;
     // BEGINs the server ignored; the extra COMMIT each one leaves behind is explained by its report.
     let ignoredBegins = 0;
-    const nextEnd = (from: StatementInfo): StatementInfo | undefined =>
-      statements.find((s) => s.index > from.index && s.node?.type === 'Transaction' && (s.node.kind === 'commit' || s.node.kind === 'rollback'));
+    // The COMMIT or ROLLBACK after each statement, worked out in one pass from the end: a file
+    // of thousands of BEGINs must not search the rest of the file for each one.
+    const endAfter = new Map<StatementInfo, StatementInfo>();
+    let followingEnd: StatementInfo | undefined;
+    for (let i = statements.length - 1; i >= 0; i--) {
+      const s = statements[i]!;
+      if (followingEnd) endAfter.set(s, followingEnd);
+      if (s.node?.type === 'Transaction' && (s.node.kind === 'commit' || s.node.kind === 'rollback')) followingEnd = s;
+    }
+    const nextEnd = (from: StatementInfo): StatementInfo | undefined => endAfter.get(from);
 
     for (const statement of statements) {
       const node = statement.node;

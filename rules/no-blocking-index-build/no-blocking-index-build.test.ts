@@ -27,7 +27,7 @@ new RuleTester().run(rule, {
     { code: 'CREATE TABLE t (id int);\nCREATE INDEX t_id ON t (id);', settings: none },
     { code: 'BEGIN;\nCREATE TABLE app.t (id int);\nCREATE UNIQUE INDEX t_id ON app.t (id);\nCOMMIT;' },
     { code: 'CREATE TABLE t (id int);\nALTER TABLE t RENAME TO t2;\nCREATE INDEX t_id ON t2 (id);' },
-    { code: 'CREATE TABLE t (id int);\nCREATE INDEX t_id ON t (id);\nDROP INDEX t_id;\nREINDEX TABLE t;\nREINDEX INDEX t_id;' },
+    { code: 'CREATE TABLE t (id int);\nCREATE INDEX t_id ON t (id);\nREINDEX TABLE t;\nREINDEX INDEX t_id;\nDROP INDEX t_id;' },
     { code: '-- +goose Up\nSELECT 1;\n-- +goose Down\nCREATE TABLE old_t (id int);\nCREATE INDEX old_t_id ON old_t (id);', schema, settings: none, name: 'a table created in the down section' },
     {
       code: 'CREATE TABLE IF NOT EXISTS users (id bigint PRIMARY KEY, email text);\nCREATE INDEX users_email2 ON users (email);',

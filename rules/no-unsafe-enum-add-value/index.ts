@@ -127,7 +127,7 @@ export default defineRule({
           const i = row.indexOf(literal);
           if (i < 0) continue;
           const table = context.resolveTable(stmt.table);
-          const name = stmt.columns[i] ?? table?.columns[i]?.name;
+          const name = stmt.columns[i] ?? table?.columns.at(i)?.name;
           if (!name) return {};
           const col = table?.columns.find((c) => c.name === name);
           return col ? { column: `${table!.name}.${col.name}`, type: col.type } : { column: `${stmt.table.name}.${name}` };

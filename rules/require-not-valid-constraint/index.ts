@@ -1,4 +1,4 @@
-import { defineRule, walk } from '@sqlwarden/core';
+import { CatalogList, defineRule, walk } from '@sqlwarden/core';
 import type { AlterTable, AlterTableAction, CatalogReader, CatalogTable, ColumnDef, Constraint, Node, ResolvedLock, RuleContext, StatementInfo } from '@sqlwarden/core';
 import { displayName, emptiedInFile, isEmptyNewTable, isWord, scanTokens } from '../_shared/migration.ts';
 import { quoteIdent } from '../_shared/query.ts';
@@ -96,8 +96,8 @@ export default defineRule({
       };
       const validate: AlterTable = { ...stmt, actions: [action] };
       const known = context.catalog.getTable(stmt.table);
-      const base: CatalogTable = known ?? { schema: stmt.table.schema ?? 'public', name: stmt.table.name, columns: [], indexes: [], constraints: [], partitioned: false, columnsKnown: false };
-      const withConstraint: CatalogTable = { ...base, constraints: [...base.constraints.filter((c) => c.name !== name), { name, kind: constraint.kind, columns: [], validated: false }] };
+      const base: CatalogTable = known ?? { schema: stmt.table.schema ?? 'public', name: stmt.table.name, columns: CatalogList.empty(), indexes: CatalogList.empty(), constraints: CatalogList.empty(), partitioned: false, columnsKnown: false };
+      const withConstraint: CatalogTable = { ...base, constraints: base.constraints.keep((c) => c.name !== name).push({ name, kind: constraint.kind, columns: [], validated: false }) };
       const same = (t: { schema?: string; name: string }): boolean => t.name === base.name && (t.schema ?? base.schema) === base.schema;
       const catalog: CatalogReader = {
         getTable: (t) => (same(t) ? withConstraint : context.catalog.getTable(t)),

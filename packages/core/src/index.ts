@@ -5,6 +5,7 @@ export * from './types.ts';
 export * from './rule.ts';
 export type * from './catalog/types.ts';
 export { Catalog } from './catalog/catalog.ts';
+export { CatalogList } from './catalog/list.ts';
 export { Linter, ENGINE_RULE_IDS, registerDialect, summarize, type LintFileResult, type LintFilesOptions, type LinterOptions } from './engine/linter.ts';
 export { lintSource, isDownMigrationPath, type EnabledRule, type LintSourceOptions } from './engine/lint-source.ts';
 export { applyFixes } from './engine/fixes.ts';

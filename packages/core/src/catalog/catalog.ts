@@ -3,9 +3,12 @@ import type * as M from '../model/nodes.ts';
 import { storageTypeName } from '../dialects/postgres/types.ts';
 import { resolveColumnInScopes } from '../engine/scope.ts';
 import { type CatalogChange, type CatalogState, EMPTY_CATALOG_STATE, changesInto, recordChanges, stateAfter } from './state.ts';
+import { CatalogList } from './list.ts';
 import type { CatalogColumn, CatalogConstraint, CatalogIndex, CatalogReader, CatalogTable } from './types.ts';
 
 const DEFAULT_SCHEMA = 'public';
+/** PostgreSQL's MaxHeapAttributeNumber: "tables can have at most 1600 columns". */
+const MAX_COLUMNS = 1600;
 
 function key(schema: string | undefined, name: string): string {
   return `${schema ?? DEFAULT_SCHEMA}.${name}`;
@@ -25,15 +28,33 @@ function keyOf(name: { schema?: string; name: string }): string {
   return k;
 }
 
+/**
+ * Catalog items are frozen when made: tables share them between versions and lint runs, so a
+ * rule that changed one would corrupt every later statement (it gets a TypeError instead).
+ */
+function column(c: CatalogColumn): CatalogColumn {
+  return Object.freeze(c);
+}
+
 function columnFromDef(def: M.ColumnDef): CatalogColumn {
   const serial = storageTypeName(def.dataType.name) !== def.dataType.name;
   const type: M.TypeRef = serial ? { ...def.dataType, name: storageTypeName(def.dataType.name) } : def.dataType;
-  return {
+  return column({
     name: def.name,
     type,
     notNull: def.notNull || serial,
     hasDefault: def.default !== undefined || serial || def.constraints.some((c) => c.kind === 'identity' || c.kind === 'generated'),
-  };
+  });
+}
+
+function frozenIndex(index: CatalogIndex): CatalogIndex {
+  Object.freeze(index.elements);
+  for (const e of index.elements) Object.freeze(e);
+  return Object.freeze(index);
+}
+
+function withNotNull(columns: readonly string[]): (c: CatalogColumn) => CatalogColumn {
+  return (c) => (columns.includes(c.name) && !c.notNull ? column({ ...c, notNull: true }) : c);
 }
 
 function indexFromConstraint(c: M.Constraint, columns: string[]): CatalogIndex | undefined {
@@ -41,7 +62,7 @@ function indexFromConstraint(c: M.Constraint, columns: string[]): CatalogIndex |
   const index: CatalogIndex = { unique: c.kind !== 'exclusion', method: c.kind === 'exclusion' ? 'gist' : 'btree', elements: columns.map((column) => ({ column })), partial: false };
   const name = c.usingIndex ?? c.name;
   if (name) index.name = name;
-  return index;
+  return frozenIndex(index);
 }
 
 /** `CREATE TABLE x (a, b) AS ...` / `CREATE MATERIALIZED VIEW x (a, b) AS ...`: the model keeps only the parser's node. */
@@ -68,11 +89,12 @@ function hasMergingJoin(items: readonly M.FromItem[]): boolean {
 }
 
 function constraintFromModel(c: M.Constraint, columns: string[]): CatalogConstraint {
-  const out: CatalogConstraint = { kind: c.kind, columns, validated: !c.notValid };
+  const out: CatalogConstraint = { kind: c.kind, columns: Object.freeze([...columns]) as string[], validated: !c.notValid };
   if (c.name) out.name = c.name;
   if (c.expr) out.expr = c.expr;
-  return out;
+  return Object.freeze(out);
 }
+
 
 /**
  * The schema as far as this run has seen it: CREATE/ALTER/DROP/RENAME replayed in path order.
@@ -80,7 +102,11 @@ function constraintFromModel(c: M.Constraint, columns: string[]): CatalogConstra
  */
 export class Catalog implements CatalogReader {
   private byKey = new Map<string, CatalogTable>();
+  /** Table keys by table name, for names written without a schema. Arrays are replaced, never changed, so clones share them. */
+  private tableKeysByName = new Map<string, readonly string[]>();
+  /** Index key -> the key of the table the index belongs to. */
   private indexOwner = new Map<string, string>();
+  private indexKeysByName = new Map<string, readonly string[]>();
   private contents: CatalogState = EMPTY_CATALOG_STATE;
 
   /** Identifies the contents: catalogs with the same state hold the same tables (see state.ts). */
@@ -90,9 +116,7 @@ export class Catalog implements CatalogReader {
 
   clone(): Catalog {
     const copy = new Catalog();
-    copy.byKey = new Map(this.byKey);
-    copy.indexOwner = new Map(this.indexOwner);
-    copy.contents = this.contents;
+    copy.restore(this);
     return copy;
   }
 
@@ -104,24 +128,20 @@ export class Catalog implements CatalogReader {
     if (name.schema) return this.byKey.get(keyOf(name));
     const inPublic = this.byKey.get(keyOf(name));
     if (inPublic) return inPublic;
-    let match: CatalogTable | undefined;
-    for (const t of this.byKey.values()) {
-      if (t.name !== name.name) continue;
-      if (match) return undefined; // ambiguous without a search_path
-      match = t;
-    }
-    return match;
+    const keys = this.tableKeysByName.get(name.name);
+    if (keys?.length !== 1) return undefined; // unknown, or ambiguous without a search_path
+    return this.byKey.get(keys[0]!);
   }
 
   getColumn(table: CatalogTable, column: string): CatalogColumn | undefined {
     return table.columns.find((c) => c.name === column);
   }
 
-  /** Replace a table with a modified copy (copy-on-write). */
+  /** Replace a table with a changed copy; its lists share what did not change (see CatalogList). */
   private update(table: CatalogTable, change: (t: CatalogTable) => void): void {
-    const copy: CatalogTable = { ...table, columns: [...table.columns], indexes: [...table.indexes], constraints: [...table.constraints] };
+    const copy: CatalogTable = { ...table };
     change(copy);
-    this.setTable(key(copy.schema, copy.name), copy);
+    this.setTable(copy, copy);
   }
 
   apply(stmt: M.Statement, origin: { file: string; statement: number }): void {
@@ -174,32 +194,46 @@ export class Catalog implements CatalogReader {
 
   /** Every change to the two maps goes through here, so that a replay can be recorded and redone. */
   private make(change: CatalogChange): void {
-    const map: Map<string, unknown> = change.map === 'tables' ? this.byKey : this.indexOwner;
-    if (change.value !== undefined) map.set(change.key, change.value);
-    else map.delete(change.key);
+    const [map, byName]: [Map<string, unknown>, Map<string, readonly string[]>] =
+      change.map === 'tables' ? [this.byKey, this.tableKeysByName] : [this.indexOwner, this.indexKeysByName];
+    const had = map.has(change.key);
+    if (change.value !== undefined) {
+      map.set(change.key, change.value);
+      if (!had) byName.set(change.name, [...(byName.get(change.name) ?? []), change.key]);
+    } else if (had) {
+      map.delete(change.key);
+      const rest = byName.get(change.name)?.filter((k) => k !== change.key) ?? [];
+      if (rest.length > 0) byName.set(change.name, rest);
+      else byName.delete(change.name);
+    }
     this.recording?.push(change);
   }
 
-  private setTable(k: string, table: CatalogTable): void {
-    this.make({ map: 'tables', key: k, value: table });
+  private setTable(at: { schema: string; name: string }, table: CatalogTable): void {
+    this.make({ map: 'tables', key: key(at.schema, at.name), name: at.name, value: table });
   }
 
-  private deleteTable(k: string): void {
-    this.make({ map: 'tables', key: k });
+  private deleteTable(table: CatalogTable): void {
+    this.make({ map: 'tables', key: key(table.schema, table.name), name: table.name });
+    for (const index of table.indexes) if (index.name) this.deleteIndexOwner(table, index.name);
   }
 
-  private setIndexOwner(k: string, owner: string): void {
-    this.make({ map: 'indexes', key: k, value: owner });
+  private setIndexOwner(table: CatalogTable, indexName: string): void {
+    this.make({ map: 'indexes', key: key(table.schema, indexName), name: indexName, value: key(table.schema, table.name) });
   }
 
-  private deleteIndexOwner(k: string): void {
-    this.make({ map: 'indexes', key: k });
+  /** Forgets the index, when `table` owns it. */
+  private deleteIndexOwner(table: CatalogTable, indexName: string): void {
+    const k = key(table.schema, indexName);
+    if (this.indexOwner.get(k) === key(table.schema, table.name)) this.make({ map: 'indexes', key: k, name: indexName });
   }
 
   /** Makes this catalog's contents those of `snapshot` (a `clone()` taken earlier). */
   restore(snapshot: Catalog): void {
     this.byKey = new Map(snapshot.byKey);
+    this.tableKeysByName = new Map(snapshot.tableKeysByName);
     this.indexOwner = new Map(snapshot.indexOwner);
+    this.indexKeysByName = new Map(snapshot.indexKeysByName);
     this.contents = snapshot.contents;
   }
 
@@ -222,15 +256,15 @@ export class Catalog implements CatalogReader {
     const table: CatalogTable = {
       schema: name.schema ?? DEFAULT_SCHEMA,
       name: name.name,
-      columns: columns ?? [],
-      indexes: [],
-      constraints: [],
-      createdIn: origin,
+      columns: CatalogList.of(columns ?? []),
+      indexes: CatalogList.empty(),
+      constraints: CatalogList.empty(),
+      createdIn: Object.freeze({ ...origin }),
       partitioned: false,
       columnsKnown: columns !== undefined,
     };
     if (kind === 'materialized_view') table.kind = kind;
-    this.setTable(k, table);
+    this.replaceTable(k, table);
   }
 
   private columnsFromQuery(query: M.Select, columnNames: readonly string[]): CatalogColumn[] | undefined {
@@ -264,7 +298,7 @@ export class Catalog implements CatalogReader {
       columns.push({ name: item.alias ?? (inner as M.ColumnRef).column, type });
     }
     if (columnNames.length > columns.length) return undefined;
-    return columns.map((c, i) => ({ name: columnNames[i] || c.name, type: c.type, notNull: false, hasDefault: false }));
+    return columns.map((c, i) => column({ name: columnNames[i] || c.name, type: c.type, notNull: false, hasDefault: false }));
   }
 
   private createTable(stmt: M.CreateTable, origin: { file: string; statement: number }): void {
@@ -274,29 +308,37 @@ export class Catalog implements CatalogReader {
     const table: CatalogTable = {
       schema: stmt.table.schema ?? DEFAULT_SCHEMA,
       name: stmt.table.name,
-      columns: stmt.columns.map(columnFromDef),
-      indexes: [],
-      constraints: [],
-      createdIn: origin,
+      columns: CatalogList.of(stmt.columns.map(columnFromDef)),
+      indexes: CatalogList.empty(),
+      constraints: CatalogList.empty(),
+      createdIn: Object.freeze({ ...origin }),
       partitioned: stmt.partitioned,
       columnsKnown: stmt.likeTables.length === 0 && !stmt.partitionOf && !(stmt.raw as { CreateStmt?: { inhRelations?: unknown[] } })?.CreateStmt?.inhRelations?.length,
     };
     if (stmt.partitionOf) {
       const parent = this.getTable(stmt.partitionOf);
       if (parent) {
-        table.columns = [...parent.columns];
+        table.columns = parent.columns;
         table.columnsKnown = parent.columnsKnown;
       }
     }
     for (const like of stmt.likeTables) {
       const source = this.getTable(like);
-      if (source) table.columns.push(...source.columns);
+      if (source) for (const c of source.columns) table.columns = table.columns.push(c);
     }
     for (const def of stmt.columns) {
       for (const c of def.constraints) this.addConstraintTo(table, c, [def.name], true);
     }
     for (const c of stmt.constraints) this.addConstraintTo(table, c, c.columns);
-    this.setTable(k, table);
+    this.replaceTable(k, table);
+  }
+
+  /** CREATE of a relation under `k`: one that was there (OR REPLACE, or a lost DROP) goes with its indexes. */
+  private replaceTable(k: string, table: CatalogTable): void {
+    const old = this.byKey.get(k);
+    if (old) this.deleteTable(old);
+    this.setTable(table, table);
+    for (const index of table.indexes) if (index.name) this.setIndexOwner(table, index.name);
   }
 
   /**
@@ -306,20 +348,15 @@ export class Catalog implements CatalogReader {
   private addConstraintTo(table: CatalogTable, c: M.Constraint, columns: string[], inColumnDef = false): void {
     if (c.kind === 'not_null') {
       if (inColumnDef && !c.name) return;
-      table.constraints.push(constraintFromModel(c, columns));
-      if (!c.notValid) table.columns = table.columns.map((col) => (columns.includes(col.name) ? { ...col, notNull: true } : col));
+      table.constraints = table.constraints.push(constraintFromModel(c, columns));
+      if (!c.notValid) table.columns = table.columns.replace(withNotNull(columns));
       return;
     }
     if (c.kind === 'null' || c.kind === 'default' || c.kind === 'generated' || c.kind === 'identity') return;
-    table.constraints.push(constraintFromModel(c, columns));
+    table.constraints = table.constraints.push(constraintFromModel(c, columns));
     const index = indexFromConstraint(c, columns);
-    if (index) {
-      table.indexes.push(index);
-      if (index.name) this.setIndexOwner(key(table.schema, index.name), key(table.schema, table.name));
-    }
-    if (c.kind === 'primary_key') {
-      table.columns = table.columns.map((col) => (columns.includes(col.name) ? { ...col, notNull: true } : col));
-    }
+    if (index) table.indexes = table.indexes.push(index);
+    if (c.kind === 'primary_key') table.columns = table.columns.replace(withNotNull(columns));
   }
 
   private createIndex(stmt: M.CreateIndex): void {
@@ -333,8 +370,9 @@ export class Catalog implements CatalogReader {
       elements: stmt.elements.map((e) => (e.column !== undefined ? { column: e.column } : e.expr ? { expressionKey: expressionKey(e.expr) } : {})),
     };
     if (stmt.name) index.name = stmt.name;
-    this.update(table, (t) => t.indexes.push(index));
-    if (stmt.name) this.setIndexOwner(key(table.schema, stmt.name), key(table.schema, table.name));
+    frozenIndex(index);
+    this.update(table, (t) => (t.indexes = t.indexes.push(index)));
+    if (stmt.name) this.setIndexOwner(table, stmt.name);
   }
 
   private alterTable(stmt: M.AlterTable): void {
@@ -346,44 +384,52 @@ export class Catalog implements CatalogReader {
     if (!table) return;
     for (const action of stmt.actions) {
       if (!table) return;
-      if (action.action === 'rename_table' && action.newName) {
-        const renamed: CatalogTable = { ...table, name: action.newName };
-        this.deleteTable(key(table.schema, table.name));
-        this.setTable(key(renamed.schema, renamed.name), renamed);
-        this.moveIndexOwners(table, renamed);
-        table = renamed;
-        continue;
-      }
-      if (action.action === 'set_schema' && action.newName) {
-        const moved: CatalogTable = { ...table, schema: action.newName };
-        this.deleteTable(key(table.schema, table.name));
-        this.setTable(key(moved.schema, moved.name), moved);
-        this.moveIndexOwners(table, moved);
+      if ((action.action === 'rename_table' || action.action === 'set_schema') && action.newName) {
+        const moved: CatalogTable = action.action === 'rename_table' ? { ...table, name: action.newName } : { ...table, schema: action.newName };
+        if (key(moved.schema, moved.name) === key(table.schema, table.name)) continue; // SET SCHEMA to its own schema
+        // Indexes move with the table (into its new schema); the old names are forgotten first.
+        this.deleteTable(table);
+        this.replaceTable(key(moved.schema, moved.name), moved);
         table = moved;
         continue;
       }
-      this.update(table, (t) => this.applyAction(t, action));
-      table = this.byKey.get(key(table.schema, table.name));
+      const before: CatalogTable = table;
+      const removed: CatalogIndex[] = [];
+      this.update(before, (t) => this.applyAction(t, action, removed));
+      table = this.byKey.get(key(before.schema, before.name));
+      if (!table) continue;
+      // The index names follow what the action did to the indexes (ADD CONSTRAINT, DROP COLUMN).
+      for (const index of removed) if (index.name) this.deleteIndexOwner(before, index.name);
+      for (let i = before.indexes.length - removed.length; i < table.indexes.length; i++) {
+        const name = table.indexes.at(i)?.name;
+        if (name) this.setIndexOwner(table, name);
+      }
     }
   }
 
-  private applyAction(t: CatalogTable, a: M.AlterTableAction): void {
+  /** Changes `t` as the action does; indexes it drops go to `removed` (indexes it adds are appended). */
+  private applyAction(t: CatalogTable, a: M.AlterTableAction, removed: CatalogIndex[]): void {
     const col = a.column;
     const mapColumn = (name: string | undefined, change: (c: CatalogColumn) => CatalogColumn): void => {
       if (name === undefined) return;
-      t.columns = t.columns.map((c) => (c.name === name ? change(c) : c));
+      t.columns = t.columns.replace((c) => (c.name === name ? column(change(c)) : c));
     };
     switch (a.action) {
       case 'add_column':
-        if (a.columnDef && !t.columns.some((c) => c.name === a.columnDef!.name)) {
-          t.columns.push(columnFromDef(a.columnDef));
+        // PostgreSQL rejects a column past its limit, so the table keeps the columns it had.
+        if (a.columnDef && t.columns.length < MAX_COLUMNS && !t.columns.some((c) => c.name === a.columnDef!.name)) {
+          t.columns = t.columns.push(columnFromDef(a.columnDef));
           for (const c of a.columnDef.constraints) this.addConstraintTo(t, c, [a.columnDef.name], true);
         }
         return;
       case 'drop_column':
-        t.columns = t.columns.filter((c) => c.name !== col);
-        t.indexes = t.indexes.filter((i) => !i.elements.some((e) => e.column === col));
-        t.constraints = t.constraints.filter((c) => !c.columns.includes(col ?? ''));
+        t.columns = t.columns.keep((c) => c.name !== col);
+        t.indexes = t.indexes.keep((i) => {
+          const kept = !i.elements.some((e) => e.column === col);
+          if (!kept) removed.push(i);
+          return kept;
+        });
+        t.constraints = t.constraints.keep((c) => !c.columns.includes(col ?? ''));
         return;
       case 'alter_column_type':
         if (a.newType) mapColumn(col, (c) => ({ ...c, type: a.newType! }));
@@ -391,11 +437,11 @@ export class Catalog implements CatalogReader {
       case 'set_not_null':
         mapColumn(col, (c) => ({ ...c, notNull: true }));
         // PostgreSQL 18: SET NOT NULL validates a NOT VALID not-null constraint on the column.
-        t.constraints = t.constraints.map((c) => (c.kind === 'not_null' && c.columns.includes(col ?? '') ? { ...c, validated: true } : c));
+        t.constraints = t.constraints.replace((c) => (c.kind === 'not_null' && !c.validated && c.columns.includes(col ?? '') ? Object.freeze({ ...c, validated: true }) : c));
         return;
       case 'drop_not_null':
         mapColumn(col, (c) => ({ ...c, notNull: false }));
-        t.constraints = t.constraints.filter((c) => !(c.kind === 'not_null' && c.columns.includes(col ?? '')));
+        t.constraints = t.constraints.keep((c) => !(c.kind === 'not_null' && c.columns.includes(col ?? '')));
         return;
       case 'set_default':
         mapColumn(col, (c) => ({ ...c, hasDefault: true }));
@@ -409,8 +455,8 @@ export class Catalog implements CatalogReader {
           if (a.constraint.usingIndex) {
             const idx = t.indexes.find((i) => i.name === a.constraint!.usingIndex);
             columns = idx ? idx.elements.map((e) => e.column ?? '') : columns;
-            t.constraints.push(constraintFromModel(a.constraint, columns));
-            if (a.constraint.kind === 'primary_key') t.columns = t.columns.map((c) => (columns.includes(c.name) ? { ...c, notNull: true } : c));
+            t.constraints = t.constraints.push(constraintFromModel(a.constraint, columns));
+            if (a.constraint.kind === 'primary_key') t.columns = t.columns.replace(withNotNull(columns));
             return;
           }
           this.addConstraintTo(t, a.constraint, columns);
@@ -418,7 +464,7 @@ export class Catalog implements CatalogReader {
         return;
       case 'drop_constraint': {
         const dropped = t.constraints.filter((c) => c.name === a.constraintName);
-        t.constraints = t.constraints.filter((c) => c.name !== a.constraintName);
+        t.constraints = t.constraints.keep((c) => c.name !== a.constraintName);
         // Dropping a not-null constraint makes its column nullable again, unless something else keeps it NOT NULL.
         const keptNotNull = (name: string): boolean =>
           t.constraints.some((c) => c.columns.includes(name) && (c.kind === 'primary_key' || (c.kind === 'not_null' && c.validated)));
@@ -430,7 +476,7 @@ export class Catalog implements CatalogReader {
       }
       case 'validate_constraint': {
         const validated = t.constraints.filter((c) => c.name === a.constraintName);
-        t.constraints = t.constraints.map((c) => (c.name === a.constraintName ? { ...c, validated: true } : c));
+        t.constraints = t.constraints.replace((c) => (c.name === a.constraintName && !c.validated ? Object.freeze({ ...c, validated: true }) : c));
         for (const c of validated) {
           if (c.kind === 'not_null') for (const name of c.columns) mapColumn(name, (column) => ({ ...column, notNull: true }));
         }
@@ -440,44 +486,36 @@ export class Catalog implements CatalogReader {
         if (col && a.newName) {
           const to = a.newName;
           mapColumn(col, (c) => ({ ...c, name: to }));
-          t.indexes = t.indexes.map((i) => ({ ...i, elements: i.elements.map((e) => (e.column === col ? { ...e, column: to } : e)) }));
-          t.constraints = t.constraints.map((c) => ({ ...c, columns: c.columns.map((n) => (n === col ? to : n)) }));
+          t.indexes = t.indexes.replace((i) => (i.elements.some((e) => e.column === col) ? frozenIndex({ ...i, elements: i.elements.map((e) => (e.column === col ? { ...e, column: to } : e)) }) : i));
+          t.constraints = t.constraints.replace((c) => (c.columns.includes(col) ? Object.freeze({ ...c, columns: Object.freeze(c.columns.map((n) => (n === col ? to : n))) as string[] }) : c));
         }
         return;
       case 'rename_constraint':
-        t.constraints = t.constraints.map((c) => (c.name === a.constraintName && a.newName ? { ...c, name: a.newName } : c));
+        t.constraints = t.constraints.replace((c) => (c.name === a.constraintName && a.newName ? Object.freeze({ ...c, name: a.newName }) : c));
         return;
       default:
         return;
     }
   }
 
-  private moveIndexOwners(from: CatalogTable, to: CatalogTable): void {
-    const fromKey = key(from.schema, from.name);
-    for (const [indexKey, owner] of this.indexOwner) {
-      if (owner !== fromKey) continue;
-      this.deleteIndexOwner(indexKey);
-      this.setIndexOwner(key(to.schema, indexKey.slice(indexKey.indexOf('.') + 1)), key(to.schema, to.name));
-    }
-  }
-
   private renameIndex(name: M.QualifiedName, newName: string): void {
     const owner = this.findIndexOwner(name);
-    if (!owner) return;
+    if (!owner || name.name === newName) return;
     this.update(owner, (t) => {
-      t.indexes = t.indexes.map((i) => (i.name === name.name ? { ...i, name: newName } : i));
+      t.indexes = t.indexes.replace((i) => (i.name === name.name ? frozenIndex({ ...i, name: newName }) : i));
     });
-    this.deleteIndexOwner(key(owner.schema, name.name));
-    this.setIndexOwner(key(owner.schema, newName), key(owner.schema, owner.name));
+    this.deleteIndexOwner(owner, name.name);
+    this.setIndexOwner(owner, newName);
   }
 
   private findIndexOwner(name: { schema?: string; name: string }): CatalogTable | undefined {
     const ownerKey = this.indexOwner.get(key(name.schema, name.name));
     if (ownerKey) return this.byKey.get(ownerKey);
-    if (!name.schema) {
-      for (const [k, v] of this.indexOwner) if (k.endsWith(`.${name.name}`)) return this.byKey.get(v);
-    }
-    return undefined;
+    if (name.schema) return undefined;
+    const keys = this.indexKeysByName.get(name.name);
+    if (keys?.length !== 1) return undefined; // unknown, or ambiguous without a search_path
+    const owner = this.indexOwner.get(keys[0]!);
+    return owner === undefined ? undefined : this.byKey.get(owner);
   }
 
   /** The table an index belongs to, when the catalog knows the index. */
@@ -489,12 +527,17 @@ export class Catalog implements CatalogReader {
     for (const name of stmt.names) {
       if (stmt.objectKind === 'table' || stmt.objectKind === 'view' || stmt.objectKind === 'materialized_view') {
         const t = this.getTable(name);
-        if (t) this.deleteTable(key(t.schema, t.name));
+        if (t) this.deleteTable(t);
       } else if (stmt.objectKind === 'index') {
         const owner = this.findIndexOwner(name);
-        if (owner) this.update(owner, (t) => (t.indexes = t.indexes.filter((i) => i.name !== name.name)));
+        if (owner) {
+          this.update(owner, (t) => (t.indexes = t.indexes.keep((i) => i.name !== name.name)));
+          this.deleteIndexOwner(owner, name.name);
+        }
       } else if (stmt.objectKind === 'schema') {
-        for (const [k, t] of this.byKey) if (t.schema === name.name) this.deleteTable(k);
+        // Collected first: deleting while iterating the map it deletes from.
+        const inSchema = [...this.byKey.values()].filter((t) => t.schema === name.name);
+        for (const t of inSchema) this.deleteTable(t);
       }
     }
   }

@@ -48,7 +48,7 @@ export function stateAfter(from: CatalogState, statement: Statement, origin: { f
 }
 
 /** One change `apply` made to a catalog's maps: a table or index owner set (`value`) or deleted. */
-export type CatalogChange = { map: 'tables'; key: string; value?: CatalogTable } | { map: 'indexes'; key: string; value?: string };
+export type CatalogChange = { map: 'tables'; key: string; name: string; value?: CatalogTable } | { map: 'indexes'; key: string; name: string; value?: string };
 
 /**
  * The changes that led into each state, from the one replay that first reached it: the same
@@ -63,13 +63,8 @@ export function recordChanges(state: CatalogState, changes: readonly CatalogChan
   changesByState.set(state, Object.freeze(changes));
 }
 
+/** The table object only: its lists are immutable and the catalog freezes their items when it makes them. */
 function freezeTable(table: CatalogTable): void {
-  for (const list of [table.columns, table.indexes, table.constraints] as object[][]) {
-    for (const item of list) Object.freeze(item);
-    Object.freeze(list);
-  }
-  for (const index of table.indexes) Object.freeze(index.elements);
-  if (table.createdIn) Object.freeze(table.createdIn);
   Object.freeze(table);
 }
 

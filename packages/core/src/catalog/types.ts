@@ -1,4 +1,5 @@
 import type { ConstraintKind, Expr, TypeRef } from '../model/nodes.ts';
+import type { CatalogList } from './list.ts';
 
 export interface CatalogColumn {
   name: string;
@@ -38,9 +39,9 @@ export interface CatalogTable {
   schema: string;
   name: string;
   /** Columns in declaration order. */
-  columns: CatalogColumn[];
-  indexes: CatalogIndex[];
-  constraints: CatalogConstraint[];
+  columns: CatalogList<CatalogColumn>;
+  indexes: CatalogList<CatalogIndex>;
+  constraints: CatalogList<CatalogConstraint>;
   /** Where the table was created: file path and statement index. */
   createdIn?: { file: string; statement: number };
   partitioned: boolean;

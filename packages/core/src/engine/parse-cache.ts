@@ -80,6 +80,11 @@ const FILE_RUNS = 16;
 
 interface Entry {
   instances: Instance[];
+  /** The instance last placed at each offset (a hint: check its offset and run). */
+  byOffset: Map<number, Instance>;
+  /** In run `cursorRun`, every instance before `cursor` is taken: a text repeated thousands of times is not searched from the start for each occurrence. */
+  cursor: number;
+  cursorRun: number;
   textLength: number;
   /** When it was last used, on the cache's own clock. */
   lastUse: number;
@@ -173,7 +178,7 @@ export class SegmentParseCache {
   private reuse(instance: Instance, start: number): Instance | undefined {
     if (instance.run === this.run || instance.evicted) return undefined;
     instance.run = this.run;
-    instance.anchor.offset = start;
+    moveAnchor(instance, start);
     instance.entry.lastUse = ++this.clock;
     return instance;
   }
@@ -191,27 +196,30 @@ export class SegmentParseCache {
     let entry = entries.get(key);
     if (entry) {
       entry.lastUse = ++this.clock;
-      let free: Instance | undefined;
-      for (const instance of entry.instances) {
-        if (instance.run === this.run) continue;
-        if (instance.anchor.offset === range.start) {
-          free = instance;
-          break;
+      // The instance that was at this very offset, else the first one this run has not taken.
+      const atOffset = entry.byOffset.get(range.start);
+      let free = atOffset && atOffset.run !== this.run && atOffset.anchor.offset === range.start ? atOffset : undefined;
+      if (!free) {
+        if (entry.cursorRun !== this.run) {
+          entry.cursorRun = this.run;
+          entry.cursor = 0;
         }
-        free ??= instance;
+        while (entry.cursor < entry.instances.length && entry.instances[entry.cursor]!.run === this.run) entry.cursor++;
+        free = entry.instances[entry.cursor];
       }
       if (free) {
         free.run = this.run;
-        free.anchor.offset = range.start;
+        moveAnchor(free, range.start);
         return free;
       }
     } else {
-      entry = { instances: [], textLength: key.length, lastUse: ++this.clock };
+      entry = { instances: [], byOffset: new Map(), cursor: 0, cursorRun: this.run, textLength: key.length, lastUse: ++this.clock };
       entries.set(key, entry);
     }
     const anchor: Anchor = { offset: range.start };
     const instance: Instance = { anchor, parse: parseAnchored(adapter, maskedText, range, anchor), run: this.run, entry };
     entry.instances.push(instance);
+    entry.byOffset.set(range.start, instance);
     this.size += key.length;
     if (this.size > this.maxTextLength) this.evict();
     return instance;
@@ -236,6 +244,13 @@ export class SegmentParseCache {
     }
     for (const files of this.byAdapter.values()) for (const [file, entries] of files) if (entries.size === 0) files.delete(file);
   }
+}
+
+function moveAnchor(instance: Instance, offset: number): void {
+  const { byOffset } = instance.entry;
+  if (byOffset.get(instance.anchor.offset) === instance) byOffset.delete(instance.anchor.offset);
+  instance.anchor.offset = offset;
+  byOffset.set(offset, instance);
 }
 
 /** How many characters `a` and `b` share at their start. */

@@ -21,8 +21,8 @@ describe('catalog replay', () => {
       ['code', 'bpchar', false, false],
       ['born', 'date', false, true],
     ]);
-    expect(users.columns[1]!.type.modifiers).toEqual([255]);
-    expect(users.indexes).toEqual([{ unique: true, method: 'btree', elements: [{ column: 'id' }], partial: false }]);
+    expect(users.columns.at(1)!.type.modifiers).toEqual([255]);
+    expect([...users.indexes]).toEqual([{ unique: true, method: 'btree', elements: [{ column: 'id' }], partial: false }]);
     expect(users.constraints.map((c) => c.kind).sort()).toEqual(['check', 'primary_key']);
     // Unqualified lookups find a table in a non-public schema when the name is unambiguous.
     expect(catalog.getTable({ name: 'users' })).toBe(users);
@@ -39,19 +39,19 @@ describe('catalog replay', () => {
     expect(catalog.getTable({ name: 't' })).toBeUndefined();
     const things = catalog.getTable({ name: 'things' })!;
     expect(things.columns.map((c) => `${c.name}:${c.type.name}`)).toEqual(['id:int8', 'c:uuid']);
-    expect(things.constraints).toMatchObject([{ name: 'c_nn', kind: 'check', validated: true }]);
-    expect(things.indexes[0]!.elements).toEqual([{ expressionKey: 'lower((c)::text)' }]);
+    expect([...things.constraints]).toMatchObject([{ name: 'c_nn', kind: 'check', validated: true }]);
+    expect(things.indexes.at(0)!.elements).toEqual([{ expressionKey: 'lower((c)::text)' }]);
     expect(catalog.tableOfIndex({ name: 't_lower' })).toBe(things);
     const after = replay('create table x (a int); create index xi on x (a);', 'drop index xi; drop table if exists y;');
-    expect(after.getTable({ name: 'x' })!.indexes).toEqual([]);
+    expect([...after.getTable({ name: 'x' })!.indexes]).toEqual([]);
   });
 
   it('snapshots are independent of later changes', () => {
     const catalog = replay('create table t (a int);');
     const snapshot = catalog.clone();
     lint('alter table t add column b int;', { catalog });
-    expect(snapshot.getTable({ name: 't' })!.columns).toHaveLength(1);
-    expect(catalog.getTable({ name: 't' })!.columns).toHaveLength(2);
+    expect([...snapshot.getTable({ name: 't' })!.columns]).toHaveLength(1);
+    expect([...catalog.getTable({ name: 't' })!.columns]).toHaveLength(2);
   });
 
   it('rules see the catalog as it was before the current statement', () => {
