@@ -75,7 +75,7 @@ export class Engine {
       if (settings.postgresVersion !== undefined) overrides.postgresVersion = settings.postgresVersion;
       // Plugins are workspace code: never import them unless the workspace is trusted.
       const loadPlugins = this.trusted || settings.allowPlugins;
-      entry = { linter: new Linter({ cwd: root, rules: builtinRules, overrides, loadPlugins }), queue: Promise.resolve() };
+      entry = { linter: new Linter({ cwd: root, rules: builtinRules, overrides, loadPlugins, relint: true }), queue: Promise.resolve() };
       this.linters.set(root, entry);
     }
     const { linter } = entry;

@@ -109,13 +109,21 @@ export class Catalog implements CatalogReader {
   private indexKeysByName = new Map<string, readonly string[]>();
   private contents: CatalogState = EMPTY_CATALOG_STATE;
 
+  /**
+   * `keepReplays`: keep the changes each replayed statement made, by catalog state, so that a host
+   * linting the same text again (an editor, on every keystroke) puts them back instead of
+   * replaying. They hold a version of each changed table per statement, so a one-shot run (the
+   * CLI) leaves it off and its memory stays bounded by the catalog itself.
+   */
+  constructor(private readonly options: { keepReplays?: boolean } = {}) {}
+
   /** Identifies the contents: catalogs with the same state hold the same tables (see state.ts). */
   get state(): CatalogState {
     return this.contents;
   }
 
   clone(): Catalog {
-    const copy = new Catalog();
+    const copy = new Catalog(this.options);
     copy.restore(this);
     return copy;
   }
@@ -156,7 +164,7 @@ export class Catalog implements CatalogReader {
       return;
     }
     const changes: CatalogChange[] = [];
-    this.recording = Object.isFrozen(stmt) ? changes : undefined;
+    this.recording = this.options.keepReplays && Object.isFrozen(stmt) ? changes : undefined;
     try {
       replay(origin);
       if (this.recording) recordChanges(this.contents, changes);

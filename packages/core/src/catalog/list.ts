@@ -32,9 +32,20 @@ export class CatalogList<T> implements Iterable<T> {
 
   static of<T>(items: Iterable<T>): CatalogList<T> {
     if (items instanceof CatalogList) return items as CatalogList<T>;
-    let list: CatalogList<T> = CatalogList.EMPTY;
-    for (const item of items) list = list.push(item);
-    return list;
+    const all = Array.isArray(items) ? (items as readonly T[]) : [...items];
+    if (all.length === 0) return CatalogList.EMPTY;
+    // Built bottom-up in one pass: leaves of 32, the last (1 to 32 items) as the tail.
+    const tailOffset = ((all.length - 1) >>> BITS) << BITS;
+    let nodes: Node[] = [];
+    for (let i = 0; i < tailOffset; i += WIDTH) nodes.push(Object.freeze(all.slice(i, i + WIDTH)));
+    let shift = BITS;
+    while (nodes.length > WIDTH) {
+      const parents: Node[] = [];
+      for (let i = 0; i < nodes.length; i += WIDTH) parents.push(Object.freeze(nodes.slice(i, i + WIDTH)));
+      nodes = parents;
+      shift += BITS;
+    }
+    return new CatalogList(all.length, shift, Object.freeze(nodes), Object.freeze(all.slice(tailOffset)));
   }
 
   /** Where the tail starts: every index below it lives in the tree. */
@@ -105,9 +116,7 @@ export class CatalogList<T> implements Iterable<T> {
       index++;
     }
     if (index === this.length) return this;
-    let list: CatalogList<T> = CatalogList.EMPTY;
-    for (const item of this) if (keep(item)) list = list.push(item);
-    return list;
+    return CatalogList.of(this.filter(keep));
   }
 
   *[Symbol.iterator](): IterableIterator<T> {

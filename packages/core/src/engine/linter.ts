@@ -68,6 +68,11 @@ export interface LinterOptions {
    * rules are dropped. See `pluginsSkippedFor`.
    */
   loadPlugins?: boolean;
+  /**
+   * The host lints the same files again and again (an editor): keep what replaying each statement
+   * did to the catalog, so re-lints reuse it (see Catalog). Costs memory per statement.
+   */
+  relint?: boolean;
 }
 
 const adapters: Partial<Record<Dialect, DialectAdapter>> = { postgresql: postgresAdapter };
@@ -127,7 +132,7 @@ export class Linter {
   private resolvedByConfig = new Map<LoadedConfig, ResolvedConfig>();
   private preparedByConfig = new Map<LoadedConfig, PreparedConfig>();
   private matchersByConfig = new Map<LoadedConfig, ConfigPathMatchers>();
-  private catalog = new Catalog();
+  private catalog: Catalog;
   /** Parses by statement text, shared by every file and run of this Linter (see SegmentParseCache). */
   private readonly parseCache = new SegmentParseCache();
 
@@ -135,11 +140,16 @@ export class Linter {
     this.cwd = path.resolve(options.cwd ?? process.cwd());
     this.builtinRules = options.rules ?? [];
     this.explicitConfigPath = options.configPath === undefined ? undefined : path.resolve(this.cwd, options.configPath);
+    this.catalog = this.newCatalog();
+  }
+
+  private newCatalog(): Catalog {
+    return new Catalog({ keepReplays: this.options.relint ?? false });
   }
 
   /** Start again from an empty schema (the LSP and tests reuse one Linter). */
   resetCatalog(): void {
-    this.catalog = new Catalog();
+    this.catalog = this.newCatalog();
   }
 
   /** Forget every discovered, loaded and resolved config (call after a config file changes). */

@@ -17,8 +17,8 @@ function cachedStatements(cache: SegmentParseCache, sql: string, file = 'a.sql')
   return parsed.parses.flatMap((p) => [...p.statements]);
 }
 
-function replay(statements: Statement[], file = 'a.sql'): Catalog {
-  const catalog = new Catalog();
+function replay(statements: Statement[], file = 'a.sql', options = { keepReplays: true }): Catalog {
+  const catalog = new Catalog(options);
   statements.forEach((s, i) => catalog.apply(s, { file, statement: i }));
   return catalog;
 }
@@ -47,6 +47,16 @@ describe('catalog state', () => {
       ['email', 'varchar'],
     ]);
     expect(second.tableOfIndex({ name: 'users_email_idx' })?.name).toBe('users');
+  });
+
+  it('keeps replays only when asked (a one-shot run keeps no table version per statement)', () => {
+    const cache = new SegmentParseCache();
+    const statements = cachedStatements(cache, SQL);
+    const first = replay(statements, 'a.sql', { keepReplays: false });
+    const second = replay(statements, 'a.sql', { keepReplays: false });
+    expect(second.state).toBe(first.state); // the identity still serves the lock model's answers
+    expect(second.getTable({ name: 'users' })).not.toBe(first.getTable({ name: 'users' }));
+    expect(second.getTable({ name: 'users' })?.columns.map((c) => c.type.name)).toEqual(['int8', 'varchar']);
   });
 
   it('differs when an earlier statement or the origin differs, and not for statements that leave the schema alone', () => {
