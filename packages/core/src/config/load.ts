@@ -1,8 +1,8 @@
 import { lstatSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ConfigError } from './errors.ts';
-import { findJsonSyntaxError, lineAndColumn } from './json-syntax.ts';
-import { checkConfigShape, isPlainObject, type RawConfig } from './shape.ts';
+import { findExcessiveNesting, findJsonSyntaxError, lineAndColumn } from './json-syntax.ts';
+import { checkConfigShape, isPlainObject, MAX_CONFIG_NESTING, nestingProblemText, type RawConfig } from './shape.ts';
 
 export const CONFIG_FILE_NAME = 'sqlwarden.config.json';
 /** The key of package.json that holds the config. */
@@ -135,8 +135,20 @@ function readConfigText(path: string): string {
 function parseJson(text: string, path: string): unknown {
   const body = stripBom(text);
   try {
+    // Deep nesting in valid JSON is refused by checkConfigShape, before anything recurses over it.
     return JSON.parse(body);
   } catch (error) {
+    // The syntax-error scanner recurses over nesting: refuse excessive nesting first.
+    const tooDeep = findExcessiveNesting(body, MAX_CONFIG_NESTING);
+    if (tooDeep !== undefined) {
+      const { line, column } = lineAndColumn(body, tooDeep);
+      throw new ConfigError(`Invalid config ${path}:${line}:${column}: ${nestingProblemText()}`, {
+        configPath: path,
+        line,
+        column,
+        cause: error,
+      });
+    }
     const { offset, reason } = findJsonSyntaxError(body);
     const { line, column } = lineAndColumn(body, offset);
     throw new ConfigError(`Invalid config ${path}:${line}:${column}: invalid JSON: ${reason}`, {
