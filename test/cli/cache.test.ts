@@ -175,6 +175,23 @@ describe('--cache', () => {
     expect(dryRun.decisions).toEqual({});
   });
 
+  it('warns on stderr when the cache cannot be written, with the same results and exit code', () => {
+    const dir = project();
+    // A cache path under a regular file cannot be created, even by root.
+    write(dir, 'not-a-dir.txt', 'x');
+    const expected = runCli(['-f', 'json'], { cwd: dir });
+    for (const location of ['not-a-dir.txt/cache.json', 'not-a-dir.txt/sub/']) {
+      const run = runCli(['-f', 'json', '--cache', '--cache-location', location], { cwd: dir });
+      expect(run.stdout).toBe(expected.stdout);
+      expect(run.status).toBe(expected.status);
+      const lines = run.stderr.trimEnd().split('\n');
+      const file = path.join(dir, location.endsWith('/') ? `${location}lint-cache.json` : location);
+      expect(lines[0]).toMatch(new RegExp(`^sqlwarden: Warning: Could not write the cache file ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: a parent is not a directory \\((ENOTDIR|EEXIST)\\)$`));
+      expect(lines[1]).toBe('  The results are complete; the next --cache run lints every file again. Check --cache-location.');
+      expect(lines).toHaveLength(2);
+    }
+  });
+
   it('prints no cache lines without DEBUG', () => {
     const dir = project();
     runCli(['-f', 'json', '--cache'], { cwd: dir });

@@ -96,3 +96,44 @@ describe('paths that exist but lead nowhere', () => {
     ]);
   });
 });
+
+describe.skipIf(process.platform === 'win32' || process.platform === 'darwin')('file names that are not valid UTF-8', () => {
+  // b<0xff>ad.sql: Node decodes the name to "b\uFFFDad.sql", which names no file.
+  const badName = Buffer.from([0x62, 0xff, 0x61, 0x64, 0x2e, 0x73, 0x71, 0x6c]);
+  const notUtf8 = 'Cannot read file: its name is not valid UTF-8 (bad bytes shown as \\xNN); rename it to lint it';
+
+  function projectWithBadName(): string {
+    const dir = copyFixture('clean');
+    writeFileSync(Buffer.concat([Buffer.from(dir + '/queries/'), badName]), 'delete from t;\n');
+    mkdirSync(Buffer.concat([Buffer.from(dir + '/'), Buffer.from([0x64, 0xe9, 0x6a, 0xe0])])); // "déjà" in Latin-1
+    writeFileSync(Buffer.concat([Buffer.from(dir + '/'), Buffer.from([0x64, 0xe9, 0x6a, 0xe0, 0x2f, 0x78, 0x2e, 0x73, 0x71, 0x6c])]), 'select 1;\n');
+    return dir;
+  }
+
+  it('found in a directory: named with its bad bytes escaped and why, not ENOENT; the rest is linted', () => {
+    const dir = projectWithBadName();
+    const run = runCli(['.', '-f', 'json'], { cwd: dir });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(2);
+    const results = parseJsonOutput(run.stdout, dir).map((r) => [r.filePath, r.messages[0]?.message ?? 'linted']);
+    expect(results).toEqual([
+      ['d\\xe9j\\xe0', 'Cannot read directory: its name is not valid UTF-8 (bad bytes shown as \\xNN); rename it to lint it'],
+      ['migrations/001_create_users.sql', 'linted'],
+      ['queries/b\\xffad.sql', notUtf8],
+      ['queries/find_user.sql', 'linted'],
+    ]);
+    expect(run.stdout).not.toContain('ENOENT');
+  });
+
+  it('named on the command line (the shell passes the raw bytes)', () => {
+    const dir = projectWithBadName();
+    const result = spawnSync('/bin/sh', ['-c', `"${process.execPath}" "${binary}" -f json "$(printf 'queries/b\\377ad.sql')"`], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(2);
+    expect(parseJsonOutput(result.stdout, dir).map((r) => [r.filePath, r.messages[0]?.message])).toEqual([['queries/b\\xffad.sql', notUtf8]]);
+  });
+});

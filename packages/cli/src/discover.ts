@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { lstatSync, readdirSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import path from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
@@ -25,7 +26,11 @@ export interface DiscoverResult {
   ignoredFiles: string[];
   /** Directories under a searched directory (or named) that could not be listed. */
   unreadableDirectories: Array<{ path: string; message: string }>;
-  /** Paths named on the command line that exist but cannot be examined (permissions, broken symlink, loop). */
+  /**
+   * Paths named on the command line that exist but cannot be examined (permissions, broken
+   * symlink, loop), and files and directories, named or found, whose names are not valid UTF-8
+   * (their `path` shows the bad bytes as `\xNN`).
+   */
   unreadablePaths: Array<{ path: string; message: string }>;
 }
 
@@ -70,11 +75,82 @@ function unusablePath(absolutePath: string): string | undefined {
   return `Cannot read file: ${describeFsError(error, 'file')}`;
 }
 
+/** Length of the UTF-8 sequence a lead byte starts (1 for a byte that cannot start one). */
+function sequenceLength(lead: number): number {
+  if (lead >= 0xf0) return 4;
+  if (lead >= 0xe0) return 3;
+  if (lead >= 0xc0) return 2;
+  return 1;
+}
+
+/**
+ * A file name that is not valid UTF-8, readable: valid characters as they are, every byte
+ * that is not part of a valid sequence (and control characters) as `\xNN`.
+ */
+export function escapeFileName(name: Buffer): string {
+  let out = '';
+  for (let i = 0; i < name.length; ) {
+    const length = sequenceLength(name[i]!);
+    const sequence = name.subarray(i, i + length);
+    if (sequence.length === length && isUtf8(sequence) && name[i]! >= 0x20 && name[i] !== 0x7f) {
+      out += sequence.toString('utf8');
+      i += length;
+    } else {
+      out += `\\x${name[i]!.toString(16).padStart(2, '0')}`;
+      i++;
+    }
+  }
+  return out;
+}
+
+const NOT_UTF8_NAME = 'its name is not valid UTF-8 (bad bytes shown as \\xNN); rename it to lint it';
+
+/**
+ * Entries of `directory` whose names are not valid UTF-8 and that would be linted (SQL files, or
+ * directories, which could hold some): Node decodes such names lossily (U+FFFD), and the decoded
+ * path names no file. Reported with a clear message instead of a misleading ENOENT later.
+ */
+function invalidlyNamedEntry(directory: string, entry: Dirent<Buffer>): { path: string; message: string } | undefined {
+  let isDirectory = entry.isDirectory();
+  let isFile = entry.isFile();
+  if (entry.isSymbolicLink()) {
+    const target = statOrUndefined(Buffer.concat([Buffer.from(directory + path.sep), entry.name]));
+    isDirectory = target?.isDirectory() ?? false;
+    isFile = target?.isFile() ?? false;
+  }
+  const shown = path.join(directory, escapeFileName(entry.name));
+  if (isDirectory) return { path: shown, message: `Cannot read directory: ${NOT_UTF8_NAME}` };
+  if (isFile && isSqlFile(shown)) return { path: shown, message: `Cannot read file: ${NOT_UTF8_NAME}` };
+  return undefined;
+}
+
+/**
+ * A path typed on the command line that names nothing but whose last part, decoded from
+ * invalid UTF-8 (Node turns those bytes into U+FFFD in process.argv), matches such an entry.
+ */
+function invalidlyNamedArgument(absolutePath: string): { path: string; message: string } | undefined {
+  const name = path.basename(absolutePath);
+  if (!name.includes('\uFFFD')) return undefined;
+  const directory = path.dirname(absolutePath);
+  let entries: Dirent<Buffer>[];
+  try {
+    entries = readdirSync(directory, { withFileTypes: true, encoding: 'buffer' });
+  } catch {
+    return undefined;
+  }
+  for (const entry of entries) {
+    if (isUtf8(entry.name) || entry.name.toString('utf8') !== name) continue;
+    const shown = path.join(directory, escapeFileName(entry.name));
+    return { path: shown, message: `Cannot read ${entry.isDirectory() ? 'directory' : 'file'}: ${NOT_UTF8_NAME}` };
+  }
+  return undefined;
+}
+
 export function isSqlFile(filePath: string): boolean {
   return SQL_EXTENSIONS.includes(path.extname(filePath).toLowerCase());
 }
 
-function statOrUndefined(filePath: string): Stats | undefined {
+function statOrUndefined(filePath: string | Buffer): Stats | undefined {
   try {
     return statSync(filePath);
   } catch {
@@ -113,17 +189,26 @@ export async function discoverFiles(options: DiscoverOptions): Promise<DiscoverR
       }
       if (visited.has(real)) return; // symlink cycle
       visited.add(real);
-      let entries: Dirent[];
+      let entries: Dirent<Buffer>[];
       try {
-        entries = readdirSync(current, { withFileTypes: true });
+        entries = readdirSync(current, { withFileTypes: true, encoding: 'buffer' });
       } catch (error) {
         unreadableDirectories.push({ path: current, message: `Cannot read directory: ${describeFsError(error, 'directory')}` });
         unreadable++;
         return;
       }
       for (const entry of entries) {
-        if (ALWAYS_SKIPPED.has(entry.name)) continue;
-        const entryPath = path.join(current, entry.name);
+        if (!isUtf8(entry.name)) {
+          const problem = invalidlyNamedEntry(current, entry);
+          if (problem && !gitignore?.isIgnoredEntry(problem.path, problem.message.includes('directory'))) {
+            unreadablePaths.push(problem);
+            unreadable++;
+          }
+          continue;
+        }
+        const name = entry.name.toString('utf8');
+        if (ALWAYS_SKIPPED.has(name)) continue;
+        const entryPath = path.join(current, name);
         let isDirectory = entry.isDirectory();
         let isFile = entry.isFile();
         if (entry.isSymbolicLink()) {
@@ -207,6 +292,11 @@ export async function discoverFiles(options: DiscoverOptions): Promise<DiscoverR
     const problem = unusablePath(absolute);
     if (problem !== undefined) {
       unreadablePaths.push({ path: absolute, message: problem });
+      continue;
+    }
+    const badName = invalidlyNamedArgument(absolute);
+    if (badName !== undefined) {
+      unreadablePaths.push(badName);
       continue;
     }
     unmatched(`No files matching the pattern "${pattern}" were found.`);

@@ -169,7 +169,8 @@ async function lintReadable(files: Array<{ path: string; text: string }>, contex
   } finally {
     progress.done();
   }
-  cache?.store.save();
+  const cacheProblem = cache?.store.save();
+  if (cacheProblem !== undefined) io.stderr.write(`sqlwarden: Warning: ${cacheProblem.headline}\n  ${cacheProblem.detail}\n`);
   return linted;
 }
 

@@ -214,7 +214,8 @@ function removeDirective(text: string, s: Suppression): Fix {
   while (start > 0 && (text[start - 1] === ' ' || text[start - 1] === '\t')) start--;
   let end = s.range.end;
   while (end < text.length && (text[end] === ' ' || text[end] === '\t')) end++;
-  const aloneOnLine = (start === 0 || text[start - 1] === '\n') && (end === text.length || text[end] === '\n' || text[end] === '\r');
+  // Line breaks are \n, \r\n or a lone \r (as in LineIndex).
+  const aloneOnLine = (start === 0 || text[start - 1] === '\n' || text[start - 1] === '\r') && (end === text.length || text[end] === '\n' || text[end] === '\r');
   if (aloneOnLine) {
     if (text.startsWith('\r\n', end)) end += 2;
     else if (end < text.length) end++;

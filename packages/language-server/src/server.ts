@@ -1,3 +1,4 @@
+import { writeSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   type CancellationToken,
@@ -23,6 +24,7 @@ import { SOURCE, toLspDiagnostic } from './convert.ts';
 import { embeddedLocksAt, embeddedQuickFixes, isEmbeddedDocument, lintEmbeddedDocument } from './embedded.ts';
 import { CONFIG_FILE_NAMES, ConfigWatcher } from './config-watch.ts';
 import { Engine } from './engine.ts';
+import { guardFraming } from './frames.ts';
 import { PullResults } from './pull-results.ts';
 import { type ServerSettings, DEFAULT_SETTINGS, normalizeSettings } from './settings.ts';
 
@@ -346,3 +348,13 @@ const connection = createConnection(ProposedFeatures.all);
 process.on('uncaughtException', (error) => connection.console.error(`sqlwarden: uncaught exception: ${error.stack ?? error}`));
 process.on('unhandledRejection', (reason) => connection.console.error(`sqlwarden: unhandled rejection: ${String(reason)}`));
 startServer(connection);
+
+// A malformed frame header loses the message boundaries for good: exit (non-zero) so the client
+// restarts the server, rather than stay alive and silent (see frames.ts). Attached after the
+// connection listens, so that stdin never flows before the connection's own reader is there.
+if (process.argv.includes('--stdio')) {
+  guardFraming(process.stdin, (error) => {
+    writeSync(2, `sqlwarden language server: bad LSP message header from the client: ${error.reason}; exiting\n  header: ${error.header}\n`);
+    process.exit(1);
+  });
+}

@@ -44,6 +44,26 @@ export function cacheFilePath(location: string, cwd: string): string {
 
 export type CacheLog = (line: string) => void;
 
+const WRITE_FAILURES: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  ENOTDIR: 'a parent is not a directory',
+  EISDIR: 'it is a directory',
+  EEXIST: 'a parent is not a directory',
+  ENAMETOOLONG: 'name too long',
+  EIO: 'input/output error',
+};
+
+/** `a parent is not a directory (ENOTDIR)`, without Node's syscall and path noise. */
+function writeFailureReason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === undefined) return String((error as Error)?.message ?? error).split('\n')[0]!;
+  return `${WRITE_FAILURES[code] ?? 'cannot write'} (${code})`;
+}
+
 export class LintCache {
   private entries: Record<string, CacheEntry> = {};
   /** Whether `save` has anything to write: a new entry, or the file was missing or unusable. */
@@ -89,11 +109,15 @@ export class LintCache {
     this.dirty = true;
   }
 
-  /** Atomic: a reader sees the old file or the new one. Failure to write is reported, never fatal. */
-  save(): void {
+  /**
+   * Atomic: a reader sees the old file or the new one. Failure to write is never fatal (the
+   * results do not depend on it, as with ESLint); it is returned, for the user to be warned:
+   * a one-line headline and a detail line.
+   */
+  save(): { headline: string; detail: string } | undefined {
     if (!this.dirty) {
       this.log(`${this.file} is up to date`);
-      return;
+      return undefined;
     }
     const document: CacheDocument = { format: CACHE_FORMAT, version: this.version, entries: this.entries };
     const temporary = `${this.file}.${process.pid}.${Date.now()}.tmp`;
@@ -102,6 +126,7 @@ export class LintCache {
       writeFileSync(temporary, JSON.stringify(document));
       renameSync(temporary, this.file);
       this.log(`wrote ${Object.keys(this.entries).length} entries to ${this.file}`);
+      return undefined;
     } catch (error) {
       try {
         unlinkSync(temporary);
@@ -109,6 +134,10 @@ export class LintCache {
         // never created
       }
       this.log(`could not write ${this.file}: ${error instanceof Error ? error.message : String(error)}`);
+      return {
+        headline: `Could not write the cache file ${this.file}: ${writeFailureReason(error)}`,
+        detail: 'The results are complete; the next --cache run lints every file again. Check --cache-location.',
+      };
     }
   }
 }

@@ -110,7 +110,9 @@ export async function readFiles(setup: EngineSetup, patterns: readonly string[])
     errorOnUnmatchedPattern: true,
     useIgnoreFiles: true,
   });
-  for (const directory of discovered.unreadableDirectories) throw new UsageError(`${directory.path}: ${directory.message}`);
+  for (const unreadable of [...discovered.unreadableDirectories, ...discovered.unreadablePaths]) {
+    throw new UsageError(`${unreadable.path}: ${unreadable.message}`);
+  }
   const explicit = new Set(patterns.map((p) => path.resolve(cwd, p)));
   const files: SourceFile[] = [];
   for (const file of discovered.files) {

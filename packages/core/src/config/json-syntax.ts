@@ -8,6 +8,30 @@ export interface JsonSyntaxError {
   reason: string;
 }
 
+/**
+ * Offset of the first `[` or `{` that opens a level deeper than `limit`, or undefined. Scans
+ * the text without parsing it (iteratively; strings are skipped), so it works on invalid JSON
+ * too and runs before anything that recurses over the value.
+ */
+export function findExcessiveNesting(text: string, limit: number): number | undefined {
+  let depth = 0;
+  for (let pos = 0; pos < text.length; pos++) {
+    const ch = text.charCodeAt(pos);
+    if (ch === 0x22 /* " */) {
+      for (pos++; pos < text.length; pos++) {
+        const inner = text.charCodeAt(pos);
+        if (inner === 0x5c /* \ */) pos++;
+        else if (inner === 0x22 || inner === 0x0a) break;
+      }
+    } else if (ch === 0x5b /* [ */ || ch === 0x7b /* { */) {
+      if (++depth > limit) return pos;
+    } else if (ch === 0x5d /* ] */ || ch === 0x7d /* } */) {
+      depth = Math.max(0, depth - 1);
+    }
+  }
+  return undefined;
+}
+
 export function findJsonSyntaxError(text: string): JsonSyntaxError {
   let pos = 0;
   let lastComma = 0;

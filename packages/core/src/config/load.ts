@@ -1,8 +1,8 @@
-import { readFileSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ConfigError } from './errors.ts';
-import { findJsonSyntaxError, lineAndColumn } from './json-syntax.ts';
-import { checkConfigShape, isPlainObject, type RawConfig } from './shape.ts';
+import { findExcessiveNesting, findJsonSyntaxError, lineAndColumn } from './json-syntax.ts';
+import { checkConfigShape, isPlainObject, MAX_CONFIG_NESTING, nestingProblemText, type RawConfig } from './shape.ts';
 
 export const CONFIG_FILE_NAME = 'sqlwarden.config.json';
 /** The key of package.json that holds the config. */
@@ -59,16 +59,62 @@ function configFileIn(dir: string): string | undefined {
   return undefined;
 }
 
-/** Walks up from `startDir` to the filesystem root; the nearest config wins. Not cached. */
-export function findConfigFile(startDir: string): string | undefined {
-  let dir = resolve(startDir);
-  for (;;) {
-    const here = configFileIn(dir);
-    if (here !== undefined) return here;
+/** A `.git` directory, or the `.git` file of a worktree or submodule. */
+function isRepositoryRoot(dir: string): boolean {
+  try {
+    lstatSync(join(dir, '.git'));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Outside a repository, a directory whose config the search may use: not writable by every
+ * user (like the temp directory) and owned by the current user or root. A config another user
+ * could have put there must not load plugins into this process. A directory that does not
+ * exist (a `--stdin-filename`, an unsaved editor buffer) holds no config and is passed through.
+ * (No check where the platform has no uids.)
+ */
+function isTrustedDirectory(dir: string): boolean {
+  const uid = process.getuid?.();
+  if (uid === undefined) return true;
+  try {
+    const stat = statSync(dir);
+    return (stat.mode & 0o002) === 0 && (stat.uid === uid || stat.uid === 0);
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * The directories whose config files apply to files in `startDir`, nearest first:
+ * - inside a repository, from `startDir` up to the repository root (the nearest directory
+ *   holding `.git`), inclusive — never above it;
+ * - outside any repository, from `startDir` up to the filesystem root, stopping before the
+ *   first directory that is writable by every user or owned by another user (not root).
+ * `--config` (an explicit path) is not subject to these limits.
+ */
+export function configSearchDirs(startDir: string): string[] {
+  const dirs: string[] = [];
+  for (let dir = resolve(startDir); ; ) {
+    dirs.push(dir);
+    if (isRepositoryRoot(dir)) return dirs;
     const parent = dirname(dir);
-    if (parent === dir) return undefined;
+    if (parent === dir) break;
     dir = parent;
   }
+  const untrusted = dirs.findIndex((dir) => !isTrustedDirectory(dir));
+  return untrusted === -1 ? dirs : dirs.slice(0, untrusted);
+}
+
+/** The nearest config for files in `startDir`, within the limits of `configSearchDirs`. Not cached. */
+export function findConfigFile(startDir: string): string | undefined {
+  for (const dir of configSearchDirs(startDir)) {
+    const here = configFileIn(dir);
+    if (here !== undefined) return here;
+  }
+  return undefined;
 }
 
 function stripBom(text: string): string {
@@ -89,8 +135,20 @@ function readConfigText(path: string): string {
 function parseJson(text: string, path: string): unknown {
   const body = stripBom(text);
   try {
+    // Deep nesting in valid JSON is refused by checkConfigShape, before anything recurses over it.
     return JSON.parse(body);
   } catch (error) {
+    // The syntax-error scanner recurses over nesting: refuse excessive nesting first.
+    const tooDeep = findExcessiveNesting(body, MAX_CONFIG_NESTING);
+    if (tooDeep !== undefined) {
+      const { line, column } = lineAndColumn(body, tooDeep);
+      throw new ConfigError(`Invalid config ${path}:${line}:${column}: ${nestingProblemText()}`, {
+        configPath: path,
+        line,
+        column,
+        cause: error,
+      });
+    }
     const { offset, reason } = findJsonSyntaxError(body);
     const { line, column } = lineAndColumn(body, offset);
     throw new ConfigError(`Invalid config ${path}:${line}:${column}: invalid JSON: ${reason}`, {
@@ -137,26 +195,29 @@ export class ConfigLoader {
   private readonly loadedByPath = new Map<string, LoadedConfig>();
   private readonly defaultsByCwd = new Map<string, LoadedConfig>();
 
-  /** The nearest config file for files in `dir`, or undefined. Same search as `findConfigFile`. */
+  /**
+   * The nearest config file for files in `dir`, or undefined. Same search as `findConfigFile`.
+   * The directories searched up to the answer share it: a search from any of them would
+   * examine the same directories from there on (see `configSearchDirs`).
+   */
   findConfigFile(startDir: string): string | undefined {
+    const start = resolve(startDir);
+    const cached = this.configPathByDir.get(start);
+    if (cached !== undefined) return cached ?? undefined;
     const visited: string[] = [];
-    let dir = resolve(startDir);
-    let found: string | null | undefined;
-    for (;;) {
-      found = this.configPathByDir.get(dir);
-      if (found !== undefined) break;
+    let found: string | null = null;
+    for (const dir of configSearchDirs(start)) {
+      const known = this.configPathByDir.get(dir);
+      if (known !== undefined) {
+        found = known;
+        break;
+      }
       visited.push(dir);
       const here = configFileIn(dir);
       if (here !== undefined) {
         found = here;
         break;
       }
-      const parent = dirname(dir);
-      if (parent === dir) {
-        found = null;
-        break;
-      }
-      dir = parent;
     }
     for (const d of visited) this.configPathByDir.set(d, found);
     return found ?? undefined;
@@ -198,8 +259,8 @@ const sharedLoader = new ConfigLoader();
 
 /**
  * The config that applies to a file: `explicitConfigPath` (CLI `--config`) for every file
- * when given, else the nearest config above the file's directory, else defaults relative to
- * `cwd`. Results are cached per directory and per config file in a process-wide loader; see
+ * when given, else the nearest config in the file's directory or above it, up to the
+ * repository root (see `configSearchDirs`), else defaults relative to `cwd`. Results are cached per directory and per config file in a process-wide loader; see
  * clearConfigCache. (Each `Linter` has its own `ConfigLoader` instead.)
  */
 export function loadConfigForFile(

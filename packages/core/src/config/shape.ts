@@ -60,6 +60,7 @@ export function describeRuleEntryProblem(entry: unknown): string | undefined {
     }
     if (!isSeverity(entry[0])) return `${SEVERITY_EXPECTATION}; got ${formatValue(entry[0])}`;
     if (entry.length === 2 && !isPlainObject(entry[1])) return `options must be an object; got ${formatValue(entry[1])}`;
+    if (entry.length === 2 && excessiveNesting(entry[1], MAX_CONFIG_NESTING - 1) !== undefined) return `options: ${nestingProblemText()}`;
     return undefined;
   }
   if (typeof entry === 'string' || typeof entry === 'number') {
@@ -171,8 +172,44 @@ function explain(raw: unknown, error: ErrorObject): ShapeProblem {
   return { key, message: `"${key}" ${error.message ?? 'is invalid'}` };
 }
 
+/**
+ * How deeply arrays and objects may nest in a config (a real one needs a handful of levels).
+ * Validation and messages walk values recursively, so deeper values are refused up front
+ * instead of overflowing the stack.
+ */
+export const MAX_CONFIG_NESTING = 100;
+
+/** The key path of the first array or object nested deeper than `limit` levels in `value`, or undefined. Iterative. */
+export function excessiveNesting(value: unknown, limit = MAX_CONFIG_NESTING): Array<string | number> | undefined {
+  const pending: Array<{ value: unknown; depth: number; path: Array<string | number> }> = [{ value, depth: 0, path: [] }];
+  for (let item = pending.pop(); item !== undefined; item = pending.pop()) {
+    if (typeof item.value !== 'object' || item.value === null) continue;
+    const depth = item.depth + 1;
+    if (depth > limit) return item.path;
+    // Only the first few segments are kept: they are for the message.
+    const entries: Array<[string | number, unknown]> = Array.isArray(item.value)
+      ? item.value.map((v, i) => [i, v])
+      : Object.entries(item.value);
+    for (const [key, child] of entries) {
+      if (typeof child === 'object' && child !== null) {
+        pending.push({ value: child, depth, path: item.path.length < 3 ? [...item.path, key] : item.path });
+      }
+    }
+  }
+  return undefined;
+}
+
+export function nestingProblemText(limit = MAX_CONFIG_NESTING): string {
+  return `arrays and objects are nested deeper than the limit of ${limit} levels`;
+}
+
 /** Checks the config object against the JSON Schema; undefined when it is valid. */
 export function checkConfigShape(raw: unknown): ShapeProblem | undefined {
+  const deep = excessiveNesting(raw);
+  if (deep !== undefined) {
+    const key = deep.length === 0 ? undefined : keyPath(deep);
+    return { ...(key === undefined ? {} : { key }), message: `${key === undefined ? '' : `"${key}": `}${nestingProblemText()}` };
+  }
   const validate = compiledShapeValidator();
   if (validate(raw)) return undefined;
   const first = validate.errors?.[0];
