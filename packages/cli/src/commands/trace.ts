@@ -1,3 +1,4 @@
+import { stringifyWellFormed } from '@sqlwarden/core';
 import { UsageError } from '../errors.ts';
 import { describeTarget, disposableProblems, parseDatabaseUrl, type DatabaseTarget } from '../trace/database-url.ts';
 import { formatTraceText } from '../trace/format.ts';
@@ -151,7 +152,7 @@ export async function traceCommand(argv: readonly string[], io: CommandIO, depen
       await session.close();
     }
 
-    if (options.format === 'json') io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    if (options.format === 'json') io.stdout.write(`${stringifyWellFormed(report, 2)}\n`);
     else io.stdout.write(formatTraceText(report, { color: useColor(options.color, io.stdout, io.env) }));
     if (report.failure) return 1;
     if (report.stoppedBecause) return 2;
