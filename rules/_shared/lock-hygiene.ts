@@ -4,7 +4,7 @@
  * new in this file, what slow work a statement does according to the lock model, and how to point
  * at another statement in a message. Lock modes themselves always come from the lock model.
  */
-import { blockedWork, describeStatementLocks, displayRelation, LineIndex, lockModeSql } from '@sqlwarden/core';
+import { blockedWork, describeStatementLocks, displayRelation, excerpt, LineIndex, lockModeSql } from '@sqlwarden/core';
 import type { CatalogTable, Expr, LockedRelation, Range, ResolvedLock, RuleContext, Statement, StatementEffect, StatementInfo, TransactionKind } from '@sqlwarden/core';
 import { statementEffects as effectsOf } from './lock-messages.ts';
 import { perFile } from './per-file.ts';
@@ -171,8 +171,7 @@ export function lineAt(text: string, offset: number): number {
 
 /** "`ALTER TABLE users ADD COLUMN note text`", whitespace folded and cut at 60 characters. */
 export function quoteStatement(text: string, range: Range): string {
-  const flat = text.slice(range.start, range.end).replace(/\s+/g, ' ').trim();
-  return `\`${flat.length > 60 ? `${flat.slice(0, 57)}...` : flat}\``;
+  return `\`${excerpt(text.slice(range.start, range.end), 60, '...')}\``;
 }
 
 /** From the statement's start to the end of its first line: where a statement-level report goes. */

@@ -1,4 +1,4 @@
-import { defineRule, expressionKey } from '@sqlwarden/core';
+import { defineRule, excerpt, expressionKey } from '@sqlwarden/core';
 import type { CatalogTable, ColumnRef, Comparison, Delete, Expr, FromItem, InList, LikeExpr, Node, Between, RuleContext, Select, Update } from '@sqlwarden/core';
 import { columnRefsOf, containsAggregate, containsSubquery, exposedName, flattenFrom, joinsOf, visibleCtes, type SourceItem } from '../_shared/query.ts';
 import { columnSideTextCast } from '../_shared/column-side-cast.ts';
@@ -26,8 +26,7 @@ const OID_LIKE = new Set(['oid', 'regclass', 'regtype', 'regproc', 'regprocedure
 const CAST_FUNCTIONS = new Set(['date', 'text', 'timestamp', 'timestamptz', 'int4', 'int8', 'numeric']);
 
 function shorten(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > 60 ? `${flat.slice(0, 57)}...` : flat;
+  return excerpt(text, 60, '...');
 }
 
 function unwrapCollate(expr: Expr): Expr {

@@ -1,4 +1,4 @@
-import { defineRule } from '@sqlwarden/core';
+import { defineRule, excerpt } from '@sqlwarden/core';
 import type { ColumnRef, Delete, Range, RuleContext, Truncate, Update } from '@sqlwarden/core';
 import { statementHead } from '../_shared/query.ts';
 import { ConstantFolder } from './truth.ts';
@@ -24,8 +24,7 @@ const TRUNCATE_MESSAGE =
 
 /** Long conditions are cut for the message; the report's range shows the whole clause. */
 function shorten(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > 60 ? `${flat.slice(0, 57)}...` : flat;
+  return excerpt(text, 60, '...');
 }
 
 export default defineRule<Options>({

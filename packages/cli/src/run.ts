@@ -12,6 +12,7 @@ import { collectRulesMeta } from './formatters/context.ts';
 import { loadFormatter } from './formatters/load.ts';
 import { writeReport } from './formatters/output.ts';
 import { readAll } from './stdin.ts';
+import { connectionSecrets, redactingIO } from './trace/redact.ts';
 import { debugLogger } from './cache/debug.ts';
 import { buildIdentity, globalKey } from './cache/keys.ts';
 import { lintSelected, type LintSelectedOptions } from './cache/lint.ts';
@@ -39,7 +40,9 @@ export const STDIN_PATH = '<text>';
  * The whole command: parses `argv` (user arguments only), lints, prints, and returns the exit code.
  * Never throws; failures are printed as one line (the stack only with DEBUG=sqlwarden).
  */
-export async function run(argv: readonly string[], io: CliIO): Promise<number> {
+export async function run(argv: readonly string[], rawIO: CliIO): Promise<number> {
+  // Database passwords on the command line never reach the output, whichever path prints them.
+  const io = redactingIO(rawIO, connectionSecrets(argv, rawIO.env));
   const subcommand = subcommandFor(argv);
   if (subcommand) return subcommand(argv.slice(1), io);
   const parsed = parseArgs(argv, VERSION, {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeTarget, disposableProblems, isLocalHost, looksDisposableName, parseDatabaseUrl } from '../src/trace/database-url.ts';
+import { connectionSecrets, redactSecrets } from '../src/trace/redact.ts';
 
 describe('parseDatabaseUrl', () => {
   it('reads URLs field by field, including unix socket hosts', () => {
@@ -26,7 +27,7 @@ describe('parseDatabaseUrl', () => {
     expect(() => parseDatabaseUrl('postgresql://a,b/test')).toThrow(/one host/);
     expect(() => parseDatabaseUrl('postgresql://localhost/test?service=prod')).toThrow(/unsupported connection parameter "service"/);
     expect(() => parseDatabaseUrl('mysql://localhost/test')).toThrow(/neither a postgresql:\/\/ URL/);
-    expect(() => parseDatabaseUrl('postgresql://localhost:99999/test')).toThrow(/invalid port/);
+    expect(() => parseDatabaseUrl('postgresql://localhost:99999/test')).toThrow(/port is not a number/);
   });
 });
 
@@ -54,5 +55,50 @@ describe('disposable databases', () => {
   it('never prints the password', () => {
     expect(describeTarget(parseDatabaseUrl('postgresql://u:pw@localhost:5433/t'))).toBe('postgresql://u:***@localhost:5433/t');
     expect(describeTarget(parseDatabaseUrl('postgresql:///t?host=/tmp/x'))).toBe('postgresql:///t?host=/tmp/x');
+  });
+});
+
+describe('errors never quote the password or a piece of it', () => {
+  // Each password's every 3-character piece is checked against the error text.
+  const cases: Array<[url: string, password: string, error: RegExp]> = [
+    ['postgresql://u:EncQx%zz7@localhost/x_test', 'EncQx%zz7', /the password has an invalid percent-encoding/],
+    ['postgresql://u:Kv7/Wq9Zr@localhost/x_test', 'Kv7/Wq9Zr', /an '@' follows a '\/', '\?' or '#'/],
+    ['postgresql://u:Kv7?Wq9Zr@localhost/x_test', 'Kv7?Wq9Zr', /an '@' follows/],
+    ['postgresql://u:Kv7#Wq9Zr@localhost/x_test', 'Kv7#Wq9Zr', /an '@' follows/],
+    ['postgresql://u:5432/Wq9Zr@localhost/x_test', '5432/Wq9Zr', /an '@' follows/],
+    ['postgresql://u:Kv7Wq9Zr/x_test', 'Kv7Wq9Zr', /the port is not a number/],
+    ['postgresql://localhost/x_test?password=Kv7&Wq9Zr=1', 'Kv7&Wq9Zr=1', /a parameter name is not a libpq keyword/],
+    ['host=localhost dbname=x_test password=Kv7 WqxZr=1', 'Kv7 WqxZr=1', /a parameter name is not a libpq keyword/],
+    ['host=localhost dbname=x_test password=Kv7 Wq9Zr=1', 'Kv7 Wq9Zr=1', /neither a postgresql:\/\/ URL nor "key=value"/],
+  ];
+  it.each(cases)('%s', (url, password, error) => {
+    let message = '';
+    try {
+      parseDatabaseUrl(url);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(error);
+    for (let i = 0; i + 3 <= password.length; i++) expect(message).not.toContain(password.slice(i, i + 3));
+  });
+
+  it('still names a libpq keyword it does not support', () => {
+    expect(() => parseDatabaseUrl('postgresql://localhost/x_test?sslrootcert=/x')).toThrow(/unsupported connection parameter "sslrootcert"/);
+  });
+});
+
+describe('connectionSecrets and redaction', () => {
+  it('finds passwords without parsing the URL: up to the last @, in password= values, and PGPASSWORD', () => {
+    const secrets = connectionSecrets(
+      ['trace', '--database-url=postgresql://u:Kv7/Wq?9#Zr@localhost/x_test', 'postgresql:///db?password=Ab%2Fcd+ef&x=1', "host=h password='it\\'s Pw9'", 'postgresql://u:Pc%41%zz@h/db'],
+      { PGPASSWORD: 'EnvPw9' },
+    );
+    for (const secret of ['Kv7/Wq?9#Zr', 'Ab%2Fcd+ef', 'Ab/cd+ef', 'Ab/cd ef', "it's Pw9", 'EnvPw9', 'Pc%41%zz', 'PcA%zz']) expect(secrets).toContain(secret);
+    expect(secrets).not.toContain('u');
+  });
+
+  it('replaces every occurrence, longest first, and leaves text without secrets as it is', () => {
+    expect(redactSecrets('a Kv7Wq9 b Kv7Wq9Zr c', ['Kv7Wq9Zr', 'Kv7Wq9'])).toBe('a *** b *** c');
+    expect(redactSecrets('nothing here', ['Kv7Wq9Zr'])).toBe('nothing here');
   });
 });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { LineIndex } from '@sqlwarden/core';
+import { LineIndex, truncateText } from '@sqlwarden/core';
 import { normalizeSource } from '../formatters/shared.ts';
 import type { CliMessage } from '../types.ts';
 
@@ -62,7 +62,7 @@ export function fingerprintMessages(text: string, statements: readonly Span[], m
     occurrences.set(key, occurrence + 1);
     const fingerprint = createHash('sha256').update(`${FINGERPRINT_RECIPE}\u0000${key}\u0000${occurrence}`).digest('hex').slice(0, 24);
     const shown = flagged !== '' ? flagged : context;
-    out[index] = { fingerprint, excerpt: shown.length > EXCERPT_LENGTH ? `${shown.slice(0, EXCERPT_LENGTH - 1)}…` : shown };
+    out[index] = { fingerprint, excerpt: truncateText(shown, EXCERPT_LENGTH) };
   }
   return out;
 }

@@ -9,7 +9,7 @@
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Linter, LintFileResult } from '@sqlwarden/core';
+import { stringifyWellFormed, type Linter, type LintFileResult } from '@sqlwarden/core';
 import writeFileAtomic from 'write-file-atomic';
 import { describeFsError } from '../discover.ts';
 import { UsageError } from '../errors.ts';
@@ -187,7 +187,7 @@ export class Baseline {
     const baseline: BaselineFile = { version: BASELINE_VERSION, tool: { name: 'sqlwarden', version: this.context.version }, files: sortedFiles };
     try {
       mkdirSync(this.directory, { recursive: true });
-      await writeFileAtomic(this.absolutePath, `${JSON.stringify(baseline, null, 2)}\n`);
+      await writeFileAtomic(this.absolutePath, `${stringifyWellFormed(baseline, 2)}\n`);
     } catch (error) {
       throw new UsageError(`Cannot write baseline file ${this.shownPath}: ${describeFsError(error, 'file')}.`);
     }

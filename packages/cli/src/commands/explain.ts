@@ -1,4 +1,4 @@
-import { describeStatementLocks, LineIndex, type StatementLocks } from '@sqlwarden/core';
+import { describeStatementLocks, LineIndex, stringifyWellFormed, type StatementLocks } from '@sqlwarden/core';
 import { explainFile, type DescribedStatement, type ExplainReport } from '../explain/model.ts';
 import { formatExplainText } from '../explain/format.ts';
 import {
@@ -52,7 +52,7 @@ export async function explainCommand(argv: readonly string[], io: CommandIO): Pr
   const patterns = program.processedArgs[0] as string[];
   try {
     const report = await explain(io, patterns, options);
-    if (options.format === 'json') io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    if (options.format === 'json') io.stdout.write(`${stringifyWellFormed(report, 2)}\n`);
     else io.stdout.write(formatExplainText(report, { color: useColor(options.color, io.stdout, io.env) }));
     return 0;
   } catch (error) {

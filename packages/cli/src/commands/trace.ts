@@ -1,6 +1,8 @@
+import { stringifyWellFormed } from '@sqlwarden/core';
 import { UsageError } from '../errors.ts';
 import { describeTarget, disposableProblems, parseDatabaseUrl, type DatabaseTarget } from '../trace/database-url.ts';
 import { formatTraceText } from '../trace/format.ts';
+import { connectionSecrets, redactSecrets } from '../trace/redact.ts';
 import { replay, type ReplayFile } from '../trace/replay.ts';
 import type { SqlSession } from '../trace/session.ts';
 import {
@@ -132,7 +134,9 @@ export async function traceCommand(argv: readonly string[], io: CommandIO, depen
       try {
         session = await openPostgres(target, describeTarget(target));
       } catch (error) {
-        throw new Error(`could not connect to ${describeTarget(target)}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        // The driver's text, with the password scrubbed in case it ever quotes it (run() scrubs all output too).
+        const detail = redactSecrets(error instanceof Error ? error.message : String(error), connectionSecrets([options.databaseUrl!], io.env));
+        throw new Error(`could not connect to ${describeTarget(target)}: ${detail}`);
       }
     } else {
       const open = dependencies.openPGlite ?? (await import('../trace/pglite-session.ts')).openPGlite;
@@ -151,7 +155,7 @@ export async function traceCommand(argv: readonly string[], io: CommandIO, depen
       await session.close();
     }
 
-    if (options.format === 'json') io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    if (options.format === 'json') io.stdout.write(`${stringifyWellFormed(report, 2)}\n`);
     else io.stdout.write(formatTraceText(report, { color: useColor(options.color, io.stdout, io.env) }));
     if (report.failure) return 1;
     if (report.stoppedBecause) return 2;

@@ -1,3 +1,4 @@
+import { stringifyWellFormed } from '@sqlwarden/core';
 import type { CliMessage, Formatter, FormatterContext } from '../types.ts';
 import { fingerprints, isFinding, reportPath } from './shared.ts';
 
@@ -36,7 +37,7 @@ export const gitlab = ((results, context) => {
       });
     });
   }
-  return `${JSON.stringify(issues, null, 2)}\n`;
+  return `${stringifyWellFormed(issues, 2)}\n`;
 }) satisfies Formatter;
 
 function checkName(message: CliMessage): string {

@@ -1,3 +1,4 @@
+import { stringifyWellFormed } from '@sqlwarden/core';
 import type { CliMessage, CliResult, Formatter } from '../types.ts';
 
 /**
@@ -43,4 +44,4 @@ function toEslintMessage(message: CliMessage): Record<string, unknown> {
   return out;
 }
 
-export const json = ((results, _context) => `${JSON.stringify(results.map(toEslintResult))}\n`) satisfies Formatter;
+export const json = ((results, _context) => `${stringifyWellFormed(results.map(toEslintResult))}\n`) satisfies Formatter;

@@ -1,4 +1,5 @@
 import { pathToFileURL } from 'node:url';
+import { stringifyWellFormed } from '@sqlwarden/core';
 import type { CliFix, CliMessage, CliResult, Formatter, FormatterContext, FormatterRuleMeta } from '../types.ts';
 import { HOMEPAGE } from './context.ts';
 import { fingerprints, isFinding, isUnderCwd, reportedText, reportPath, TextLines } from './shared.ts';
@@ -96,7 +97,7 @@ export const sarif = ((results, context) => {
       },
     ],
   };
-  return `${JSON.stringify(log, null, 2)}\n`;
+  return `${stringifyWellFormed(log, 2)}\n`;
 }) satisfies Formatter;
 
 interface RuleDescriptor extends Json {

@@ -21,20 +21,39 @@ export interface DatabaseTarget {
 
 const SUPPORTED_PARAMS = new Set(['host', 'hostaddr', 'port', 'user', 'password', 'dbname', 'sslmode', 'options', 'application_name']);
 
+/**
+ * libpq's other connection keywords (PostgreSQL 18). An unsupported one is named in the error; any
+ * other name is not, since it may be a piece of a password (`?password=ab&cd`, an unquoted value).
+ */
+const LIBPQ_KEYWORDS = new Set([
+  'passfile', 'require_auth', 'channel_binding', 'connect_timeout', 'client_encoding', 'fallback_application_name',
+  'keepalives', 'keepalives_idle', 'keepalives_interval', 'keepalives_count', 'tcp_user_timeout', 'replication',
+  'gssencmode', 'requiressl', 'sslnegotiation', 'sslcompression', 'sslcert', 'sslkey', 'sslkeylogfile', 'sslpassword',
+  'sslcertmode', 'sslrootcert', 'sslcrl', 'sslcrldir', 'sslsni', 'requirepeer', 'ssl_min_protocol_version',
+  'ssl_max_protocol_version', 'min_protocol_version', 'max_protocol_version', 'krbsrvname', 'gsslib', 'gssdelegation',
+  'service', 'target_session_attrs', 'load_balance_hosts', 'oauth_issuer', 'oauth_client_id', 'oauth_client_secret', 'oauth_scope',
+]);
+
+/** Errors never quote the URL, nor a piece of it that may come from its user info: the password. */
+const NOT_SHOWN = '(not shown: it may be part of a password)';
+
 /** Parses a `postgres://` / `postgresql://` URL or a libpq `key=value` string. Throws UsageError. */
 export function parseDatabaseUrl(input: string): DatabaseTarget {
   const text = input.trim();
   if (text === '') throw new UsageError('--database-url is empty.');
   const params = /^postgres(ql)?:\/\//i.test(text) ? urlParams(text) : keywordParams(text);
   for (const key of Object.keys(params)) {
-    if (!SUPPORTED_PARAMS.has(key)) throw new UsageError(`--database-url: unsupported connection parameter "${key}" (supported: ${[...SUPPORTED_PARAMS].join(', ')}).`);
+    if (SUPPORTED_PARAMS.has(key)) continue;
+    if (!LIBPQ_KEYWORDS.has(key)) throw new UsageError(`--database-url: a parameter name is not a libpq keyword ${NOT_SHOWN}; percent-encode '&' and '#' inside values.`);
+    throw new UsageError(`--database-url: unsupported connection parameter "${key}" (supported: ${[...SUPPORTED_PARAMS].join(', ')}).`);
   }
   const database = params.dbname;
   if (!database) throw new UsageError('--database-url must name the database, e.g. postgresql://localhost/myapp_test.');
   const host = params.hostaddr || params.host || 'localhost';
   if (host.includes(',')) throw new UsageError('--database-url: name one host; lists of hosts are not supported.');
   const port = params.port ? Number(params.port) : 5432;
-  if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new UsageError(`--database-url: invalid port "${params.port}".`);
+  // Not quoted: in `postgresql://user:secret/db` (no `@`) the "port" is the password.
+  if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new UsageError(`--database-url: the port is not a number from 1 to 65535 ${NOT_SHOWN}.`);
   const target: DatabaseTarget = { host, port, database };
   if (params.user) target.user = params.user;
   if (params.password !== undefined) target.password = params.password;
@@ -50,6 +69,12 @@ function urlParams(text: string): Record<string, string> {
   const match = /^postgres(?:ql)?:\/\/([^/?#]*)(\/[^?#]*)?(\?[^#]*)?(#.*)?$/i.exec(text);
   if (!match) throw new UsageError('--database-url is not a valid postgresql:// URL.');
   const [, authority = '', pathPart = '', query = ''] = match;
+  // An `@` after the authority means a password with an unencoded `/`, `?` or `#` (or an `@` in
+  // the path or query): the authority above then ends inside the password, and its pieces would
+  // pass for host, port, database or parameters, and be quoted in errors.
+  if (text.lastIndexOf('@') >= text.indexOf('://') + 3 + authority.length) {
+    throw new UsageError("--database-url: an '@' follows a '/', '?' or '#'; percent-encode those in the password (%2F, %3F, %23) and any other '@' (%40).");
+  }
   const params: Record<string, string> = {};
   let hostPort = authority;
   const at = authority.lastIndexOf('@');
@@ -58,8 +83,8 @@ function urlParams(text: string): Record<string, string> {
     hostPort = authority.slice(at + 1);
     const colon = userInfo.indexOf(':');
     const user = colon >= 0 ? userInfo.slice(0, colon) : userInfo;
-    if (user) params.user = decode(user);
-    if (colon >= 0) params.password = decode(userInfo.slice(colon + 1));
+    if (user) params.user = decode(user, 'the user name');
+    if (colon >= 0) params.password = decode(userInfo.slice(colon + 1), 'the password');
   }
   if (hostPort) {
     let host = hostPort;
@@ -76,20 +101,20 @@ function urlParams(text: string): Record<string, string> {
         host = host.slice(0, colon);
       }
     }
-    if (host) params.host = decode(host);
+    if (host) params.host = decode(host, 'the host');
     if (port) params.port = port;
   }
   const db = pathPart.replace(/^\//, '');
-  if (db) params.dbname = decode(db);
+  if (db) params.dbname = decode(db, 'the database name');
   for (const [key, value] of new URLSearchParams(query.replace(/^\?/, ''))) params[key] = value;
   return params;
 }
 
-function decode(part: string): string {
+function decode(part: string, what: string): string {
   try {
     return decodeURIComponent(part);
   } catch {
-    throw new UsageError(`--database-url: invalid percent-encoding in "${part}".`);
+    throw new UsageError(`--database-url: ${what} has an invalid percent-encoding ${NOT_SHOWN}; write '%' itself as %25.`);
   }
 }
 

@@ -1,4 +1,5 @@
 import { createColors } from 'picocolors';
+import { excerpt } from '@sqlwarden/core';
 import type { TraceFile, TraceLock, TraceReport, TraceStatement, TraceTransaction } from './report.ts';
 
 type Colors = ReturnType<typeof createColors>;
@@ -13,8 +14,7 @@ export function formatMs(ms: number | undefined): string {
 
 /** The statement's first line, whitespace collapsed, cut to `width` characters. */
 export function statementHead(text: string, width = 72): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > width ? `${flat.slice(0, width - 1)}…` : flat;
+  return excerpt(text, width);
 }
 
 const MODE_TEXT: Record<TraceFile['transactionMode'], string> = {

@@ -6,6 +6,7 @@ import { lintSource } from '../engine/lint-source.ts';
 import { ENGINE_RULE_IDS } from '../engine/linter.ts';
 import type { Rule } from '../rule.ts';
 import { DEFAULT_SETTINGS, type Diagnostic, type Settings } from '../types.ts';
+import { excerpt } from '../source/text.ts';
 
 export interface CaseOptions {
   code: string;
@@ -80,7 +81,7 @@ export function fixAll(rule: Rule<any>, c: CaseOptions): string {
 }
 
 function describeCase(c: CaseOptions): string {
-  return c.name ?? c.code.replace(/\s+/g, ' ').trim().slice(0, 100);
+  return c.name ?? excerpt(c.code, 100, '');
 }
 
 function onlyEngineErrors(messages: Diagnostic[]): Diagnostic[] {

@@ -1,0 +1,52 @@
+/**
+ * Text put into messages and reports. JavaScript strings are UTF-16: cutting one at an arbitrary
+ * index can split a surrogate pair (an emoji, a rare CJK character) and leave half of it, which
+ * JSON reports then carry as a lone `\ud83d` that consumers reject or mangle.
+ */
+
+/**
+ * `text` cut to at most `maxLength` UTF-16 units, `ellipsis` included, when it is longer; the cut
+ * falls between code points, never inside a surrogate pair.
+ */
+export function truncateText(text: string, maxLength: number, ellipsis = '…'): string {
+  if (text.length <= maxLength) return text;
+  let cut = Math.max(0, maxLength - ellipsis.length);
+  if (cut > 0 && isHighSurrogate(text.charCodeAt(cut - 1)) && isLowSurrogate(text.charCodeAt(cut))) cut--;
+  return text.slice(0, cut) + ellipsis;
+}
+
+/** Whitespace runs folded to one space, ends trimmed, then cut as `truncateText` does. */
+export function excerpt(text: string, maxLength: number, ellipsis = '…'): string {
+  return truncateText(text.replace(/\s+/g, ' ').trim(), maxLength, ellipsis);
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * `text` with every lone surrogate replaced by U+FFFD (one UTF-16 unit for one, so offsets into
+ * the text stay valid). Text from UTF-16 sources (an editor buffer, a `'\ud83d'` escape in SQL
+ * embedded in JavaScript) can hold them; well-formed text comes back as the same string.
+ */
+export function toWellFormed(text: string): string {
+  LONE_SURROGATE.lastIndex = 0;
+  return LONE_SURROGATE.test(text) ? text.replace(LONE_SURROGATE, '\ufffd') : text;
+}
+
+/**
+ * `JSON.stringify(value, null, space)` whose strings are all well-formed: JSON.stringify writes a
+ * lone surrogate as a `\udXXX` escape, which a parser reads back as the same broken string.
+ */
+export function stringifyWellFormed(value: unknown, space?: number): string {
+  const json = JSON.stringify(value, null, space);
+  // Lone surrogates are the only characters at or above U+D800 that JSON.stringify escapes.
+  if (!/\\ud[89a-f]/i.test(json)) return json;
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? toWellFormed(v) : v), space);
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
+}
