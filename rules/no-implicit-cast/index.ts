@@ -214,10 +214,10 @@ export default defineRule({
         if (inDdl()) return;
         // Values without column references are converted to one common type first when there
         // are two or more of them; the rest are compared one by one with `=`.
-        const constants = node.list.filter((e) => !containsColumn(e));
-        const arrayPath = constants.length >= 2;
+        const constants = new Set(node.list.filter((e) => !containsColumn(e)));
+        const arrayPath = constants.size >= 2;
         for (const value of node.list) {
-          const found = check(node.expr, value, '=', true, arrayPath && constants.includes(value));
+          const found = check(node.expr, value, '=', true, arrayPath && constants.has(value));
           if (found) return report(node, found);
         }
       },

@@ -45,6 +45,7 @@ const ENGINE_DESCRIPTIONS: Record<string, string> = {
   'syntax-error': 'A statement PostgreSQL would reject, at the exact error position; the other statements are still linted.',
   'internal-error': 'A rule crashed on a file; the other rules still ran.',
   'unused-suppression': 'A sqlwarden-ignore comment that names an unknown rule or suppresses nothing.',
+  'not-analysed': 'A statement larger than the engine analyses (1 million characters): no rule checked it and the schema does not include it; the rest of the file is still linted.',
 };
 
 const HELP_AFTER = `

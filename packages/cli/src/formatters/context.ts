@@ -24,6 +24,12 @@ export const ENGINE_RULES_META: readonly FormatterRuleMeta[] = [
     defaultSeverity: 'warn',
     docs: { url: `${HOMEPAGE}#what-it-checks` },
   },
+  {
+    id: 'not-analysed',
+    description: 'A statement larger than the engine analyses (1 million characters): no rule checked it and the schema does not include it; the rest of the file is still linted.',
+    defaultSeverity: 'warn',
+    docs: { url: `${HOMEPAGE}#what-it-checks` },
+  },
 ];
 
 /** What the run needs of the Linter to list the rules of each file's config (structural). */

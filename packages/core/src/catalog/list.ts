@@ -1,9 +1,14 @@
 /**
  * An immutable list whose versions share structure: the columns, indexes and constraints of a
  * catalog table. A migration history (or a schema dump) changes one table thousands of times,
- * and every version stays reachable (snapshots before each file, the changes recorded for the
- * language server's re-lints), so copying a list per change made replay quadratic in time and
- * memory. Here a change copies one path of a 32-way tree: O(log n) time and space.
+ * and versions stay reachable (snapshots before each file, a rule holding a table, the changes a
+ * language server keeps for re-lints), so copying a list per change made replay quadratic in
+ * time and memory.
+ *
+ * Items sit in the slots of a 32-way tree with a separate tail, so adding or replacing an item
+ * copies one path: O(log n). Removing an item leaves a hole in its slot (the later items keep
+ * theirs), and the slots are packed again once holes are half of them, so removal is O(log n)
+ * amortized after the scan that finds the items to remove.
  *
  * Reading mirrors ReadonlyArray (length, at, find, some, map, iteration, ...), except indexing
  * with `[i]`: use `at(i)`.
@@ -14,15 +19,24 @@ const MASK = WIDTH - 1;
 
 type Node = readonly unknown[];
 
+/** What a removed item's slot holds. */
+const HOLE: unique symbol = Symbol('removed');
+
 export class CatalogList<T> implements Iterable<T> {
-  private static readonly EMPTY = new CatalogList<never>(0, BITS, Object.freeze([]), Object.freeze([]));
+  private static readonly EMPTY = new CatalogList<never>(0, 0, BITS, Object.freeze([]), Object.freeze([]));
+
+  /** The number of items (slots that are not holes). */
+  readonly length: number;
 
   private constructor(
-    readonly length: number,
+    /** Slots in use, holes included. */
+    private readonly slots: number,
+    private readonly holes: number,
     private readonly shift: number,
     private readonly root: Node,
-    private readonly tail: readonly T[],
+    private readonly tail: readonly unknown[],
   ) {
+    this.length = slots - holes;
     Object.freeze(this);
   }
 
@@ -45,32 +59,66 @@ export class CatalogList<T> implements Iterable<T> {
       nodes = parents;
       shift += BITS;
     }
-    return new CatalogList(all.length, shift, Object.freeze(nodes), Object.freeze(all.slice(tailOffset)));
+    return new CatalogList(all.length, 0, shift, Object.freeze(nodes), Object.freeze(all.slice(tailOffset)));
   }
 
-  /** Where the tail starts: every index below it lives in the tree. */
+  /** The first slot of the tail: every slot below it lives in the tree. */
   private get tailOffset(): number {
-    return this.length < WIDTH ? 0 : ((this.length - 1) >>> BITS) << BITS;
+    return this.slots < WIDTH ? 0 : ((this.slots - 1) >>> BITS) << BITS;
   }
 
-  private leafFor(index: number): readonly T[] {
-    if (index >= this.tailOffset) return this.tail;
+  private leafFor(slot: number): readonly unknown[] {
+    if (slot >= this.tailOffset) return this.tail;
     let node = this.root;
-    for (let level = this.shift; level > 0; level -= BITS) node = node[(index >>> level) & MASK] as Node;
-    return node as readonly T[];
+    for (let level = this.shift; level > 0; level -= BITS) node = node[(slot >>> level) & MASK] as Node;
+    return node;
+  }
+
+  /** The leaves in slot order (the tail last): loops over them are plain array loops. */
+  private leaves(): Array<readonly unknown[]> {
+    const out: Array<readonly unknown[]> = [];
+    const end = this.tailOffset;
+    for (let base = 0; base < end; base += WIDTH) out.push(this.leafFor(base));
+    out.push(this.tail);
+    return out;
+  }
+
+  /**
+   * Calls `visit` with each item, its index and its slot until it returns true; returns the
+   * index it stopped at, or -1.
+   */
+  private scan(visit: (item: T, index: number, slot: number) => unknown): number {
+    let index = 0;
+    let slot = 0;
+    for (const leaf of this.leaves()) {
+      for (let i = 0; i < leaf.length; i++, slot++) {
+        const item = leaf[i];
+        if (item === HOLE) continue;
+        if (visit(item as T, index, slot)) return index;
+        index++;
+      }
+    }
+    return -1;
   }
 
   /** The item at `index`; negative indexes count from the end, as Array.prototype.at does. */
   at(index: number): T | undefined {
     const i = index < 0 ? this.length + index : index;
     if (i < 0 || i >= this.length || !Number.isInteger(i)) return undefined;
-    return this.leafFor(i)[i & MASK];
+    if (this.holes === 0) return this.leafFor(i)[i & MASK] as T;
+    let found: T | undefined;
+    this.scan((item, at) => at === i && ((found = item), true));
+    return found;
   }
 
   push(item: T): CatalogList<T> {
-    const count = this.length;
-    if (count - this.tailOffset < WIDTH) return new CatalogList(count + 1, this.shift, this.root, Object.freeze([...this.tail, item]));
-    // The tail is full: it becomes a leaf of the tree, and the new item starts a new tail.
+    return this.pushSlot(item);
+  }
+
+  private pushSlot(value: unknown, holes = this.holes): CatalogList<T> {
+    const count = this.slots;
+    if (count - this.tailOffset < WIDTH) return new CatalogList(count + 1, holes, this.shift, this.root, Object.freeze([...this.tail, value]));
+    // The tail is full: it becomes a leaf of the tree, and the new slot starts a new tail.
     let root: Node;
     let shift = this.shift;
     if (count >>> BITS > 1 << shift) {
@@ -79,18 +127,24 @@ export class CatalogList<T> implements Iterable<T> {
     } else {
       root = pushLeaf(count, shift, this.root, this.tail);
     }
-    return new CatalogList(count + 1, shift, root, Object.freeze([item]));
+    return new CatalogList(count + 1, holes, shift, root, Object.freeze([value]));
+  }
+
+  private withSlot(slot: number, value: unknown, holes: number): CatalogList<T> {
+    if (slot >= this.tailOffset) {
+      const tail = [...this.tail];
+      tail[slot & MASK] = value;
+      return new CatalogList(this.slots, holes, this.shift, this.root, Object.freeze(tail));
+    }
+    return new CatalogList(this.slots, holes, this.shift, assign(this.shift, this.root, slot, value), this.tail);
   }
 
   /** A list with `item` at `index` (an existing index) instead. */
   with(index: number, item: T): CatalogList<T> {
-    if (index < 0 || index >= this.length) throw new RangeError(`index ${index} is outside a list of ${this.length}`);
-    if (index >= this.tailOffset) {
-      const tail = [...this.tail];
-      tail[index & MASK] = item;
-      return new CatalogList(this.length, this.shift, this.root, Object.freeze(tail));
-    }
-    return new CatalogList(this.length, this.shift, assign(this.shift, this.root, index, item), this.tail);
+    if (index < 0 || index >= this.length || !Number.isInteger(index)) throw new RangeError(`index ${index} is outside a list of ${this.length}`);
+    let slot = index;
+    if (this.holes > 0) this.scan((_, at, s) => at === index && ((slot = s), true));
+    return this.withSlot(slot, item, this.holes);
   }
 
   /**
@@ -98,77 +152,71 @@ export class CatalogList<T> implements Iterable<T> {
    * place in the shared structure, so changing one column of a wide table copies one path.
    */
   replace(change: (item: T) => T): CatalogList<T> {
-    let list: CatalogList<T> = this;
-    let index = 0;
-    for (const item of this) {
+    const changed: Array<[number, T]> = [];
+    this.scan((item, _, slot) => {
       const next = change(item);
-      if (next !== item) list = list.with(index, next);
-      index++;
-    }
+      if (next !== item) changed.push([slot, next]);
+    });
+    let list: CatalogList<T> = this;
+    for (const [slot, next] of changed) list = list.withSlot(slot, next, list.holes);
     return list;
   }
 
   /** The items `keep` accepts, as a list (this one when it accepts them all). */
   keep(keep: (item: T) => unknown): CatalogList<T> {
-    let index = 0;
-    for (const item of this) {
-      if (!keep(item)) break;
-      index++;
-    }
-    if (index === this.length) return this;
-    return CatalogList.of(this.filter(keep));
+    const removed: number[] = [];
+    this.scan((item, _, slot) => {
+      if (!keep(item)) removed.push(slot);
+    });
+    if (removed.length === 0) return this;
+    if (removed.length === this.length) return CatalogList.EMPTY;
+    if ((this.holes + removed.length) * 2 > this.slots) return CatalogList.of(this.filter(keep));
+    let list: CatalogList<T> = this;
+    for (const slot of removed) list = list.withSlot(slot, HOLE, list.holes + 1);
+    return list;
   }
 
   *[Symbol.iterator](): IterableIterator<T> {
-    for (const leaf of this.leaves()) for (let i = 0; i < leaf.length; i++) yield leaf[i]!;
-  }
-
-  /** The leaves in order (the tail last): loops over them are plain array loops. */
-  private leaves(): Array<readonly T[]> {
-    const out: Array<readonly T[]> = [];
-    const end = this.tailOffset;
-    for (let base = 0; base < end; base += WIDTH) out.push(this.leafFor(base));
-    out.push(this.tail);
-    return out;
+    for (const leaf of this.leaves()) {
+      for (let i = 0; i < leaf.length; i++) if (leaf[i] !== HOLE) yield leaf[i] as T;
+    }
   }
 
   findIndex(predicate: (item: T, index: number) => unknown): number {
-    let index = 0;
-    for (const leaf of this.leaves()) {
-      for (let i = 0; i < leaf.length; i++, index++) if (predicate(leaf[i]!, index)) return index;
-    }
-    return -1;
+    return this.scan((item, index) => predicate(item, index));
   }
 
   find<S extends T>(predicate: (item: T, index: number) => item is S): S | undefined;
   find(predicate: (item: T, index: number) => unknown): T | undefined;
   find(predicate: (item: T, index: number) => unknown): T | undefined {
-    const index = this.findIndex(predicate);
-    return index < 0 ? undefined : this.at(index);
+    let found: T | undefined;
+    this.scan((item, index) => predicate(item, index) && ((found = item), true));
+    return found;
   }
 
   some(predicate: (item: T, index: number) => unknown): boolean {
-    return this.findIndex(predicate) >= 0;
+    return this.scan((item, index) => predicate(item, index)) >= 0;
   }
 
   every(predicate: (item: T, index: number) => unknown): boolean {
-    return this.findIndex((item, index) => !predicate(item, index)) < 0;
+    return this.scan((item, index) => !predicate(item, index)) < 0;
   }
 
   includes(value: T): boolean {
-    return this.findIndex((item) => item === value) >= 0;
+    return this.scan((item) => item === value) >= 0;
   }
 
   forEach(visit: (item: T, index: number) => void): void {
-    let index = 0;
-    for (const leaf of this.leaves()) for (let i = 0; i < leaf.length; i++) visit(leaf[i]!, index++);
+    this.scan((item, index) => {
+      visit(item, index);
+    });
   }
 
   filter<S extends T>(predicate: (item: T, index: number) => item is S): S[];
   filter(predicate: (item: T, index: number) => unknown): T[];
   filter(predicate: (item: T, index: number) => unknown): T[] {
     const out: T[] = [];
-    this.forEach((item, index) => {
+    this.scan((item, index) => {
       if (predicate(item, index)) out.push(item);
     });
     return out;
@@ -176,13 +224,15 @@ export class CatalogList<T> implements Iterable<T> {
 
   map<U>(transform: (item: T, index: number) => U): U[] {
     const out: U[] = [];
-    this.forEach((item, index) => out.push(transform(item, index)));
+    this.scan((item, index) => {
+      out.push(transform(item, index));
+    });
     return out;
   }
 
   flatMap<U>(transform: (item: T, index: number) => U | readonly U[]): U[] {
     const out: U[] = [];
-    this.forEach((item, index) => {
+    this.scan((item, index) => {
       const mapped = transform(item, index);
       if (Array.isArray(mapped)) out.push(...(mapped as readonly U[]));
       else out.push(mapped as U);
@@ -204,7 +254,7 @@ function newPath(level: number, leaf: Node): Node {
   return level === 0 ? leaf : Object.freeze([newPath(level - BITS, leaf)]);
 }
 
-/** The tree with the full tail `leaf` added as the leaf for indexes `count - WIDTH .. count - 1`. */
+/** The tree with the full tail `leaf` added as the leaf for slots `count - WIDTH .. count - 1`. */
 function pushLeaf(count: number, level: number, parent: Node, leaf: Node): Node {
   const slot = ((count - 1) >>> level) & MASK;
   const copy = [...parent];
@@ -216,12 +266,12 @@ function pushLeaf(count: number, level: number, parent: Node, leaf: Node): Node 
   return Object.freeze(copy);
 }
 
-function assign(level: number, node: Node, index: number, item: unknown): Node {
+function assign(level: number, node: Node, slot: number, value: unknown): Node {
   const copy = [...node];
-  if (level === 0) copy[index & MASK] = item;
+  if (level === 0) copy[slot & MASK] = value;
   else {
-    const slot = (index >>> level) & MASK;
-    copy[slot] = assign(level - BITS, node[slot] as Node, index, item);
+    const at = (slot >>> level) & MASK;
+    copy[at] = assign(level - BITS, node[at] as Node, slot, value);
   }
   return Object.freeze(copy);
 }

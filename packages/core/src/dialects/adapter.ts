@@ -9,6 +9,8 @@ export interface ParsedSegment {
   error?: { message: string; range: Range };
   /** Set when the text cannot be parsed for a reason that is not a syntax error of the SQL. */
   skipped?: string;
+  /** Set when the engine did not analyse the statement (see parse-budget.ts); reported as `not-analysed`. */
+  notAnalysed?: { message: string; range: Range };
   /** The segment's lexical tokens in file offsets (empty when the lexer itself failed). */
   tokens: Token[];
 }

@@ -13,6 +13,7 @@ import { assignTransactions } from './transactions.ts';
 import { CreatedRelations, isDownMigrationPath } from './replay.ts';
 import { planFileTransactions, type FileTransactionPlan } from '../migration-tools/detect.ts';
 import type { SegmentParseCache } from './parse-cache.ts';
+import { parseWithinBudget } from './parse-budget.ts';
 
 export interface EnabledRule {
   rule: Rule<any>;
@@ -65,11 +66,12 @@ export function lintSource(options: LintSourceOptions): LintSourceResult {
   const segments = cached ? cached.segments : adapter.split(masked.text);
   for (let s = 0; s < segments.length; s++) {
     const segment = segments[s]!;
-    const parsed = cached ? cached.parses[s]! : adapter.parseSegment(masked.text, { start: segment.start, end: segment.end });
+    const parsed = cached ? cached.parses[s]! : parseWithinBudget(adapter, masked.text, { start: segment.start, end: segment.end });
     const section = inDown(segment.start) ? 'down' : 'up';
-    if (parsed.error || parsed.skipped) {
+    if (parsed.error || parsed.skipped || parsed.notAnalysed) {
       const range = { start: segment.start, end: segment.end };
       if (parsed.error) raw.push({ ruleId: 'syntax-error', severity: 2, message: parsed.error.message, range: { start: parsed.error.range.start, end: parsed.error.range.end } });
+      if (parsed.notAnalysed) raw.push({ ruleId: 'not-analysed', severity: 1, message: parsed.notAnalysed.message, range: { start: parsed.notAnalysed.range.start, end: parsed.notAnalysed.range.end } });
       statements.push({ index: statements.length, range, text: text.slice(range.start, range.end), section });
       continue;
     }

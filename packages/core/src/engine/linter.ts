@@ -21,7 +21,7 @@ import { SegmentParseCache } from './parse-cache.ts';
 import { compareReplayOrder } from './replay.ts';
 
 /** Diagnostics the engine itself emits; they are always on and cannot be configured away. */
-export const ENGINE_RULE_IDS = ['syntax-error', 'internal-error', 'unused-suppression'] as const;
+export const ENGINE_RULE_IDS = ['syntax-error', 'internal-error', 'unused-suppression', 'not-analysed'] as const;
 
 const MAX_FIX_PASSES = 10;
 

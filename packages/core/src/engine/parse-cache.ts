@@ -5,12 +5,14 @@
 import type { DialectAdapter } from '../dialects/adapter.ts';
 import type { Range, Statement } from '../model/nodes.ts';
 import { endsWithTerminator, type StatementSegment } from '../source/split.ts';
+import { parseWithinBudget } from './parse-budget.ts';
 
 /** What lintSource needs from a parse (the segment's tokens are not kept). */
 export interface SegmentParse {
   readonly statements: readonly Statement[];
   readonly error?: { readonly message: string; readonly range: Range };
   readonly skipped?: string;
+  readonly notAnalysed?: { readonly message: string; readonly range: Range };
 }
 
 /** Where a cached segment starts in the text being linted now. */
@@ -269,8 +271,8 @@ function commonSuffix(a: string, b: string, limit: number): number {
 }
 
 function parseAnchored(adapter: DialectAdapter, maskedText: string, range: Range, anchor: Anchor): SegmentParse {
-  const { statements, error, skipped } = adapter.parseSegment(maskedText, { start: range.start, end: range.end });
-  const parse = { statements, ...(error ? { error } : {}), ...(skipped !== undefined ? { skipped } : {}) };
+  const { statements, error, skipped, notAnalysed } = parseWithinBudget(adapter, maskedText, { start: range.start, end: range.end });
+  const parse = { statements, ...(error ? { error } : {}), ...(skipped !== undefined ? { skipped } : {}), ...(notAnalysed ? { notAnalysed } : {}) };
   anchorRanges(parse, anchor);
   return deepFreeze(parse);
 }

@@ -1,0 +1,25 @@
+/**
+ * The most of one statement the engine analyses. The parser and the model take about a second
+ * per megabyte of statement text, so a 10 MB seed-data INSERT or a list of 400,000 values would
+ * hold a language server for many seconds on every keystroke; PostgreSQL itself parses those in
+ * milliseconds. Bigger statements are reported as not analysed instead, and the rest of the file
+ * is linted as usual.
+ */
+import type { DialectAdapter, ParsedSegment } from '../dialects/adapter.ts';
+import type { Range } from '../model/nodes.ts';
+
+export const MAX_STATEMENT_LENGTH = 1_000_000;
+
+export function parseWithinBudget(adapter: DialectAdapter, maskedText: string, range: Range): ParsedSegment {
+  const length = range.end - range.start;
+  if (length <= MAX_STATEMENT_LENGTH) return adapter.parseSegment(maskedText, range);
+  const size = `${(length / 1_000_000).toFixed(1)} million characters`;
+  return {
+    statements: [],
+    notAnalysed: {
+      message: `Statement not analysed: ${size}, over the 1 million analysed per statement; no rule checked it and the schema does not include it`,
+      range: { start: range.start, end: Math.min(range.end, range.start + 1) },
+    },
+    tokens: [],
+  };
+}
