@@ -5,10 +5,11 @@
  * guard finds in conflict withholds it: the fix becomes the diagnostic's first suggestion, whose
  * title says what it does and why `--fix` did not apply it.
  *
- * A fix is only known safe once the whole history after it has been seen. `Linter.lintFiles`
- * with `fix` therefore lints the whole history before applying anything; without `fix`, a
- * conflict found in a later file withholds the fix in the earlier file's result afterwards (the
- * result object is updated and its counts recounted).
+ * A fix is only known safe once the whole history after it has been seen, so `Linter.lintFiles`
+ * with `fix` lints the whole history, with one watch, before applying anything. Otherwise each
+ * file has a watch of its own: its guarded fixes are checked against the rest of the file, and a
+ * file's findings never depend on the files after it (the CLI's --cache and --concurrency, and
+ * the language server, which lints one file, rely on that).
  */
 import type { CatalogReader } from '../catalog/types.ts';
 import type { FixGuard, LaterStatement, StatementInfo } from '../rule.ts';
@@ -26,8 +27,6 @@ interface Watched {
   target: FixCarrier;
   /** Whether `target` is the final diagnostic (see `rebind`). */
   bound: boolean;
-  /** Recounts the fixable totals of the file result holding `target`, once there is one. */
-  recount?: () => void;
 }
 
 export interface ObservedStatement {
@@ -97,7 +96,6 @@ export class FixWatch {
       }
       if (verdict === 'release') continue;
       withholdFix(entry.target, withheldDescription(entry.guard.desc, `${this.describePath(observed.filePath)} line ${observed.line}`, verdict.conflict));
-      entry.recount?.();
     }
     this.watched = still;
   }
@@ -114,10 +112,5 @@ export class FixWatch {
   /** Whether some watched fix still points at a raw diagnostic (one reported by the file being linted). */
   hasUnbound(): boolean {
     return this.watched.some((entry) => !entry.bound);
-  }
-
-  /** Gives the watched fixes that have no result yet the recount of the result now holding them. */
-  adopt(recount: () => void): void {
-    for (const entry of this.watched) entry.recount ??= recount;
   }
 }

@@ -45,7 +45,10 @@ export interface LintFilesOptions {
   /**
    * Apply fixes. A guarded fix (see `ReportDescriptor.fixGuard`) is applied only when no later
    * statement of these files conflicts with it, so pass the whole history in one call: the files
-   * are all linted before any fix is applied (and linted again after each round of fixes).
+   * are all linted before any fix is applied (and linted again after each round of fixes), and
+   * the results show the withheld fixes as suggestions saying why. Without `fix`, a guarded fix
+   * is checked against the rest of its own file only: a file's findings depend on the files
+   * before it, never on those after it (what `--cache` and `--concurrency` rely on).
    */
   fix?: boolean;
   /**
@@ -91,15 +94,7 @@ export function registerDialect(adapter: DialectAdapter): void {
 
 export function summarize(filePath: string, source: string, messages: Diagnostic[], output?: string): LintFileResult {
   const result: LintFileResult = { filePath, messages, errorCount: 0, warningCount: 0, fixableErrorCount: 0, fixableWarningCount: 0, source };
-  countMessages(result);
-  if (output !== undefined && output !== source) result.output = output;
-  return result;
-}
-
-/** (Re)computes the totals of a result from its messages (a withheld fix changes them). */
-function countMessages(result: LintFileResult): void {
-  result.errorCount = result.warningCount = result.fixableErrorCount = result.fixableWarningCount = 0;
-  for (const m of result.messages) {
+  for (const m of messages) {
     if (m.severity === 2) {
       result.errorCount++;
       if (m.fix) result.fixableErrorCount++;
@@ -108,6 +103,8 @@ function countMessages(result: LintFileResult): void {
       if (m.fix) result.fixableWarningCount++;
     }
   }
+  if (output !== undefined && output !== source) result.output = output;
+  return result;
 }
 
 /** Everything linting needs from one config file, computed once per config per Linter. */
@@ -140,11 +137,6 @@ export class Linter {
   private preparedByConfig = new Map<LoadedConfig, PreparedConfig>();
   private matchersByConfig = new Map<LoadedConfig, ConfigPathMatchers>();
   private catalog = new Catalog();
-  /**
-   * The guarded fixes reported so far in this history, shown every statement replayed after
-   * them; like the catalog, it carries over between calls and starts again with `resetCatalog`.
-   */
-  private fixWatch: FixWatch;
   /** Parses by statement text, shared by every file and run of this Linter (see SegmentParseCache). */
   private readonly parseCache = new SegmentParseCache();
 
@@ -152,13 +144,11 @@ export class Linter {
     this.cwd = path.resolve(options.cwd ?? process.cwd());
     this.builtinRules = options.rules ?? [];
     this.explicitConfigPath = options.configPath === undefined ? undefined : path.resolve(this.cwd, options.configPath);
-    this.fixWatch = this.newFixWatch();
   }
 
   /** Start again from an empty schema (the LSP and tests reuse one Linter). */
   resetCatalog(): void {
     this.catalog = new Catalog();
-    this.fixWatch = this.newFixWatch();
   }
 
   /** Files in the reasons of withheld fixes are named relative to the cwd when they are under it. */
@@ -384,10 +374,11 @@ export class Linter {
   }
 
   /**
-   * `fix` (lintText's): fixes checked against the rest of this text only. `watch`: the guarded
-   * fixes this file's statements are shown to and its own join (the Linter's own by default).
+   * `fix` (lintText's): guarded fixes checked against the rest of this text. `watch`: the guarded
+   * fixes of the earlier files of a `--fix` history, shown this file's statements, which this
+   * file's own join; absent, the file's guarded fixes are checked against the rest of the file.
    */
-  private async lintOne(text: string, filePath: string, fix: boolean, onStatement?: LintFilesOptions['onStatement'], replayOnly = false, watch: FixWatch = this.fixWatch): Promise<LintFileResult> {
+  private async lintOne(text: string, filePath: string, fix: boolean, onStatement?: LintFilesOptions['onStatement'], replayOnly = false, watch?: FixWatch): Promise<LintFileResult> {
     const configPath = filePath === '<text>' ? path.join(this.cwd, '<text>.sql') : filePath;
     const { resolved: config, enabled, knownRuleIds, adapter } = await this.prepared(this.loadedConfigFor(configPath));
     const isMigration = config.isMigrationPath(path.resolve(this.cwd, configPath));
@@ -396,8 +387,7 @@ export class Linter {
     let passes = 0;
     for (;;) {
       const catalog = before.clone();
-      // A fix pass is thrown away when it fixes something: its watch too.
-      const fixWatch = fix ? this.newFixWatch() : watch;
+      const fixWatch = watch ?? this.newFixWatch();
       const { messages, statements } = lintSource({
         text: source,
         filePath,
@@ -422,7 +412,6 @@ export class Linter {
       }
       this.catalog = catalog;
       const result = summarize(filePath, text, messages, fix ? source : undefined);
-      fixWatch.adopt(() => countMessages(result));
       result.stats = { statements: statements.length };
       if (source === text) result.statements = statements;
       return result;
