@@ -70,7 +70,13 @@ export default defineRule({
       return last ? { start: stmt.range.start, end: last.end } : stmt.range;
     }
 
-    /** Inserts the keyword after `after`, in the same letter case as the statement's keywords. */
+    /**
+     * Inserts the keyword after `after`, in the same letter case as the statement's keywords.
+     * The fix carries no fixGuard: it is offered only outside a transaction block (the whole file's
+     * transactions are known before any rule runs) and never on a partitioned table, and when the
+     * statement succeeds it leaves the same index (or none) as the plain form, so nothing run later
+     * can tell them apart. Only a build that fails differs: CONCURRENTLY leaves an INVALID index.
+     */
     function insertConcurrently(after: SqlToken | undefined): { range: [number, number]; text: string } | undefined {
       if (!after) return undefined;
       const written = context.file.text.slice(after.start, after.end);

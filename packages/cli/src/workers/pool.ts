@@ -134,8 +134,17 @@ export async function lintInOrder(options: ParallelOptions): Promise<LintFileRes
       await linter.lintFiles([file], { replayOnly: true });
       progress.tick();
     }
+    if (options.fix) {
+      // One call for the whole history: a fix is applied only once every file after it was seen.
+      const fixed = new Map((await linter.lintFiles(files.slice(from, to), { fix: true })).map((result) => [result.filePath, result] as const));
+      for (let index = from; index < to; index++) {
+        results[index] = fixed.get(files[index]!.path)!;
+        progress.tick();
+      }
+      return;
+    }
     for (let index = from; index < to; index++) {
-      const [result] = await linter.lintFiles([files[index]!], { fix: options.fix });
+      const [result] = await linter.lintFiles([files[index]!]);
       results[index] = result!;
       progress.tick();
     }

@@ -8,6 +8,7 @@ import { maskNonSql } from '../source/mask.ts';
 import { applySuppressions, findSuppressions } from '../suppressions.ts';
 import type { Diagnostic, Settings, Severity } from '../types.ts';
 import { createFixer, normalizeFix } from './fixes.ts';
+import { type FixCarrier, FixWatch } from './fix-safety.ts';
 import { resolveColumnInScopes, scopesFromAncestors } from './scope.ts';
 import { assignTransactions } from './transactions.ts';
 import { CreatedRelations, isDownMigrationPath } from './replay.ts';
@@ -40,6 +41,12 @@ export interface LintSourceOptions {
   onStatement?: (statement: StatementInfo, catalog: Catalog) => void;
   /** Reuses the parses of statements whose text an earlier run already saw (the Linter keeps one). */
   parseCache?: SegmentParseCache;
+  /**
+   * The guarded fixes of the history so far (see fix-safety.ts): this file's statements are
+   * shown to them, and this file's guarded fixes join them. Absent, the file's guarded fixes
+   * are checked against the rest of the file only.
+   */
+  fixWatch?: FixWatch;
 }
 
 export interface LintSourceResult {
@@ -51,6 +58,7 @@ export { isDownMigrationPath };
 
 export function lintSource(options: LintSourceOptions): LintSourceResult {
   const { text, adapter, catalog } = options;
+  const fixWatch = options.fixWatch ?? new FixWatch();
   const lines = new LineIndex(text);
   const masked = maskNonSql(text, { dialect: options.settings.dialect });
   const raw: Array<Omit<Diagnostic, 'line' | 'column' | 'endLine' | 'endColumn'>> = [];
@@ -143,6 +151,7 @@ export function lintSource(options: LintSourceOptions): LintSourceResult {
           if (!meta.fixable) throw new Error(`rule reports a fix but its meta.fixable is not set`);
           const fix = normalizeFix(descriptor.fix, createFixer(), text);
           if (fix) diagnostic.fix = fix;
+          if (fix && descriptor.fixGuard) fixWatch.watch(diagnostic, descriptor.fixGuard);
         }
         if (descriptor.suggestions?.length) {
           if (!meta.hasSuggestions) throw new Error(`rule reports suggestions but its meta.hasSuggestions is not set`);
@@ -224,11 +233,14 @@ export function lintSource(options: LintSourceOptions): LintSourceResult {
   let beforeRollback: Catalog | undefined;
   for (const stmt of statements) {
     current = stmt;
-    if (downFile || stmt.section === 'down') beforeRollback ??= catalog.clone();
+    const rollback = downFile || stmt.section === 'down';
+    if (rollback) beforeRollback ??= catalog.clone();
     else if (beforeRollback) {
       catalog.restore(beforeRollback);
       beforeRollback = undefined;
     }
+    // Before the rules: a fix reported for this statement is checked from the next one on.
+    if (fixWatch.size > 0) fixWatch.observe({ statement: stmt, filePath: options.filePath, rollback, catalog, line: lines.positionAt(stmt.range.start).line });
     if (stmt.node) {
       const root: Statement = stmt.node;
       call('Statement', root, root.range);
@@ -250,7 +262,7 @@ export function lintSource(options: LintSourceOptions): LintSourceResult {
   if (beforeRollback) catalog.restore(beforeRollback);
   call('File:exit', undefined, { start: text.length, end: text.length });
 
-  return { messages: finishDiagnostics(raw, text, lines, options), statements };
+  return { messages: finishDiagnostics(raw, text, lines, options, fixWatch), statements };
 }
 
 /**
@@ -258,8 +270,10 @@ export function lintSource(options: LintSourceOptions): LintSourceResult {
  * in several shapes, and inlined into lintSource this part deoptimized the whole function (and
  * had it compiled again) on every run.
  */
-function finishDiagnostics(raw: Array<Omit<Diagnostic, 'line' | 'column' | 'endLine' | 'endColumn'>>, text: string, lines: LineIndex, options: LintSourceOptions): Diagnostic[] {
+function finishDiagnostics(raw: Array<Omit<Diagnostic, 'line' | 'column' | 'endLine' | 'endColumn'>>, text: string, lines: LineIndex, options: LintSourceOptions, fixWatch: FixWatch): Diagnostic[] {
   const withPositions: Diagnostic[] = raw.map((d) => withLineColumns(d, lines));
+  // Fixes still watched after this file are withheld, if at all, on the diagnostics returned.
+  if (fixWatch.hasUnbound()) fixWatch.rebind(new Map<object, FixCarrier>(raw.map((d, i) => [d, withPositions[i]!])));
   const suppressions = findSuppressions(text, { dialect: options.settings.dialect });
   const kept = applySuppressions(withPositions, suppressions, options.knownRuleIds, lines, { source: text });
   return kept.sort(byPosition);

@@ -16,6 +16,7 @@ import type { CatalogReader } from '../catalog/types.ts';
 import type { Rule, StatementInfo } from '../rule.ts';
 import type { Diagnostic, Dialect } from '../types.ts';
 import { applyFixes } from './fixes.ts';
+import { FixWatch } from './fix-safety.ts';
 import { type EnabledRule, lintSource } from './lint-source.ts';
 import { SegmentParseCache } from './parse-cache.ts';
 import { compareReplayOrder } from './replay.ts';
@@ -41,6 +42,14 @@ export interface LintFileResult {
 }
 
 export interface LintFilesOptions {
+  /**
+   * Apply fixes. A guarded fix (see `ReportDescriptor.fixGuard`) is applied only when no later
+   * statement of these files conflicts with it, so pass the whole history in one call: the files
+   * are all linted before any fix is applied (and linted again after each round of fixes), and
+   * the results show the withheld fixes as suggestions saying why. Without `fix`, a guarded fix
+   * is checked against the rest of its own file only: a file's findings depend on the files
+   * before it, never on those after it (what `--cache` and `--concurrency` rely on).
+   */
   fix?: boolean;
   /**
    * Without `fix`: called for each parsed statement with the in-run catalog as it stands just
@@ -150,6 +159,15 @@ export class Linter {
   /** Start again from an empty schema (the LSP and tests reuse one Linter). */
   resetCatalog(): void {
     this.catalog = this.newCatalog();
+  }
+
+  /** Files in the reasons of withheld fixes are named relative to the cwd when they are under it. */
+  private newFixWatch(): FixWatch {
+    return new FixWatch((filePath) => {
+      if (!path.isAbsolute(filePath)) return filePath;
+      const relative = path.relative(this.cwd, filePath);
+      return relative === '' || relative.startsWith('..') || path.isAbsolute(relative) ? filePath : relative.split(path.sep).join('/');
+    });
   }
 
   /** Forget every discovered, loaded and resolved config (call after a config file changes). */
@@ -311,10 +329,47 @@ export class Linter {
   async lintFiles(files: Array<{ path: string; text: string }>, options: LintFilesOptions = {}): Promise<LintFileResult[]> {
     const sorted = [...files].sort((a, b) => compareReplayOrder(a.path, b.path));
     const results: LintFileResult[] = [];
-    for (const file of sorted) {
-      results.push(await this.lintOne(file.text, file.path, options.fix ?? false, options.fix ? undefined : options.onStatement, options.replayOnly ?? false));
+    if (options.fix && !options.replayOnly) results.push(...(await this.fixHistory(sorted)));
+    else {
+      for (const file of sorted) results.push(await this.lintOne(file.text, file.path, false, options.onStatement, options.replayOnly ?? false));
     }
     return results.sort((a, b) => (a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : 0));
+  }
+
+  /**
+   * `--fix` over a history: lint every file (each fix watched against everything after it), apply
+   * the fixes no later statement conflicts with, and start again from the same schema until a
+   * round fixes nothing (or MAX_FIX_PASSES rounds). A fix is applied only once the whole history
+   * after it has been seen: fixing file by file would apply it before the files that break it.
+   */
+  private async fixHistory(files: Array<{ path: string; text: string }>): Promise<LintFileResult[]> {
+    const start = this.catalog;
+    const texts = files.map((file) => file.text);
+    for (let pass = 0; ; pass++) {
+      this.catalog = start;
+      const watch = this.newFixWatch();
+      const linted: LintFileResult[] = [];
+      for (const [index, file] of files.entries()) linted.push(await this.lintOne(texts[index]!, file.path, false, undefined, false, watch));
+      let changed = false;
+      if (pass < MAX_FIX_PASSES) {
+        for (const [index, result] of linted.entries()) {
+          const { output, fixed } = applyFixes(texts[index]!, result.messages);
+          if (fixed && output !== texts[index]) {
+            texts[index] = output;
+            changed = true;
+          }
+        }
+      }
+      if (changed) continue;
+      // The fixes still watched were checked against the whole history: they are safe.
+      return linted.map((result, index) => {
+        const file = files[index]!;
+        const final = summarize(file.path, file.text, result.messages, texts[index]);
+        if (result.stats) final.stats = result.stats;
+        if (texts[index] === file.text && result.statements) final.statements = result.statements;
+        return final;
+      });
+    }
   }
 
   /** Every rule available to the file's config: the built-in ones and its plugins' (loads the plugins). */
@@ -328,7 +383,12 @@ export class Linter {
     return this.lintOne(text, options.filePath ?? '<text>', options.fix ?? false);
   }
 
-  private async lintOne(text: string, filePath: string, fix: boolean, onStatement?: LintFilesOptions['onStatement'], replayOnly = false): Promise<LintFileResult> {
+  /**
+   * `fix` (lintText's): guarded fixes checked against the rest of this text. `watch`: the guarded
+   * fixes of the earlier files of a `--fix` history, shown this file's statements, which this
+   * file's own join; absent, the file's guarded fixes are checked against the rest of the file.
+   */
+  private async lintOne(text: string, filePath: string, fix: boolean, onStatement?: LintFilesOptions['onStatement'], replayOnly = false, watch?: FixWatch): Promise<LintFileResult> {
     const configPath = filePath === '<text>' ? path.join(this.cwd, '<text>.sql') : filePath;
     const { resolved: config, enabled, knownRuleIds, adapter } = await this.prepared(this.loadedConfigFor(configPath));
     const isMigration = config.isMigrationPath(path.resolve(this.cwd, configPath));
@@ -337,6 +397,7 @@ export class Linter {
     let passes = 0;
     for (;;) {
       const catalog = before.clone();
+      const fixWatch = watch ?? this.newFixWatch();
       const { messages, statements } = lintSource({
         text: source,
         filePath,
@@ -348,6 +409,7 @@ export class Linter {
         knownRuleIds,
         adapter,
         parseCache: this.parseCache,
+        fixWatch,
         ...(onStatement ? { onStatement: (statement: StatementInfo, current: CatalogReader) => onStatement(filePath, statement, current) } : {}),
       });
       if (fix && passes < MAX_FIX_PASSES) {
