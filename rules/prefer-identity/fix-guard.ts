@@ -56,7 +56,11 @@ export function identityFixGuard(target: IdentityFixTarget): FixGuard {
   let column = target.column;
   const sequence = sequenceName(table, column).toLowerCase();
   // A name taken already gets a digit (`t_id_seq1`); identifiers are compared in lower case.
-  const namesSequence = new RegExp(`(?<![\\p{L}\\p{N}_$])${escapeRegExp(sequence)}\\d*(?![\\p{L}\\p{N}_$])`, 'u');
+  // Compiled on first use: most guards are never shown a statement (see words()), and a Unicode
+  // pattern costs a fraction of a millisecond to compile, per serial column of a large history.
+  let namesSequencePattern: RegExp | undefined;
+  const namesSequence = (text: string): boolean =>
+    (namesSequencePattern ??= new RegExp(`(?<![\\p{L}\\p{N}_$])${escapeRegExp(sequence)}\\d*(?![\\p{L}\\p{N}_$])`, 'u')).test(text);
   const isTable = (name: { schema?: string | undefined; name: string }): boolean => name.name === table && (name.schema === undefined || schema === undefined || name.schema === schema);
   const where = (): string => `${table}.${column}`;
   const rejects = 'which an identity column rejects';
@@ -70,8 +74,10 @@ export function identityFixGuard(target: IdentityFixTarget): FixGuard {
 
   return {
     desc: target.desc,
+    // Every conflict below names the table (ALTER, DROP, LIKE) or the sequence.
+    words: () => [table.toLowerCase(), sequence],
     check(later) {
-      if (namesSequence.test(later.lowerText)) return { conflict: `names the sequence ${sequence}, which becomes ${where()}'s identity sequence` };
+      if (namesSequence(later.lowerText)) return { conflict: `names the sequence ${sequence}, which becomes ${where()}'s identity sequence` };
       if (copiesDefault(later)) return { conflict: `copies the default of ${where()} with LIKE ... INCLUDING, which an identity column does not have` };
       const node = later.statement.node;
       if (!node) return undefined;

@@ -90,6 +90,14 @@ export interface FixGuard {
   desc: string;
   /** Called once per later statement, in replay order, until it returns a conflict or `'release'`. May keep state (renames). */
   check(later: LaterStatement): FixGuardVerdict;
+  /**
+   * The words (lower case; identifiers, sequence names) without which a statement cannot conflict
+   * with the fix. When given, `check` sees only later statements whose text holds one of them
+   * (asked again after each check, so renames can change them): a history with thousands of
+   * guarded fixes is not checked statement by statement against each one. A word written with
+   * trailing digits also counts without them (`t_id_seq1` holds `t_id_seq`).
+   */
+  words?(): readonly string[];
 }
 
 /** Where the current statement runs, from explicit BEGIN/COMMIT and the migration tool's mode. */

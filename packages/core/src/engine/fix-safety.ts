@@ -52,24 +52,76 @@ export function withholdFix(target: FixCarrier, desc: string): void {
   target.suggestions = [{ desc, fix }, ...(target.suggestions ?? [])];
 }
 
+/** The words of a statement's text for FixGuard.words: identifier-like runs, also without trailing digits. */
+function wordsOf(lowerText: string): Set<string> {
+  const words = new Set<string>();
+  for (const match of lowerText.matchAll(/[\p{L}\p{N}_$]+/gu)) {
+    const word = match[0];
+    words.add(word);
+    const stem = word.replace(/\d+$/, '');
+    if (stem !== word && stem !== '') words.add(stem);
+  }
+  return words;
+}
+
 export class FixWatch {
-  private watched: Watched[] = [];
+  /** Watched fixes by the words their guards need in a statement (see FixGuard.words). */
+  private byWord = new Map<string, Set<Watched>>();
+  private wordsOfWatched = new Map<Watched, readonly string[]>();
+  /** Guards that give no words: shown every statement. */
+  private everyStatement = new Set<Watched>();
+  /** Watched fixes still pointing at a raw diagnostic of the file being linted. */
+  private unbound: Watched[] = [];
+  private count = 0;
 
   /** `describePath`: how a file is named in the reason (the Linter makes paths relative to its cwd). */
   constructor(private readonly describePath: (filePath: string) => string = (filePath) => filePath) {}
 
   get size(): number {
-    return this.watched.length;
+    return this.count;
   }
 
   /** Watches the fix of `target` (a diagnostic being reported) from the next statement on. */
   watch(target: FixCarrier, guard: FixGuard): void {
-    if (target.fix) this.watched.push({ guard, target, bound: false });
+    if (!target.fix) return;
+    const entry: Watched = { guard, target, bound: false };
+    this.count++;
+    this.unbound.push(entry);
+    this.index(entry);
+  }
+
+  private index(entry: Watched): void {
+    let words: readonly string[] | undefined;
+    try {
+      words = entry.guard.words?.();
+    } catch {
+      words = undefined; // a guard that cannot say is shown every statement
+    }
+    if (!words) {
+      this.everyStatement.add(entry);
+      return;
+    }
+    this.wordsOfWatched.set(entry, words);
+    for (const word of words) {
+      let set = this.byWord.get(word);
+      if (!set) this.byWord.set(word, (set = new Set()));
+      set.add(entry);
+    }
+  }
+
+  private unindex(entry: Watched): void {
+    if (this.everyStatement.delete(entry)) return;
+    for (const word of this.wordsOfWatched.get(entry) ?? []) {
+      const set = this.byWord.get(word);
+      set?.delete(entry);
+      if (set?.size === 0) this.byWord.delete(word);
+    }
+    this.wordsOfWatched.delete(entry);
   }
 
   /** Shows a replayed statement to every guard still watching; withholds the fixes it conflicts with. */
   observe(observed: ObservedStatement): void {
-    if (this.watched.length === 0) return;
+    if (this.count === 0) return;
     let lower: string | undefined;
     const later: LaterStatement = {
       statement: observed.statement,
@@ -81,8 +133,14 @@ export class FixWatch {
         return lower;
       },
     };
-    const still: Watched[] = [];
-    for (const entry of this.watched) {
+    const candidates = new Set<Watched>(this.everyStatement);
+    if (this.byWord.size > 0) {
+      for (const word of wordsOf(later.lowerText)) {
+        const set = this.byWord.get(word);
+        if (set) for (const entry of set) candidates.add(entry);
+      }
+    }
+    for (const entry of candidates) {
       let verdict;
       try {
         verdict = entry.guard.check(later);
@@ -90,27 +148,28 @@ export class FixWatch {
         // A guard that cannot judge the statement cannot vouch for the fix either.
         verdict = { conflict: `could not be checked against the fix (${error instanceof Error ? error.message : String(error)})` };
       }
+      this.unindex(entry);
       if (verdict === undefined) {
-        still.push(entry);
+        this.index(entry); // its words may have changed (a rename)
         continue;
       }
+      this.count--;
       if (verdict === 'release') continue;
       withholdFix(entry.target, withheldDescription(entry.guard.desc, `${this.describePath(observed.filePath)} line ${observed.line}`, verdict.conflict));
     }
-    this.watched = still;
   }
 
   /** After a file's diagnostics were finished: watch the final diagnostics instead of the raw ones. */
   rebind(finalOf: ReadonlyMap<object, FixCarrier>): void {
-    for (const entry of this.watched) {
-      if (entry.bound) continue;
+    for (const entry of this.unbound) {
       entry.target = finalOf.get(entry.target) ?? entry.target;
       entry.bound = true;
     }
+    this.unbound = [];
   }
 
   /** Whether some watched fix still points at a raw diagnostic (one reported by the file being linted). */
   hasUnbound(): boolean {
-    return this.watched.some((entry) => !entry.bound);
+    return this.unbound.length > 0;
   }
 }
