@@ -48,7 +48,7 @@ describe('sqlwarden rules', () => {
         origin: 'builtin',
       });
     }
-    expect(listing.engine.map((e) => e.id)).toEqual(['syntax-error', 'internal-error', 'unused-suppression']);
+    expect(listing.engine.map((e) => e.id)).toEqual(['syntax-error', 'internal-error', 'unused-suppression', 'not-analysed']);
   }, 180_000);
 
   it('includes the rules of configured plugins and the configured severities', () => {

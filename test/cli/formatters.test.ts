@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { builtinRules } from '@sqlwarden/rules';
+import { ENGINE_RULE_IDS } from '@sqlwarden/core';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -244,7 +245,7 @@ describe('custom formatters (-f <path|package>)', () => {
       cwd: dir,
       version,
       color: false,
-      rules: builtinRules.length + 3 + 1,
+      rules: builtinRules.length + ENGINE_RULE_IDS.length + 1,
       odd: 'https://example.com/rules/special-characters?a=1&b=2',
     });
   }

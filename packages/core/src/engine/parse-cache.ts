@@ -77,6 +77,9 @@ export interface ParsedFile {
   parses: SegmentParse[];
 }
 
+/** How far the cache grows for one large file (see holdFile): about 600 MB of parses. */
+const MAX_GROWN_TEXT_LENGTH = 8_000_000;
+
 /** Files whose last run is kept for `parseFile`: an editor's open documents, not a CLI's thousands. */
 const FILE_RUNS = 16;
 
@@ -116,7 +119,16 @@ export class SegmentParseCache {
    * output included) take about 75 bytes per character, so the default holds about 37 MB: a few
    * files the size of a 2,000-line migration.
    */
-  constructor(private readonly maxTextLength = 500_000) {}
+  constructor(private maxTextLength = 500_000) {}
+
+  /**
+   * A file bigger than the cache would be parsed whole on every lint (each of its segments evicts
+   * another): the cache grows to hold the largest file it is asked to parse, up to a bound.
+   */
+  private holdFile(length: number): void {
+    const wanted = Math.min(Math.ceil(length * 1.25), MAX_GROWN_TEXT_LENGTH);
+    if (wanted > this.maxTextLength) this.maxTextLength = wanted;
+  }
 
   /** A new lint of a file starts: every instance is free to serve one occurrence again. */
   beginRun(): void {
@@ -130,6 +142,7 @@ export class SegmentParseCache {
    */
   parseFile(adapter: DialectAdapter, file: string, maskedText: string): ParsedFile {
     this.beginRun();
+    this.holdFile(maskedText.length);
     const last = this.fileRuns.get(file);
     const out: ParsedFile = { segments: [], parses: [] };
     const instances: Instance[] = [];
