@@ -387,6 +387,15 @@ const PATHOLOGICAL: ReadonlyArray<readonly [number, (rng: Rng) => [string, strin
     const at = rng.int(1, 300);
     return [`emoji at ${at}`, `UPDATE t SET a = '${'a'.repeat(at)}😀😀😀${'b'.repeat(rng.int(0, 300))}';\nSELECT * FROM t WHERE '${'c'.repeat(at)}😀' = a::text;\n`];
   }],
+  [2, (rng) => {
+    // Messages quote expressions cut to a length: an astral character at every offset near the cut.
+    const k = rng.int(0, 60);
+    const fn = rng.pick(['lower', 'upper', 'coalesce', 'md5', 'trim', 'length']);
+    // A run of them across the cut splits a pair half the time.
+    const where = `${fn}(a || '${'x'.repeat(k)}${'😀'.repeat(rng.int(1, 40))}')${fn === 'length' ? ' > 1' : " = 'v'"}`;
+    const stmt = rng.pick([`SELECT a FROM t WHERE ${where};`, `UPDATE t SET b = 1 WHERE ${where};`, `DELETE FROM t WHERE ${where};`, `CREATE INDEX i ON t (a) WHERE ${where};`]);
+    return [`astral at ${k} in a quoted expression`, `CREATE TABLE t (a text, b int);\n${stmt}\n`];
+  }],
   [1, (rng) => {
     const n = rng.logInt(100, 20_000);
     return [`${n} comment lines`, repeat(n, (i) => `-- comment ${i}\n/* block ${i} */\n`) + 'SELECT 1;\n'];

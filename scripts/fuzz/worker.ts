@@ -134,6 +134,13 @@ export async function runWorker(workDir: string, configPath: string): Promise<vo
         if (hasLoneSurrogate(m.message)) problems.push({ class: 'lone-surrogate', message: `${m.ruleId}: ${JSON.stringify(m.message)}` });
         if (typeof m.message !== 'string' || m.message.length === 0) problems.push({ class: 'bad-message', message: `${m.ruleId}: empty or non-string message` });
       }
+      // A NUL byte (past the binary sniffing, or the file would be rejected) must not silently cut
+      // the text short: some message must point at it (its range holds the NUL's offset).
+      const nul = text.indexOf('\0');
+      if (nul >= 0 && !result.messages.some((m) => m.range.start <= nul && (nul < m.range.end || m.range.start === nul))) {
+        const at = lines.position(nul);
+        problems.push({ class: 'nul-ignored', message: `a NUL byte at ${at.line}:${at.column} (offset ${nul}) is not reported: no message's range holds it (${result.messages.length} messages)` });
+      }
       results = [cliResult(filePath, text, result.messages.map(toCliMessage))];
       exitCode = result.errorCount > 0 ? 1 : 0;
 
