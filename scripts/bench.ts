@@ -3,7 +3,7 @@
  *
  *   npm run bench [-- --runs 3] [--corpus <dir>] [--pg-version 15] [--squawk <binary>]
  *                 [--scale | --no-scale] [--scale-sizes 10000,50000,100000] [--scale-timeout 120]
- *                 [--scale-rss-limit 4096] [--scale-margin 1.5]
+ *                 [--scale-rss-limit 4096] [--scale-margin 1.5] [--scale-series add-column,create-index,begin,select,dump]
  *   (= node scripts/run-ts.mjs scripts/bench.ts ...)
  *
  * Two parts: the corpus comparison (below) and the scale series (`--scale` runs only the series,
@@ -87,6 +87,8 @@ const scaleSizes = (option('--scale-sizes') ?? '10000,50000,100000').split(',').
 const scaleTimeoutMs = Number(option('--scale-timeout') ?? 120) * 1000;
 const scaleRssLimitKb = Number(option('--scale-rss-limit') ?? 4096) * 1024;
 const scaleMargin = Number(option('--scale-margin') ?? 1.5);
+/** --scale-series add-column,create-index,begin,select,dump: run only these series. */
+const scaleSeriesFilter = option('--scale-series')?.split(',');
 if (scaleSizes.some((n) => !Number.isInteger(n) || n < 1) || !(scaleTimeoutMs > 0) || !(scaleRssLimitKb > 0) || !(scaleMargin >= 1)) {
   console.error('--scale-sizes expects whole numbers (e.g. 10000,50000,100000); --scale-timeout, --scale-rss-limit and --scale-margin (≥ 1) positive numbers');
   process.exit(2);
@@ -310,7 +312,7 @@ interface ScalePoint {
   wallMs: number;
   maxRssKb: number;
   /** ok: exit 0 or 1; otherwise why the run has no result. */
-  status: 'ok' | 'timeout' | 'OOM' | 'crash';
+  status: 'ok' | 'timeout' | 'OOM' | 'crash' | 'rejected';
   detail?: string;
 }
 
@@ -381,6 +383,11 @@ function measureScaleOnce(command: string, commandArgs: string[], cwd: string, o
       if (killed) resolve({ wallMs, maxRssKb: peakKb, status: killed, detail: killed === 'OOM' ? `RSS over ${scaleRssLimitKb / 1024} MB` : `over ${scaleTimeoutMs / 1000} s` });
       else if (/heap out of memory|Allocation failed/i.test(stderr)) resolve({ wallMs, maxRssKb: peakKb, status: 'OOM', detail: 'V8 heap limit' });
       else if (status === 0 || status === 1) resolve({ wallMs, maxRssKb: peakKb, status: 'ok' });
+      else if (status === 2 && /"fatal":true/.test(readFileSync(outFile, 'utf8').slice(0, 100_000))) {
+        // sqlwarden's exit 2 with a fatal message: the file was refused (e.g. over the size limit).
+        const message = /"message":"([^"]*)"/.exec(readFileSync(outFile, 'utf8').slice(0, 100_000))?.[1] ?? 'file refused';
+        resolve({ wallMs, maxRssKb: peakKb, status: 'rejected', detail: message.split(';')[0]! });
+      }
       else resolve({ wallMs, maxRssKb: peakKb, status: 'crash', detail: `exit ${signal ?? status}: ${stderr.trim().split('\n').filter(Boolean).slice(-2).join(' | ').slice(0, 200)}` });
     });
   });
@@ -436,20 +443,22 @@ const repeatLines = (count: number, line: (i: number) => string): string => {
 };
 
 interface ScaleSeries {
+  key: 'add-column' | 'create-index' | 'begin' | 'select' | 'dump';
   name: string;
   make: (count: number) => string;
 }
 
 async function runScale(): Promise<void> {
   const templates = dumpTemplates();
-  const series: ScaleSeries[] = [
-    { name: 'ALTER TABLE t ADD COLUMN cN int', make: (n) => `CREATE TABLE t (a int);\n${repeatLines(n - 1, (i) => `ALTER TABLE t ADD COLUMN c${i} int;`)}` },
-    { name: 'CREATE INDEX iN ON t (a)', make: (n) => `CREATE TABLE t (a int);\n${repeatLines(n - 1, (i) => `CREATE INDEX i${i} ON t (a);`)}` },
-    { name: 'BEGIN; repeated', make: (n) => repeatLines(n, () => 'BEGIN;') },
-    { name: 'SELECT 1; repeated', make: (n) => repeatLines(n, () => 'SELECT 1;') },
+  let series: ScaleSeries[] = [
+    { key: 'add-column', name: 'ALTER TABLE t ADD COLUMN cN int', make: (n) => `CREATE TABLE t (a int);\n${repeatLines(n - 1, (i) => `ALTER TABLE t ADD COLUMN c${i} int;`)}` },
+    { key: 'create-index', name: 'CREATE INDEX iN ON t (a)', make: (n) => `CREATE TABLE t (a int);\n${repeatLines(n - 1, (i) => `CREATE INDEX i${i} ON t (a);`)}` },
+    { key: 'begin', name: 'BEGIN; repeated', make: (n) => repeatLines(n, () => 'BEGIN;') },
+    { key: 'select', name: 'SELECT 1; repeated', make: (n) => repeatLines(n, () => 'SELECT 1;') },
   ];
-  if (templates.length > 0) series.push({ name: `schema dump (${templates.length} corpus DDL statements, renamed per copy)`, make: (n) => dumpFile(n, templates) });
+  if (templates.length > 0) series.push({ key: 'dump', name: `schema dump (${templates.length} corpus DDL statements, renamed per copy)`, make: (n) => dumpFile(n, templates) });
   else console.error(`  scale: no corpus at ${corpus}: the schema-dump series is skipped`);
+  if (scaleSeriesFilter) series = series.filter((s) => scaleSeriesFilter.includes(s.key));
 
   const dir = path.join(work, 'scale', 'migrations');
   mkdirSync(dir, { recursive: true });
@@ -491,7 +500,12 @@ async function runScale(): Promise<void> {
 
   const k = (n: number) => (n % 1000 === 0 ? `${n / 1000}k` : String(n));
   const cell = (p: ScalePoint, what: 'time' | 'rss') => {
-    if (p.status !== 'ok') return Number.isNaN(p.wallMs) ? `(${p.status})` : p.status === 'timeout' ? `timeout (> ${scaleTimeoutMs / 1000} s)` : p.status === 'OOM' ? `OOM${p.detail ? ` (${p.detail})` : ''}` : `crash`;
+    if (p.status !== 'ok') {
+      if (Number.isNaN(p.wallMs)) return `(${p.status})`;
+      if (p.status === 'timeout') return what === 'time' ? `timeout (> ${scaleTimeoutMs / 1000} s)` : p.maxRssKb > 0 ? `≥ ${(p.maxRssKb / 1024).toFixed(0)}` : 'n/a';
+      if (p.status === 'OOM') return what === 'time' ? `OOM (${p.detail})` : `> ${(scaleRssLimitKb / 1024).toFixed(0)}`;
+      return what === 'time' ? `${p.status} (${p.detail})` : 'n/a';
+    }
     return what === 'time' ? (p.wallMs / 1000).toFixed(2) : p.maxRssKb > 0 ? (p.maxRssKb / 1024).toFixed(0) : 'n/a';
   };
   const growth = (points: ScalePoint[], i: number, what: 'time' | 'rss'): { text: string; flagged: boolean } => {
@@ -528,7 +542,7 @@ async function runScale(): Promise<void> {
   console.log(lines.join('\n'));
   console.log(`
 - One cold run per point, the file under migrations/, same flags as the corpus comparison (sqlwarden: all rules, \`-f json\`; squawk: JSON reporter). Wall time from spawn to exit; peak RSS from ${gnuTime ? '`/usr/bin/time -v` (maximum resident set size; sampled VmHWM for killed runs)' : 'VmHWM sampled every 20 ms'}.
-- Growth = value / value at the previous size; linear is ${scaleSizes.slice(1).map((n, i) => `${(n / scaleSizes[i]!).toFixed(0)}×`).join(' and ')}; ⚠ and "linear? **no**" when a step is over linear × ${scaleMargin}, or a run timed out (> ${scaleTimeoutMs / 1000} s) or ran out of memory (RSS > ${scaleRssLimitKb / 1024} MB or V8's heap limit).
+- Growth = value / value at the previous size; linear is ${scaleSizes.slice(1).map((n, i) => `${(n / scaleSizes[i]!).toFixed(0)}×`).join(' and ')}; ⚠ and "linear? **no**" when a step is over linear × ${scaleMargin}, or a run timed out (> ${scaleTimeoutMs / 1000} s), ran out of memory (RSS > ${scaleRssLimitKb / 1024} MB or V8's heap limit) or was refused (sqlwarden's exit 2, e.g. a file over its size limit).
 - Start-up baseline (one-statement file): ${baseline.map(([tool, p]) => `${tool} ${(p.wallMs / 1000).toFixed(2)} s, ${(p.maxRssKb / 1024).toFixed(0)} MB`).join('; ')}.
 - File sizes (${scaleSizes.map(k).join(' / ')}): ${sizes.join('; ')}.
 ${flaggedSeries.length ? `- Not linear: ${flaggedSeries.join('; ')}.` : '- Every series grew linearly or better.'}`);

@@ -30,7 +30,7 @@ test('a short fuzz run reports no failure', () => {
       '--no-minimize', '--quiet', '--out', out,
     ],
     // A guard that turns a hung harness into a failure, not a timing assertion.
-    { cwd: root, encoding: 'utf8', timeout: 110_000, maxBuffer: 16 * 1024 * 1024 },
+    { cwd: root, encoding: 'utf8', timeout: 90_000, maxBuffer: 16 * 1024 * 1024 },
   );
   expect(run.error, `the harness did not finish: ${String(run.error)}\n${run.stderr}`).toBeUndefined();
   const summaryFile = path.join(out, `seed-${seed}`, 'summary.json');
@@ -42,4 +42,4 @@ test('a short fuzz run reports no failure', () => {
   expect(summary.checks.cli).toBeGreaterThan(0);
   expect(summary.failuresByClass, run.stdout).toEqual({});
   expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
-}, 120_000);
+}, 100_000);

@@ -52,6 +52,7 @@ export class Pool {
   private nextId = 1;
   private readonly sampler: NodeJS.Timeout;
   restarts = 0;
+  private startFailures = 0;
 
   constructor(private readonly options: PoolOptions) {
     for (let i = 0; i < options.size; i++) this.release(this.spawn());
@@ -72,9 +73,12 @@ export class Pool {
     child.stderr!.on('data', (chunk: Buffer) => {
       slot.stderr = (slot.stderr + chunk.toString()).slice(-4000);
     });
+    let started = false;
     child.on('message', (message: WorkerMessage) => {
-      if (message.type === 'ready') markReady();
-      else if (message.type === 'result' && slot.job && message.id === slot.job.id) {
+      if (message.type === 'ready') {
+        started = true;
+        markReady();
+      } else if (message.type === 'result' && slot.job && message.id === slot.job.id) {
         const job = slot.job;
         slot.job = undefined;
         clearTimeout(job.timer);
@@ -84,19 +88,35 @@ export class Pool {
         slot.stderr = `${message.message}\n${slot.stderr}`.slice(0, 4000);
       }
     });
+    // A send to a worker that has just died reports here; its exit handler deals with the job.
+    child.on('error', () => {});
     child.on('exit', (code, signal) => {
       slot.dead = true;
       markReady();
-      if (slot.job) {
-        const job = slot.job;
-        slot.job = undefined;
-        clearTimeout(job.timer);
-        const ms = performance.now() - job.started;
-        const detail = `worker exited (${signal ?? `code ${code}`}): ${slot.stderr.trim().split('\n').slice(0, 12).join('\n')}`;
-        const oom = /heap out of memory|Allocation failed|out of memory|OOM/i.test(slot.stderr);
-        job.resolve(oom ? { kind: 'oom', ms, rssKb: job.peakKb, detail } : { kind: 'crash', ms, detail });
-        this.replace(slot);
+      if (!started && !slot.job) {
+        // The worker could not even start: respawning it would loop.
+        if (++this.startFailures >= 3) {
+          process.stderr.write(`fuzz: the lint worker exits before it is ready (${signal ?? `code ${code}`}):\n${slot.stderr}\n`);
+          process.exit(2);
+        }
+      } else {
+        this.startFailures = 0;
       }
+      if (!slot.job) {
+        // Died while idle (or before its first input): replace it.
+        const idle = this.idle.indexOf(slot);
+        if (idle >= 0) this.idle.splice(idle, 1);
+        this.replace(slot);
+        return;
+      }
+      const job = slot.job;
+      slot.job = undefined;
+      clearTimeout(job.timer);
+      const ms = performance.now() - job.started;
+      const detail = `worker exited (${signal ?? `code ${code}`}): ${slot.stderr.trim().split('\n').slice(0, 12).join('\n')}`;
+      const oom = /heap out of memory|Allocation failed|out of memory|OOM/i.test(slot.stderr);
+      job.resolve(oom ? { kind: 'oom', ms, rssKb: job.peakKb, detail } : { kind: 'crash', ms, detail });
+      this.replace(slot);
     });
     return slot;
   }
