@@ -2,7 +2,12 @@
  * Benchmark (not a test): sqlwarden vs squawk on the real migration corpus.
  *
  *   npm run bench [-- --runs 3] [--corpus <dir>] [--pg-version 15] [--squawk <binary>]
+ *                 [--scale | --no-scale] [--scale-sizes 10000,50000,100000] [--scale-timeout 120]
+ *                 [--scale-rss-limit 4096] [--scale-margin 1.5] [--scale-series add-column,create-index,begin,select,dump]
  *   (= node scripts/run-ts.mjs scripts/bench.ts ...)
+ *
+ * Two parts: the corpus comparison (below) and the scale series (`--scale` runs only the series,
+ * `--no-scale` only the corpus comparison; the default runs both).
  *
  * - Files: every *.sql under the corpus (default ../shared/corpus/pg-migrations), sorted, given to
  *   both tools as one explicit list of absolute paths in one invocation (sqlwarden replays them
@@ -30,6 +35,21 @@
  *   a shared machine affects every configuration alike.
  * - squawk exits 1 when it finds problems and sqlwarden when it finds errors: 0 and 1 count as a
  *   successful run; anything else aborts the benchmark with the tool's stderr.
+ *
+ * Scale series: cost must grow linearly with the number of statements in one file. For each series
+ * one file of 10k, 50k and 100k statements (`--scale-sizes`), under a migrations/ folder:
+ *   - `ALTER TABLE t ADD COLUMN cN int;` and `CREATE INDEX iN ON t (a);` (DDL on one table, after
+ *     one CREATE TABLE t);
+ *   - `BEGIN;` and `SELECT 1;` repeated;
+ *   - a schema dump: the CREATE TABLE, CREATE INDEX and ALTER TABLE ... ADD CONSTRAINT statements
+ *     of the corpus's migrations in path order, every object name suffixed per copy (`_1`, `_2`,
+ *     ...) so that the copies do not collide, repeated up to the size.
+ * Each point is one cold run of each tool (same flags as above), wall time and peak RSS (VmHWM
+ * sampled every 20 ms). A run over `--scale-timeout` seconds is killed and shown as "timeout", one
+ * over `--scale-rss-limit` MB or dying of V8's heap limit as "OOM". Growth = value at a size divided
+ * by the value at the previous size, against linear (the size ratio: 5× and 2×); flagged when over
+ * linear × `--scale-margin`. Start-up is included, which flatters small sizes: a baseline line
+ * gives each tool's time and RSS on a one-statement file.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -37,6 +57,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { statements as sqlStatements } from './fuzz/sql-text.ts';
 
 const SQUAWK_VERSION = '2.66.0';
 
@@ -60,6 +81,18 @@ const runs = Number(option('--runs') ?? 3);
 const pgVersion = option('--pg-version') ?? '15';
 const corpus = path.resolve(option('--corpus') ?? path.join(root, '..', 'shared', 'corpus', 'pg-migrations'));
 const cli = path.join(root, 'packages/cli/bin/sqlwarden.mjs');
+const scaleOnly = args.includes('--scale');
+const withScale = scaleOnly || !args.includes('--no-scale');
+const scaleSizes = (option('--scale-sizes') ?? '10000,50000,100000').split(',').map(Number);
+const scaleTimeoutMs = Number(option('--scale-timeout') ?? 120) * 1000;
+const scaleRssLimitKb = Number(option('--scale-rss-limit') ?? 4096) * 1024;
+const scaleMargin = Number(option('--scale-margin') ?? 1.5);
+/** --scale-series add-column,create-index,begin,select,dump: run only these series. */
+const scaleSeriesFilter = option('--scale-series')?.split(',');
+if (scaleSizes.some((n) => !Number.isInteger(n) || n < 1) || !(scaleTimeoutMs > 0) || !(scaleRssLimitKb > 0) || !(scaleMargin >= 1)) {
+  console.error('--scale-sizes expects whole numbers (e.g. 10000,50000,100000); --scale-timeout, --scale-rss-limit and --scale-margin (≥ 1) positive numbers');
+  process.exit(2);
+}
 const cacheHome = process.env.SQLWARDEN_BENCH_CACHE ?? path.join(os.homedir(), '.cache', 'sqlwarden-bench');
 const gnuTime = process.env.SQLWARDEN_BENCH_NO_GNU_TIME !== '1' && existsSync('/usr/bin/time') && spawnSync('/usr/bin/time', ['-v', 'true'], { encoding: 'utf8' }).stderr.includes('Maximum resident set size') ? '/usr/bin/time' : undefined;
 
@@ -67,7 +100,8 @@ if (!Number.isInteger(runs) || runs < 1) {
   console.error('--runs expects a whole number of runs, 1 or more');
   process.exit(2);
 }
-if (!existsSync(corpus) || !statSync(corpus).isDirectory()) {
+const haveCorpus = existsSync(corpus) && statSync(corpus).isDirectory();
+if (!haveCorpus && !scaleOnly) {
   console.log(`No corpus at ${corpus}: nothing to benchmark. Pass --corpus <dir> with the PostgreSQL migration corpus (a directory of .sql files).`);
   process.exit(0);
 }
@@ -88,8 +122,8 @@ function sqlFiles(dir: string): string[] {
   }
   return out;
 }
-const files = sqlFiles(corpus).sort();
-if (files.length === 0) {
+const files = haveCorpus ? sqlFiles(corpus).sort() : [];
+if (files.length === 0 && !scaleOnly) {
   console.log(`No .sql files under ${corpus}: nothing to benchmark.`);
   process.exit(0);
 }
@@ -270,6 +304,255 @@ interface Row {
 const work = mkdtempSync(path.join(os.tmpdir(), 'sqlwarden-bench-'));
 // Reports and cache files only; removed whatever happens.
 process.on('exit', () => rmSync(work, { recursive: true, force: true }));
+
+// ---------------------------------------------------------------------------------------------
+// Scale series (see the header)
+
+interface ScalePoint {
+  wallMs: number;
+  maxRssKb: number;
+  /** ok: exit 0 or 1; otherwise why the run has no result. */
+  status: 'ok' | 'timeout' | 'OOM' | 'crash' | 'rejected';
+  detail?: string;
+}
+
+/**
+ * One cold run, killed past the time or RSS limit. Peak RSS from GNU time's report when there is
+ * one (exact, and short runs between two samples count); the limit is watched by sampling VmHWM of
+ * the tool's process (GNU time's child) every 20 ms. The run gets its own process group, so that
+ * killing it kills the tool under GNU time too.
+ */
+function measureScaleOnce(command: string, commandArgs: string[], cwd: string, outFile: string): Promise<ScalePoint> {
+  return new Promise((resolve, reject) => {
+    const out = openSync(outFile, 'w');
+    const timeFile = `${outFile}.time`;
+    rmSync(timeFile, { force: true });
+    const [file, argv] = gnuTime ? [gnuTime, ['-v', '-o', timeFile, command, ...commandArgs]] : [command, commandArgs];
+    const start = process.hrtime.bigint();
+    const child = spawn(file, argv, { cwd, stdio: ['ignore', out, 'pipe'], detached: true });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      if (stderr.length < 20_000) stderr += chunk.toString();
+    });
+    let peakKb = 0;
+    let killed: 'timeout' | 'OOM' | undefined;
+    const kill = (why: 'timeout' | 'OOM') => {
+      if (killed) return;
+      killed = why;
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+    };
+    const toolPid = (): string | undefined => {
+      if (!gnuTime) return String(child.pid);
+      try {
+        return readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/)[0] || undefined;
+      } catch {
+        return undefined;
+      }
+    };
+    const sampler = setInterval(() => {
+      const pid = toolPid();
+      if (pid === undefined) return;
+      try {
+        const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+        if (match) peakKb = Math.max(peakKb, Number(match[1]));
+      } catch {
+        // Exited between two samples.
+      }
+      if (peakKb > scaleRssLimitKb) kill('OOM');
+    }, 20);
+    const timer = setTimeout(() => kill('timeout'), scaleTimeoutMs);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+      clearInterval(sampler);
+      clearTimeout(timer);
+      closeSync(out);
+      let status = code;
+      if (gnuTime && !killed && existsSync(timeFile)) {
+        const report = readFileSync(timeFile, 'utf8');
+        const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(report);
+        const exit = /Exit status: (\d+)/.exec(report);
+        if (rss) peakKb = Math.max(peakKb, Number(rss[1]));
+        if (exit) status = Number(exit[1]);
+        if (/Command terminated by signal/.test(report)) status = 128;
+      }
+      if (killed) resolve({ wallMs, maxRssKb: peakKb, status: killed, detail: killed === 'OOM' ? `RSS over ${scaleRssLimitKb / 1024} MB` : `over ${scaleTimeoutMs / 1000} s` });
+      else if (/heap out of memory|Allocation failed/i.test(stderr)) resolve({ wallMs, maxRssKb: peakKb, status: 'OOM', detail: 'V8 heap limit' });
+      else if (status === 0 || status === 1) resolve({ wallMs, maxRssKb: peakKb, status: 'ok' });
+      else if (status === 2 && /"fatal":true/.test(readFileSync(outFile, 'utf8').slice(0, 100_000))) {
+        // sqlwarden's exit 2 with a fatal message: the file was refused (e.g. over the size limit).
+        const message = /"message":"([^"]*)"/.exec(readFileSync(outFile, 'utf8').slice(0, 100_000))?.[1] ?? 'file refused';
+        resolve({ wallMs, maxRssKb: peakKb, status: 'rejected', detail: message.split(';')[0]! });
+      }
+      else resolve({ wallMs, maxRssKb: peakKb, status: 'crash', detail: `exit ${signal ?? status}: ${stderr.trim().split('\n').filter(Boolean).slice(-2).join(' | ').slice(0, 200)}` });
+    });
+  });
+}
+
+/** Object names after the keywords that name them in DDL (table, index, constraint, referenced table). */
+const NAME = String.raw`((?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)(?:\s*\.\s*(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*))?)`;
+const NAMED_AFTER = new RegExp(
+  String.raw`(\bCREATE\s+(?:(?:UNLOGGED|TEMP|TEMPORARY|GLOBAL|LOCAL)\s+)*TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?|\bCREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+NOT\s+EXISTS\s+)?|\bON\s+(?!(?:UPDATE|DELETE|CONFLICT|COMMIT|TABLE|SCHEMA)\b)(?:ONLY\s+)?|\bALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?|\bCONSTRAINT\s+|\bREFERENCES\s+|\bPARTITION\s+OF\s+|\bINHERITS\s*\(\s*)` + NAME,
+  'gi',
+);
+const DUMP_STATEMENT = /^(?:CREATE\s+(?:(?:UNLOGGED)\s+)?TABLE\b(?![\s\S]*?\bAS\s+(?:SELECT|WITH|VALUES)\b)|CREATE\s+(?:UNIQUE\s+)?INDEX\b|ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?\S+\s+ADD\s+CONSTRAINT\b)/i;
+
+function suffixName(name: string, suffix: string): string {
+  const parts = name.split(/\s*\.\s*(?=(?:"|[A-Za-z_]))/);
+  const last = parts.pop()!;
+  const renamed = last.startsWith('"') ? `${last.slice(0, -1)}${suffix}"` : `${last}${suffix}`;
+  return [...parts, renamed].join('.');
+}
+
+/** The corpus's schema DDL, one statement per entry, each ending with `;` (comments stripped from its start). */
+function dumpTemplates(): string[] {
+  if (files.length === 0) return [];
+  const out: string[] = [];
+  for (const file of files) {
+    for (const raw of sqlStatements(readFileSync(file, 'utf8'))) {
+      const statement = raw.replace(/^(?:\s+|--[^\n]*\n?|\/\*[\s\S]*?\*\/)+/, '').trim();
+      if (!statement.endsWith(';') || !DUMP_STATEMENT.test(statement) || statement.includes('$')) continue;
+      out.push(statement);
+    }
+  }
+  return out;
+}
+
+function dumpFile(count: number, templates: string[]): string {
+  const lines: string[] = [];
+  for (let copy = 1; lines.length < count; copy++) {
+    const suffix = `_${copy}`;
+    const before = lines.length;
+    for (const template of templates) {
+      if (lines.length >= count) break;
+      lines.push(template.replace(NAMED_AFTER, (_all, keyword: string, name: string) => keyword + suffixName(name, suffix)));
+    }
+    if (lines.length === before) break;
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+const repeatLines = (count: number, line: (i: number) => string): string => {
+  const parts: string[] = new Array(count);
+  for (let i = 0; i < count; i++) parts[i] = line(i);
+  return `${parts.join('\n')}\n`;
+};
+
+interface ScaleSeries {
+  key: 'add-column' | 'create-index' | 'begin' | 'select' | 'dump';
+  name: string;
+  make: (count: number) => string;
+}
+
+async function runScale(): Promise<void> {
+  const templates = dumpTemplates();
+  let series: ScaleSeries[] = [
+    { key: 'add-column', name: 'ALTER TABLE t ADD COLUMN cN int', make: (n) => `CREATE TABLE t (a int);\n${repeatLines(n - 1, (i) => `ALTER TABLE t ADD COLUMN c${i} int;`)}` },
+    { key: 'create-index', name: 'CREATE INDEX iN ON t (a)', make: (n) => `CREATE TABLE t (a int);\n${repeatLines(n - 1, (i) => `CREATE INDEX i${i} ON t (a);`)}` },
+    { key: 'begin', name: 'BEGIN; repeated', make: (n) => repeatLines(n, () => 'BEGIN;') },
+    { key: 'select', name: 'SELECT 1; repeated', make: (n) => repeatLines(n, () => 'SELECT 1;') },
+  ];
+  if (templates.length > 0) series.push({ key: 'dump', name: `schema dump (${templates.length} corpus DDL statements, renamed per copy)`, make: (n) => dumpFile(n, templates) });
+  else console.error(`  scale: no corpus at ${corpus}: the schema-dump series is skipped`);
+  if (scaleSeriesFilter) series = series.filter((s) => scaleSeriesFilter.includes(s.key));
+
+  const dir = path.join(work, 'scale', 'migrations');
+  mkdirSync(dir, { recursive: true });
+  const tools = [
+    { tool: 'sqlwarden', command: process.execPath, args: (file: string) => [cli, ...sqlwardenArgs, file] },
+    { tool: 'squawk', command: squawk.binary, args: (file: string) => [...squawkArgs, file] },
+  ];
+  // Start-up cost, to read the small sizes against.
+  const baselineFile = path.join(dir, 'baseline.sql');
+  writeFileSync(baselineFile, 'SELECT 1;\n');
+  const baseline: Array<readonly [string, ScalePoint]> = [];
+  for (const t of tools) baseline.push([t.tool, await measureScaleOnce(t.command, t.args(baselineFile), work, path.join(work, 'scale-out.json'))]);
+
+  const results: Array<{ series: string; tool: string; bytes: number[]; points: ScalePoint[] }> = [];
+  for (const s of series) {
+    const entries = tools.map((t) => ({ series: s.name, tool: t.tool, bytes: [] as number[], points: [] as ScalePoint[] }));
+    let stopped = tools.map(() => false);
+    for (const size of scaleSizes) {
+      const file = path.join(dir, `scale-${size}.sql`);
+      const text = s.make(size);
+      writeFileSync(file, text);
+      for (const [index, t] of tools.entries()) {
+        const entry = entries[index]!;
+        entry.bytes.push(Buffer.byteLength(text));
+        // After a timeout or OOM a larger size cannot do better: not run again.
+        if (stopped[index]) {
+          entry.points.push({ wallMs: Number.NaN, maxRssKb: Number.NaN, status: entry.points[entry.points.length - 1]!.status, detail: 'not run (smaller size failed)' });
+          continue;
+        }
+        const point = await measureScaleOnce(t.command, t.args(file), work, path.join(work, 'scale-out.json'));
+        entry.points.push(point);
+        if (point.status !== 'ok') stopped = stopped.map((v, i) => (i === index ? true : v));
+        console.error(`  scale: ${s.name}, ${size} statements, ${t.tool}: ${point.status === 'ok' ? `${(point.wallMs / 1000).toFixed(2)} s, ${(point.maxRssKb / 1024).toFixed(0)} MB` : `${point.status} (${point.detail})`}`);
+      }
+      rmSync(file, { force: true });
+    }
+    results.push(...entries);
+  }
+
+  const k = (n: number) => (n % 1000 === 0 ? `${n / 1000}k` : String(n));
+  const cell = (p: ScalePoint, what: 'time' | 'rss') => {
+    if (p.status !== 'ok') {
+      if (Number.isNaN(p.wallMs)) return `(${p.status})`;
+      if (p.status === 'timeout') return what === 'time' ? `timeout (> ${scaleTimeoutMs / 1000} s)` : p.maxRssKb > 0 ? `≥ ${(p.maxRssKb / 1024).toFixed(0)}` : 'n/a';
+      if (p.status === 'OOM') return what === 'time' ? `OOM (${p.detail})` : `> ${(scaleRssLimitKb / 1024).toFixed(0)}`;
+      return what === 'time' ? `${p.status} (${p.detail})` : 'n/a';
+    }
+    return what === 'time' ? (p.wallMs / 1000).toFixed(2) : p.maxRssKb > 0 ? (p.maxRssKb / 1024).toFixed(0) : 'n/a';
+  };
+  const growth = (points: ScalePoint[], i: number, what: 'time' | 'rss'): { text: string; flagged: boolean } => {
+    const linear = scaleSizes[i]! / scaleSizes[i - 1]!;
+    const a = points[i - 1]!;
+    const b = points[i]!;
+    if (a.status !== 'ok') return { text: '—', flagged: false };
+    const value = (p: ScalePoint) => (what === 'time' ? p.wallMs : p.maxRssKb);
+    if (b.status !== 'ok') {
+      if (Number.isNaN(b.wallMs)) return { text: '—', flagged: true };
+      // A timeout is at least the limit: a lower bound on the ratio.
+      const lower = what === 'time' && b.status === 'timeout' ? ` (> ${(scaleTimeoutMs / a.wallMs).toFixed(1)}×)` : '';
+      return { text: `${b.status}${lower}`, flagged: true };
+    }
+    if (!(value(a) > 0) || !(value(b) > 0)) return { text: 'n/a', flagged: false };
+    const ratio = value(b) / value(a);
+    const flagged = ratio > linear * scaleMargin;
+    return { text: `${ratio.toFixed(2)}×${flagged ? ' ⚠' : ''}`, flagged };
+  };
+  const steps = scaleSizes.slice(1).map((size, i) => `${k(size)}/${k(scaleSizes[i]!)}`);
+  const lines: string[] = [];
+  lines.push(`| series | tool | ${scaleSizes.map((n) => `${k(n)} s`).join(' | ')} | ${steps.map((s) => `time ${s}`).join(' | ')} | ${scaleSizes.map((n) => `${k(n)} MB`).join(' | ')} | ${steps.map((s) => `RSS ${s}`).join(' | ')} | linear? |`);
+  lines.push(`|---|---|${scaleSizes.map(() => '---:').join('|')}|${steps.map(() => '---:').join('|')}|${scaleSizes.map(() => '---:').join('|')}|${steps.map(() => '---:').join('|')}|---|`);
+  const flaggedSeries: string[] = [];
+  for (const r of results) {
+    const timeGrowth = scaleSizes.slice(1).map((_, j) => growth(r.points, j + 1, 'time'));
+    const rssGrowth = scaleSizes.slice(1).map((_, j) => growth(r.points, j + 1, 'rss'));
+    const worse = [...timeGrowth, ...rssGrowth].some((g) => g.flagged) || r.points.some((p) => p.status !== 'ok');
+    if (worse) flaggedSeries.push(`${r.tool}: ${r.series}`);
+    lines.push(`| ${r.series} | ${r.tool} | ${r.points.map((p) => cell(p, 'time')).join(' | ')} | ${timeGrowth.map((g) => g.text).join(' | ')} | ${r.points.map((p) => cell(p, 'rss')).join(' | ')} | ${rssGrowth.map((g) => g.text).join(' | ')} | ${worse ? '**no**' : 'yes'} |`);
+  }
+  const sizes = results.filter((r) => r.tool === 'sqlwarden').map((r) => `${r.series}: ${r.bytes.map((b) => `${(b / 1e6).toFixed(2)} MB`).join(' / ')}`);
+  console.log(`\n## Scale: statements in one file (${new Date().toISOString().slice(0, 10)})\n`);
+  console.log(lines.join('\n'));
+  console.log(`
+- One cold run per point, the file under migrations/, same flags as the corpus comparison (sqlwarden: all rules, \`-f json\`; squawk: JSON reporter). Wall time from spawn to exit; peak RSS from ${gnuTime ? '`/usr/bin/time -v` (maximum resident set size; sampled VmHWM for killed runs)' : 'VmHWM sampled every 20 ms'}.
+- Growth = value / value at the previous size; linear is ${scaleSizes.slice(1).map((n, i) => `${(n / scaleSizes[i]!).toFixed(0)}×`).join(' and ')}; ⚠ and "linear? **no**" when a step is over linear × ${scaleMargin}, or a run timed out (> ${scaleTimeoutMs / 1000} s), ran out of memory (RSS > ${scaleRssLimitKb / 1024} MB or V8's heap limit) or was refused (sqlwarden's exit 2, e.g. a file over its size limit).
+- Start-up baseline (one-statement file): ${baseline.map(([tool, p]) => `${tool} ${(p.wallMs / 1000).toFixed(2)} s, ${(p.maxRssKb / 1024).toFixed(0)} MB`).join('; ')}.
+- File sizes (${scaleSizes.map(k).join(' / ')}): ${sizes.join('; ')}.
+${flaggedSeries.length ? `- Not linear: ${flaggedSeries.join('; ')}.` : '- Every series grew linearly or better.'}`);
+}
+
+if (scaleOnly) {
+  console.error(`Scale series: ${scaleSizes.map(String).join(', ')} statements, timeout ${scaleTimeoutMs / 1000} s, RSS limit ${scaleRssLimitKb / 1024} MB`);
+  await runScale();
+  process.exit(0);
+}
 const rows: Row[] = [];
 const loadBefore = os.loadavg();
 
@@ -351,3 +634,5 @@ console.log(`
 - ${squawkVersion} (${squawk.note}): default rules${squawkOptIn.length ? ` + opt-in ${squawkOptIn.join(', ')}` : ''}, \`${squawkArgs.join(' ')}\`.
 - Median of ${runs} run(s), in rounds (one run of each configuration per round); MB/s = total bytes / median wall time; "vs squawk" = MB/s divided by squawk's; MB per CPU s = total bytes / median CPU time, steadier than wall time on a busy machine. CPU and peak RSS: ${gnuTime ? '`/usr/bin/time -v` (user + system; maximum resident set size)' : 'no GNU time: peak RSS sampled from /proc/<pid>/status VmHWM every 20 ms, CPU not measured'}; peak RSS is the largest of the runs.
 - Machine: ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.type()} ${os.release()}; load average ${loadBefore.map((l) => l.toFixed(1)).join(' ')} before, ${loadAfter.map((l) => l.toFixed(1)).join(' ')} after (other work shares the machine).`);
+
+if (withScale) await runScale();
