@@ -17,7 +17,7 @@ export function parseWithinBudget(adapter: DialectAdapter, maskedText: string, r
   return {
     statements: [],
     notAnalysed: {
-      message: `Statement not analysed: ${size}, over the 1 million analysed per statement; no rule checked it and the schema does not include it`,
+      message: `Not analysed: this statement is ${size} long, over the 1 million-character limit; no rule checked it and the schema skips it`,
       range: { start: range.start, end: Math.min(range.end, range.start + 1) },
     },
     tokens: [],

@@ -98,6 +98,31 @@ describe('catalog replay', () => {
     lint('drop table t;', { catalog, filePath: 'migrations/2020_x/down.sql' });
     expect(catalog.getTable({ name: 't' })).toBeDefined();
   });
+
+  it('moves indexes with their table on SET SCHEMA and RENAME, and forgets those a DROP removes', () => {
+    const catalog = replay(
+      'create table p1 (id int, code text, constraint p1_code_key unique (code)); create index p1_id on p1 (id);',
+      'alter table p1 set schema app;',
+      'alter table app.p1 rename to p2;',
+    );
+    const p2 = catalog.getTable({ schema: 'app', name: 'p2' })!;
+    expect(catalog.tableOfIndex({ schema: 'app', name: 'p1_id' })).toBe(p2);
+    expect(catalog.tableOfIndex({ name: 'p1_code_key' })).toBe(p2);
+    expect(catalog.tableOfIndex({ schema: 'public', name: 'p1_id' })).toBeUndefined();
+    const dropped = replay('create table t (a int); create index ti on t (a); create table u (b int); create index ui on u (b);', 'drop index ti; drop table u;');
+    expect(dropped.tableOfIndex({ name: 'ti' })).toBeUndefined();
+    expect(dropped.tableOfIndex({ name: 'ui' })).toBeUndefined();
+    // An unqualified name that two schemas hold is ambiguous without a search_path.
+    const twice = replay('create table a.t (x int); create index i on a.t (x); create table b.t (x int); create index i on b.t (x);');
+    expect(twice.tableOfIndex({ name: 'i' })).toBeUndefined();
+    expect(twice.tableOfIndex({ schema: 'b', name: 'i' })?.schema).toBe('b');
+  });
+
+  it('stops adding columns at PostgreSQL\'s limit of 1,600', () => {
+    const adds = Array.from({ length: 1700 }, (_, i) => `alter table t add column c${i} int;`).join('\n');
+    const catalog = replay('create table t (a int);', adds);
+    expect(catalog.getTable({ name: 't' })!.columns.length).toBe(1600);
+  });
 });
 
 describe('transactions', () => {

@@ -328,3 +328,21 @@ describe('SegmentParseCache', () => {
     expect(parse('SELECT 333')).not.toBe(c);
   });
 });
+
+describe('a document larger than the parse cache (issue 10, item 5)', () => {
+  it('re-parses only the edited statement, not the whole document, after a one-character edit', () => {
+    let parses = 0;
+    const counting = { ...postgresAdapter, parseSegment: (text: string, range: { start: number; end: number }) => (parses++, postgresAdapter.parseSegment(text, range)) };
+    const cache = new SegmentParseCache(); // holds 500,000 characters by default
+    const lines: string[] = [];
+    for (let i = 0; lines.join('\n').length < 700_000; i++) lines.push(...Array.from({ length: 100 }, (_, j) => `UPDATE t${i} SET a = ${j} WHERE id = ${j};`));
+    const text = lines.join('\n') + '\n';
+    cache.parseFile(counting, 'big.sql', maskNonSql(text).text);
+    const statements = parses;
+    expect(statements).toBe(lines.length);
+    parses = 0;
+    const edited = text.replace('SET a = 50 WHERE', 'SET a = 51 WHERE');
+    cache.parseFile(counting, 'big.sql', maskNonSql(edited).text);
+    expect(parses).toBe(1);
+  });
+});
