@@ -328,6 +328,31 @@ export default defineRule({
      * JOIN ON, top-level conjuncts) is a negation: then no condition gives the planner an index
      * path. Reported once per table, at its first negation.
      */
+    /**
+     * The first negation on `item` in the query's WHERE when every condition on the table is a
+     * negation, else undefined. Worked out once per query and table: a WHERE of thousands of
+     * `<>` terms would otherwise look at every term again for each one.
+     */
+    const loneNegations = new WeakMap<object, Map<FromItem, Expr | undefined>>();
+    const loneNegationOf = (query: Query, from: FromItem[], item: FromItem): Expr | undefined => {
+      let byItem = loneNegations.get(query);
+      if (!byItem) loneNegations.set(query, (byItem = new Map()));
+      if (byItem.has(item)) return byItem.get(item);
+      const whereConditions = conjuncts(query.where);
+      const conditions = [...whereConditions, ...joinsOf(from).flatMap((j) => conjuncts(j.on))];
+      let found: Expr | undefined;
+      // Any condition on the same table that is not a negation (or one we cannot attribute) may give the planner an index path.
+      const indexable = conditions.some((condition) => !isNegation(condition) && columnRefsOf(condition).some((r) => itemOf(r) === item || itemOf(r) === undefined));
+      if (!indexable) {
+        found = whereConditions.find((c) => {
+          const column = negatedColumn(c);
+          return column !== undefined && itemOf(column) === item;
+        });
+      }
+      byItem.set(item, found);
+      return found;
+    };
+
     const checkNegation = (node: Comparison | InList, position: Position): void => {
       if (position.clause !== 'where' || !position.conjunct) return;
       const ref = negatedColumn(node);
@@ -337,18 +362,7 @@ export default defineRule({
       const from = fromOf(position.query);
       // USING / NATURAL join columns are conditions on the table too.
       if (joinsOf(from).some((j) => j.natural || j.using.length > 0)) return;
-      const whereConditions = conjuncts(position.query.where);
-      const conditions = [...whereConditions, ...joinsOf(from).flatMap((j) => conjuncts(j.on))];
-      for (const condition of conditions) {
-        if (condition === node || isNegation(condition)) continue;
-        // Any other condition on the same table (or one we cannot attribute) may give the planner an index path.
-        if (columnRefsOf(condition).some((r) => itemOf(r) === item || itemOf(r) === undefined)) return;
-      }
-      const first = whereConditions.find((c) => {
-        const column = negatedColumn(c);
-        return column !== undefined && itemOf(column) === item;
-      });
-      if (first !== node) return;
+      if (loneNegationOf(position.query, from, item) !== node) return;
       const table = tableOf(item);
       // A partial index may be exactly for this negation; the catalog does not keep its predicate.
       if (table?.indexes.some((i) => i.partial)) return;
