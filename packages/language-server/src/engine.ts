@@ -19,6 +19,13 @@ export const idleCollector = new IdleCollector();
  * One Linter per workspace folder, each used by one lint at a time: a Linter carries the catalog
  * of the last run, so runs are serialized and start from an empty schema.
  */
+/** A queued lint whose text was replaced by a newer version before its turn came. */
+export class SupersededLint extends Error {
+  constructor() {
+    super('superseded by a newer version of the document');
+  }
+}
+
 export class Engine {
   private linters = new Map<string, { linter: Linter; queue: Promise<unknown> }>();
   private folders: string[] = [];
@@ -91,9 +98,14 @@ export class Engine {
     return result;
   }
 
-  /** `pluginsSkipped`: the config names plugins that were not loaded because the workspace is untrusted. */
-  lint(filePath: string, text: string, fix = false): Promise<{ result: LintFileResult; rules: Map<string, Rule<any>>; pluginsSkipped: boolean }> {
+  /**
+   * `pluginsSkipped`: the config names plugins that were not loaded because the workspace is untrusted.
+   * `isStale`: asked when the lint's turn comes; when the text was superseded meanwhile (the user
+   * kept typing while a large document was linted), it throws SupersededLint instead of linting.
+   */
+  lint(filePath: string, text: string, fix = false, isStale?: () => boolean): Promise<{ result: LintFileResult; rules: Map<string, Rule<any>>; pluginsSkipped: boolean }> {
     return this.run(filePath, async (linter) => {
+      if (isStale?.()) throw new SupersededLint();
       const result = await linter.lintText(text, { filePath, fix });
       const rules = new Map((await linter.rulesForFile(filePath)).map((r) => [r.meta.id, r] as const));
       return { result, rules, pluginsSkipped: linter.pluginsSkippedFor(filePath) };

@@ -23,7 +23,7 @@ import { FIX_ALL_KIND, fixAllAction, quickFixes, wants } from './actions.ts';
 import { SOURCE, toLspDiagnostic } from './convert.ts';
 import { embeddedLocksAt, embeddedQuickFixes, isEmbeddedDocument, lintEmbeddedDocument } from './embedded.ts';
 import { CONFIG_FILE_NAMES, ConfigWatcher } from './config-watch.ts';
-import { Engine } from './engine.ts';
+import { Engine, SupersededLint } from './engine.ts';
 import { guardFraming } from './frames.ts';
 import { PullResults } from './pull-results.ts';
 import { type ServerSettings, DEFAULT_SETTINGS, normalizeSettings } from './settings.ts';
@@ -117,6 +117,9 @@ export function startServer(connection: Connection): void {
     };
   }
 
+  /** Characters from which a document is linted only once the edits already sent have been read. */
+  const LARGE_DOCUMENT = 200_000;
+
   async function diagnosticsFor(document: TextDocument): Promise<Diagnostic[]> {
     const settings = engine.settingsFor(filePathOf(document.uri));
     const embedded = !isSqlDocument(document) && isEmbeddedDocument(document);
@@ -136,7 +139,18 @@ export function startServer(connection: Connection): void {
     }
     try {
       const started = performance.now();
-      const { result, rules, pluginsSkipped } = embedded ? await lintEmbeddedDocument(engine, document, filePathOf(document.uri)) : await engine.lint(filePathOf(document.uri), text);
+      // Lints queue one after another; a version edited again before its turn is not linted at all.
+      // A large document waits a little first (1 ms per 10,000 characters, at most half a second),
+      // so that the edits and requests a typing user has already sent are read before its lint
+      // starts, and the lints of versions they replace are skipped.
+      // (The document object is updated in place by later edits: compare with the version now.)
+      const version = document.version;
+      const superseded = (): boolean => documents.get(document.uri)?.version !== version;
+      if (text.length >= LARGE_DOCUMENT) {
+        await new Promise((resolve) => setTimeout(resolve, Math.min(500, text.length / 10_000)));
+        if (superseded()) throw new SupersededLint();
+      }
+      const { result, rules, pluginsSkipped } = embedded ? await lintEmbeddedDocument(engine, document, filePathOf(document.uri)) : await engine.lint(filePathOf(document.uri), text, false, superseded);
       const diagnostics = result.messages.map((m) => toLspDiagnostic(m, rules));
       if (pluginsSkipped) diagnostics.unshift(pluginsNotLoadedDiagnostic());
       trace(
@@ -145,6 +159,7 @@ export function startServer(connection: Connection): void {
       );
       return diagnostics;
     } catch (error) {
+      if (error instanceof SupersededLint) throw error;
       logError(`linting ${document.uri}`, error);
       return [
         {
@@ -162,7 +177,13 @@ export function startServer(connection: Connection): void {
     const document = documents.get(uri);
     if (!document || !isLintedDocument(document)) return;
     const version = document.version;
-    const diagnostics = await diagnosticsFor(document);
+    let diagnostics: Diagnostic[];
+    try {
+      diagnostics = await diagnosticsFor(document);
+    } catch (error) {
+      if (error instanceof SupersededLint) return; // the newer version has its own push scheduled
+      throw error;
+    }
     const now = documents.get(uri);
     if (!now || now.version !== version) return; // superseded by a newer edit
     await connection.sendDiagnostics({ uri, version, diagnostics });
@@ -291,7 +312,14 @@ export function startServer(connection: Connection): void {
   connection.languages.diagnostics.on(
     request('textDocument/diagnostic', async (params) => {
       const document = documents.get(params.textDocument.uri);
-      const items = document ? await diagnosticsFor(document) : [];
+      let items: Diagnostic[] = [];
+      try {
+        if (document) items = await diagnosticsFor(document);
+      } catch (error) {
+        // The client asks again for the newer version (LSP: ServerCancelled with retriggerRequest).
+        if (error instanceof SupersededLint) throw new ResponseError(LSPErrorCodes.ServerCancelled, error.message, { retriggerRequest: true });
+        throw error;
+      }
       return pullResults.report(params.textDocument.uri, items, params.previousResultId);
     }),
   );
