@@ -1,3 +1,4 @@
+import { truncateText } from '../source/text.ts';
 /**
  * A problem with configuration: a config file, a plugin it names, or a CLI override.
  * The CLI maps it to exit code 2. The message is complete and meant to be shown as is.
@@ -35,7 +36,7 @@ export function formatValue(value: unknown): string {
   } catch {
     text = String(value);
   }
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  return truncateText(text, 60, '...');
 }
 
 /** `rules.a-b`, `migrations.include[2]`: how keys are named in messages. */
