@@ -56,6 +56,8 @@ export interface LintSourceResult {
 
 export { isDownMigrationPath };
 
+const NUL_OUTSIDE_STATEMENTS = 'NUL byte (0x00): PostgreSQL rejects a query text holding one ("invalid message format") and psql cuts the line there';
+
 export function lintSource(options: LintSourceOptions): LintSourceResult {
   const { text, adapter, catalog } = options;
   const fixWatch = options.fixWatch ?? new FixWatch();
@@ -90,6 +92,15 @@ export function lintSource(options: LintSourceOptions): LintSourceResult {
       const range = { start: node.range.start, end: node.range.end };
       statements.push({ index: statements.length, node, range, text: text.slice(range.start, range.end), section });
     }
+  }
+
+  // A NUL between statements (in a comment, say) reaches no parser, but the server rejects the
+  // whole query text that holds it, and psql cuts the line there: reported where it is.
+  let segmentIndex = 0; // segments are in text order, and so are the NULs
+  for (let nul = text.indexOf('\0'); nul !== -1; nul = text.indexOf('\0', nul + 1)) {
+    while (segmentIndex < segments.length && segments[segmentIndex]!.end <= nul) segmentIndex++;
+    if (segmentIndex < segments.length && segments[segmentIndex]!.start <= nul) continue;
+    raw.push({ ruleId: 'syntax-error', severity: 2, message: NUL_OUTSIDE_STATEMENTS, range: { start: nul, end: nul + 1 } });
   }
 
   // 2. File context: transactions and the tables this file creates.

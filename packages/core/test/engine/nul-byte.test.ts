@@ -36,6 +36,13 @@ describe('NUL bytes in SQL text', () => {
     expect(result.messages.filter((m) => m.ruleId === 'require-where').map((m) => m.line)).toEqual([3]);
   });
 
+  it('a NUL between statements (in a comment) is reported too: the server rejects the whole query text', async () => {
+    const text = `SELECT 1;\n-- note \0 here\nDELETE FROM t;\n`;
+    const result = await linter.lintText(text, { filePath: path.join(dir, 'between.sql') });
+    expectNulReported(text, result.messages, text.indexOf('\0'));
+    expect(result.messages.filter((m) => m.ruleId === 'require-where').map((m) => m.line)).toEqual([3]);
+  });
+
   it('a NUL after the first 8 KiB of a file on disk: read as text, reported at its position', async () => {
     const text = `-- ${'x'.repeat(9000)}\n${UPDATE}\nDELETE FROM t;\n`;
     const file = path.join(dir, 'big.sql');
