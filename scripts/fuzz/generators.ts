@@ -13,6 +13,14 @@ import path from 'node:path';
 import { Rng } from './rng.ts';
 import { identifiers, statements, tokens } from './sql-text.ts';
 
+/**
+ * Identifiers short enough to put in a pattern: an earlier mutation may have made one 100,000
+ * characters long, which is too large for a regular expression (the harness crashed at input 86,091).
+ */
+function patternIdentifiers(text: string): string[] {
+  return identifiers(text).filter((id) => id.length <= 1000);
+}
+
 export type GeneratorName = 'mutate' | 'grammar' | 'patho';
 export const GENERATOR_NAMES: readonly GeneratorName[] = ['mutate', 'grammar', 'patho'];
 
@@ -147,14 +155,14 @@ const TEXT_MUTATIONS: ReadonlyArray<readonly [number, TextMutation]> = [
     return [`insert-anywhere ${JSON.stringify(snippet)}`, text.slice(0, at) + snippet + text.slice(at)];
   }],
   [2, (text, rng) => {
-    const ids = identifiers(text);
+    const ids = patternIdentifiers(text);
     if (ids.length < 2) return ['rename-id', text];
     const from = rng.pick(ids);
     const to = rng.pick(ids);
     return [`rename-id ${from}->${to}`, text.replace(new RegExp(`\\b${from}\\b`, 'g'), to)];
   }],
   [1, (text, rng) => {
-    const ids = identifiers(text);
+    const ids = patternIdentifiers(text);
     if (ids.length === 0) return ['huge-id', text];
     const from = rng.pick(ids);
     const huge = rng.chance(0.5) ? 'x'.repeat(rng.logInt(64, 100_000)) : `"${'q'.repeat(rng.logInt(64, 100_000))}"`;
