@@ -221,7 +221,10 @@ function removeDirective(text: string, s: Suppression): Fix {
     else if (end < text.length) end++;
     return { range: [start, end], text: '' };
   }
-  return { range: [start, s.range.end], text: '' };
+  // A block comment between two tokens (`INSERT/*sqlwarden-ignore-file*/INTO`) separates them:
+  // a space takes its place, or the fix would make one word of the two.
+  const separates = start > 0 && s.range.end < text.length && !/\s/.test(text[start - 1]!) && !/\s/.test(text[s.range.end]!);
+  return { range: [start, s.range.end], text: separates ? ' ' : '' };
 }
 
 /** Removes one rule id from a directive's list, with the separator that joins it to a neighbour. */

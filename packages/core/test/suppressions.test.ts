@@ -246,6 +246,11 @@ describe('fixes for unused directives', () => {
     expect(fixed('SELECT 1; /* sqlwarden-ignore-line */ SELECT 2;')).toBe('SELECT 1; SELECT 2;');
   });
 
+  it('leaves a space where a removed block comment separated two tokens (found by the fuzzer)', () => {
+    expect(fixed("INSERT/*sqlwarden-ignore-file*/INTO d (u) VALUES ('');")).toBe("INSERT INTO d (u) VALUES ('');");
+    expect(fixed('UPDATE/*sqlwarden-ignore-file*/m SET p = 1;')).toBe('UPDATE m SET p = 1;');
+  });
+
   it('removes only the unused rule ids of a directive that is partly used', () => {
     const text = '-- sqlwarden-ignore-next-line require-where, no-select-star, no-unsafe-not-null\nSELECT * FROM t;\n';
     expect(fixed(text, [diagnostic(text, 'no-select-star', '*')])).toBe('-- sqlwarden-ignore-next-line no-select-star\nSELECT * FROM t;\n');
