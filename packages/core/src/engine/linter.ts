@@ -143,13 +143,14 @@ export class Linter {
   private matchersByConfig = new Map<LoadedConfig, ConfigPathMatchers>();
   private catalog: Catalog;
   /** Parses by statement text, shared by every file and run of this Linter (see SegmentParseCache). */
-  private readonly parseCache = new SegmentParseCache();
+  private readonly parseCache: SegmentParseCache;
 
   constructor(private readonly options: LinterOptions = {}) {
     this.cwd = path.resolve(options.cwd ?? process.cwd());
     this.builtinRules = options.rules ?? [];
     this.explicitConfigPath = options.configPath === undefined ? undefined : path.resolve(this.cwd, options.configPath);
     this.catalog = this.newCatalog();
+    this.parseCache = new SegmentParseCache(undefined, options.relint ?? false);
   }
 
   private newCatalog(): Catalog {

@@ -119,13 +119,19 @@ export class SegmentParseCache {
    * output included) take about 75 bytes per character, so the default holds about 37 MB: a few
    * files the size of a 2,000-line migration.
    */
-  constructor(private maxTextLength = 500_000) {}
-
   /**
-   * A file bigger than the cache would be parsed whole on every lint (each of its segments evicts
-   * another): the cache grows to hold the largest file it is asked to parse, up to a bound.
+   * `growForLargeFiles`: for a host that lints the same files again (an editor). A file bigger
+   * than the cache would be parsed whole on every lint (each of its segments evicts another), so
+   * the cache grows to hold the largest file it is asked to parse, up to a bound. A one-shot run
+   * leaves it off: the parses of one large file would otherwise stay for the rest of the run.
    */
+  constructor(
+    private maxTextLength = 500_000,
+    private readonly growForLargeFiles = false,
+  ) {}
+
   private holdFile(length: number): void {
+    if (!this.growForLargeFiles) return;
     const wanted = Math.min(Math.ceil(length * 1.25), MAX_GROWN_TEXT_LENGTH);
     if (wanted > this.maxTextLength) this.maxTextLength = wanted;
   }

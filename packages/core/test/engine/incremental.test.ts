@@ -333,7 +333,7 @@ describe('a document larger than the parse cache (issue 10, item 5)', () => {
   it('re-parses only the edited statement, not the whole document, after a one-character edit', () => {
     let parses = 0;
     const counting = { ...postgresAdapter, parseSegment: (text: string, range: { start: number; end: number }) => (parses++, postgresAdapter.parseSegment(text, range)) };
-    const cache = new SegmentParseCache(); // holds 500,000 characters by default
+    const cache = new SegmentParseCache(undefined, true); // holds 500,000 characters by default, and grows (as the language server's does)
     const lines: string[] = [];
     for (let i = 0; lines.join('\n').length < 700_000; i++) lines.push(...Array.from({ length: 100 }, (_, j) => `UPDATE t${i} SET a = ${j} WHERE id = ${j};`));
     const text = lines.join('\n') + '\n';
