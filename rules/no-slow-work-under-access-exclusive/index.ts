@@ -10,6 +10,7 @@ const BACKFILL = ', and backfill in batches outside the DDL transaction';
 interface Hold {
   info: StatementInfo;
   relation: LockedRelation;
+  key: string;
   /** The report made at the first slow statement under this lock; later ones only add to its count. */
   report?: Finding;
 }
@@ -19,8 +20,35 @@ interface Finding {
   data: Record<string, string>;
   /** How many locks the report names ("while it is held" / "while they are held"). */
   locks: number;
-  /** Later slow statements of the transaction that run under at least one of those locks. */
-  further: Map<number, StatementInfo>;
+  /** The relations of those locks. */
+  keys: Set<string>;
+  transaction: Transaction;
+  /** Later slow statements under at least one of the locks: `transaction.slow` from here, less `notUnder`. */
+  slowFrom: number;
+  /** Positions in `transaction.slow` of later slow statements that take ACCESS EXCLUSIVE on all of its relations themselves. */
+  notUnder: Set<number>;
+}
+
+/**
+ * What one transaction holds. Kept so that each statement costs time in what it locks, not in
+ * what the transaction holds already: a schema dump run as one transaction holds thousands of
+ * locks, and comparing each statement with all of them (and counting it into every earlier
+ * report) made the rule quadratic in time and memory.
+ */
+interface Transaction {
+  /** One hold per relation, in the order the locks were taken. */
+  held: Hold[];
+  holdByKey: Map<string, Hold>;
+  /** Holds no report names yet. */
+  unreported: Hold[];
+  /** The report naming each relation's lock. */
+  findingByKey: Map<string, Finding>;
+  /** The slow statements that ran under some lock held, in order. */
+  slow: StatementInfo[];
+}
+
+function relationKey(name: { schema?: string; name: string }): string {
+  return `${name.schema ?? 'public'}.${name.name}`;
 }
 
 export default defineRule({
@@ -44,7 +72,7 @@ export default defineRule({
   },
   create(context: RuleContext) {
     const text = context.file.text;
-    const holds = new Map<string, Hold[]>();
+    const transactions = new Map<string, Transaction>();
     // One report per ACCESS EXCLUSIVE acquisition, at the first slow statement it extends over:
     // a long single-transaction migration would otherwise repeat the same finding per statement.
     // Acquisitions first extended by the same statement share its report. Reported at the end of
@@ -56,9 +84,9 @@ export default defineRule({
         const info = context.statement;
         if (!context.file.isMigration || info.transactionId === undefined || !info.transaction) return;
         if (node.type === 'Transaction' || node.type === 'Set') return;
-        const key = `${info.section}:${info.transactionId}`;
-        const held = holds.get(key) ?? [];
-        holds.set(key, held);
+        const txKey = `${info.section}:${info.transactionId}`;
+        let tx = transactions.get(txKey);
+        if (!tx) transactions.set(txKey, (tx = { held: [], holdByKey: new Map(), unreported: [], findingByKey: new Map(), slow: [] }));
         const effects = effectsOf(context, node);
         // Loops rather than flatMap/filter: this runs for every statement of a long migration on each keystroke.
         const exclusive: ResolvedLock[] = [];
@@ -70,54 +98,78 @@ export default defineRule({
           }
         }
 
-        if (held.length > 0) {
+        if (tx.held.length > 0) {
           const work = slowWorkOf(context, node, effects);
-          // A statement that itself takes ACCESS EXCLUSIVE on the table would block it for its
-          // whole work anyway: the earlier lock adds nothing there (other rules judge the work).
-          // VALIDATE CONSTRAINT under a lock held on its own table is require-not-valid-constraint's report.
-          const validates = node.type === 'AlterTable' && effects.every((e) => e.rewrite === 'none' && (e.scan === 'none' || e.action?.action === 'validate_constraint'));
-          const extended = work
-            ? held.filter((h) => !exclusive.some((l) => sameName(l.relation, h.relation)) && !(validates && node.type === 'AlterTable' && sameName(node.table, h.relation)))
-            : [];
-          if (work && extended.length > 0) {
-            for (const h of extended) h.report?.further.set(info.index, info);
-            const fresh = extended.filter((h) => !h.report);
-            if (fresh.length > 0) {
-              const byStatement = new Map<StatementInfo, LockedRelation[]>();
-              for (const h of fresh) byStatement.set(h.info, [...(byStatement.get(h.info) ?? []), h.relation]);
-              // Nearest first; a long migration can hold dozens: name three and count the rest.
-              const groups = [...byStatement.entries()].reverse();
-              const more = groups.slice(3).reduce((n, [, rels]) => n + rels.length, 0);
-              const parts = groups.slice(0, 3).map(([earlier, rels]) => {
-                const names = rels.map((r) => `\`${displayRelation(r)}\``).join(' and ');
-                return `the ${lockModeSql('AccessExclusive')} lock${rels.length > 1 ? 's' : ''} on ${names} that ${quoteStatement(text, earlier.range)} took at line ${lineAt(text, earlier.range.start)}`;
-              });
-              if (more > 0) parts.push(`the ${lockModeSql('AccessExclusive')} locks on ${more} more relation${more > 1 ? 's' : ''} taken earlier in the transaction`);
-              const shownTables = groups.slice(0, 3).flatMap(([, rels]) => rels.map((r) => `\`${displayRelation(r)}\``));
-              const tables = [...new Set(shownTables), ...(more > 0 ? [`the ${more} other${more > 1 ? 's' : ''}`] : [])];
-              // Ending the transaction must release every lock this statement runs under, reported here or earlier.
-              const last = extended.reduce((a, b) => (a.info.index > b.info.index ? a : b)).info;
-              const finding: Finding = {
-                info,
-                locks: fresh.length,
-                further: new Map(),
-                data: {
-                  statement: quoteStatement(text, info.range),
-                  work: work.what,
-                  held: parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}` : parts[0]!,
-                  tables: tables.length > 1 ? `${tables.slice(0, -1).join(', ')} and ${tables[tables.length - 1]}` : tables[0]!,
-                  reason: transactionReason(context, info.transaction),
-                  line: String(lineAt(text, last.range.start)),
-                  backfill: node.type === 'Update' || node.type === 'Delete' || node.type === 'Insert' ? BACKFILL : '',
-                },
-              };
-              for (const h of fresh) h.report = finding;
-              findings.push(finding);
+          if (work) {
+            // A statement that itself takes ACCESS EXCLUSIVE on the table would block it for its
+            // whole work anyway: the earlier lock adds nothing there (other rules judge the work).
+            // VALIDATE CONSTRAINT under a lock held on its own table is require-not-valid-constraint's report.
+            const validates = node.type === 'AlterTable' && effects.every((e) => e.rewrite === 'none' && (e.scan === 'none' || e.action?.action === 'validate_constraint'));
+            const own = new Set(exclusive.map((l) => relationKey(l.relation)));
+            if (validates && node.type === 'AlterTable') own.add(relationKey(node.table));
+            let ownHeld = 0;
+            for (const key of own) if (tx.holdByKey.has(key)) ownHeld++;
+            if (tx.held.length > ownHeld) {
+              const position = tx.slow.length;
+              tx.slow.push(info);
+              // Earlier reports whose locks this statement all takes itself are not extended by it.
+              for (const key of own) {
+                const finding = tx.findingByKey.get(key);
+                if (finding && !finding.notUnder.has(position) && [...finding.keys].every((k) => own.has(k))) finding.notUnder.add(position);
+              }
+              const fresh = tx.unreported.filter((h) => !own.has(h.key));
+              if (fresh.length > 0) {
+                tx.unreported = tx.unreported.filter((h) => own.has(h.key));
+                const byStatement = new Map<StatementInfo, LockedRelation[]>();
+                for (const h of fresh) byStatement.set(h.info, [...(byStatement.get(h.info) ?? []), h.relation]);
+                // Nearest first; a long migration can hold dozens: name three and count the rest.
+                const groups = [...byStatement.entries()].reverse();
+                const more = groups.slice(3).reduce((n, [, rels]) => n + rels.length, 0);
+                const parts = groups.slice(0, 3).map(([earlier, rels]) => {
+                  const names = rels.map((r) => `\`${displayRelation(r)}\``).join(' and ');
+                  return `the ${lockModeSql('AccessExclusive')} lock${rels.length > 1 ? 's' : ''} on ${names} that ${quoteStatement(text, earlier.range)} took at line ${lineAt(text, earlier.range.start)}`;
+                });
+                if (more > 0) parts.push(`the ${lockModeSql('AccessExclusive')} locks on ${more} more relation${more > 1 ? 's' : ''} taken earlier in the transaction`);
+                const shownTables = groups.slice(0, 3).flatMap(([, rels]) => rels.map((r) => `\`${displayRelation(r)}\``));
+                const tables = [...new Set(shownTables), ...(more > 0 ? [`the ${more} other${more > 1 ? 's' : ''}`] : [])];
+                // Ending the transaction must release every lock this statement runs under, reported
+                // here or earlier: the latest one it does not take itself.
+                let lastHeld = tx.held.length - 1;
+                while (own.has(tx.held[lastHeld]!.key)) lastHeld--;
+                const last = tx.held[lastHeld]!.info;
+                const finding: Finding = {
+                  info,
+                  locks: fresh.length,
+                  keys: new Set(fresh.map((h) => h.key)),
+                  transaction: tx,
+                  slowFrom: position + 1,
+                  notUnder: new Set(),
+                  data: {
+                    statement: quoteStatement(text, info.range),
+                    work: work.what,
+                    held: parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}` : parts[0]!,
+                    tables: tables.length > 1 ? `${tables.slice(0, -1).join(', ')} and ${tables[tables.length - 1]}` : tables[0]!,
+                    reason: transactionReason(context, info.transaction),
+                    line: String(lineAt(text, last.range.start)),
+                    backfill: node.type === 'Update' || node.type === 'Delete' || node.type === 'Insert' ? BACKFILL : '',
+                  },
+                };
+                for (const h of fresh) {
+                  h.report = finding;
+                  tx.findingByKey.set(h.key, finding);
+                }
+                findings.push(finding);
+              }
             }
           }
         }
         for (const lock of exclusive) {
-          if (!held.some((h) => sameName(h.relation, lock.relation))) held.push({ info, relation: lock.relation });
+          const key = relationKey(lock.relation);
+          if (tx.holdByKey.has(key)) continue;
+          const hold: Hold = { info, relation: lock.relation, key };
+          tx.held.push(hold);
+          tx.holdByKey.set(key, hold);
+          tx.unreported.push(hold);
         }
       },
       'File:exit'() {
@@ -135,11 +187,16 @@ export default defineRule({
 
 /** `, and 41 more statements in this transaction do slow work while it is held (lines 12–410)`. */
 function furtherWork(text: string, finding: Finding): string {
-  const n = finding.further.size;
-  if (n === 0) return '';
-  const starts = [...finding.further.values()].map((s) => s.range.start);
-  const first = lineAt(text, Math.min(...starts));
-  const lastLine = lineAt(text, Math.max(...starts));
+  const { slow } = finding.transaction;
+  const under = (position: number): boolean => !finding.notUnder.has(position);
+  const n = slow.length - finding.slowFrom - finding.notUnder.size;
+  if (n <= 0) return '';
+  let firstAt = finding.slowFrom;
+  while (!under(firstAt)) firstAt++;
+  let lastAt = slow.length - 1;
+  while (!under(lastAt)) lastAt--;
+  const first = lineAt(text, slow[firstAt]!.range.start);
+  const lastLine = lineAt(text, slow[lastAt]!.range.start);
   const where = first === lastLine ? `line ${first}` : `lines ${first}–${lastLine}`;
   const statements = n === 1 ? '1 more statement in this transaction does' : `${n} more statements in this transaction do`;
   return `, and ${statements} slow work while ${finding.locks > 1 ? 'they are' : 'it is'} held (${where})`;

@@ -74,6 +74,13 @@ describe('cost linear in statements, memory bounded by the catalog (item 3)', ()
     expectFinished(run);
   }, 120_000);
 
+  it('a transaction of 10,000 tables each locked and then scanned (each report counted every later statement into a map)', () => {
+    const pairs = repeat(10_000, (i) => `ALTER TABLE t${i} ADD COLUMN c int;\nALTER TABLE t${i} ADD CONSTRAINT k${i} CHECK (c > 0);`);
+    const run = lintMigration(`BEGIN;\n${pairs}COMMIT;\n`, { heapMb: 300 });
+    expectFinished(run);
+    expect(run.results[0]!.messages.filter((m) => m.ruleId === 'no-slow-work-under-access-exclusive').length).toBe(9_999);
+  }, 120_000);
+
   it('100,000 BEGINs (each one searched the rest of the file for its COMMIT, and the parse cache its list of copies)', () => {
     const run = lintMigration(repeat(100_000, () => 'BEGIN;'), { heapMb: 600 });
     expectFinished(run);
