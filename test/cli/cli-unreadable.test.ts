@@ -137,3 +137,19 @@ describe.skipIf(process.platform === 'win32' || process.platform === 'darwin')('
     expect(parseJsonOutput(result.stdout, dir).map((r) => [r.filePath, r.messages[0]?.message])).toEqual([['queries/b\\xffad.sql', notUtf8]]);
   });
 });
+
+describe('files over the size limit', () => {
+  it('are reported with how to raise the limit, and --max-file-size raises it', () => {
+    const dir = copyFixture();
+    writeFileSync(path.join(dir, 'big.sql'), 'SELECT 1;\n'.repeat(120_000) + 'DELETE FROM t;\n'); // 1.15 MiB
+    const refused = runCli(['--format', 'json', '--max-file-size', '1', 'big.sql'], { cwd: dir });
+    expect(refused.status).toBe(2);
+    const [result] = parseJsonOutput(refused.stdout, dir);
+    expect(result!.messages[0].message).toMatch(/over the 1 MiB limit; .*--max-file-size <MiB>/);
+    // (stylish: JSON would carry the 1 MiB source back.)
+    const linted = runCli(['--max-file-size', '2', 'big.sql'], { cwd: dir });
+    expect(linted.status).toBe(1);
+    expect(linted.stdout).toMatch(/120001:1 +error .* require-where/);
+    expect(runCli(['--max-file-size', 'lots', 'big.sql'], { cwd: dir }).stderr).toMatch(/Expected a size in MiB/);
+  }, 120_000);
+});

@@ -17,6 +17,8 @@ export interface CliOptions extends ChangedOptions, BaselineOptions {
   pgVersion?: number;
   /** -1: no limit. */
   maxWarnings: number;
+  /** --max-file-size: files over this many bytes are reported instead of linted (default: core's DEFAULT_MAX_BYTES). */
+  maxFileBytes?: number;
   printConfig?: string;
   quiet: boolean;
   /** Undefined: decide from the terminal and NO_COLOR / FORCE_COLOR. */
@@ -54,6 +56,12 @@ function parseMaxWarnings(value: string): number {
     throw new InvalidArgumentError('Expected a whole number of warnings (0 or more; -1 for no limit).');
   }
   return Number(value);
+}
+
+function parseMaxFileSize(value: string): number {
+  const mib = Number(value.trim());
+  if (!/^\d+(\.\d+)?$/.test(value.trim()) || !(mib > 0)) throw new InvalidArgumentError('Expected a size in MiB greater than 0 (e.g. 10 or 32).');
+  return Math.round(mib * 1024 * 1024);
 }
 
 function parseConcurrency(value: string): 'auto' | number {
@@ -100,6 +108,7 @@ export function createProgram(version: string, output: ArgsOutput): Command {
     .option('--rule <id:severity>', 'set a rule, e.g. no-select-star:error or \'id:["error",{...}]\' (repeatable)', collectRules)
     .option('--pg-version <version>', 'target PostgreSQL version, e.g. 15', parsePgVersion)
     .option('--max-warnings <n>', 'fail (exit 1) when there are more warnings than this', parseMaxWarnings)
+    .option('--max-file-size <MiB>', 'report files larger than this instead of linting them (default 10; about 100 MB of memory per MiB of SQL)', parseMaxFileSize)
     .option('--print-config <file>', 'print the configuration used for <file> as JSON')
     .option('--quiet', 'report errors only')
     .option('--color', 'force coloured output')
@@ -137,6 +146,7 @@ interface RawOptions {
   rule?: Record<string, RuleSetting>;
   pgVersion?: number;
   maxWarnings?: number;
+  maxFileSize?: number;
   printConfig?: string;
   quiet?: boolean;
   color?: boolean;
@@ -174,6 +184,7 @@ export function parseArgs(argv: readonly string[], version: string, output: Args
     ignore: raw.ignore,
   };
   if (raw.cache) options.cache = true;
+  if (raw.maxFileSize !== undefined) options.maxFileBytes = raw.maxFileSize;
   if (raw.concurrency !== undefined) options.concurrency = raw.concurrency;
   if (raw.cacheLocation !== undefined) options.cacheLocation = raw.cacheLocation;
   if (raw.config !== undefined) options.config = raw.config;

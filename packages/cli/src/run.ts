@@ -263,7 +263,7 @@ async function lint(options: CliOptions, io: CliIO): Promise<number> {
     const readable: Array<{ path: string; text: string }> = [];
     const encodings = new Map<string, { bom: boolean; encoding: TextEncoding }>();
     for (const file of discovered.files) {
-      const read = readSourceFile(file);
+      const read = readSourceFile(file, options.maxFileBytes === undefined ? undefined : { maxBytes: options.maxFileBytes });
       if (read.ok) {
         readable.push({ path: file, text: read.text });
         encodings.set(file, { bom: read.bom, encoding: read.encoding });

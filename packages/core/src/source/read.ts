@@ -182,7 +182,7 @@ function tooLarge(size: number | undefined, maxBytes: number): ReadResult {
   return {
     ok: false,
     reason: 'too-large',
-    message: `${what} over the ${formatBytes(maxBytes)} limit; exclude it from linting or raise the size limit (maxBytes)`,
+    message: `${what} over the ${formatBytes(maxBytes)} limit; exclude it from linting or raise the limit (CLI: --max-file-size <MiB>)`,
   };
 }
 

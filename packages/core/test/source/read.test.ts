@@ -99,13 +99,13 @@ describe('readSourceFile', () => {
   it('refuses a file over the size limit without reading it', () => {
     const path = write('big.sql', 'select 1;\n'.repeat(200));
     const message = expectFailure(readSourceFile(path, { maxBytes: 1000 }), 'too-large');
-    expect(message).toBe('File is 2 KiB, over the 1000 bytes limit; exclude it from linting or raise the size limit (maxBytes)');
+    expect(message).toBe('File is 2 KiB, over the 1000 bytes limit; exclude it from linting or raise the limit (CLI: --max-file-size <MiB>)');
     expect(readSourceFile(path, { maxBytes: 2000 }).ok).toBe(true);
   });
 
   it.skipIf(!existsSync('/dev/zero'))('reads devices and pipes only up to the limit', () => {
     expect(expectFailure(readSourceFile('/dev/zero', { maxBytes: 1000 }), 'too-large')).toBe(
-      'File is over the 1000 bytes limit; exclude it from linting or raise the size limit (maxBytes)',
+      'File is over the 1000 bytes limit; exclude it from linting or raise the limit (CLI: --max-file-size <MiB>)',
     );
     expect(readSourceFile('/dev/null')).toEqual({ ok: true, text: '', bom: false, encoding: 'utf-8' });
   });
