@@ -140,14 +140,14 @@ export function startServer(connection: Connection): void {
     try {
       const started = performance.now();
       // Lints queue one after another; a version edited again before its turn is not linted at all.
-      // A large document waits a little first (1 ms per 10,000 characters, at most half a second),
+      // A large document waits a little first (1 ms per 20,000 characters, at most a quarter of a second),
       // so that the edits and requests a typing user has already sent are read before its lint
       // starts, and the lints of versions they replace are skipped.
       // (The document object is updated in place by later edits: compare with the version now.)
       const version = document.version;
       const superseded = (): boolean => documents.get(document.uri)?.version !== version;
       if (text.length >= LARGE_DOCUMENT) {
-        await new Promise((resolve) => setTimeout(resolve, Math.min(500, text.length / 10_000)));
+        await new Promise((resolve) => setTimeout(resolve, Math.min(250, text.length / 20_000)));
         if (superseded()) throw new SupersededLint();
       }
       const { result, rules, pluginsSkipped } = embedded ? await lintEmbeddedDocument(engine, document, filePathOf(document.uri)) : await engine.lint(filePathOf(document.uri), text, false, superseded);
