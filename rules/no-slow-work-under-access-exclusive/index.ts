@@ -1,6 +1,7 @@
 import { defineRule, displayRelation, lockModeSql } from '@sqlwarden/core';
 import type { LockedRelation, ResolvedLock, RuleContext, Statement, StatementInfo } from '@sqlwarden/core';
-import { effectsOf, headRange, transactionReason, isUnresolved, lineAt, lockOnNewRelation, quoteStatement, sameName, slowWorkOf } from '../_shared/lock-hygiene.ts';
+import { tableKey } from '../_shared/transactions.ts';
+import { effectsOf, headRange, transactionReason, isUnresolved, lineAt, lockOnNewRelation, quoteStatement, slowWorkOf } from '../_shared/lock-hygiene.ts';
 
 const MESSAGE =
   '{{statement}} {{work}} while this transaction still holds {{held}}{{more}}: reads and writes on {{tables}} wait until the transaction ends, so they wait for all of this work, not just for the moment the earlier statement needed. Locks are released only at COMMIT ({{reason}}): end the transaction after line {{line}} (run this statement in a transaction or migration of its own){{backfill}}.';
@@ -45,10 +46,6 @@ interface Transaction {
   findingByKey: Map<string, Finding>;
   /** The slow statements that ran under some lock held, in order. */
   slow: StatementInfo[];
-}
-
-function relationKey(name: { schema?: string; name: string }): string {
-  return `${name.schema ?? 'public'}.${name.name}`;
 }
 
 export default defineRule({
@@ -105,8 +102,8 @@ export default defineRule({
             // whole work anyway: the earlier lock adds nothing there (other rules judge the work).
             // VALIDATE CONSTRAINT under a lock held on its own table is require-not-valid-constraint's report.
             const validates = node.type === 'AlterTable' && effects.every((e) => e.rewrite === 'none' && (e.scan === 'none' || e.action?.action === 'validate_constraint'));
-            const own = new Set(exclusive.map((l) => relationKey(l.relation)));
-            if (validates && node.type === 'AlterTable') own.add(relationKey(node.table));
+            const own = new Set(exclusive.map((l) => tableKey(l.relation)));
+            if (validates && node.type === 'AlterTable') own.add(tableKey(node.table));
             let ownHeld = 0;
             for (const key of own) if (tx.holdByKey.has(key)) ownHeld++;
             if (tx.held.length > ownHeld) {
@@ -164,7 +161,7 @@ export default defineRule({
           }
         }
         for (const lock of exclusive) {
-          const key = relationKey(lock.relation);
+          const key = tableKey(lock.relation);
           if (tx.holdByKey.has(key)) continue;
           const hold: Hold = { info, relation: lock.relation, key };
           tx.held.push(hold);
