@@ -324,11 +324,6 @@ export default defineRule({
     };
 
     /**
-     * `col <> x` / `col NOT IN (...)` when every condition on its table in this query (WHERE and
-     * JOIN ON, top-level conjuncts) is a negation: then no condition gives the planner an index
-     * path. Reported once per table, at its first negation.
-     */
-    /**
      * The first negation on `item` in the query's WHERE when every condition on the table is a
      * negation, else undefined. Worked out once per query and table: a WHERE of thousands of
      * `<>` terms would otherwise look at every term again for each one.
@@ -353,6 +348,11 @@ export default defineRule({
       return found;
     };
 
+    /**
+     * `col <> x` / `col NOT IN (...)` when every condition on its table in this query (WHERE and
+     * JOIN ON, top-level conjuncts) is a negation: then no condition gives the planner an index
+     * path. Reported once per table, at its first negation.
+     */
     const checkNegation = (node: Comparison | InList, position: Position): void => {
       if (position.clause !== 'where' || !position.conjunct) return;
       const ref = negatedColumn(node);

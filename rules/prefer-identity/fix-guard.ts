@@ -38,6 +38,8 @@ export function sequenceName(table: string, column: string): string {
   return `${table.slice(0, a)}_${column.slice(0, b)}_seq`;
 }
 
+const COPIES_DEFAULTS = /\bincluding\s+(?:all|defaults)\b/;
+
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -65,11 +67,10 @@ export function identityFixGuard(target: IdentityFixTarget): FixGuard {
   const where = (): string => `${table}.${column}`;
   const rejects = 'which an identity column rejects';
 
+  /** `LIKE t INCLUDING ALL|DEFAULTS` (any INCLUDING of those in the statement counts: when unsure, withhold). */
   function copiesDefault(later: LaterStatement): boolean {
-    const lower = later.lowerText;
-    if (!lower.includes('like') || !lower.includes('including')) return false;
-    const name = new RegExp(`\\blike\\s+(?:"?[^\\s."]+"?\\s*\\.\\s*)?"?${escapeRegExp(table.toLowerCase())}"?(?![\\p{L}\\p{N}_$])[^)]*\\bincluding\\s+(?:all|defaults)\\b`, 'u');
-    return name.test(lower);
+    const node = later.statement.node;
+    return node?.type === 'CreateTable' && node.likeTables.some(isTable) && COPIES_DEFAULTS.test(later.lowerText);
   }
 
   return {

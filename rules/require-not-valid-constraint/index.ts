@@ -1,4 +1,4 @@
-import { CatalogList, defineRule, truncateText, walk } from '@sqlwarden/core';
+import { CatalogList, defineRule, excerpt, truncateText, walk } from '@sqlwarden/core';
 import type { AlterTable, AlterTableAction, CatalogReader, CatalogTable, ColumnDef, Constraint, Node, ResolvedLock, RuleContext, StatementInfo } from '@sqlwarden/core';
 import { displayName, emptiedInFile, isEmptyNewTable, isWord, scanTokens } from '../_shared/migration.ts';
 import { quoteIdent } from '../_shared/query.ts';
@@ -230,8 +230,7 @@ export default defineRule({
       if (!nearest) return;
       // Name what took the lock by its own text: `ADD COLUMN note text`, `CREATE INDEX orders_amount ON orders ...`.
       const source = nearest.action ? nearest.action.range : nearest.info?.range;
-      const taken = source ? text.slice(source.start, source.end).replace(/\s+/g, ' ') : nearest.what;
-      const what = `\`${truncateText(taken, 60, '...')}\``;
+      const what = `\`${source ? excerpt(text.slice(source.start, source.end), 60, '...') : truncateText(nearest.what, 60, '...')}\``;
       const locks = lockedRelations([{ locks: held.filter((h) => h.info === nearest.info && h.action === nearest.action).map((h) => h.lock) }]);
       context.report({
         range: action.range,

@@ -14,7 +14,7 @@ import { assignTransactions } from './transactions.ts';
 import { CreatedRelations, isDownMigrationPath } from './replay.ts';
 import { planFileTransactions, type FileTransactionPlan } from '../migration-tools/detect.ts';
 import type { SegmentParseCache } from './parse-cache.ts';
-import { parseWithinBudget } from './parse-budget.ts';
+import { NUL_BYTE_MESSAGE, parseWithinBudget } from './parse-budget.ts';
 
 export interface EnabledRule {
   rule: Rule<any>;
@@ -55,8 +55,6 @@ export interface LintSourceResult {
 }
 
 export { isDownMigrationPath };
-
-const NUL_OUTSIDE_STATEMENTS = 'NUL byte (0x00): PostgreSQL rejects a query text holding one ("invalid message format") and psql cuts the line there';
 
 export function lintSource(options: LintSourceOptions): LintSourceResult {
   const { text, adapter, catalog } = options;
@@ -100,7 +98,7 @@ export function lintSource(options: LintSourceOptions): LintSourceResult {
   for (let nul = text.indexOf('\0'); nul !== -1; nul = text.indexOf('\0', nul + 1)) {
     while (segmentIndex < segments.length && segments[segmentIndex]!.end <= nul) segmentIndex++;
     if (segmentIndex < segments.length && segments[segmentIndex]!.start <= nul) continue;
-    raw.push({ ruleId: 'syntax-error', severity: 2, message: NUL_OUTSIDE_STATEMENTS, range: { start: nul, end: nul + 1 } });
+    raw.push({ ruleId: 'syntax-error', severity: 2, message: NUL_BYTE_MESSAGE, range: { start: nul, end: nul + 1 } });
   }
 
   // 2. File context: transactions and the tables this file creates.

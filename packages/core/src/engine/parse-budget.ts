@@ -10,14 +10,23 @@ import type { Range } from '../model/nodes.ts';
 
 export const MAX_STATEMENT_LENGTH = 1_000_000;
 
+/**
+ * Parsers read C strings (libpg-query), so a NUL byte would end the statement there and the rest
+ * would be parsed as if it were not written. PostgreSQL never runs such text either: the server
+ * rejects a query text holding one ("invalid message format") and psql drops the rest of the line.
+ */
+export const NUL_BYTE_MESSAGE = 'NUL byte (0x00): PostgreSQL rejects a query text holding one ("invalid message format") and psql cuts the line there';
+
 export function parseWithinBudget(adapter: DialectAdapter, maskedText: string, range: Range): ParsedSegment {
+  const nul = maskedText.indexOf('\0', range.start);
+  if (nul !== -1 && nul < range.end) return { statements: [], error: { message: `${NUL_BYTE_MESSAGE}; not analysed`, range: { start: nul, end: nul + 1 } }, tokens: [] };
   const length = range.end - range.start;
   if (length <= MAX_STATEMENT_LENGTH) return adapter.parseSegment(maskedText, range);
   const size = `${(length / 1_000_000).toFixed(1)} million characters`;
   return {
     statements: [],
     notAnalysed: {
-      message: `Not analysed: this statement is ${size} long, over the 1 million-character limit; no rule checked it and the schema skips it`,
+      message: `Not analysed: this statement is ${size} long, over the ${MAX_STATEMENT_LENGTH / 1_000_000} million-character limit; no rule checked it and the schema skips it`,
       range: { start: range.start, end: Math.min(range.end, range.start + 1) },
     },
     tokens: [],

@@ -114,8 +114,6 @@ function tryParse(text: string): { result: ReturnType<typeof parseSync> } | { er
 
 function parseSegment(fileText: string, range: Range): ParsedSegment {
   const original = fileText.slice(range.start, range.end);
-  const nul = original.indexOf('\0');
-  if (nul !== -1) return nulByteError(range.start + nul);
   const unterminated = unterminatedTokenError(fileText, range);
   if (unterminated) return unterminated;
   const originalBytes = new ByteOffsetMap(original);
@@ -215,19 +213,6 @@ function unterminatedTokenError(fileText: string, range: Range): ParsedSegment |
     i = Math.max(end, i + 1);
   }
   return undefined;
-}
-
-/**
- * libpg-query reads C strings, so a NUL byte would end the statement there and the rest would be
- * parsed as if it were not written. PostgreSQL never runs such text either: the server rejects
- * the query message ("invalid message format") and psql drops the rest of the line.
- */
-function nulByteError(at: number): ParsedSegment {
-  return {
-    statements: [],
-    error: { message: 'NUL byte (0x00) in the statement: PostgreSQL rejects it ("invalid message format") and psql cuts the line there; not analysed', range: { start: at, end: at + 1 } },
-    tokens: [],
-  };
 }
 
 function trimRange(text: string, r: Range): Range {
