@@ -295,3 +295,23 @@ describe('--print-config', () => {
     expect(run.stderr).toMatch(/--print-config cannot be combined/);
   });
 });
+
+describe('environment passwords', () => {
+  it('PGPASSWORD is redacted only by trace: a lint run with PGPASSWORD=users still names `users`', () => {
+    const dir = copyFixture();
+    writeFileSync(path.join(dir, 'q.sql'), 'DELETE FROM users;\n');
+    const run = runCli(['--format', 'json', 'q.sql'], { cwd: dir, env: { PGPASSWORD: 'users' } });
+    expect(run.status).toBe(1);
+    const [result] = parseJsonOutput(run.stdout, dir);
+    expect(result!.source).toBe('DELETE FROM users;\n');
+    expect(result!.messages[0].message).toContain('`users`');
+    expect(run.stdout).not.toContain('***');
+  });
+
+  it('--max-file-size applies to --stdin too', () => {
+    const dir = copyFixture();
+    const run = runCli(['--stdin', '--max-file-size', '0.001'], { cwd: dir, input: 'SELECT 1;\n'.repeat(200) });
+    expect(run.status).toBe(2);
+    expect(run.stdout + run.stderr).toMatch(/over the 1 KiB limit/);
+  });
+});

@@ -4,6 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CliMessage } from '../../packages/cli/src/types.ts';
 import { copyFixture, ensureBuilt, removeTempDirs, runCli } from './helpers.ts';
 
 beforeAll(ensureBuilt, 180_000);
@@ -12,15 +13,7 @@ afterAll(removeTempDirs);
 const PADDING = `-- ${'x'.repeat(9000)}\n`;
 const BODY = 'UPDATE t SET a = 1 \0 WHERE b = 2;\nDELETE FROM t;\n';
 
-interface JsonMessage {
-  ruleId: string | null;
-  message: string;
-  line: number;
-  column: number;
-  endLine?: number;
-  endColumn?: number;
-  fatal?: boolean;
-}
+type JsonMessage = CliMessage;
 
 function messagesOf(stdout: string): JsonMessage[] {
   return (JSON.parse(stdout) as Array<{ messages: JsonMessage[] }>).flatMap((r) => r.messages);

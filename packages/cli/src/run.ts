@@ -42,7 +42,9 @@ export const STDIN_PATH = '<text>';
  */
 export async function run(argv: readonly string[], rawIO: CliIO): Promise<number> {
   // Database passwords on the command line never reach the output, whichever path prints them.
-  const io = redactingIO(rawIO, connectionSecrets(argv, rawIO.env));
+  // PGPASSWORD only matters to `trace` (the one command that connects): elsewhere a common word
+  // such as "postgres" in it would be starred out of file names, messages and reported sources.
+  const io = redactingIO(rawIO, connectionSecrets(argv, argv[0] === 'trace' ? rawIO.env : {}));
   const subcommand = subcommandFor(argv);
   if (subcommand) return subcommand(argv.slice(1), io);
   const parsed = parseArgs(argv, VERSION, {
@@ -220,13 +222,14 @@ async function lint(options: CliOptions, io: CliIO): Promise<number> {
   const formatter = await loadFormatter(options.format, cwd);
 
   const fixing = options.fix || options.fixDryRun;
+  const fileLimits = options.maxFileBytes === undefined ? undefined : { maxBytes: options.maxFileBytes };
   let results: CliResult[];
   let failed = false;
   let reportStream: CliIO['stdout'] = io.stdout;
 
   if (options.stdin) {
     const bytes = await readAll(io.stdin);
-    const decoded = decodeSource(bytes, STDIN_PATH);
+    const decoded = decodeSource(bytes, STDIN_PATH, fileLimits);
     const filePath = options.stdinFilename !== undefined ? path.resolve(cwd, options.stdinFilename) : STDIN_PATH;
     let result: CliResult;
     if (options.stdinFilename !== undefined && options.ignore && linter.isPathIgnored(filePath)) {
@@ -263,7 +266,7 @@ async function lint(options: CliOptions, io: CliIO): Promise<number> {
     const readable: Array<{ path: string; text: string }> = [];
     const encodings = new Map<string, { bom: boolean; encoding: TextEncoding }>();
     for (const file of discovered.files) {
-      const read = readSourceFile(file, options.maxFileBytes === undefined ? undefined : { maxBytes: options.maxFileBytes });
+      const read = readSourceFile(file, fileLimits);
       if (read.ok) {
         readable.push({ path: file, text: read.text });
         encodings.set(file, { bom: read.bom, encoding: read.encoding });

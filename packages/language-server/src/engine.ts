@@ -15,10 +15,6 @@ import type { ServerSettings } from './settings.ts';
 /** Shared by every Engine: one process, one heap. */
 export const idleCollector = new IdleCollector();
 
-/**
- * One Linter per workspace folder, each used by one lint at a time: a Linter carries the catalog
- * of the last run, so runs are serialized and start from an empty schema.
- */
 /** A queued lint whose text was replaced by a newer version before its turn came. */
 export class SupersededLint extends Error {
   constructor() {
@@ -26,6 +22,10 @@ export class SupersededLint extends Error {
   }
 }
 
+/**
+ * One Linter per workspace folder, each used by one lint at a time: a Linter carries the catalog
+ * of the last run, so runs are serialized and start from an empty schema.
+ */
 export class Engine {
   private linters = new Map<string, { linter: Linter; queue: Promise<unknown> }>();
   private folders: string[] = [];
