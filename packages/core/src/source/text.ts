@@ -20,16 +20,13 @@ export function excerpt(text: string, maxLength: number, ellipsis = '…'): stri
   return truncateText(text.replace(/\s+/g, ' ').trim(), maxLength, ellipsis);
 }
 
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-
 /**
  * `text` with every lone surrogate replaced by U+FFFD (one UTF-16 unit for one, so offsets into
  * the text stay valid). Text from UTF-16 sources (an editor buffer, a `'\ud83d'` escape in SQL
  * embedded in JavaScript) can hold them; well-formed text comes back as the same string.
  */
 export function toWellFormed(text: string): string {
-  LONE_SURROGATE.lastIndex = 0;
-  return LONE_SURROGATE.test(text) ? text.replace(LONE_SURROGATE, '\ufffd') : text;
+  return text.isWellFormed() ? text : text.toWellFormed();
 }
 
 /**
