@@ -8,19 +8,10 @@ import {
   loadConfigFile,
   loadConfigForFile,
 } from '../../src/config/index.ts';
-import { tempProject } from './temp-project.ts';
+import { tempProject, thrownConfigError } from './temp-project.ts';
 
 beforeEach(() => clearConfigCache());
 
-function thrown(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return error as ConfigError;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('findConfigFile', () => {
   it('walks up from the start directory to the nearest sqlwarden.config.json', () => {
@@ -122,13 +113,13 @@ describe('loadConfigFile', () => {
   it('rejects an explicit package.json without the key', () => {
     const root = tempProject({ 'package.json': { name: 'x' } });
     const path = join(root, 'package.json');
-    expect(thrown(() => loadConfigFile(path)).message).toBe(`Invalid config ${path}: package.json has no "sqlwarden" key`);
+    expect(thrownConfigError(() => loadConfigFile(path)).message).toBe(`Invalid config ${path}: package.json has no "sqlwarden" key`);
   });
 
   it('reports a missing file', () => {
     const root = tempProject();
     const path = join(root, 'nope.json');
-    const error = thrown(() => loadConfigFile(path));
+    const error = thrownConfigError(() => loadConfigFile(path));
     expect(error.message).toBe(`Cannot read config ${path}: file not found`);
     expect(error.configPath).toBe(path);
   });
@@ -149,7 +140,7 @@ describe('loadConfigFile', () => {
       it(name, () => {
         const root = tempProject({ 'sqlwarden.config.json': text });
         const path = join(root, 'sqlwarden.config.json');
-        const error = thrown(() => loadConfigFile(path));
+        const error = thrownConfigError(() => loadConfigFile(path));
         expect(error.message).toBe(`Invalid config ${path}:${expected}`);
         expect(error.configPath).toBe(path);
         const [line, column] = expected.split(':').map(Number);
@@ -161,7 +152,7 @@ describe('loadConfigFile', () => {
   it('reports bad JSON found through discovery of package.json', () => {
     const root = tempProject({ 'package.json': '{\n  "sqlwarden": { "dialect": "mysql" },\n}' });
     const path = join(root, 'package.json');
-    expect(thrown(() => loadConfigForFile(join(root, 'a.sql'))).message).toBe(
+    expect(thrownConfigError(() => loadConfigForFile(join(root, 'a.sql'))).message).toBe(
       `Invalid config ${path}:2:38: invalid JSON: trailing comma is not allowed in JSON`,
     );
   });

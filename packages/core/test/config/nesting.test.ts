@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfigFile, resolveConfig } from '../../src/config/index.ts';
 import { defineRule } from '../../src/rule.ts';
-import { tempProject } from './temp-project.ts';
+import { tempProject, thrownConfigError } from './temp-project.ts';
 
 const requireWhere = defineRule({
   meta: {
@@ -21,20 +21,11 @@ const known = new Map([[requireWhere.meta.id, requireWhere]]);
 const N = 100_000;
 const LIMIT = 'arrays and objects are nested deeper than the limit of 100 levels';
 
-function configError(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return error as ConfigError;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 function load(text: string): { error: ConfigError; path: string } {
   const root = tempProject({ 'sqlwarden.config.json': text });
   const path = join(root, 'sqlwarden.config.json');
-  return { error: configError(() => loadConfigFile(path)), path };
+  return { error: thrownConfigError(() => loadConfigFile(path)), path };
 }
 
 describe('deeply nested configs', () => {
@@ -66,9 +57,9 @@ describe('deeply nested configs', () => {
   it('a config built in code (language server settings) and --rule options', () => {
     let deep: unknown = 1;
     for (let i = 0; i < N; i++) deep = { a: deep };
-    const inCode = configError(() => resolveConfig({ dir: '/', raw: { rules: { 'require-where': ['error', deep] } } }, known));
+    const inCode = thrownConfigError(() => resolveConfig({ dir: '/', raw: { rules: { 'require-where': ['error', deep] } } }, known));
     expect(inCode.message).toBe(`Invalid config: "rules.require-where[1]": ${LIMIT}`);
-    const cli = configError(() => resolveConfig({ dir: '/', raw: {} }, known, { rules: { 'require-where': ['error', deep] } }));
+    const cli = thrownConfigError(() => resolveConfig({ dir: '/', raw: {} }, known, { rules: { 'require-where': ['error', deep] } }));
     expect(cli.message).toBe(`Invalid --rule "require-where": options: ${LIMIT}`);
   });
 });

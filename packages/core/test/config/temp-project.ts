@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterEach } from 'vitest';
+import { afterEach, expect } from 'vitest';
+import { ConfigError } from '../../src/config/index.ts';
 
 const created: string[] = [];
 
@@ -19,4 +20,15 @@ export function tempProject(files: Record<string, string | object> = {}): string
     writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
   }
   return root;
+}
+
+/** The ConfigError `fn` throws (the test fails when it throws nothing, or something else). */
+export function thrownConfigError(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error('expected a ConfigError');
 }

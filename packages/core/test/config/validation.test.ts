@@ -8,7 +8,7 @@ import {
   type ConfigOverrides,
   type LoadedConfig,
 } from '../../src/config/index.ts';
-import { tempProject } from './temp-project.ts';
+import { tempProject, thrownConfigError } from './temp-project.ts';
 
 const noSelectStar = defineRule({
   meta: { id: 'no-select-star', description: 'No SELECT *', defaultSeverity: 'warn', category: 'performance' },
@@ -44,21 +44,12 @@ function rulesMap(...rules: Rule<any>[]): Map<string, Rule<any>> {
 }
 const KNOWN = rulesMap(noSelectStar, noUnsafeNotNull, requireWhere);
 
-function thrown(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return error as ConfigError;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 /** Writes the config to a real file, loads and resolves it; returns the error. */
 function configError(config: unknown, known = KNOWN, fileName = 'sqlwarden.config.json'): { error: ConfigError; path: string } {
   const root = tempProject({ [fileName]: JSON.stringify(config) });
   const path = join(root, fileName);
-  const error = thrown(() => resolveConfig(loadConfigFile(path), known));
+  const error = thrownConfigError(() => resolveConfig(loadConfigFile(path), known));
   return { error, path };
 }
 
@@ -160,7 +151,7 @@ describe('config shape', () => {
     expectConfigError([], 'the configuration must be a JSON object; got []');
     const root = tempProject({ 'package.json': { name: 'x', sqlwarden: 'strict' } });
     const path = join(root, 'package.json');
-    expect(thrown(() => loadConfigFile(path)).message).toBe(
+    expect(thrownConfigError(() => loadConfigFile(path)).message).toBe(
       `Invalid config ${path} ("sqlwarden" key): the configuration must be a JSON object; got "strict"`,
     );
   });
@@ -168,7 +159,7 @@ describe('config shape', () => {
   it('names package.json configs as such', () => {
     const root = tempProject({ 'package.json': { sqlwarden: { dilect: 'mysql' } } });
     const path = join(root, 'package.json');
-    expect(thrown(() => loadConfigFile(path)).message).toMatch(
+    expect(thrownConfigError(() => loadConfigFile(path)).message).toMatch(
       new RegExp(`^Invalid config ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\("sqlwarden" key\\): unknown key "dilect"`),
     );
   });
@@ -251,7 +242,7 @@ describe('rule options against meta.schema', () => {
 
 describe('CLI overrides are validated the same way', () => {
   const loaded: LoadedConfig = { path: undefined, dir: '/project', raw: {} };
-  const cli = (overrides: ConfigOverrides) => thrown(() => resolveConfig(loaded, KNOWN, overrides));
+  const cli = (overrides: ConfigOverrides) => thrownConfigError(() => resolveConfig(loaded, KNOWN, overrides));
 
   it('--rule', () => {
     expect(cli({ rules: { 'require-where': 'errror' } }).message).toBe(`Invalid --rule "require-where": ${SEVERITY}; got "errror"`);
@@ -276,7 +267,7 @@ describe('CLI overrides are validated the same way', () => {
   });
 
   it('a config built in code is validated too', () => {
-    const error = thrown(() => resolveConfig({ dir: '/p', raw: { postgresVersion: 'x' as unknown as number } }, KNOWN));
+    const error = thrownConfigError(() => resolveConfig({ dir: '/p', raw: { postgresVersion: 'x' as unknown as number } }, KNOWN));
     expect(error.message).toBe('Invalid config: "postgresVersion" must be a number between 9.0 and 18; got "x"');
   });
 });
