@@ -42,13 +42,23 @@ const OS_REASONS: Record<string, string> = {
   EIO: 'input/output error',
   ENOTDIR: 'a parent is not a directory',
   EMFILE: 'too many open files',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EISDIR: 'it is a directory',
 };
+
+/** `a parent is not a directory (ENOTDIR)`: the reason for a file-system error, without Node's syscall and path noise. */
+export function osErrorReason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code ?? '';
+  const reason = OS_REASONS[code];
+  return reason !== undefined ? `${reason} (${code})` : code !== '' ? code : String((error as Error)?.message ?? error).split('\n')[0]!;
+}
 
 /** `permission denied (EACCES); check the directory permissions`, without Node's syscall and path noise. */
 export function describeFsError(error: unknown, what: 'file' | 'directory'): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code ?? '';
-  const reason = OS_REASONS[code];
-  const detail = reason !== undefined ? `${reason} (${code})` : code !== '' ? code : String((error as Error)?.message ?? error).split('\n')[0];
+  const detail = osErrorReason(error);
   const advice = code === 'EACCES' || code === 'EPERM' ? `check the ${what} permissions` : `check the ${what} and try again`;
   return `${detail}; ${advice}`;
 }

@@ -7,6 +7,7 @@
 import { mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '@sqlwarden/core';
+import { osErrorReason } from '../discover.ts';
 import { CACHE_FORMAT } from './keys.ts';
 
 export const DEFAULT_CACHE_LOCATION = path.join('node_modules', '.cache', 'sqlwarden');
@@ -44,24 +45,9 @@ export function cacheFilePath(location: string, cwd: string): string {
 
 export type CacheLog = (line: string) => void;
 
-const WRITE_FAILURES: Record<string, string> = {
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  EROFS: 'read-only file system',
-  ENOSPC: 'no space left on device',
-  EDQUOT: 'disk quota exceeded',
-  ENOTDIR: 'a parent is not a directory',
-  EISDIR: 'it is a directory',
-  EEXIST: 'a parent is not a directory',
-  ENAMETOOLONG: 'name too long',
-  EIO: 'input/output error',
-};
-
-/** `a parent is not a directory (ENOTDIR)`, without Node's syscall and path noise. */
+/** Why the cache file could not be written; creating its directory fails with EEXIST when a parent is a file. */
 function writeFailureReason(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (code === undefined) return String((error as Error)?.message ?? error).split('\n')[0]!;
-  return `${WRITE_FAILURES[code] ?? 'cannot write'} (${code})`;
+  return (error as NodeJS.ErrnoException | undefined)?.code === 'EEXIST' ? 'a parent is not a directory (EEXIST)' : osErrorReason(error);
 }
 
 export class LintCache {
