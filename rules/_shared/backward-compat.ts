@@ -112,3 +112,25 @@ export function isNameRestoredInTransaction(context: RuleContext<any>, name: { s
   }
   return false;
 }
+
+/**
+ * The later statement of the same transaction that creates a table under `name` again
+ * (`DROP TABLE x; CREATE TABLE x (...)`), if any. Other sessions never see the name missing: a
+ * query on it waits for the drop's lock and, once the transaction commits, PostgreSQL looks the
+ * name up again and runs it on the new table (PostgreSQL 15, VERIFICATION.md "Drop and re-create
+ * in one transaction"). Outside a transaction block the name is missing in between.
+ */
+export function recreatedInTransaction(context: RuleContext<any>, name: { schema?: string; name: string }): StatementInfo | undefined {
+  const current = context.statement;
+  const id = current.transactionId;
+  if (!current.transaction || id === undefined) return undefined;
+  const target = tableKey(name);
+  const statements = context.file.statements;
+  for (let i = current.index + 1; i < statements.length; i++) {
+    const info = statements[i]!;
+    if (info.transactionId !== id || info.section !== current.section) return undefined;
+    const node = info.node;
+    if (node?.type === 'CreateTable' && tableKey(node.table) === target) return info;
+  }
+  return undefined;
+}

@@ -1,10 +1,15 @@
 import { defineRule } from '@sqlwarden/core';
 import type { Drop, RuleContext } from '@sqlwarden/core';
-import { isNameRestoredInTransaction, isTableNewInFile, judgesCompatibility, shownName } from '../_shared/backward-compat.ts';
+import { isNameRestoredInTransaction, isTableNewInFile, judgesCompatibility, recreatedInTransaction, shownName } from '../_shared/backward-compat.ts';
+import { lineAt } from '../_shared/lock-hygiene.ts';
 import { joinAnd, linkedTables, lockSentence, relationLocks } from '../_shared/breaking-change-locks.ts';
 
 const MESSAGE =
   'Dropping {{what}} breaks every running instance of the application that still uses {{it}} (`relation "{{first}}" does not exist`), and {{its}} data is gone for good once this commits{{cascade}}.{{lock}} First deploy code that no longer uses {{it}}, then drop {{it}} in a later migration; drop {{its}} foreign keys{{referenced}} in earlier migrations, each with a short lock_timeout, so this statement does not have to lock the tables they reference.';
+
+/** The name comes back in the same transaction: no "does not exist" for running code, but the rows are gone. */
+const RECREATED =
+  'Dropping {{what}} and creating {{it}} again later in the same transaction (line {{line}}) leaves {{it}} empty: {{its}} data is gone for good once this commits{{cascade}}. Running code does not see the name missing (its queries wait for the lock, then use the new {{table}}), but prepared statements whose result columns changed fail with `cached plan must not change result type`.{{lock}} If the rows matter, build the new table under another name, copy them into it, then drop {{old}} and rename the new table to {{old}} in one transaction.';
 
 export default defineRule({
   meta: {
@@ -25,7 +30,28 @@ export default defineRule({
       Drop(stmt: Drop) {
         if (stmt.objectKind !== 'table' || !judgesCompatibility(context)) return;
         // New tables, and tables swapped for a replacement under the same name in the same transaction.
-        const existing = stmt.names.filter((n) => !isTableNewInFile(context, n) && !isNameRestoredInTransaction(context, n));
+        const dropped = stmt.names.filter((n) => !isTableNewInFile(context, n) && !isNameRestoredInTransaction(context, n));
+        const recreated = dropped.map((n) => ({ name: n, at: recreatedInTransaction(context, n) })).filter((r) => r.at !== undefined);
+        const existing = dropped.filter((n) => !recreated.some((r) => r.name === n));
+        const cascade = (them: boolean): string => (stmt.cascade ? `; CASCADE also drops the views that use ${them ? 'them' : 'it'} and the foreign keys of other tables that reference ${them ? 'them' : 'it'}` : '');
+        if (recreated.length > 0) {
+          const shown = recreated.map((r) => `\`${shownName(r.name)}\``);
+          const many = recreated.length > 1;
+          context.report({
+            range: stmt.range,
+            message: RECREATED,
+            data: {
+              what: many ? `tables ${joinAnd(shown)}` : `table ${shown[0]}`,
+              it: many ? 'them' : 'it',
+              its: many ? 'their' : 'its',
+              table: many ? 'tables' : 'table',
+              line: [...new Set(recreated.map((r) => String(lineAt(context.file.text, r.at!.range.start))))].join(', '),
+              cascade: cascade(many),
+              lock: lockSentence(context, stmt),
+              old: many ? 'each old one' : shown[0]!,
+            },
+          });
+        }
         if (existing.length === 0) return;
         const shown = existing.map((n) => `\`${shownName(n)}\``);
         const referenced = linkedTables(relationLocks(context, stmt), 'referenced_table');
@@ -37,7 +63,7 @@ export default defineRule({
             first: existing[0]!.name,
             it: existing.length > 1 ? 'them' : 'it',
             its: existing.length > 1 ? 'their' : 'its',
-            cascade: stmt.cascade ? `; CASCADE also drops the views that use ${existing.length > 1 ? 'them' : 'it'} and the foreign keys of other tables that reference ${existing.length > 1 ? 'them' : 'it'}` : '',
+            cascade: cascade(existing.length > 1),
             lock: lockSentence(context, stmt),
             referenced: referenced.length ? ` (to ${joinAnd(referenced)})` : '',
           },

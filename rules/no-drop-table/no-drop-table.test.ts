@@ -65,7 +65,31 @@ new RuleTester().run(rule, {
     // A swap outside a transaction leaves the name missing in between; re-creating it empty loses the data.
     { code: 'DROP TABLE audit;\nALTER TABLE audit_v2 RENAME TO audit;', schema, settings: { migrationTransaction: 'none' }, errors: 1 },
     { code: 'BEGIN;\nDROP TABLE audit;\nCOMMIT;\nALTER TABLE audit_v2 RENAME TO audit;', schema, settings: { migrationTransaction: 'none' }, errors: 1 },
-    { code: 'DROP TABLE audit;\nCREATE TABLE audit (id bigint PRIMARY KEY);', schema, errors: 1 },
+    // Re-created in the same transaction: the name never goes missing for other sessions (on
+    // PostgreSQL 15 a query blocked on the drop runs on the new table after COMMIT), but the rows are gone.
+    {
+      code: 'DROP TABLE audit;\nCREATE TABLE audit (id bigint PRIMARY KEY);',
+      schema,
+      errors: [
+        {
+          message:
+            'Dropping table `audit` and creating it again later in the same transaction (line 2) leaves it empty: its data is gone for good once this commits. Running code does not see the name missing (its queries wait for the lock, then use the new table), but prepared statements whose result columns changed fail with `cached plan must not change result type`. It takes an ACCESS EXCLUSIVE lock on `audit`, which blocks reads and writes; the change itself is quick, but while the lock waits for transactions already using the table, every later query on the table queues behind it. If the rows matter, build the new table under another name, copy them into it, then drop `audit` and rename the new table to `audit` in one transaction.',
+          line: 1,
+        },
+      ],
+    },
+    {
+      code: 'BEGIN;\nDROP TABLE IF EXISTS users, audit CASCADE;\nCREATE TABLE audit (id bigint PRIMARY KEY);\nCOMMIT;',
+      schema,
+      settings: { migrationTransaction: 'none' },
+      errors: [
+        { message: /^Dropping table `audit` and creating it again later in the same transaction \(line 3\) leaves it empty: its data is gone for good once this commits; CASCADE also drops the views that use it/, line: 2 },
+        { message: /^Dropping table `users` breaks every running instance of the application that still uses it \(`relation "users" does not exist`\)/, line: 2 },
+      ],
+    },
+    // Re-created outside a transaction block, or after it commits: the name is missing in between.
+    { code: 'DROP TABLE audit;\nCREATE TABLE audit (id bigint PRIMARY KEY);', schema, settings: { migrationTransaction: 'none' }, errors: [{ message: /^Dropping table `audit` breaks every running instance .*`relation "audit" does not exist`/ }] },
+    { code: 'BEGIN;\nDROP TABLE audit;\nCOMMIT;\nCREATE TABLE audit (id bigint PRIMARY KEY);', schema, settings: { migrationTransaction: 'none' }, errors: [{ message: /`relation "audit" does not exist`/ }] },
     { code: 'DROP TABLE app.events', errors: [{ message: /^Dropping table `app.events`.* lock.* on `app.events`/ }] },
     { code: '-- +goose Up\nDROP TABLE audit;\n-- +goose Down\nCREATE TABLE audit (id bigint PRIMARY KEY);', schema, errors: [{ line: 2 }] },
   ],

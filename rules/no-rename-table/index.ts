@@ -1,11 +1,16 @@
 import { defineRule } from '@sqlwarden/core';
 import type { AlterTable, RuleContext } from '@sqlwarden/core';
-import { isNameRestoredInTransaction, isRenameShim, isTableNewInFile, judgesCompatibility, laterStatements, shownName } from '../_shared/backward-compat.ts';
+import { isNameRestoredInTransaction, isRenameShim, isTableNewInFile, judgesCompatibility, laterStatements, recreatedInTransaction, shownName } from '../_shared/backward-compat.ts';
+import { lineAt } from '../_shared/lock-hygiene.ts';
 import { lockSentence } from '../_shared/breaking-change-locks.ts';
 import { quoteIdent } from '../_shared/query.ts';
 
 const MESSAGE =
   'Renaming {{kind}} `{{old}}` to `{{newName}}` breaks every running instance of the application that still uses the old name: its queries fail with `relation "{{oldName}}" does not exist` until the new code runs everywhere.{{lock}} Keep the old name working in the same migration with `{{shim}}` (a simple view is updatable, so old code can still read and write), and drop the view once nothing uses the old name.';
+
+/** The old name is given to a new table in the same transaction: it never goes missing, but the rows moved away. */
+const RECREATED =
+  'Renaming {{kind}} `{{old}}` to `{{newName}}` and creating `{{old}}` again later in the same transaction (line {{line}}): running code does not see the name missing (its queries wait for the lock, then use the new `{{old}}`), but it no longer sees the rows, which stay in `{{newName}}`, and prepared statements whose result columns changed fail with `cached plan must not change result type`.{{lock}} If running code still needs those rows, copy them into the new `{{old}}` before the transaction commits.';
 
 const KIND: Readonly<Record<string, string>> = { table: 'table', foreign_table: 'foreign table', view: 'view', materialized_view: 'materialized view' };
 
@@ -48,6 +53,15 @@ export default defineRule({
           const newName = { ...(stmt.table.schema ? { schema: stmt.table.schema } : {}), name: action.newName };
           const shimmed = laterStatements(context).some((info) => info.node?.type === 'CreateView' && isRenameShim(info.node, stmt.table, newName));
           if (shimmed || isNameRestoredInTransaction(context, stmt.table)) continue;
+          const recreated = recreatedInTransaction(context, stmt.table);
+          if (recreated) {
+            context.report({
+              range: stmt.range,
+              message: RECREATED,
+              data: { kind, old: shownName(stmt.table), newName: action.newName, line: String(lineAt(text, recreated.range.start)), lock: lockSentence(context, stmt, action) },
+            });
+            continue;
+          }
           const lower = /^[a-z]/.test(text.slice(stmt.range.start, stmt.range.start + 1));
           const kw = (words: string): string => (lower ? words.toLowerCase() : words);
           const shim = `${kw('CREATE VIEW')} ${qualified(stmt.table.schema, stmt.table.name)} ${kw('AS SELECT * FROM')} ${qualified(stmt.table.schema, action.newName)};`;

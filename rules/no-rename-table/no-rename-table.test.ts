@@ -22,6 +22,21 @@ new RuleTester().run(rule, {
     { code: 'ALTER INDEX users_pkey RENAME TO users_pk;\nALTER SEQUENCE users_id_seq RENAME TO users_seq;', schema },
   ],
   invalid: [
+    // The old name is given to a new table in the same transaction: no "does not exist" (PostgreSQL 15:
+    // a query blocked on the rename runs on the new table after COMMIT), but the rows stay behind.
+    {
+      code: 'BEGIN;\nALTER TABLE users RENAME TO users_2024;\nCREATE TABLE users (id bigint PRIMARY KEY);\nCOMMIT;',
+      schema,
+      errors: [
+        {
+          message: /^Renaming table `users` to `users_2024` and creating `users` again later in the same transaction \(line 3\): running code does not see the name missing \(its queries wait for the lock, then use the new `users`\), but it no longer sees the rows, which stay in `users_2024`, and prepared statements whose result columns changed fail with `cached plan must not change result type`\. It takes an ACCESS EXCLUSIVE lock on `users`.* If running code still needs those rows, copy them into the new `users` before the transaction commits\.$/,
+          line: 2,
+          suggestions: [],
+        },
+      ],
+    },
+    // Outside a transaction block the name is missing until the CREATE TABLE runs.
+    { code: 'ALTER TABLE users RENAME TO users_2024;\nCREATE TABLE users (id bigint PRIMARY KEY);', schema, settings: { migrationTransaction: 'none' }, errors: [{ message: /`relation "users" does not exist`/ }] },
     {
       code: 'ALTER TABLE users RENAME TO customers;',
       schema,

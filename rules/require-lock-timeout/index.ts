@@ -1,7 +1,8 @@
 import { defineRule, displayRelation, walk } from '@sqlwarden/core';
 import type { FuncCall, Literal, ResolvedLock, RuleContext, SetStatement, Statement, StatementInfo } from '@sqlwarden/core';
 import { describeLocks, whatItBlocks } from '../_shared/lock-messages.ts';
-import { effectsOf, headRange, isConditionalLock, isUnresolved, lineAt, quoteStatement, trafficBlockingLocks } from '../_shared/lock-hygiene.ts';
+import { effectsOf, headRange, isConditionalLock, isNewRelation, isUnresolved, lineAt, quoteStatement, trafficBlockingLocks } from '../_shared/lock-hygiene.ts';
+import { cascadeLocks, heldCovering, locksHeldByTransaction } from '../_shared/transaction-locks.ts';
 
 interface Options {
   requireStatementTimeout: boolean;
@@ -13,11 +14,30 @@ type Param = 'lock_timeout' | 'statement_timeout';
 
 const MESSAGES = {
   lock:
-    '{{statement}} takes {{locks}}, {{blocks}}, and no `lock_timeout` is set before it{{why}}. If another transaction holds a conflicting lock on {{tables}} (even an idle transaction that only read it), this statement waits for it without limit, and every query on {{tables}} that arrives meanwhile queues behind it: the outage lasts as long as that wait, on top of the time the statement itself takes. Set `{{set}}` before it and retry the migration when it times out.{{statementTimeout}}',
+    '{{statement}} takes {{locks}}, {{blocks}}, and no `lock_timeout` is set before it{{why}}. If another transaction holds a conflicting lock on {{tables}} (even an idle transaction that only read it), this statement waits for it without limit, and every query on {{tables}} that arrives meanwhile queues behind it: the outage lasts as long as that wait, on top of the time the statement itself takes. Set `{{set}}` before it and retry the migration when it times out.{{statementTimeout}}{{dropped}}',
   statementOnly:
     '{{statement}} takes {{locks}}, {{blocks}}, and no `statement_timeout` is set before it{{why}}: nothing bounds how long it runs (or waits) while it holds or queues for that lock. Set `{{set}}` before it.',
   alsoStatement: ' No `statement_timeout` is set either: nothing bounds how long the statement runs while it holds the lock.',
+  dropped:
+    ' If the {{drop}} at line {{line}} dropped a trigger on {{tables}} (this file does not show one), that statement took an ACCESS EXCLUSIVE lock on it and is the one that waited: set the timeout before it.',
 };
+
+/** `CREATE TRIGGER ... EXECUTE FUNCTION f()` after a `DROP FUNCTION f CASCADE` of the same transaction, which may have dropped a trigger on the same table. */
+function earlierCascadeDrop(context: RuleContext<Options>, node: Statement): StatementInfo | undefined {
+  if (node.type !== 'CreateTrigger') return undefined;
+  const fn = ((node.raw as { CreateTrigStmt?: { funcname?: Array<{ String?: { sval?: string } }> } } | undefined)?.CreateTrigStmt?.funcname ?? []).map((n) => n.String?.sval);
+  const name = fn[fn.length - 1];
+  if (name === undefined) return undefined;
+  const current = context.statement;
+  if (current.transactionId === undefined) return undefined;
+  for (let i = current.index - 1; i >= 0; i--) {
+    const info = context.file.statements[i]!;
+    if (info.transactionId !== current.transactionId || info.section !== current.section) break;
+    const n = info.node;
+    if (n?.type === 'Drop' && n.objectKind === 'function' && n.cascade && n.names.some((f) => f.name === name)) return info;
+  }
+  return undefined;
+}
 
 interface Value {
   on: boolean;
@@ -185,7 +205,10 @@ export default defineRule<Options>({
       return params.map((p) => `${lower ? keyword.toLowerCase() : keyword} ${p} = '${p === 'lock_timeout' ? options.lockTimeout : options.statementTimeout}';`);
     }
 
-    function report(info: StatementInfo, locks: ResolvedLock[], missing: Param[], state: { lock: Tracker; statement: Tracker }): void {
+    /** Locks a DROP ... CASCADE takes through the objects it drops; their note says which. */
+    const cascaded = new WeakSet<ResolvedLock>();
+
+    function report(info: StatementInfo, locks: ResolvedLock[], missing: Param[], state: { lock: Tracker; statement: Tracker }, dropped?: StatementInfo): void {
       const lineStart = text.lastIndexOf('\n', info.range.start - 1) + 1;
       const indent = text.slice(lineStart, info.range.start);
       const own = /^\s*$/.test(indent);
@@ -197,14 +220,16 @@ export default defineRule<Options>({
       const names = [...new Set((named.length ? named : tablesFirst.length ? tablesFirst : locks).map((l) => (isUnresolved(l.relation) ? l.relation.name : `\`${displayRelation(l.relation)}\``)))];
       const tables = names.length <= 1 ? (names[0] ?? 'the table') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
       const lockMissing = missing.includes('lock_timeout');
+      const via = [...new Set(locks.filter((l) => cascaded.has(l)).map((l) => l.note!))];
       const data = {
-        statement: quoteStatement(text, info.range),
+        statement: `${quoteStatement(text, info.range)}${via.length ? ` (${via.join(', ')})` : ''}`,
         locks: describeLocks(locks),
         blocks: whatItBlocks(locks, { verb: 'blocking' }),
         tables,
         why: lockMissing ? state.lock.why(text, info) : state.statement.why(text, info),
         set: setStatements(info, [lockMissing ? 'lock_timeout' : 'statement_timeout'])[0]!,
         statementTimeout: lockMissing && missing.includes('statement_timeout') ? MESSAGES.alsoStatement : '',
+        dropped: dropped && lockMissing ? MESSAGES.dropped.replace('{{drop}}', quoteStatement(text, dropped.range)).replace('{{line}}', String(lineAt(text, dropped.range.start))).replace('{{tables}}', tables) : '',
       };
       context.report({
         range: headRange(text, info.range),
@@ -239,10 +264,19 @@ export default defineRule<Options>({
         if (!state.lock.effective(info)) missing.push('lock_timeout');
         if (options.requireStatementTimeout && !state.statement.effective(info)) missing.push('statement_timeout');
         if (missing.length === 0) return;
-        const locks = trafficBlockingLocks(context, node, effectsOf(context, node));
+        // DROP FUNCTION ... CASCADE locks the tables of the triggers it drops (those this file shows).
+        const throughCascade: ResolvedLock[] = cascadeLocks(context, info)
+          .filter((c) => !isNewRelation(context, c.relation))
+          .map((c) => ({ relation: c.relation, on: 'target', mode: c.mode, note: c.via ?? '' }));
+        for (const l of throughCascade) cascaded.add(l);
+        const candidates = [...trafficBlockingLocks(context, node, effectsOf(context, node)), ...throughCascade];
+        if (!candidates.some((l) => !isConditionalLock(context, node, l))) return;
+        // A lock the transaction already holds (as strong) is granted at once: the earlier statement waited for it.
+        const held = locksHeldByTransaction(context);
+        const locks = candidates.filter((l) => !heldCovering(context, l, held));
         if (!locks.some((l) => !isConditionalLock(context, node, l))) return;
         state.reported = true;
-        report(info, locks, missing, state);
+        report(info, locks, missing, state, earlierCascadeDrop(context, node));
       },
     };
   },

@@ -9,6 +9,7 @@ CREATE TABLE events_new (id bigint, k int);
 CREATE MATERIALIZED VIEW totals AS SELECT user_id, sum(amount) AS total FROM orders GROUP BY user_id;
 `;
 const none = { migrationTransaction: 'none' as const };
+const TRIGGER_FN = 'CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;';
 const AE_USERS = /takes an ACCESS EXCLUSIVE lock on `users`, blocking reads and writes on `users`, and no `lock_timeout` is set before it/;
 
 new RuleTester().run(rule, {
@@ -44,6 +45,13 @@ new RuleTester().run(rule, {
     // Only the first statement of a section is reported: one report per file.
     // statement_timeout is only required with the option.
     { code: "SET lock_timeout = '2s';\nSET statement_timeout = '1h';\nALTER TABLE users ADD COLUMN note text;", schema, options: { requireStatementTimeout: true } },
+    // A lock the transaction already holds as strongly is granted at once (PostgreSQL 15: a
+    // CREATE INDEX after an ALTER TABLE of the same table does not queue behind other sessions):
+    // the ALTER TABLE, which ran with a timeout, is the statement that waited.
+    {
+      code: "BEGIN;\nSET LOCAL lock_timeout = '2s';\nALTER TABLE users ADD COLUMN note text;\nSET LOCAL lock_timeout = 0;\nCREATE INDEX users_note ON users (note);\nCOMMIT;",
+      schema,
+    },
     // The lock model says ATTACH PARTITION takes ACCESS EXCLUSIVE on the parent only before 12.
     { code: 'CREATE TABLE p2 (id bigint, k int);\nALTER TABLE events ATTACH PARTITION p2 FOR VALUES FROM (0) TO (100);', schema, settings: { postgresVersion: 13 } },
   ],
@@ -149,6 +157,43 @@ new RuleTester().run(rule, {
     },
     // Statement on the same line as another one: the SET goes inline.
     { code: 'BEGIN; ALTER TABLE users ADD COLUMN note text; COMMIT;', schema, errors: [{ suggestions: [{ output: "BEGIN; SET LOCAL lock_timeout = '2s'; ALTER TABLE users ADD COLUMN note text; COMMIT;" }] }] },
+    // Held locks cover only the modes they conflict with: SHARE (CREATE INDEX) does not cover ACCESS EXCLUSIVE.
+    {
+      code: "BEGIN;\nSET LOCAL lock_timeout = '2s';\nCREATE INDEX orders_amount ON orders (amount);\nSET LOCAL lock_timeout = 0;\nALTER TABLE orders ADD COLUMN note text;\nCOMMIT;",
+      schema,
+      errors: [{ line: 5 }],
+    },
+    // ROLLBACK TO SAVEPOINT releases the locks taken after the savepoint: the ALTER waits again.
+    {
+      code: "BEGIN;\nSAVEPOINT s;\nSET LOCAL lock_timeout = '2s';\nALTER TABLE users ADD COLUMN a text;\nSET LOCAL lock_timeout = 0;\nROLLBACK TO SAVEPOINT s;\nALTER TABLE users ADD COLUMN b text;\nCOMMIT;",
+      schema,
+      errors: [{ message: AE_USERS, line: 7 }],
+    },
+    // DROP FUNCTION ... CASCADE drops the triggers that execute the function, which takes ACCESS
+    // EXCLUSIVE on their tables (PostgreSQL 15, pg_locks): that statement waits, not the
+    // CREATE TRIGGER that follows while the lock is held.
+    {
+      code: `SET lock_timeout = '2s';\nCREATE TRIGGER ta BEFORE INSERT ON users FOR EACH ROW EXECUTE FUNCTION f();\nRESET lock_timeout;\nBEGIN;\nDROP FUNCTION f() CASCADE;\n${TRIGGER_FN}\nCREATE TRIGGER ta BEFORE INSERT ON users FOR EACH ROW EXECUTE FUNCTION f();\nCOMMIT;`,
+      schema,
+      errors: [
+        {
+          message: /^`DROP FUNCTION f\(\) CASCADE` \(dropping trigger `ta` on `users`\) takes an ACCESS EXCLUSIVE lock on `users`, blocking reads and writes on `users`, and no `lock_timeout` is set before it \(line 3 turns it off \(RESET\)\)\./,
+          line: 5,
+        },
+      ],
+    },
+    // The trigger a DROP FUNCTION ... CASCADE drops is not in this file: the CREATE TRIGGER is
+    // reported, and the message says the drop may be the statement that waits.
+    {
+      code: `BEGIN;\nDROP FUNCTION f() CASCADE;\n${TRIGGER_FN}\nCREATE TRIGGER ta BEFORE INSERT ON users FOR EACH ROW EXECUTE FUNCTION f();\nCOMMIT;`,
+      schema,
+      errors: [
+        {
+          message: /SHARE ROW EXCLUSIVE lock on `users`.* If the `DROP FUNCTION f\(\) CASCADE` at line 2 dropped a trigger on `users` \(this file does not show one\), that statement took an ACCESS EXCLUSIVE lock on it and is the one that waited: set the timeout before it\.$/,
+          line: 4,
+        },
+      ],
+    },
     // Up and down sections run separately: each needs its own timeout.
     {
       code: "-- +goose Up\nSET lock_timeout = '2s';\nALTER TABLE users ADD COLUMN note text;\n-- +goose Down\nALTER TABLE users DROP COLUMN note;",

@@ -32,6 +32,17 @@ export function conflicts(requested: LockMode, held: LockMode): boolean {
   return CONFLICTS[requested].includes(held);
 }
 
+/**
+ * Whether a transaction that already holds `held` on a relation is granted `requested` on it
+ * without waiting: every mode `requested` conflicts with conflicts with a held mode too, so no
+ * other transaction can hold one (a lock it holds was granted alongside ours). Strength order is
+ * not enough: holding SHARE does not cover SHARE UPDATE EXCLUSIVE, which another SHARE blocks.
+ * Checked on PostgreSQL 15 (VERIFICATION.md, "Locks a transaction already holds").
+ */
+export function coveredByHeld(requested: LockMode, held: readonly LockMode[]): boolean {
+  return CONFLICTS[requested].every((mode) => held.some((h) => CONFLICTS[h].includes(mode)));
+}
+
 export function strongerLock(a: LockMode, b: LockMode): LockMode {
   return LOCK_MODES.indexOf(a) >= LOCK_MODES.indexOf(b) ? a : b;
 }

@@ -1,0 +1,180 @@
+/**
+ * Locks the current transaction already holds when a statement runs. PostgreSQL keeps every table
+ * lock until the transaction ends (or a ROLLBACK TO SAVEPOINT before it was taken), and grants a
+ * request at once when a lock the transaction holds conflicts with everything the request
+ * conflicts with (`coveredByHeld`): then the earlier statement is the one that waited, and
+ * whatever it blocks stays blocked. Checked on PostgreSQL 15: packages/core/src/locks/VERIFICATION.md,
+ * "Locks a transaction already holds".
+ */
+import { coveredByHeld, displayRelation, lockModeSql } from '@sqlwarden/core';
+import type { Drop, LockMode, ResolvedLock, RuleContext, Statement, StatementInfo } from '@sqlwarden/core';
+import { statementEffects } from './lock-messages.ts';
+import { perFile } from './per-file.ts';
+import { sameTable, tableKey } from './transactions.ts';
+
+type Name = { schema?: string; name: string };
+
+/** A lock an earlier statement of the current transaction took and still holds. */
+export interface TransactionLock {
+  relation: Name;
+  mode: LockMode;
+  /** The statement that took it. */
+  info: StatementInfo;
+  /** How that statement reaches the relation when it does not name it: "dropping trigger `ta` on `a`". */
+  via?: string;
+}
+
+/** A trigger the file creates, with the function it executes. */
+interface FileTrigger {
+  index: number;
+  section: string;
+  name: string;
+  table: Name;
+  fn: Name;
+}
+
+function names(list: unknown): string[] {
+  return Array.isArray(list) ? list.map((n) => (n as { String?: { sval?: string } })?.String?.sval).filter((s): s is string => typeof s === 'string') : [];
+}
+
+function fileTriggers(statements: readonly StatementInfo[]): FileTrigger[] {
+  const out: FileTrigger[] = [];
+  for (const info of statements) {
+    const node = info.node;
+    if (node?.type !== 'CreateTrigger') continue;
+    const fn = names((node.raw as { CreateTrigStmt?: { funcname?: unknown } } | undefined)?.CreateTrigStmt?.funcname);
+    if (fn.length === 0) continue;
+    out.push({ index: info.index, section: info.section, name: node.name, table: node.table, fn: fn.length > 1 ? { schema: fn[fn.length - 2]!, name: fn[fn.length - 1]! } : { name: fn[0]! } });
+  }
+  return out;
+}
+
+/** A function name as DROP FUNCTION writes it matches a trigger's: by name, and by schema when both give one. */
+function sameFunction(a: Name, b: Name): boolean {
+  return a.name === b.name && (a.schema === undefined || b.schema === undefined || a.schema === b.schema);
+}
+
+/**
+ * Locks a `DROP FUNCTION ... CASCADE` takes through the objects it drops: each trigger that
+ * executes the function goes with it, and dropping a trigger takes ACCESS EXCLUSIVE on its table
+ * (PostgreSQL 15: pg_locks shows it; a plain SELECT on that table waits). Only triggers this file
+ * created earlier (and did not drop again) are known; the catalog does not track triggers.
+ */
+export function cascadeLocks(context: RuleContext<any>, info: StatementInfo): TransactionLock[] {
+  const node: Statement | undefined = info.node;
+  if (node?.type !== 'Drop' || !node.cascade || node.objectKind !== 'function') return [];
+  const triggers = perFile(context, fileTriggers, fileTriggers).filter((t) => t.section === info.section && t.index < info.index && (node as Drop).names.some((n) => sameFunction(n, t.fn)));
+  const out: TransactionLock[] = [];
+  for (const t of triggers) {
+    if (droppedBetween(context, t, info.index)) continue;
+    out.push({ relation: t.table, mode: 'AccessExclusive', info, via: `dropping trigger \`${t.name}\` on \`${displayRelation(t.table)}\`` });
+  }
+  return out;
+}
+
+/** Whether a statement after the trigger's creation and before `before` drops it (or its table). */
+function droppedBetween(context: RuleContext<any>, t: FileTrigger, before: number): boolean {
+  const statements = context.file.statements;
+  for (let i = t.index + 1; i < before && i < statements.length; i++) {
+    const node = statements[i]!.node;
+    if (node?.type !== 'Drop' || statements[i]!.section !== t.section) continue;
+    if (node.objectKind === 'trigger' && node.table && tableKey(node.table) === tableKey(t.table) && node.names.some((n) => n.name === t.name)) return true;
+    if (node.objectKind === 'table' && node.names.some((n) => tableKey(n) === tableKey(t.table))) return true;
+    if (node.objectKind === 'function' && node.cascade && node.names.some((n) => sameFunction(n, t.fn))) return true;
+  }
+  return false;
+}
+
+function isUnresolved(relation: ResolvedLock['relation']): boolean {
+  return 'unresolved' in relation && relation.unresolved === true;
+}
+
+/** The locks `info` takes on named relations: the lock model's, and those of a CASCADE (`cascadeLocks`). */
+export function locksTakenBy(context: RuleContext<any>, info: StatementInfo): TransactionLock[] {
+  const node = info.node;
+  if (!node || node.type === 'Transaction') return [];
+  const out: TransactionLock[] = [];
+  for (const effect of statementEffects(context, node)) {
+    for (const lock of effect.locks) if (!isUnresolved(lock.relation)) out.push({ relation: lock.relation, mode: lock.mode, info });
+  }
+  out.push(...cascadeLocks(context, info));
+  return out;
+}
+
+interface Progress {
+  transactionId?: number;
+  section?: string;
+  /** Index of the next statement to add. */
+  next: number;
+  locks: TransactionLock[];
+  /** SAVEPOINT name -> how many locks were held when it was set. */
+  savepoints: Array<{ name: string; held: number }>;
+}
+
+const PROGRESS_KEY = {};
+
+function savepointName(node: Statement): string | undefined {
+  const name = (node.raw as { TransactionStmt?: { savepoint_name?: string } } | undefined)?.TransactionStmt?.savepoint_name;
+  return typeof name === 'string' ? name : undefined;
+}
+
+/**
+ * Locks the earlier statements of the current transaction hold when the current statement runs
+ * (empty outside a transaction block). Kept per lint of the file and advanced statement by
+ * statement, so asking at every statement of a long transaction stays linear.
+ */
+export function locksHeldByTransaction(context: RuleContext<any>): readonly TransactionLock[] {
+  const current = context.statement;
+  const id = current.transactionId;
+  if (!current.transaction || id === undefined) return [];
+  const statements = context.file.statements;
+  const p = perFile<Progress>(context, PROGRESS_KEY, () => ({ next: 0, locks: [], savepoints: [] }));
+  if (p.transactionId !== id || p.section !== current.section || p.next > current.index) {
+    // A transaction block is a run of consecutive statements: walk back to its first one.
+    let start = current.index;
+    while (start > 0 && statements[start - 1]!.transactionId === id && statements[start - 1]!.section === current.section) start--;
+    Object.assign(p, { transactionId: id, section: current.section, next: start, locks: [], savepoints: [] });
+  }
+  for (; p.next < current.index; p.next++) {
+    const info = statements[p.next]!;
+    if (info.transactionId !== id || info.section !== current.section || !info.node) continue;
+    const node = info.node;
+    if (node.type === 'Transaction') {
+      const name = savepointName(node);
+      if (node.kind === 'savepoint' && name !== undefined) p.savepoints.push({ name, held: p.locks.length });
+      if (node.kind === 'rollback_to' && name !== undefined) {
+        // Locks taken after the savepoint are released; the savepoint itself stays.
+        const at = p.savepoints.map((s) => s.name).lastIndexOf(name);
+        if (at >= 0) {
+          p.locks.length = p.savepoints[at]!.held;
+          p.savepoints.length = at + 1;
+        }
+      }
+      continue;
+    }
+    p.locks.push(...locksTakenBy(context, info));
+  }
+  return p.locks;
+}
+
+/**
+ * The earlier statements' locks on `lock`'s relation when together they make `lock` granted
+ * without waiting (`coveredByHeld`); undefined when the request may wait, or names no relation.
+ */
+export function heldCovering(context: RuleContext<any>, lock: ResolvedLock, held: readonly TransactionLock[]): TransactionLock[] | undefined {
+  if (held.length === 0 || isUnresolved(lock.relation)) return undefined;
+  const on = held.filter((h) => sameTable(context, h.relation, lock.relation));
+  return on.length > 0 && coveredByHeld(lock.mode, on.map((h) => h.mode)) ? on : undefined;
+}
+
+/** The strongest of the held locks that make reads of the relation wait, if any (ACCESS EXCLUSIVE). */
+export function heldBlockingReads(context: RuleContext<any>, relation: ResolvedLock['relation'], held: readonly TransactionLock[]): TransactionLock | undefined {
+  if (isUnresolved(relation)) return undefined;
+  return held.find((h) => h.mode === 'AccessExclusive' && sameTable(context, h.relation, relation));
+}
+
+/** "an ACCESS EXCLUSIVE lock" for a held lock. */
+export function heldLockPhrase(h: TransactionLock): string {
+  const sql = lockModeSql(h.mode);
+  return `${/^[AEIOU]/.test(sql) ? 'an' : 'a'} ${sql} lock`;
+}
