@@ -90,11 +90,15 @@ export function describeLocks(locks: readonly ResolvedLock[]): string {
  * "blocking neither reads nor writes (only other DDL and VACUUM)". An index's ACCESS EXCLUSIVE
  * lock stops the queries that would use the index.
  */
-export function whatItBlocks(locks: readonly ResolvedLock[], options: { verb?: string } = {}): string {
+export function whatItBlocks(locks: readonly ResolvedLock[], options: { verb?: string; readsAlreadyBlocked?: ReadonlyMap<ResolvedLock, string> } = {}): string {
   const verb = options.verb ?? 'blocks';
   const groups = new Map<string, ResolvedLock[]>();
+  const already: string[] = [];
   for (const l of locks) {
-    const b = blockedWork(l.mode);
+    const since = options.readsAlreadyBlocked?.get(l);
+    if (since) already.push(since);
+    // A lock the transaction already holds keeps blocking reads whatever this statement asks for.
+    const b = since ? { reads: true, writes: true } : blockedWork(l.mode);
     const phrase = l.on === 'index' ? (b.reads ? 'queries that use' : b.writes ? 'writes to' : undefined) : b.reads ? 'reads and writes on' : b.writes ? 'writes to' : undefined;
     if (!phrase) continue;
     groups.set(phrase, [...(groups.get(phrase) ?? []), l]);
@@ -105,7 +109,8 @@ export function whatItBlocks(locks: readonly ResolvedLock[], options: { verb?: s
   const order = ['reads and writes on', 'writes to', 'queries that use'];
   const parts = [...groups.entries()].sort((a, b) => order.indexOf(a[0]) - order.indexOf(b[0])).map(([phrase, ls]) => `${phrase} ${joinAnd(ls.map(blockedName))}`);
   const readsContinue = !groups.has('reads and writes on') && !groups.has('queries that use');
-  return `${verb} ${joinAnd(parts)}${readsContinue ? ' (reads continue)' : ''}`;
+  const note = already.length ? ` (${joinAnd(already)})` : readsContinue ? ' (reads continue)' : '';
+  return `${verb} ${joinAnd(parts)}${note}`;
 }
 
 /** A lock an earlier statement of the same transaction (or another subcommand of this statement) still holds. */

@@ -8,7 +8,8 @@
  */
 import { coveredByHeld, displayRelation, lockModeSql } from '@sqlwarden/core';
 import type { Drop, LockMode, ResolvedLock, RuleContext, Statement, StatementInfo } from '@sqlwarden/core';
-import { statementEffects } from './lock-messages.ts';
+import { statementEffects, whatItBlocks } from './lock-messages.ts';
+import { lineAt } from './lock-hygiene.ts';
 import { perFile } from './per-file.ts';
 import { sameTable, tableKey } from './transactions.ts';
 
@@ -177,4 +178,19 @@ export function heldBlockingReads(context: RuleContext<any>, relation: ResolvedL
 export function heldLockPhrase(h: TransactionLock): string {
   const sql = lockModeSql(h.mode);
   return `${/^[AEIOU]/.test(sql) ? 'an' : 'a'} ${sql} lock`;
+}
+
+/**
+ * `whatItBlocks` for the current statement, knowing what its transaction already holds: a lock
+ * that by itself would let reads continue does not, when an earlier statement of the transaction
+ * holds ACCESS EXCLUSIVE on the same relation (reads stay blocked until commit).
+ */
+export function whatItBlocksInTransaction(context: RuleContext<any>, locks: readonly ResolvedLock[], options: { verb?: string } = {}): string {
+  const held = locksHeldByTransaction(context);
+  const readsAlreadyBlocked = new Map<ResolvedLock, string>();
+  for (const lock of locks) {
+    const h = held.length ? heldBlockingReads(context, lock.relation, held) : undefined;
+    if (h) readsAlreadyBlocked.set(lock, `reads of \`${displayRelation(h.relation)}\` are already blocked: line ${lineAt(context.file.text, h.info.range.start)} of this transaction holds ${heldLockPhrase(h)} on it until commit`);
+  }
+  return whatItBlocks(locks, { ...options, readsAlreadyBlocked });
 }

@@ -5,6 +5,7 @@ import { displayName } from '../_shared/migration.ts';
 import { quoteIdent } from '../_shared/query.ts';
 import { aLock, blocksReadsOrWrites, effectsAt, firstVersionAfter, isNewRelation, isUnresolved, sameName } from '../_shared/lock-hygiene.ts';
 import { boundCheck, boundImplied, boundOf, partitionKeyOf, type Bound, type Verdict } from './bounds.ts';
+import { whatItBlocksInTransaction } from '../_shared/transaction-locks.ts';
 
 const MESSAGES = {
   scan:
@@ -122,7 +123,7 @@ export default defineRule({
         partition: `\`${displayName(partition)}\``,
         parentName: `\`${displayName(stmt.table)}\``,
         locks: describeLocks(shown),
-        blocks: whatItBlocks(shown),
+        blocks: whatItBlocksInTransaction(context, shown),
         version,
       };
       if (verdict.result === 'scan') {

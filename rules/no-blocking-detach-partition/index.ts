@@ -3,6 +3,7 @@ import type { AlterTable, AlterTableAction, QualifiedName, ResolvedLock, RuleCon
 import { describeLocks, lockedRelations, whatItBlocks } from '../_shared/lock-messages.ts';
 import { displayName, isWord, scanTokens } from '../_shared/migration.ts';
 import { effectsOf, isNewRelation, isUnresolved, lineAt, sameName, transactionReason, transactionRemedy } from '../_shared/lock-hygiene.ts';
+import { whatItBlocksInTransaction } from '../_shared/transaction-locks.ts';
 
 /** First release with `DETACH PARTITION ... CONCURRENTLY` (PostgreSQL 14 release notes). */
 const CONCURRENTLY_SINCE = 14;
@@ -89,7 +90,7 @@ export default defineRule({
         partitionSql: displayName(partition),
         parent: `\`${displayName(stmt.table)}\``,
         locks: describeLocks(named),
-        blocks: whatItBlocks(named),
+        blocks: whatItBlocksInTransaction(context, named),
         version,
         since: CONCURRENTLY_SINCE,
       };

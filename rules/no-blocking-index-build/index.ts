@@ -2,6 +2,7 @@ import { defineRule } from '@sqlwarden/core';
 import type { AlterTable, CreateIndex, Drop, Range, Reindex, RuleContext, Statement, TransactionKind } from '@sqlwarden/core';
 import { TRANSACTION_REASON, TRANSACTION_REMEDY, displayName, fillsRows, isIndexOfNewTable, newTableOrigin, isWord, matchWords, scanTokens, skipParens, type SqlToken } from '../_shared/migration.ts';
 import { describeLocks, effectsOfAction, lockedRelations, statementEffects, whatItBlocks } from '../_shared/lock-messages.ts';
+import { whatItBlocksInTransaction } from '../_shared/transaction-locks.ts';
 
 const OUTSIDE_TRANSACTION = ' in a migration of its own that runs outside a transaction (CONCURRENTLY cannot run in a transaction block, and here {{reason}})';
 
@@ -114,7 +115,7 @@ export default defineRule({
     /** Lock facts of `stmt`, and of its concurrent form, from the lock model. */
     function lockData(stmt: Statement, concurrent?: Statement) {
       const locks = lockedRelations(statementEffects(context, stmt));
-      const data = { locks: describeLocks(locks), blocks: whatItBlocks(locks, { verb: 'blocking' }), concurrent: '' };
+      const data = { locks: describeLocks(locks), blocks: whatItBlocksInTransaction(context, locks, { verb: 'blocking' }), concurrent: '' };
       if (concurrent) {
         const other = lockedRelations(statementEffects(context, concurrent));
         data.concurrent = `${describeLocks(other)}, ${whatItBlocks(other, { verb: 'blocking' })}`;

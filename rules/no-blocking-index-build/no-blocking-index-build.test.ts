@@ -62,6 +62,19 @@ new RuleTester().run(rule, {
     { code: "SET lock_timeout = '2s';\nCREATE INDEX CONCURRENTLY a ON users (email);", schema, settings: none },
   ],
   invalid: [
+    {
+      // PostgreSQL 15: after ALTER TABLE ... ADD COLUMN in the same transaction, a SELECT on users
+      // from another session waits until COMMIT (the ACCESS EXCLUSIVE lock is held to the end).
+      code: 'BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nCREATE INDEX users_nickname ON users (nickname);\nCOMMIT;',
+      schema,
+      name: 'reads are already blocked by an earlier ALTER TABLE of the transaction',
+      errors: [
+        {
+          line: 3,
+          message: /blocking reads and writes on `users` \(reads of `users` are already blocked: line 2 of this transaction holds an ACCESS EXCLUSIVE lock on it until commit\) until/,
+        },
+      ],
+    },
     // CREATE TABLE AS copies rows; once committed the table is visible, and a plain build blocks its writers.
     {
       code: 'CREATE TABLE t AS SELECT id FROM users;\nCREATE INDEX t_id ON t (id);',

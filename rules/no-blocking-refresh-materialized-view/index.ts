@@ -4,6 +4,7 @@ import { describeLocks, lockedRelations, whatItBlocks } from '../_shared/lock-me
 import { displayName, matchWords, scanTokens } from '../_shared/migration.ts';
 import { quoteIdent } from '../_shared/query.ts';
 import { effectWork, effectsOf, headRange, isNewRelation } from '../_shared/lock-hygiene.ts';
+import { whatItBlocksInTransaction } from '../_shared/transaction-locks.ts';
 
 const MESSAGES = {
   refresh:
@@ -67,7 +68,7 @@ export default defineRule({
           data: {
             ...names,
             locks: describeLocks(locks),
-            blocks: whatItBlocks(locks),
+            blocks: whatItBlocksInTransaction(context, locks),
             work,
             concurrent: describeLocks(concurrentLocks),
             concurrentBlocks: whatItBlocks(concurrentLocks),

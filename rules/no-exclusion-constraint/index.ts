@@ -2,6 +2,7 @@ import { defineRule } from '@sqlwarden/core';
 import type { AlterTable, RuleContext } from '@sqlwarden/core';
 import { displayName, emptiedInFile, isNewTable } from '../_shared/migration.ts';
 import { describeLocks, effectsOfAction, lockedRelations, whatItBlocks } from '../_shared/lock-messages.ts';
+import { whatItBlocksInTransaction } from '../_shared/transaction-locks.ts';
 
 const MESSAGE =
   'ADD EXCLUDE {{constraint}} builds an exclusion index on `{{table}}` and checks every existing row while holding {{locks}}, {{blocks}} for the whole scan and build. PostgreSQL has no NOT VALID and no concurrent form for exclusion constraints. On a large table, create a new table with the constraint, copy the rows in batches while writes go to both, and swap the tables; or run it in a maintenance window with a short lock_timeout.';
@@ -37,7 +38,7 @@ export default defineRule({
               constraint: action.constraint.name ? `\`${action.constraint.name}\`` : '(unnamed)',
               table: displayName(stmt.table),
               locks: describeLocks(locks),
-              blocks: whatItBlocks(locks, { verb: 'blocking' }),
+              blocks: whatItBlocksInTransaction(context, locks, { verb: 'blocking' }),
             },
           });
         }

@@ -2,6 +2,7 @@ import { defineRule, storageTypeName } from '@sqlwarden/core';
 import type { AlterTable, AlterTableAction, Cluster, ColumnDef, Range, RuleContext, StatementEffect, TypeRef, Vacuum } from '@sqlwarden/core';
 import { displayName, emptiedInFile, isNewTable, isWord, scanTokens } from '../_shared/migration.ts';
 import { describeLocks, effectsOfAction, lockedRelations, statementEffects, whatItBlocks } from '../_shared/lock-messages.ts';
+import { whatItBlocksInTransaction } from '../_shared/transaction-locks.ts';
 
 const HOLDING = 'while holding {{locks}}, {{blocks}} until it finishes';
 const NEW_COLUMN = 'Add a new column of the new type, keep it in sync with a trigger, backfill it in batches, then switch reads and writes to it and drop the old column';
@@ -79,7 +80,7 @@ export default defineRule({
 
     function lockData(effects: readonly StatementEffect[]) {
       const locks = lockedRelations(effects);
-      return { locks: describeLocks(locks), blocks: whatItBlocks(locks, { verb: 'blocking' }), indexes: indexesClause(effects) };
+      return { locks: describeLocks(locks), blocks: whatItBlocksInTransaction(context, locks, { verb: 'blocking' }), indexes: indexesClause(effects) };
     }
 
     function typeChange(stmt: AlterTable, action: AlterTableAction, range: Range): void {

@@ -4,6 +4,7 @@ import { displayName, emptiedInFile, isEmptyNewTable, isWord, scanTokens } from 
 import { quoteIdent } from '../_shared/query.ts';
 import { describeLocks, effectsOfAction, heldLocksBefore, lockedRelations, statementEffects, whatItBlocks } from '../_shared/lock-messages.ts';
 import { earlierInSameTransaction, sameTable } from '../_shared/transactions.ts';
+import { whatItBlocksInTransaction } from '../_shared/transaction-locks.ts';
 
 const SEPARATE = 'in a separate transaction (a migration of its own, or after a COMMIT)';
 
@@ -120,7 +121,7 @@ export default defineRule({
         constraint: constraint.name !== undefined ? `\`${constraint.name}\`` : `(unnamed, PostgreSQL calls it \`${name}\`)`,
         name: quoteIdent(name),
         locks: describeLocks(locks),
-        blocks: whatItBlocks(locks, { verb: 'blocking' }),
+        blocks: whatItBlocksInTransaction(context, locks, { verb: 'blocking' }),
         separate: SEPARATE,
         version,
         validateLocks: '',
@@ -176,7 +177,7 @@ export default defineRule({
         const own = effects.filter((e) => e.operation.id.startsWith(operation));
         if (!own.some((e) => e.scan !== 'none')) continue;
         const locks = lockedRelations(effects);
-        const data = { ...base, locks: describeLocks(locks), blocks: whatItBlocks(locks, { verb: 'blocking' }), referenced: c.references ? displayName(c.references.table) : 'the referenced table' };
+        const data = { ...base, locks: describeLocks(locks), blocks: whatItBlocksInTransaction(context, locks, { verb: 'blocking' }), referenced: c.references ? displayName(c.references.table) : 'the referenced table' };
         context.report({ range: action.range, message: c.kind === 'check' ? MESSAGES.columnCheck : MESSAGES.columnForeignKey, data });
       }
     }

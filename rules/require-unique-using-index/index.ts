@@ -4,6 +4,7 @@ import { displayName, emptiedInFile, isEmptyNewTable, isWord, scanTokens } from 
 import { quoteIdent } from '../_shared/query.ts';
 import { describeLocks, effectsOfAction, lockedRelations, whatItBlocks } from '../_shared/lock-messages.ts';
 import { setNotNullScans } from '../_shared/not-null.ts';
+import { whatItBlocksInTransaction } from '../_shared/transaction-locks.ts';
 
 const MESSAGES = {
   build:
@@ -57,7 +58,7 @@ export default defineRule({
 
     function lockData(stmt: AlterTable, action: AlterTableAction) {
       const locks = lockedRelations(effectsOfAction(context, stmt, action));
-      return { locks: describeLocks(locks), blocks: whatItBlocks(locks, { verb: 'blocking' }) };
+      return { locks: describeLocks(locks), blocks: whatItBlocksInTransaction(context, locks, { verb: 'blocking' }) };
     }
 
     /** Columns of a primary key that would need SET NOT NULL, when the catalog knows them. */
