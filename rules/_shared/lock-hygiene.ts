@@ -8,7 +8,7 @@ import { blockedWork, describeStatementLocks, displayRelation, excerpt, LineInde
 import type { CatalogTable, Expr, LockedRelation, Range, ResolvedLock, RuleContext, Statement, StatementEffect, StatementInfo, TransactionKind } from '@sqlwarden/core';
 import { statementEffects as effectsOf } from './lock-messages.ts';
 import { perFile } from './per-file.ts';
-import { TRANSACTION_REASON, TRANSACTION_REMEDY, displayName, emptiedInFile, isNewTable } from './migration.ts';
+import { TRANSACTION_REMEDY, displayName, emptiedInFile, isNewTable, transactionKindReason } from './migration.ts';
 
 /** The lock model's effects of `stmt` for the configured version and the catalog as it is now. */
 export { effectsOf };
@@ -292,7 +292,7 @@ function capitalize(s: string): string {
 export function transactionReason(context: RuleContext<any>, kind: TransactionKind): string {
   const tool = context.file.migrationTool;
   if (kind === 'wrapped' && tool && !tool.optedOut) return `${tool.name} runs this file inside a transaction`;
-  return TRANSACTION_REASON[kind];
+  return transactionKindReason(context, kind);
 }
 
 /** How to get a statement out of the transaction block: the tool's own opt-out when it has one. */

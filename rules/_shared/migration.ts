@@ -156,6 +156,18 @@ export const TRANSACTION_REASON: Readonly<Record<TransactionKind, string>> = {
   wrapped: 'the migration tool runs this file inside a transaction',
 };
 
+/**
+ * TRANSACTION_REASON.implicit when no tool was recognised and `migrations.transaction` is unset:
+ * the shared transaction is an assumption (psql -f would run the statements one by one).
+ */
+export const ASSUMED_IMPLICIT_REASON =
+  'its statements run as one implicit transaction if the file is sent as one query string, which is assumed because no migration tool was recognised; `migrations.transaction` sets how your runner runs it';
+
+/** Why the statement is in a transaction block, saying so when the transaction model was assumed. */
+export function transactionKindReason(context: RuleContext<any>, kind: TransactionKind): string {
+  return kind === 'implicit' && context.file.transactionAssumption !== undefined ? ASSUMED_IMPLICIT_REASON : TRANSACTION_REASON[kind];
+}
+
 /** What to do so that a statement that cannot run in a transaction block runs outside one. */
 export const TRANSACTION_REMEDY: Readonly<Record<TransactionKind, string>> = {
   explicit: 'Move it out of the BEGIN ... COMMIT block.',

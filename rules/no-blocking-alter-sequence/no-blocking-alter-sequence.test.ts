@@ -30,7 +30,7 @@ new RuleTester().run(rule, {
       errors: [
         {
           message:
-            '`ALTER SEQUENCE orders_id_seq RESTART WITH 1000` takes a SHARE ROW EXCLUSIVE lock on `orders_id_seq`, which makes every nextval() on it wait: every INSERT that takes its value from the sequence (a serial or identity default) waits until this transaction commits, the statements of a multi-statement migration sent as one query string run as one implicit transaction, and the statement at line 2 still runs after it. Run the ALTER SEQUENCE in a transaction of its own, or make it the last statement before COMMIT.',
+            '`ALTER SEQUENCE orders_id_seq RESTART WITH 1000` takes a SHARE ROW EXCLUSIVE lock on `orders_id_seq`, which makes every nextval() on it wait: every INSERT that takes its value from the sequence (a serial or identity default) waits until this transaction commits, its statements run as one implicit transaction if the file is sent as one query string, which is assumed because no migration tool was recognised; `migrations.transaction` sets how your runner runs it, and the statement at line 2 still runs after it. Run the ALTER SEQUENCE in a transaction of its own, or make it the last statement before COMMIT.',
           line: 1,
           column: 1,
         },

@@ -43,7 +43,7 @@ new RuleTester().run(rule, {
     {
       code: 'ALTER TABLE events DETACH PARTITION events_1;\nALTER TABLE events DETACH PARTITION events_2;',
       schema,
-      errors: [{ message: /the statements of a multi-statement migration sent as one query string run as one implicit transaction/, suggestions: [] }, { suggestions: [] }],
+      errors: [{ message: /its statements run as one implicit transaction if the file is sent as one query string, which is assumed because no migration tool was recognised; `migrations.transaction` sets how your runner runs it/, suggestions: [] }, { suggestions: [] }],
     },
     {
       code: '-- +goose Up\nALTER TABLE events DETACH PARTITION events_1;',

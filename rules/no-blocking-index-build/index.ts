@@ -1,6 +1,6 @@
 import { defineRule } from '@sqlwarden/core';
 import type { AlterTable, CreateIndex, Drop, Range, Reindex, RuleContext, Statement, TransactionKind } from '@sqlwarden/core';
-import { TRANSACTION_REASON, TRANSACTION_REMEDY, displayName, fillsRows, isIndexOfNewTable, newTableOrigin, isWord, matchWords, scanTokens, skipParens, type SqlToken } from '../_shared/migration.ts';
+import { TRANSACTION_REMEDY, transactionKindReason, displayName, fillsRows, isIndexOfNewTable, newTableOrigin, isWord, matchWords, scanTokens, skipParens, type SqlToken } from '../_shared/migration.ts';
 import { describeLocks, effectsOfAction, lockedRelations, statementEffects, whatItBlocks } from '../_shared/lock-messages.ts';
 import { whatItBlocksInTransaction } from '../_shared/transaction-locks.ts';
 
@@ -93,7 +93,7 @@ export default defineRule({
     /** Why the statement is in a transaction block, naming the migration tool when it is known. */
     function reason(kind: TransactionKind): string {
       if (kind === 'wrapped' && tool && !tool.optedOut) return `${tool.name} runs this file inside a transaction`;
-      return TRANSACTION_REASON[kind];
+      return transactionKindReason(context, kind);
     }
 
     /** How to get the statement out of the transaction block: the tool's own opt-out when it has one. */

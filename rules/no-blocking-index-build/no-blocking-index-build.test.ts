@@ -155,7 +155,7 @@ new RuleTester().run(rule, {
     {
       code: "SET lock_timeout = '2s';\nCREATE INDEX users_email2 ON users (email);",
       schema,
-      errors: [{ message: /and here the statements of a multi-statement migration sent as one query string run as one implicit transaction\): it takes a SHARE UPDATE EXCLUSIVE lock/ }],
+      errors: [{ message: /and here its statements run as one implicit transaction if the file is sent as one query string, which is assumed because no migration tool was recognised; `migrations.transaction` sets how your runner runs it\): it takes a SHARE UPDATE EXCLUSIVE lock/ }],
       output: null,
     },
     { code: 'CREATE INDEX users_email2 ON users (email);', schema, settings: { migrationTransaction: 'wrapped' }, errors: [{ message: /here the migration tool runs this file inside a transaction\): it takes/ }], output: null },
@@ -229,6 +229,17 @@ new RuleTester().run(rule, {
       schema,
       errors: [
         {
+          message: `CREATE INDEX CONCURRENTLY cannot run inside a transaction block, and its statements run as one implicit transaction if the file is sent as one query string, which is assumed because no migration tool was recognised; \`migrations.transaction\` sets how your runner runs it: PostgreSQL rejects it. ${IMPLICIT_REMEDY}`,
+        },
+      ],
+    },
+    {
+      // Set in the configuration, the implicit transaction is a fact, not an assumption.
+      code: "SET lock_timeout = '2s';\nCREATE INDEX CONCURRENTLY users_email2 ON users (email);",
+      schema,
+      settings: { migrationTransaction: 'implicit' as const },
+      errors: [
+        {
           message: `CREATE INDEX CONCURRENTLY cannot run inside a transaction block, and the statements of a multi-statement migration sent as one query string run as one implicit transaction: PostgreSQL rejects it. ${IMPLICIT_REMEDY}`,
         },
       ],
@@ -260,7 +271,7 @@ new RuleTester().run(rule, {
       code: 'CREATE TABLE t (id int);\nCREATE INDEX CONCURRENTLY t_id ON t (id);',
       errors: [
         {
-          message: `CREATE INDEX CONCURRENTLY cannot run inside a transaction block, and the statements of a multi-statement migration sent as one query string run as one implicit transaction: PostgreSQL rejects it. ${IMPLICIT_REMEDY} The table is created in this file, so the plain form without CONCURRENTLY is fine here.`,
+          message: `CREATE INDEX CONCURRENTLY cannot run inside a transaction block, and its statements run as one implicit transaction if the file is sent as one query string, which is assumed because no migration tool was recognised; \`migrations.transaction\` sets how your runner runs it: PostgreSQL rejects it. ${IMPLICIT_REMEDY} The table is created in this file, so the plain form without CONCURRENTLY is fine here.`,
           suggestions: [{ desc: /^Remove CONCURRENTLY/, output: 'CREATE TABLE t (id int);\nCREATE INDEX t_id ON t (id);' }],
         },
       ],
@@ -269,7 +280,7 @@ new RuleTester().run(rule, {
     { code: 'BEGIN;\nDROP INDEX CONCURRENTLY users_email;\nCOMMIT;', schema, errors: [{ message: /^DROP INDEX CONCURRENTLY cannot run inside a transaction block, and it is inside BEGIN/, line: 2, endColumn: 24 }] },
     { code: 'BEGIN;\nREINDEX TABLE CONCURRENTLY users;\nCOMMIT;', schema, errors: [{ message: /^REINDEX CONCURRENTLY cannot run inside a transaction block/, line: 2, endColumn: 27 }] },
     { code: 'BEGIN;\nREINDEX (CONCURRENTLY) INDEX users_email;\nCOMMIT;', schema, errors: [{ message: /^REINDEX CONCURRENTLY cannot run inside a transaction block/ }] },
-    { code: "SET maintenance_work_mem = '1GB';\nREINDEX SCHEMA public;", errors: [{ message: /^REINDEX SCHEMA cannot run inside a transaction block, and the statements of a multi-statement migration/ }] },
+    { code: "SET maintenance_work_mem = '1GB';\nREINDEX SCHEMA public;", errors: [{ message: /^REINDEX SCHEMA cannot run inside a transaction block, and its statements run as one implicit transaction if the file is sent as one query string, which is assumed because/ }] },
     { code: 'BEGIN;\nREINDEX SYSTEM;\nCOMMIT;', errors: [{ message: /^REINDEX SYSTEM cannot run inside a transaction block/ }] },
     {
       code: 'BEGIN;\nALTER TABLE events DETACH PARTITION events_2024 CONCURRENTLY;\nCOMMIT;',

@@ -1,7 +1,7 @@
 import { defineRule } from '@sqlwarden/core';
 import type { Drop, RuleContext } from '@sqlwarden/core';
 import { judgesCompatibility } from '../_shared/backward-compat.ts';
-import { TRANSACTION_REASON } from '../_shared/migration.ts';
+import { transactionKindReason } from '../_shared/migration.ts';
 
 const MESSAGE =
   'DROP DATABASE `{{name}}` deletes the whole database and everything in it, irreversibly. PostgreSQL refuses while any other session is connected to it (WITH (FORCE), PostgreSQL 13+, terminates those sessions), cannot drop the database the migration is connected to, and cannot run it inside a transaction block{{transaction}}. Drop databases by hand, not in a migration.';
@@ -29,7 +29,7 @@ export default defineRule({
           message: MESSAGE,
           data: {
             name: stmt.names[0]?.name ?? '',
-            transaction: transaction ? `, so here it fails: ${TRANSACTION_REASON[transaction]}` : '',
+            transaction: transaction ? `, so here it ${transaction === 'implicit' && context.file.transactionAssumption !== undefined ? 'would fail' : 'fails'}: ${transactionKindReason(context, transaction)}` : '',
           },
         });
       },

@@ -20,7 +20,7 @@ new RuleTester().run(rule, {
     },
     {
       code: 'SELECT 1;\nDROP DATABASE analytics;',
-      errors: [{ message: MESSAGE('analytics', ', so here it fails: the statements of a multi-statement migration sent as one query string run as one implicit transaction'), line: 2 }],
+      errors: [{ message: MESSAGE('analytics', ', so here it would fail: its statements run as one implicit transaction if the file is sent as one query string, which is assumed because no migration tool was recognised; `migrations.transaction` sets how your runner runs it'), line: 2 }],
     },
     { code: 'BEGIN;\nDROP DATABASE "Analytics";\nCOMMIT;', settings: { migrationTransaction: 'none' }, errors: [{ message: MESSAGE('Analytics', ', so here it fails: it is inside BEGIN ... COMMIT') }] },
   ],

@@ -58,7 +58,7 @@ new RuleTester().run(rule, {
     {
       code: "ALTER TABLE users ADD COLUMN nickname text;\nUPDATE users SET nickname = email;",
       schema,
-      errors: [{ message: /^`UPDATE users SET nickname = email` updates every row of `users` while this transaction still holds the ACCESS EXCLUSIVE lock on `users` .* \(the statements of a multi-statement migration .*, and backfill in batches outside the DDL transaction\.$/ }],
+      errors: [{ message: /^`UPDATE users SET nickname = email` updates every row of `users` while this transaction still holds the ACCESS EXCLUSIVE lock on `users` .* \(its statements run as one implicit transaction if the file is sent as one query string, which is assumed because no migration tool was recognised; .*, and backfill in batches outside the DDL transaction\.$/ }],
     },
     {
       code: "ALTER TABLE users ADD COLUMN nickname text;\nUPDATE users SET nickname = email WHERE nickname IS NULL;",

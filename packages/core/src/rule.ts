@@ -133,6 +133,12 @@ export interface FileContext {
    * `-- +goose NO TRANSACTION`". Absent for non-migration files and when no tool is known.
    */
   migrationTool?: MigrationToolInfo;
+  /**
+   * Set for a migration file when nothing says how it runs (no tool recognised, no
+   * `migrations.transaction`): what was assumed. Messages whose claim depends on the transaction
+   * model say it is an assumption.
+   */
+  transactionAssumption?: string;
 }
 
 export interface ResolvedColumn {

@@ -1,4 +1,5 @@
 import type { Rule } from '../rule.ts';
+import { isSchemaSnapshotPath, type ReplayOrder } from '../engine/replay.ts';
 import { DEFAULT_SETTINGS, type Dialect, type SeverityName, type Settings } from '../types.ts';
 import { nearMatches, quoteList } from './did-you-mean.ts';
 import { ConfigError } from './errors.ts';
@@ -89,6 +90,10 @@ export interface ConfigPathMatchers {
   ignoreGlobs: string[];
   isMigrationPath(filePath: string): boolean;
   isIgnoredPath(filePath: string): boolean;
+  /** `migrations.order`. */
+  replayOrder: ReplayOrder;
+  /** Whether the file is a full-schema snapshot: `migrations.snapshots`, else the conventions of `isSchemaSnapshotPath`. */
+  isSnapshotPath(filePath: string): boolean;
 }
 
 /**
@@ -104,6 +109,8 @@ export function configPathMatchers(loaded: LoadedConfig): ConfigPathMatchers {
     ignoreGlobs,
     isMigrationPath: createPathMatcher(migrationGlobs, loaded.dir),
     isIgnoredPath: createPathMatcher(ignoreGlobs, loaded.dir),
+    replayOrder: raw.migrations?.order ?? 'version',
+    isSnapshotPath: raw.migrations?.snapshots === undefined ? isSchemaSnapshotPath : createPathMatcher(raw.migrations.snapshots, loaded.dir),
   };
 }
 

@@ -1,5 +1,6 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import configSchema from '../../schema/sqlwarden.config.schema.json' with { type: 'json' };
+import { REPLAY_ORDERS, type ReplayOrder } from '../engine/replay.ts';
 import { MIGRATION_TOOL_IDS } from '../migration-tools/tools.ts';
 import type { Dialect, MigrationToolSetting, MigrationTransactionMode } from '../types.ts';
 import { didYouMean } from './did-you-mean.ts';
@@ -10,7 +11,7 @@ export interface RawConfig {
   $schema?: string;
   dialect?: Dialect;
   postgresVersion?: number;
-  migrations?: { include?: string[]; transaction?: MigrationTransactionMode; tool?: MigrationToolSetting };
+  migrations?: { include?: string[]; transaction?: MigrationTransactionMode; tool?: MigrationToolSetting; order?: ReplayOrder; snapshots?: string[] };
   ignores?: string[];
   rules?: Record<string, unknown>;
   plugins?: string[];
@@ -124,7 +125,7 @@ function explain(raw: unknown, error: ErrorObject): ShapeProblem {
       return { key: top, message: `"postgresVersion" ${postgresVersionProblem(value)}` };
     case 'migrations': {
       if (!isPlainObject(value)) {
-        return { key: top, message: `"migrations" must be an object with "include", "transaction" and/or "tool"; got ${formatValue(value)}` };
+        return { key: top, message: `"migrations" must be an object with ${MIGRATION_KEYS.slice(0, -1).map((k) => `"${k}"`).join(', ')} and/or "${MIGRATION_KEYS[MIGRATION_KEYS.length - 1]}"; got ${formatValue(value)}` };
       }
       if (second === undefined && error.keyword === 'additionalProperties') {
         const key = String(error.params.additionalProperty);
@@ -135,6 +136,14 @@ function explain(raw: unknown, error: ErrorObject): ShapeProblem {
         return {
           key: 'migrations.transaction',
           message: `"migrations.transaction" must be one of ${TRANSACTION_MODES.map((m) => `"${m}"`).join(', ')}; got ${formatValue(value.transaction)}`,
+        };
+      }
+      if (second === 'snapshots') return stringListProblem('migrations.snapshots', value.snapshots, 'glob string');
+      if (second === 'order') {
+        const hint = typeof value.order === 'string' ? didYouMean(value.order, REPLAY_ORDERS) : undefined;
+        return {
+          key: 'migrations.order',
+          message: `"migrations.order" must be one of ${REPLAY_ORDERS.map((m) => `"${m}"`).join(', ')}; got ${formatValue(value.order)}${hint ? ` (${hint})` : ''}`,
         };
       }
       if (second === 'tool') {

@@ -124,6 +124,7 @@ export function lintSource(options: LintSourceOptions): LintSourceResult {
     statements,
     isTableCreatedInFile: (name) => created.has(current?.section ?? 'up', name),
     ...(plan.tool ? { migrationTool: plan.tool } : {}),
+    ...(plan.assumed ? { transactionAssumption: plan.assumed } : {}),
   };
 
   // 3. Rules: each gets its own context; a throwing rule is disabled for the file and reported.

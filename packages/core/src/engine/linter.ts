@@ -19,7 +19,7 @@ import { applyFixes } from './fixes.ts';
 import { FixWatch } from './fix-safety.ts';
 import { type EnabledRule, lintSource } from './lint-source.ts';
 import { SegmentParseCache } from './parse-cache.ts';
-import { compareReplayOrder } from './replay.ts';
+import { compareReplayOrder, type ReplayOrder } from './replay.ts';
 
 /** Diagnostics the engine itself emits; they are always on and cannot be configured away. */
 export const ENGINE_RULE_IDS = ['syntax-error', 'internal-error', 'unused-suppression', 'not-analysed'] as const;
@@ -142,6 +142,12 @@ export class Linter {
   private preparedByConfig = new Map<LoadedConfig, PreparedConfig>();
   private matchersByConfig = new Map<LoadedConfig, ConfigPathMatchers>();
   private catalog: Catalog;
+  /**
+   * Set while the catalog holds only what schema snapshot files built (they replay first): the
+   * catalog before them and their paths. The first delta migration after them decides whether
+   * the deltas are the history the snapshots summarise (see `lintOne`).
+   */
+  private snapshotBase: { catalog: Catalog; files: Set<string> } | undefined;
   /** Parses by statement text, shared by every file and run of this Linter (see SegmentParseCache). */
   private readonly parseCache: SegmentParseCache;
 
@@ -160,6 +166,7 @@ export class Linter {
   /** Start again from an empty schema (the LSP and tests reuse one Linter). */
   resetCatalog(): void {
     this.catalog = this.newCatalog();
+    this.snapshotBase = undefined;
   }
 
   /** Files in the reasons of withheld fixes are named relative to the cwd when they are under it. */
@@ -315,20 +322,36 @@ export class Linter {
   }
 
   /**
-   * `files` in the order `lintFiles` replays them. Linting them one `lintFiles` call at a time in
-   * this order gives the same results as one call: the in-run catalog carries over between calls.
+   * `files` in the order `lintFiles` replays them: schema snapshots first (`migrations.snapshots`),
+   * then by `migrations.order` ("version" unless every file's config says "path"; see
+   * `compareReplayOrder`). Linting them one `lintFiles` call at a time in this order gives the
+   * same results as one call: the in-run catalog carries over between calls.
    */
   replayOrder<T extends { path: string }>(files: readonly T[]): T[] {
-    return [...files].sort((a, b) => compareReplayOrder(a.path, b.path));
+    const keyed = files.map((file) => {
+      let snapshot = false;
+      let order: ReplayOrder = 'version';
+      try {
+        const matchers = this.matchersFor(this.loadedConfigFor(file.path));
+        snapshot = matchers.isSnapshotPath(path.resolve(this.cwd, file.path));
+        order = matchers.replayOrder;
+      } catch {
+        // An invalid config is reported when the file is linted; order it by the defaults.
+      }
+      return { file, snapshot, order };
+    });
+    const order: ReplayOrder = keyed.length > 0 && keyed.every((k) => k.order === 'path') ? 'path' : 'version';
+    keyed.sort((a, b) => (a.snapshot !== b.snapshot ? (a.snapshot ? -1 : 1) : compareReplayOrder(a.file.path, b.file.path, order)));
+    return keyed.map((k) => k.file);
   }
 
   /**
-   * Lints files in path order, so later migrations see the tables earlier ones created; a down
-   * migration file right after the up file it undoes (see `compareReplayOrder`). Results come
-   * back in path order.
+   * Lints files in replay order (`replayOrder`), so later migrations see the tables earlier ones
+   * created; a down migration file right after the up file it undoes. Results come back in path
+   * order.
    */
   async lintFiles(files: Array<{ path: string; text: string }>, options: LintFilesOptions = {}): Promise<LintFileResult[]> {
-    const sorted = [...files].sort((a, b) => compareReplayOrder(a.path, b.path));
+    const sorted = this.replayOrder(files);
     const results: LintFileResult[] = [];
     if (options.fix && !options.replayOnly) results.push(...(await this.fixHistory(sorted)));
     else {
@@ -345,9 +368,11 @@ export class Linter {
    */
   private async fixHistory(files: Array<{ path: string; text: string }>): Promise<LintFileResult[]> {
     const start = this.catalog;
+    const startBase = this.snapshotBase;
     const texts = files.map((file) => file.text);
     for (let pass = 0; ; pass++) {
       this.catalog = start;
+      this.snapshotBase = startBase && { catalog: startBase.catalog, files: new Set(startBase.files) };
       const watch = this.newFixWatch();
       const linted: LintFileResult[] = [];
       for (const [index, file] of files.entries()) linted.push(await this.lintOne(texts[index]!, file.path, false, undefined, false, watch));
@@ -392,8 +417,28 @@ export class Linter {
   private async lintOne(text: string, filePath: string, fix: boolean, onStatement?: LintFilesOptions['onStatement'], replayOnly = false, watch?: FixWatch): Promise<LintFileResult> {
     const configPath = filePath === '<text>' ? path.join(this.cwd, '<text>.sql') : filePath;
     const { resolved: config, enabled, knownRuleIds, adapter } = await this.prepared(this.loadedConfigFor(configPath));
-    const isMigration = config.isMigrationPath(path.resolve(this.cwd, configPath));
-    const before = this.catalog;
+    const absolutePath = path.resolve(this.cwd, configPath);
+    const isMigration = config.isMigrationPath(absolutePath);
+    const isSnapshot = filePath !== '<text>' && this.matchersFor(this.loadedConfigFor(configPath)).isSnapshotPath(absolutePath);
+    // A schema snapshot replays first, into the schema the snapshots before it built. The first
+    // delta migration after the snapshots is linted on top of them; when it creates a table a
+    // snapshot created, the deltas are the history the snapshots summarise, so it (and the
+    // deltas after it) replay from the schema before the snapshots instead: nothing is created
+    // twice. Otherwise (a squashed base the deltas continue from) the snapshots stay.
+    const base = this.snapshotBase;
+    if (isSnapshot) {
+      if (!base) this.snapshotBase = { catalog: this.catalog, files: new Set([filePath]) };
+      else base.files.add(filePath);
+    } else if (isMigration) {
+      this.snapshotBase = undefined;
+    }
+    let before = this.catalog;
+    if (!isSnapshot && isMigration && base) {
+      // Replayed once without rules to see what it creates; rules and callers see one pass only.
+      const probe = before.clone();
+      const { statements } = lintSource({ text, filePath, absolutePath, settings: config.settings, isMigration, rules: [], catalog: probe, knownRuleIds, adapter, parseCache: this.parseCache, fixWatch: this.newFixWatch() });
+      if (recreatesSnapshotTable(statements, before, base.files)) before = base.catalog;
+    }
     let source = text;
     let passes = 0;
     for (;;) {
@@ -402,7 +447,7 @@ export class Linter {
       const { messages, statements } = lintSource({
         text: source,
         filePath,
-        absolutePath: path.resolve(this.cwd, configPath),
+        absolutePath,
         settings: config.settings,
         isMigration,
         rules: replayOnly ? [] : enabled,
@@ -428,4 +473,13 @@ export class Linter {
       return result;
     }
   }
+}
+
+/** Whether the file's up part creates a table that, in `before`, one of the snapshot files created. */
+function recreatesSnapshotTable(statements: readonly StatementInfo[], before: CatalogReader, snapshots: ReadonlySet<string>): boolean {
+  return statements.some((s) => {
+    if (s.section !== 'up' || s.node?.type !== 'CreateTable') return false;
+    const origin = before.getTable(s.node.table)?.createdIn;
+    return origin !== undefined && snapshots.has(origin.file);
+  });
 }

@@ -32,20 +32,117 @@ function upCounterpart(path: string): string | undefined {
   return undefined;
 }
 
+/** How `migrations.order` sorts a run's files: `version` (the default) or plain `path` (code units). */
+export type ReplayOrder = 'version' | 'path';
+
+export const REPLAY_ORDERS: readonly ReplayOrder[] = ['version', 'path'];
+
+/** Flyway versioned / undo / baseline scripts: `V1.2__x.sql`, `V1_2__x.sql` (version 1.2), `U3__x.sql`, `B5__x.sql`. */
+const FLYWAY_VERSIONED = /^[VUB](\d+(?:[._]\d+)*)__/;
+/** Flyway repeatable scripts run after every versioned one. */
+const FLYWAY_REPEATABLE = /^R__/;
+
+function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Two runs of decimal digits by value (any length: timestamps and long versions do not overflow). */
+function compareDigits(a: string, b: string): number {
+  const x = a.replace(/^0+(?=\d)/, '');
+  const y = b.replace(/^0+(?=\d)/, '');
+  return x.length !== y.length ? x.length - y.length : compareCodeUnits(x, y);
+}
+
+const CHUNK = /\d+|\D+/g;
+
 /**
- * The order lintFiles replays files in: path order (code units), except that a down file comes
- * right after the up file it undoes rather than where its name sorts (`0001_x.down.sql` and
- * diesel's `down.sql` sort before their up file; Flyway's `U1__` before every `V` file). A down
- * file is then linted against the schema its up migration left, which is what it runs against.
+ * One path segment against another the way migration tools order versions: digit runs by value
+ * (`2_x.sql` before `10_x.sql`, `v1.2` before `v1.10`, timestamps as numbers), other text by code
+ * unit (a shorter prefix first, so `i4.1` comes before `i4.1z`), and Flyway scripts by their
+ * version (`V1__` before `V1_1__` before `V2__` before `V10__`; repeatable `R__` after all of
+ * them). Segments equal by value (`01` and `1`) fall back to code units, so the order is total.
  */
-export function compareReplayOrder(a: string, b: string): number {
+export function compareVersionedNames(a: string, b: string): number {
+  const fa = FLYWAY_VERSIONED.exec(a);
+  const fb = FLYWAY_VERSIONED.exec(b);
+  if (fa && fb) {
+    const va = fa[1]!.split(/[._]/);
+    const vb = fb[1]!.split(/[._]/);
+    for (let i = 0; i < Math.min(va.length, vb.length); i++) {
+      const c = compareDigits(va[i]!, vb[i]!);
+      if (c !== 0) return c;
+    }
+    if (va.length !== vb.length) return va.length - vb.length;
+  } else if ((fa && FLYWAY_REPEATABLE.test(b)) || (fb && FLYWAY_REPEATABLE.test(a))) {
+    return fa ? -1 : 1;
+  }
+  const ca = a.match(CHUNK) ?? [];
+  const cb = b.match(CHUNK) ?? [];
+  for (let i = 0; i < Math.min(ca.length, cb.length); i++) {
+    const x = ca[i]!;
+    const y = cb[i]!;
+    const digits = /^\d/.test(x) && /^\d/.test(y);
+    const c = digits ? compareDigits(x, y) : compareCodeUnits(x, y);
+    if (c !== 0) return c;
+  }
+  if (ca.length !== cb.length) return ca.length - cb.length;
+  return compareCodeUnits(a, b);
+}
+
+/** Paths folder by folder, each segment with `compareVersionedNames` (a folder's files before a longer path's). */
+function compareVersionedPaths(a: string, b: string): number {
+  const sa = a.split(/[\\/]/);
+  const sb = b.split(/[\\/]/);
+  for (let i = 0; i < Math.min(sa.length, sb.length); i++) {
+    const c = compareVersionedNames(sa[i]!, sb[i]!);
+    if (c !== 0) return c;
+  }
+  return sa.length !== sb.length ? sa.length - sb.length : compareCodeUnits(a, b);
+}
+
+/**
+ * The order lintFiles replays files in. `version` (the default): folder by folder, versions by
+ * value as migration tools sort them (see `compareVersionedNames`); `path`: plain code-unit path
+ * order. Either way a down file comes right after the up file it undoes rather than where its
+ * name sorts (`0001_x.down.sql` and diesel's `down.sql` sort before their up file; Flyway's `U1__`
+ * before every `V` file). A down file is then linted against the schema its up migration left,
+ * which is what it runs against.
+ */
+export function compareReplayOrder(a: string, b: string, order: ReplayOrder = 'version'): number {
   const ka = upCounterpart(a);
   const kb = upCounterpart(b);
   const pa = ka ?? a;
   const pb = kb ?? b;
-  if (pa !== pb) return pa < pb ? -1 : 1;
+  if (pa !== pb) return order === 'path' ? compareCodeUnits(pa, pb) : compareVersionedPaths(pa, pb);
   if ((ka === undefined) !== (kb === undefined)) return ka === undefined ? -1 : 1;
-  return a < b ? -1 : a > b ? 1 : 0;
+  return compareCodeUnits(a, b);
+}
+
+/** Folders whose files summarise a schema rather than change it. */
+const SNAPSHOT_DIR = /^(snapshots?|baselines?|squashed)$/i;
+/** A schema folder (hatchet's `sql/schema/v1-core.sql`) summarises too, unless its files are versioned migrations. */
+const SCHEMA_DIR = /^schemas?$/i;
+/** Whole-schema files by name: Rails `structure.sql`, `schema.sql` (sqlc, pg_dump), `baseline.sql`... */
+const SNAPSHOT_FILE = /^(schema|structure|baseline|snapshot|squashed)\.sql$/i;
+/** Flyway baseline migrations (`B5__baseline.sql`) replace every versioned script up to their version. */
+const FLYWAY_BASELINE = /^B\d+(?:[._]\d+)*__[^\\/]*\.sql$/;
+/** A versioned migration in a snapshot-like folder (`sql/schema/001_users.sql`, goose for sqlc) is a delta. */
+const VERSIONED_NAME = /^(\d|[VUR]\d*(?:[._]\d+)*__)/;
+
+/**
+ * Whether a file, by the conventions in use, is a full-schema snapshot (`db/structure.sql`,
+ * `schema.sql`, a Flyway `B<version>__` baseline, a file of a `snapshot/`, `baseline/` or
+ * `squashed/` folder, an unversioned file of a `schema/` folder) rather than a delta migration. The config's
+ * `migrations.snapshots` replaces these conventions.
+ */
+export function isSchemaSnapshotPath(path: string): boolean {
+  const parts = path.split(/[\\/]/);
+  const name = parts[parts.length - 1] ?? '';
+  if (!/\.sql$/i.test(name)) return false;
+  if (SNAPSHOT_FILE.test(name) || FLYWAY_BASELINE.test(name)) return true;
+  const dir = parts[parts.length - 2];
+  if (dir === undefined || isDownMigrationPath(path)) return false;
+  return SNAPSHOT_DIR.test(dir) || (SCHEMA_DIR.test(dir) && !VERSIONED_NAME.test(name));
 }
 
 function tableKey(name: { schema?: string; name: string }): string {

@@ -40,6 +40,11 @@ export interface MigrationToolInfo {
 
 export interface FileTransactionPlan extends TransactionLayout {
   tool?: MigrationToolInfo;
+  /**
+   * Set when nothing says how the file runs (no tool recognised, no `migrations.transaction`, no
+   * opt-out comment): what was assumed instead, for messages whose claim depends on it.
+   */
+  assumed?: string;
   /** Rollback parts the tool knows and the source masker does not (node-pg-migrate's `-- Down Migration`). */
   downSections?: Array<{ start: number; end: number }>;
   /** Things about how the tool will run the file worth telling (Flyway refusing mixed scripts...). */
@@ -436,6 +441,14 @@ function planFor(tool: MigrationTool, input: PlanInput, absolute: string): ToolP
   }
 }
 
+/**
+ * What a file no tool is recognised for is assumed to do. Most tools run a file in one transaction
+ * (they wrap it, or send it as one query string); psql -f runs statement by statement. `implicit`
+ * is the middle ground: a multi-statement file is one transaction, a single statement is not.
+ */
+export const ASSUMED_RUNNER =
+  'no migration tool was recognised, so the file is assumed to be sent as one query string (a multi-statement file is then one implicit transaction); set `migrations.transaction` ("none" for psql -f and other statement-by-statement runners, "wrapped" for tools that wrap each file in BEGIN/COMMIT) or `migrations.tool` to say how it runs';
+
 function remedyFor(tool: MigrationTool): string {
   if (tool.optOut) return `use ${tool.optOut.how} and keep the statement in a migration of its own`;
   return tool.workaround ?? 'run the statement outside the migration tool';
@@ -461,7 +474,7 @@ export function planFileTransactions(input: PlanInput): FileTransactionPlan {
 
   if (!detected) {
     const mode: MigrationTransactionMode = noTx ? 'none' : override ?? 'implicit';
-    return { mode, notes: [] };
+    return noTx || override !== undefined ? { mode, notes: [] } : { mode, notes: [], assumed: ASSUMED_RUNNER };
   }
 
   const { tool } = detected;

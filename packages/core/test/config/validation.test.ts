@@ -120,10 +120,10 @@ describe('config shape', () => {
   });
 
   it('migrations', () => {
-    expectConfigError({ migrations: ['db/**'] }, '"migrations" must be an object with "include", "transaction" and/or "tool"; got ["db/**"]');
+    expectConfigError({ migrations: ['db/**'] }, '"migrations" must be an object with "include", "transaction", "tool", "order" and/or "snapshots"; got ["db/**"]');
     expectConfigError(
       { migrations: { inclde: [] } },
-      'unknown key "migrations.inclde" (allowed: include, transaction, tool); did you mean "include"?',
+      'unknown key "migrations.inclde" (allowed: include, transaction, tool, order, snapshots); did you mean "include"?',
       'migrations.inclde',
     );
     expectConfigError({ migrations: { include: 'db/**' } }, '"migrations.include" must be an array of glob strings; got "db/**"');
@@ -137,6 +137,14 @@ describe('config shape', () => {
       '"migrations.tool" must be one of "auto", "none", "flyway", "liquibase", "golang-migrate", "goose", "dbmate", "sqitch", "prisma", "node-pg-migrate", "rails", "django", "diesel", "sqlx", "atlas", "supabase", "psql"; got "gooose" (did you mean "goose"?)',
       'migrations.tool',
     );
+  });
+
+  it('migrations.order and migrations.snapshots', () => {
+    expectConfigError({ migrations: { order: 'versions' } }, '"migrations.order" must be one of "version", "path"; got "versions" (did you mean "version"?)', 'migrations.order');
+    expectConfigError({ migrations: { order: 1 } }, '"migrations.order" must be one of "version", "path"; got 1');
+    expectConfigError({ migrations: { snapshot: [] } }, 'unknown key "migrations.snapshot" (allowed: include, transaction, tool, order, snapshots); did you mean "snapshots"?', 'migrations.snapshot');
+    expectConfigError({ migrations: { snapshots: 'db/structure.sql' } }, '"migrations.snapshots" must be an array of glob strings; got "db/structure.sql"');
+    expectConfigError({ migrations: { snapshots: [''] } }, '"migrations.snapshots[0]" must be a non-empty glob string; got ""', 'migrations.snapshots[0]');
   });
 
   it('ignores and plugins', () => {

@@ -327,3 +327,28 @@ describe('transaction ids', () => {
     expect(wrapped[0]).toBe(wrapped[1]);
   });
 });
+
+describe('files of no recognised tool', () => {
+  const plan = (settings: { migrationTransaction?: 'none' | 'implicit' | 'wrapped'; migrationTool?: 'none' | 'psql' }, noTransactionDirective = false) => {
+    const text = 'ALTER TABLE t ADD COLUMN b int;\nUPDATE t SET b = 1;';
+    return planFileTransactions({ filePath: '/nowhere/042_add_b.sql', text, statements: lint(text, { filePath: '/nowhere/042_add_b.sql' }).statements, settings: { postgresVersion: 15, ...settings }, noTransactionDirective });
+  };
+
+  it('say that the transaction model is an assumption and how to set it', () => {
+    const assumed = plan({});
+    expect(assumed.mode).toBe('implicit');
+    expect(assumed.assumed).toMatch(/no migration tool was recognised.*`migrations\.transaction`.*"none" for psql -f/);
+    let seen: FileContext | undefined;
+    const probe = defineRule({
+      meta: { id: 'probe', description: 'captures the file context', defaultSeverity: 'warn', category: 'correctness' },
+      create: (context) => ({ File: () => void (seen = context.file) }),
+    });
+    lint('ALTER TABLE t ADD COLUMN b int;\nUPDATE t SET b = 1;', { filePath: '/nowhere/042_add_b.sql', rules: [probe] });
+    expect(seen?.transactionAssumption).toBe(assumed.assumed);
+    // Nothing is assumed once the configuration, a tool or the file says how it runs.
+    expect(plan({ migrationTransaction: 'implicit' }).assumed).toBeUndefined();
+    expect(plan({ migrationTool: 'none', migrationTransaction: 'none' }).assumed).toBeUndefined();
+    expect(plan({ migrationTool: 'psql' }).assumed).toBeUndefined();
+    expect(plan({}, true).assumed).toBeUndefined();
+  });
+});
