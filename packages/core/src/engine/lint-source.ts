@@ -64,7 +64,7 @@ export { isDownMigrationPath };
 function newerThanConfigured(node: Statement, settings: Settings): { message: string; offset: number; length: number } | undefined {
   const newer = 'newerSyntax' in node ? node.newerSyntax : undefined;
   if (!newer || settings.dialect !== 'postgresql' || settings.postgresVersion >= newer.version) return undefined;
-  const message = `${newer.syntax} needs PostgreSQL ${newer.version}; the configured postgresVersion (or --pg-version) is ${settings.postgresVersion}, which rejects it as a syntax error`;
+  const message = `${newer.syntax} needs PostgreSQL ${newer.version}; the configured postgresVersion (--pg-version) is ${settings.postgresVersion}, whose parser rejects it`;
   return { message, offset: newer.offset, length: newer.length };
 }
 
