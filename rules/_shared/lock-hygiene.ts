@@ -96,6 +96,7 @@ export function mainRelation(stmt: Statement): { schema?: string; name: string }
     case 'AlterEnum':
       return stmt.name;
     case 'Cluster':
+    case 'Repack':
       return stmt.table;
     case 'Truncate':
     case 'LockTable':
@@ -307,7 +308,7 @@ export function transactionRemedy(context: RuleContext<any>, kind: TransactionKi
 // Versions
 
 /** Server versions the lock model distinguishes, oldest first. */
-export const MODEL_VERSIONS: readonly number[] = [9.4, 9.5, 9.6, 10, 11, 12, 13, 14, 15, 16, 17, 18];
+export const MODEL_VERSIONS: readonly number[] = [9.4, 9.5, 9.6, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19];
 
 /** The lock model's effects of `stmt` on another server version (same catalog). */
 export function effectsAt(context: RuleContext<any>, stmt: Statement, version: number): StatementEffect[] {

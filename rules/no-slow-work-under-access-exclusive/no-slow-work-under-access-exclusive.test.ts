@@ -41,6 +41,13 @@ new RuleTester().run(rule, {
     { code: 'CREATE TABLE t2 (id int);\nALTER TABLE t2 ADD COLUMN x int;\nREFRESH MATERIALIZED VIEW CONCURRENTLY totals;', schema },
   ],
   invalid: [
+    // PostgreSQL 19: REPACK rewrites its table (no PG 19 server here; facts in locks/VERIFICATION.md).
+    {
+      code: 'BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nREPACK orders;\nCOMMIT;',
+      schema,
+      settings: { postgresVersion: 19 },
+      errors: [{ message: /^`REPACK orders` rewrites `orders` and its indexes while this transaction still holds the ACCESS EXCLUSIVE lock on `users`/, line: 3 }],
+    },
     {
       code: 'BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nCREATE INDEX orders_amount ON orders (amount);\nCOMMIT;',
       schema,

@@ -1,5 +1,5 @@
 import { defineRule, storageTypeName } from '@sqlwarden/core';
-import type { AlterTable, AlterTableAction, Cluster, ColumnDef, Range, RuleContext, StatementEffect, TypeRef, Vacuum } from '@sqlwarden/core';
+import type { AlterTable, AlterTableAction, Cluster, ColumnDef, Range, Repack, RuleContext, StatementEffect, TypeRef, Vacuum } from '@sqlwarden/core';
 import { displayName, emptiedInFile, isNewTable, isWord, scanTokens } from '../_shared/migration.ts';
 import { describeLocks, effectsOfAction, lockedRelations, statementEffects, whatItBlocks } from '../_shared/lock-messages.ts';
 import { whatItBlocksInTransaction } from '../_shared/transaction-locks.ts';
@@ -18,10 +18,22 @@ const MESSAGES = {
   setUnlogged: `SET UNLOGGED rewrites \`{{table}}\` ${HOLDING}. There is no online form: run it at a quiet time, or create an unlogged copy and swap the tables.`,
   setTablespace: `SET TABLESPACE copies all of \`{{table}}\` to the new tablespace ${HOLDING} (its indexes stay where they are). Move it online with pg_repack --tablespace, or at a quiet time.`,
   setAccessMethod: `SET ACCESS METHOD rewrites \`{{table}}\`{{indexes}} in the new format ${HOLDING}. There is no online form: create a copy with the new access method, fill it in batches, and swap the tables, or run it at a quiet time.`,
-  cluster: `CLUSTER rewrites \`{{table}}\` in index order and rebuilds all its indexes ${HOLDING} (and needs room for a second copy). Reorder it online with pg_repack (--order-by or --index) or pg_squeeze.`,
-  clusterAll: `CLUSTER without a table name rewrites every table that was clustered before, one after the other, each ${HOLDING}. Reorder them online with pg_repack or pg_squeeze.`,
-  vacuumFull: `VACUUM FULL rewrites \`{{table}}\` and rebuilds its indexes ${HOLDING} (and needs room for a second copy). Reclaim space online with pg_repack or pg_squeeze; plain VACUUM makes space reusable without blocking reads or writes.`,
-  vacuumFullAll: `VACUUM FULL without a table name rewrites every table in the database, one after the other, each ${HOLDING}. Reclaim space online with pg_repack or pg_squeeze; plain VACUUM makes space reusable without blocking reads or writes.`,
+  cluster: `CLUSTER rewrites \`{{table}}\` in index order and rebuilds all its indexes ${HOLDING} (and needs room for a second copy). {{online}}.`,
+  clusterAll: `CLUSTER without a table name rewrites every table that was clustered before, one after the other, each ${HOLDING}. {{online}}.`,
+  vacuumFull: `VACUUM FULL rewrites \`{{table}}\` and rebuilds its indexes ${HOLDING} (and needs room for a second copy). {{online}}; plain VACUUM makes space reusable without blocking reads or writes.`,
+  vacuumFullAll: `VACUUM FULL without a table name rewrites every table in the database, one after the other, each ${HOLDING}. {{online}}; plain VACUUM makes space reusable without blocking reads or writes.`,
+  repack: `REPACK rewrites \`{{table}}\` and rebuilds its indexes ${HOLDING} (and needs room for a second copy). Use REPACK (CONCURRENTLY) {{table}}{{usingIndex}} outside a transaction block: it holds ACCESS EXCLUSIVE only to swap the files.`,
+  repackAll: `REPACK without a table name rewrites every table{{which}}, one after the other, each ${HOLDING}. Repack the tables that need it by name with REPACK (CONCURRENTLY), outside a transaction block.`,
+  partitions: `{{verb}} copies the rows of {{from}} into {{into}} and builds their indexes ${HOLDING}. Keep the parent readable: create the new table, copy rows in batches, then DETACH the old partition and ATTACH the new one with a CHECK that proves its bounds.`,
+};
+
+/** Where CLUSTER and VACUUM FULL advice points: REPACK (CONCURRENTLY) from PostgreSQL 19, pg_repack before. */
+const ONLINE = {
+  reorder: (version: number, table: string, index: string): string =>
+    version >= 19 ? `Reorder it online with REPACK (CONCURRENTLY) ${table || '<table>'} USING INDEX${index ? ` ${index}` : ''} (PostgreSQL 19+, outside a transaction block)` : 'Reorder it online with pg_repack (--order-by or --index) or pg_squeeze',
+  reorderAll: (version: number): string => (version >= 19 ? 'Reorder the tables that need it by name with REPACK (CONCURRENTLY) ... USING INDEX (PostgreSQL 19+)' : 'Reorder them online with pg_repack or pg_squeeze'),
+  reclaim: (version: number, table: string): string =>
+    version >= 19 ? `Reclaim space online with REPACK (CONCURRENTLY) ${table || '<table>'} (PostgreSQL 19+, outside a transaction block)` : 'Reclaim space online with pg_repack or pg_squeeze',
 };
 
 /** A type as written, from the model's token-joined text: `varchar ( 20 )` -> `varchar(20)`. */
@@ -49,7 +61,7 @@ export default defineRule({
   meta: {
     id: 'no-table-rewrite',
     description:
-      'Statements that rewrite a whole existing table under ACCESS EXCLUSIVE: column type changes that are not binary-coercible, stored generated, serial and identity columns, SET LOGGED/UNLOGGED, SET TABLESPACE, SET ACCESS METHOD, CLUSTER and VACUUM FULL.',
+      'Statements that rewrite a whole existing table under ACCESS EXCLUSIVE: column type changes that are not binary-coercible, stored generated, serial and identity columns, SET LOGGED/UNLOGGED, SET TABLESPACE, SET ACCESS METHOD, CLUSTER, VACUUM FULL, and (PostgreSQL 19) REPACK without CONCURRENTLY and MERGE/SPLIT PARTITION.',
     docs: { url: 'https://github.com/sqlwarden/sqlwarden/blob/main/rules/no-table-rewrite/README.md', recommended: true },
     defaultSeverity: 'error',
     category: 'migration-safety',
@@ -130,6 +142,24 @@ export default defineRule({
       context.report({ range: action.range, message, data: { table: displayName(stmt.table), ...lockData(effects) } });
     }
 
+    /** MERGE / SPLIT PARTITION: the rows of the old partitions are copied while the parent is locked. */
+    function partitions(stmt: AlterTable, action: AlterTableAction): void {
+      const old = action.partitions ?? [];
+      if (old.length > 0 && old.every((p) => isEmpty(p))) return;
+      const effects = effectsOfAction(context, stmt, action);
+      if (!rewrites(effects)) return;
+      const names = (list: readonly { schema?: string; name: string }[]): string => list.map((p) => `\`${displayName(p)}\``).join(', ');
+      const merge = action.action === 'merge_partitions';
+      const data = {
+        verb: merge ? 'MERGE PARTITIONS' : 'SPLIT PARTITION',
+        from: names(old),
+        into: `${merge ? 'the new partition' : 'the new partitions'} ${names(action.newPartitions ?? [])}`,
+        ...lockData(effects),
+      };
+      const range = stmt.newerSyntax ? { start: stmt.range.start + stmt.newerSyntax.offset, end: stmt.range.start + stmt.newerSyntax.offset + stmt.newerSyntax.length } : action.range;
+      context.report({ range, message: MESSAGES.partitions, data });
+    }
+
     /** `VACUUM FULL`, `CLUSTER`: the statement's keywords up to the first table name. */
     function head(range: Range, words: number): Range {
       const tokens = scanTokens(text, range.start, range.end).filter((t) => t.kind === 'word' || t.value === '(' || t.value === ')');
@@ -147,7 +177,22 @@ export default defineRule({
           else if (action.action === 'set_unlogged') tableAction(stmt, action, MESSAGES.setUnlogged);
           else if (action.action === 'set_tablespace') tableAction(stmt, action, MESSAGES.setTablespace);
           else if (action.action === 'set_access_method') tableAction(stmt, action, MESSAGES.setAccessMethod);
+          else if (action.action === 'merge_partitions' || action.action === 'split_partition') partitions(stmt, action);
         }
+      },
+
+      Repack(stmt: Repack) {
+        if (!context.file.isMigration || stmt.concurrently) return;
+        if (stmt.table && isEmpty(stmt.table)) return;
+        const effects = statementEffects(context, stmt);
+        if (!rewrites(effects)) return;
+        const range = { start: stmt.range.start + stmt.newerSyntax.offset, end: stmt.range.start + stmt.newerSyntax.offset + stmt.newerSyntax.length };
+        if (!stmt.table) {
+          context.report({ range, message: MESSAGES.repackAll, data: { which: stmt.usingIndex ? ' that has a clustering index' : ' in the database', ...lockData(effects) } });
+          return;
+        }
+        const usingIndex = stmt.usingIndex ? ` USING INDEX${stmt.index ? ` ${stmt.index}` : ''}` : '';
+        context.report({ range, message: MESSAGES.repack, data: { table: displayName(stmt.table), usingIndex, ...lockData(effects) } });
       },
 
       Cluster(stmt: Cluster) {
@@ -155,7 +200,9 @@ export default defineRule({
         if (stmt.table && isEmpty(stmt.table)) return;
         const effects = statementEffects(context, stmt);
         if (!rewrites(effects)) return;
-        const data = { table: stmt.table ? displayName(stmt.table) : '', ...lockData(effects) };
+        const table = stmt.table ? displayName(stmt.table) : '';
+        const online = stmt.table ? ONLINE.reorder(version, table, stmt.index ?? '') : ONLINE.reorderAll(version);
+        const data = { table, online, ...lockData(effects) };
         context.report({ range: head(stmt.range, stmt.table ? 2 : 1), message: stmt.table ? MESSAGES.cluster : MESSAGES.clusterAll, data });
       },
 
@@ -174,10 +221,10 @@ export default defineRule({
         }
         const range = end >= 0 ? { start: stmt.range.start, end: tokens[end]!.end } : stmt.range;
         if (stmt.tables.length === 0) {
-          context.report({ range, message: MESSAGES.vacuumFullAll, data: { table: '', ...lockData(effects) } });
+          context.report({ range, message: MESSAGES.vacuumFullAll, data: { table: '', online: ONLINE.reclaim(version, '').replace(' <table>', ' on each table'), ...lockData(effects) } });
           return;
         }
-        const data = { table: tables.map((t) => displayName(t)).join('`, `'), ...lockData(effects) };
+        const data = { table: tables.map((t) => displayName(t)).join('`, `'), online: ONLINE.reclaim(version, tables.length === 1 ? displayName(tables[0]!) : ''), ...lockData(effects) };
         context.report({ range, message: MESSAGES.vacuumFull, data });
       },
     };

@@ -42,6 +42,11 @@ new RuleTester().run(rule, {
     { code: 'VACUUM (FULL false) accounts', schema },
     { code: 'ANALYZE accounts', schema },
     { code: 'ALTER TABLE accounts SET (fillfactor = 70), ALTER COLUMN name SET STATISTICS 500', schema },
+    // REPACK (CONCURRENTLY) holds ACCESS EXCLUSIVE only to swap the files.
+    { code: 'REPACK (CONCURRENTLY) accounts;', schema, settings: { ...none, postgresVersion: 19 } },
+    { code: 'REPACK (CONCURRENTLY true, VERBOSE) accounts USING INDEX;', schema, settings: { ...none, postgresVersion: 19 } },
+    { code: 'CREATE TABLE t (id int PRIMARY KEY);\nREPACK t;', settings: { postgresVersion: 19 } },
+    { code: 'CREATE TABLE ev (id int, k int) PARTITION BY RANGE (k);\nCREATE TABLE ev1 PARTITION OF ev FOR VALUES FROM (0) TO (10);\nCREATE TABLE ev2 PARTITION OF ev FOR VALUES FROM (10) TO (20);\nALTER TABLE ev MERGE PARTITIONS (ev1, ev2) INTO ev12;', settings: { postgresVersion: 19 } },
     // Not a migration.
     { code: 'VACUUM FULL accounts', schema, migration: false },
     { code: 'ALTER TABLE accounts ALTER COLUMN id TYPE bigint', schema, migration: false },
@@ -105,6 +110,42 @@ new RuleTester().run(rule, {
     { code: 'VACUUM FULL accounts;', schema, settings: none, errors: [{ message: /^VACUUM FULL rewrites `accounts` and rebuilds its indexes while holding an ACCESS EXCLUSIVE lock on `accounts`/, column: 1, endColumn: 12 }] },
     { code: 'vacuum (full, analyze) accounts;', schema, settings: none, errors: [{ message: /^VACUUM FULL rewrites `accounts`/, column: 1, endColumn: 23 }] },
     { code: 'VACUUM FULL;', settings: none, errors: [{ message: /^VACUUM FULL without a table name rewrites every table in the database/ }] },
+    // PostgreSQL 19 (no PG 19 server here: the facts are from repack.sgml / repack.c, see locks/VERIFICATION.md).
+    { code: 'CLUSTER accounts USING accounts_pkey;', schema, settings: { postgresVersion: 19 }, errors: [{ message: /Reorder it online with REPACK \(CONCURRENTLY\) accounts USING INDEX accounts_pkey \(PostgreSQL 19\+, outside a transaction block\)\.$/ }] },
+    { code: 'VACUUM FULL accounts;', schema, settings: { ...none, postgresVersion: 19 }, errors: [{ message: /Reclaim space online with REPACK \(CONCURRENTLY\) accounts \(PostgreSQL 19\+, outside a transaction block\); plain VACUUM/ }] },
+    {
+      code: 'REPACK accounts;',
+      schema,
+      settings: { postgresVersion: 19 },
+      errors: [
+        {
+          message: `REPACK rewrites \`accounts\` and rebuilds its indexes ${AE} (and needs room for a second copy). Use REPACK (CONCURRENTLY) accounts outside a transaction block: it holds ACCESS EXCLUSIVE only to swap the files.`,
+          line: 1,
+          column: 1,
+          endColumn: 7,
+        },
+      ],
+    },
+    { code: 'REPACK (VERBOSE) accounts USING INDEX accounts_name;', schema, settings: { postgresVersion: 19 }, errors: [{ message: /^REPACK rewrites `accounts`.*Use REPACK \(CONCURRENTLY\) accounts USING INDEX accounts_name outside/ }] },
+    { code: 'REPACK;', settings: { ...none, postgresVersion: 19 }, errors: [{ message: /^REPACK without a table name rewrites every table in the database, one after the other, each while holding ACCESS EXCLUSIVE locks on every table/ }] },
+    {
+      code: 'ALTER TABLE events MERGE PARTITIONS (events_2024_01, events_2024_02) INTO events_2024_q1;',
+      settings: { postgresVersion: 19 },
+      errors: [
+        {
+          message:
+            'MERGE PARTITIONS copies the rows of `events_2024_01`, `events_2024_02` into the new partition `events_2024_q1` and builds their indexes while holding ACCESS EXCLUSIVE locks on `events`, `events_2024_01` and `events_2024_02`, blocking reads and writes on `events`, `events_2024_01` and `events_2024_02` until it finishes. Keep the parent readable: create the new table, copy rows in batches, then DETACH the old partition and ATTACH the new one with a CHECK that proves its bounds.',
+          line: 1,
+          column: 20,
+          endColumn: 36,
+        },
+      ],
+    },
+    {
+      code: 'ALTER TABLE events SPLIT PARTITION events_2024 INTO (PARTITION events_2024_h1 FOR VALUES FROM (\'2024-01-01\') TO (\'2024-07-01\'), PARTITION events_2024_h2 FOR VALUES FROM (\'2024-07-01\') TO (\'2025-01-01\'));',
+      settings: { postgresVersion: 19 },
+      errors: [{ message: /^SPLIT PARTITION copies the rows of `events_2024` into the new partitions `events_2024_h1`, `events_2024_h2` and builds their indexes while holding ACCESS EXCLUSIVE locks on `events` and `events_2024`/, column: 20, endColumn: 35 }],
+    },
     // Several rewrites in one statement: each reported.
     { code: 'ALTER TABLE accounts ALTER COLUMN id TYPE bigint, SET LOGGED', schema, errors: 2 },
   ],

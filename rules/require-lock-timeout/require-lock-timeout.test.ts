@@ -14,6 +14,8 @@ const AE_USERS = /takes an ACCESS EXCLUSIVE lock on `users`, blocking reads and 
 
 new RuleTester().run(rule, {
   valid: [
+    // REPACK (CONCURRENTLY) runs outside a transaction block under SHARE UPDATE EXCLUSIVE.
+    { code: 'REPACK (CONCURRENTLY) users;', schema, settings: { ...none, postgresVersion: 19 } },
     // A timeout before the statement, in every accepted spelling.
     { code: "SET lock_timeout = '2s';\nALTER TABLE users ADD COLUMN note text;", schema },
     { code: "SET lock_timeout TO '2s';\nALTER TABLE users ADD COLUMN note text;", schema, settings: none },
@@ -56,6 +58,14 @@ new RuleTester().run(rule, {
     { code: 'CREATE TABLE p2 (id bigint, k int);\nALTER TABLE events ATTACH PARTITION p2 FOR VALUES FROM (0) TO (100);', schema, settings: { postgresVersion: 13 } },
   ],
   invalid: [
+    // PostgreSQL 19 statements recognised from tokens (no PG 19 server here; facts in locks/VERIFICATION.md).
+    { code: 'REPACK users;', schema, settings: { postgresVersion: 19 }, errors: [{ message: /^`REPACK users` takes an ACCESS EXCLUSIVE lock on `users`, blocking reads and writes on `users`, and no `lock_timeout` is set before it/ }] },
+    {
+      code: 'ALTER TABLE users MERGE PARTITIONS (users_a, users_b) INTO users_ab;',
+      schema,
+      settings: { postgresVersion: 19 },
+      errors: [{ message: /^`ALTER TABLE users MERGE PARTITIONS \(users_a, users_b\) INT\.\.\.` takes ACCESS EXCLUSIVE locks on `users`, `users_a` and `users_b`/ }],
+    },
     {
       code: 'ALTER TABLE users ADD COLUMN note text;',
       schema,

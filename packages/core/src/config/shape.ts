@@ -28,7 +28,7 @@ export const DIALECTS: readonly Dialect[] = ['postgresql', 'mysql'];
 export const TRANSACTION_MODES: readonly MigrationTransactionMode[] = ['implicit', 'wrapped', 'none'];
 export const MIGRATION_TOOL_SETTINGS: readonly MigrationToolSetting[] = ['auto', 'none', ...MIGRATION_TOOL_IDS];
 export const MIN_POSTGRES_VERSION = 9;
-export const MAX_POSTGRES_VERSION = 18;
+export const MAX_POSTGRES_VERSION = 19;
 
 const SEVERITY_NAMES = ['off', 'warn', 'error'] as const;
 const MIGRATION_KEYS = Object.keys(configSchema.properties.migrations.properties);

@@ -56,6 +56,18 @@ export interface LintSourceResult {
 
 export { isDownMigrationPath };
 
+/**
+ * Statements recognised from their tokens because the parser is older than the server version
+ * that added them (REPACK, MERGE/SPLIT PARTITION in PostgreSQL 19): an older configured server
+ * rejects them as a syntax error, so they are reported as one and not linted.
+ */
+function newerThanConfigured(node: Statement, settings: Settings): { message: string; offset: number; length: number } | undefined {
+  const newer = 'newerSyntax' in node ? node.newerSyntax : undefined;
+  if (!newer || settings.dialect !== 'postgresql' || settings.postgresVersion >= newer.version) return undefined;
+  const message = `${newer.syntax} needs PostgreSQL ${newer.version}; the configured postgresVersion (--pg-version) is ${settings.postgresVersion}, whose parser rejects it`;
+  return { message, offset: newer.offset, length: newer.length };
+}
+
 export function lintSource(options: LintSourceOptions): LintSourceResult {
   const { text, adapter, catalog } = options;
   const fixWatch = options.fixWatch ?? new FixWatch();
@@ -88,6 +100,12 @@ export function lintSource(options: LintSourceOptions): LintSourceResult {
       const node = parsed.statements[i]!;
       // A copy: a cached node's range moves when a later lint finds its text elsewhere.
       const range = { start: node.range.start, end: node.range.end };
+      const tooNew = newerThanConfigured(node, options.settings);
+      if (tooNew) {
+        raw.push({ ruleId: 'syntax-error', severity: 2, message: tooNew.message, range: { start: range.start + tooNew.offset, end: range.start + tooNew.offset + tooNew.length } });
+        statements.push({ index: statements.length, range, text: text.slice(range.start, range.end), section });
+        continue;
+      }
       statements.push({ index: statements.length, node, range, text: text.slice(range.start, range.end), section });
     }
   }

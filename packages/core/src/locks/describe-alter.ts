@@ -103,6 +103,12 @@ export function alterTableEffects(b: EffectBuilder, stmt: AlterTable): Statement
           unresolvedName: { default_partition: `the DEFAULT partition of ${displayRelation(target)}, if there is one` },
         });
         break;
+      case 'merge_partitions':
+      case 'split_partition': {
+        const partitions = (action.partitions ?? []).map(relationOf);
+        add(action.action === 'merge_partitions' ? 'alter_table.merge_partitions' : 'alter_table.split_partition', action, { relations: { target: [target], partition: partitions } });
+        break;
+      }
       case 'detach_partition': {
         const relations = { target: [target], ...(action.partition ? { partition: [relationOf(action.partition)] } : {}) };
         const unresolvedName = {

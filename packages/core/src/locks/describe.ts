@@ -108,6 +108,8 @@ function statementEffects(b: EffectBuilder, stmt: Statement): StatementEffect[] 
     case 'Cluster':
       if (!stmt.table) return [b.build({ operation: 'cluster.all', relations: {}, unresolvedName: { each_table: 'every table clustered before, one at a time' } })];
       return [b.build({ operation: 'cluster', relations: { target: [relationOf(stmt.table)] } })];
+    case 'Repack':
+      return [repackEffect(b, stmt)];
     case 'RefreshMaterializedView':
       return [
         b.build({
@@ -153,6 +155,24 @@ function statementEffects(b: EffectBuilder, stmt: Statement): StatementEffect[] 
       return [b.build({ operation: stmt.locking.length > 0 ? 'select.for_update' : 'select', relations: { read_tables: readTables(stmt) } })];
   }
   return [];
+}
+
+function repackEffect(b: EffectBuilder, stmt: Extract<Statement, { type: 'Repack' }>): StatementEffect {
+  if (!stmt.table) {
+    const scope = stmt.usingIndex ? 'every table with a clustering index, one at a time' : 'every table in the database, one at a time';
+    const notes = stmt.concurrently ? ['REPACK (CONCURRENTLY) needs a table name: PostgreSQL rejects it without one.'] : [];
+    return b.build({ operation: 'repack.all', relations: {}, unresolvedName: { each_table: scope }, notes });
+  }
+  const target = relationOf(stmt.table);
+  const partitioned = b.partitioned(stmt.table);
+  if (stmt.concurrently) {
+    const notes = partitioned ? ['REPACK (CONCURRENTLY) is not supported on partitioned tables: the statement fails; repack each partition.'] : [];
+    return b.build({ operation: 'repack.concurrently', relations: { target: [target] }, notes });
+  }
+  const effect = b.build({ operation: 'repack', relations: { target: [target] } });
+  // A partitioned table is repacked one partition per transaction, which a transaction block forbids.
+  if (partitioned) return { ...effect, forbiddenInTransaction: true, notes: ['REPACK of a partitioned table repacks each partition in its own transaction: it cannot run inside a transaction block.'] };
+  return effect;
 }
 
 function dropEffects(b: EffectBuilder, stmt: Extract<Statement, { type: 'Drop' }>): StatementEffect[] {

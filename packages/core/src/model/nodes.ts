@@ -430,6 +430,10 @@ export type AlterTableActionKind =
   | 'disable_trigger'
   /** `ALTER CONSTRAINT ... [NOT] DEFERRABLE` */
   | 'alter_constraint'
+  /** PostgreSQL 19: `MERGE PARTITIONS (p1, p2) INTO p` */
+  | 'merge_partitions'
+  /** PostgreSQL 19: `SPLIT PARTITION p INTO (PARTITION p1 ..., PARTITION p2 ...)` */
+  | 'split_partition'
   | 'other';
 
 export interface AlterTableAction extends BaseNode {
@@ -463,6 +467,10 @@ export interface AlterTableAction extends BaseNode {
   value?: string;
   /** DETACH PARTITION ... FINALIZE */
   finalize?: boolean;
+  /** MERGE PARTITIONS: the partitions merged; SPLIT PARTITION: the partition split (one). */
+  partitions?: QualifiedName[];
+  /** MERGE PARTITIONS: the partition they become (one); SPLIT PARTITION: the partitions it becomes. */
+  newPartitions?: QualifiedName[];
   concurrently: boolean;
   ifExists: boolean;
   ifNotExists: boolean;
@@ -476,6 +484,23 @@ export interface AlterTable extends BaseNode {
   only: boolean;
   ifExists: boolean;
   actions: AlterTableAction[];
+  /** Set when the statement uses syntax newer than the parser (MERGE/SPLIT PARTITION, PostgreSQL 19). */
+  newerSyntax?: NewerSyntax;
+}
+
+/**
+ * Syntax that libpg-query does not parse yet, recognised from the statement's tokens: the engine
+ * reports it as a syntax error when the configured `postgresVersion` is older than `version`,
+ * since that server rejects it too.
+ */
+export interface NewerSyntax {
+  /** The first PostgreSQL major version that accepts the statement. */
+  version: number;
+  /** How users name the statement in a message, e.g. `REPACK`, `ALTER TABLE ... MERGE PARTITIONS`. */
+  syntax: string;
+  /** The words that need the newer version, relative to the statement's start (`REPACK`, `MERGE PARTITIONS`). */
+  offset: number;
+  length: number;
 }
 
 export type DropObjectKind =
@@ -559,6 +584,25 @@ export interface Cluster extends BaseNode {
   index?: string;
 }
 
+/**
+ * PostgreSQL 19: `REPACK [ (options) ] [ table [ (columns) ] ] [ USING INDEX [ index ] ]`, which
+ * rewrites a table like VACUUM FULL (or CLUSTER with USING INDEX); `(CONCURRENTLY)` does it under
+ * SHARE UPDATE EXCLUSIVE with a brief ACCESS EXCLUSIVE at the end. Recognised from tokens.
+ */
+export interface Repack extends BaseNode {
+  type: 'Repack';
+  /** Absent: every table the user may maintain (or, with USING INDEX, every clustered table). */
+  table?: QualifiedName;
+  usingIndex: boolean;
+  /** The index named after USING INDEX; absent with USING INDEX: the table's clustering index. */
+  index?: string;
+  concurrently: boolean;
+  analyze: boolean;
+  /** Option names as written, lower-case (`concurrently`, `verbose`, `analyze`), those turned off left out. */
+  options: string[];
+  newerSyntax: NewerSyntax;
+}
+
 export interface RefreshMaterializedView extends BaseNode {
   type: 'RefreshMaterializedView';
   name: QualifiedName;
@@ -640,6 +684,7 @@ export type Statement =
   | CreateView
   | Vacuum
   | Cluster
+  | Repack
   | RefreshMaterializedView
   | AlterEnum
   | AlterSequence
@@ -683,6 +728,7 @@ export const STATEMENT_TYPES: ReadonlySet<string> = new Set<Statement['type']>([
   'CreateView',
   'Vacuum',
   'Cluster',
+  'Repack',
   'RefreshMaterializedView',
   'AlterEnum',
   'AlterSequence',

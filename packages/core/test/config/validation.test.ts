@@ -101,9 +101,9 @@ describe('config shape', () => {
   });
 
   it('postgresVersion', () => {
-    expectConfigError({ postgresVersion: 'fifteen' }, '"postgresVersion" must be a number between 9.0 and 18; got "fifteen"', 'postgresVersion');
-    expectConfigError({ postgresVersion: 8.4 }, '"postgresVersion" must be a number between 9.0 and 18; got 8.4');
-    expectConfigError({ postgresVersion: 19 }, '"postgresVersion" must be a number between 9.0 and 18; got 19');
+    expectConfigError({ postgresVersion: 'fifteen' }, '"postgresVersion" must be a number between 9.0 and 19; got "fifteen"', 'postgresVersion');
+    expectConfigError({ postgresVersion: 8.4 }, '"postgresVersion" must be a number between 9.0 and 19; got 8.4');
+    expectConfigError({ postgresVersion: 20 }, '"postgresVersion" must be a number between 9.0 and 19; got 20');
   });
 
   it('dialect, with a hint for near misses', () => {
@@ -267,15 +267,19 @@ describe('CLI overrides are validated the same way', () => {
 
   it('--pg-version and --dialect', () => {
     expect(cli({ postgresVersion: 'fifteen' as unknown as number }).message).toBe(
-      'Invalid --pg-version: must be a number between 9.0 and 18; got "fifteen"',
+      'Invalid --pg-version: must be a number between 9.0 and 19; got "fifteen"',
     );
-    expect(cli({ postgresVersion: Number.NaN }).message).toBe('Invalid --pg-version: must be a number between 9.0 and 18; got NaN');
+    expect(cli({ postgresVersion: Number.NaN }).message).toBe('Invalid --pg-version: must be a number between 9.0 and 19; got NaN');
     expect(cli({ postgresVersion: 8 }).key).toBe('--pg-version');
+    // PostgreSQL 19 (REPACK, MERGE/SPLIT PARTITION) is a version to target, from the config and the command line.
+    expect(resolveConfig({ dir: '/p', raw: { postgresVersion: 19 } }, KNOWN).settings.postgresVersion).toBe(19);
+    expect(resolveConfig(loaded, KNOWN, { postgresVersion: 19 }).settings.postgresVersion).toBe(19);
+    expect(cli({ postgresVersion: 20 }).message).toBe('Invalid --pg-version: must be a number between 9.0 and 19; got 20');
     expect(cli({ dialect: 'oracle' }).message).toBe('Invalid --dialect: must be one of "postgresql", "mysql"; got "oracle"');
   });
 
   it('a config built in code is validated too', () => {
     const error = thrownConfigError(() => resolveConfig({ dir: '/p', raw: { postgresVersion: 'x' as unknown as number } }, KNOWN));
-    expect(error.message).toBe('Invalid config: "postgresVersion" must be a number between 9.0 and 18; got "x"');
+    expect(error.message).toBe('Invalid config: "postgresVersion" must be a number between 9.0 and 19; got "x"');
   });
 });

@@ -6,6 +6,7 @@ import { excerpt } from '../../source/text.ts';
 import type { DialectAdapter, ParsedSegment } from '../adapter.ts';
 import { PostgresConverter } from './convert.ts';
 import { Locator, type RawToken } from './locator.ts';
+import { type Pg19Token, recognizePg19Statement } from './pg19-statements.ts';
 
 let loaded: Promise<void> | undefined;
 let ready = false;
@@ -159,6 +160,8 @@ function parseSegment(fileText: string, range: Range): ParsedSegment {
     const cursor = details?.cursorPosition;
     const at = typeof cursor === 'number' && cursor >= 0 ? range.start + codePointIndexToUtf16(text, cursor) : range.start;
     const locator = new Locator(text, range.start, tokens ?? [], bytes, original);
+    const newer = tokens ? recognizePg19Statement(codeTokens(locator, tokens)) : undefined;
+    if (newer) return { statements: [newer], tokens: locator.tokens };
     const token = locator.tokens.find((t) => t.start <= at && at < t.end);
     const errorRange = token ? { start: token.start, end: token.end } : { start: Math.min(at, range.end), end: Math.min(at + 1, Math.max(range.end, at)) };
     // "at or near" quotes the token, which can be the rest of a large file.
@@ -184,6 +187,19 @@ function parseSegment(fileText: string, range: Range): ParsedSegment {
   }
   return { statements, tokens: locator.tokens };
 }
+
+/** The locator's tokens without comments, each with whether the scanner calls it a reserved keyword. */
+function codeTokens(locator: Locator, raw: readonly RawToken[]): Pg19Token[] {
+  const out: Pg19Token[] = [];
+  locator.tokens.forEach((t, i) => {
+    if (t.kind === 'SQL_COMMENT' || t.kind === 'C_COMMENT') return;
+    out.push({ ...t, reserved: raw[i]?.keywordKind === RESERVED_KEYWORD });
+  });
+  return out;
+}
+
+/** libpg-query's `keywordKind` of reserved keywords (0 none, 1 unreserved, 2 column name, 3 type/function name). */
+const RESERVED_KEYWORD = 4;
 
 const MAX_ERROR_MESSAGE = 200;
 

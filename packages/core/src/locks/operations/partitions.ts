@@ -99,5 +99,46 @@ export const PARTITION_OPERATIONS: LockOperation[] = [
       },
     ],
   },
+  {
+    id: 'alter_table.merge_partitions',
+    sql: 'ALTER TABLE parent MERGE PARTITIONS (p1, p2 [, ...]) INTO p (PostgreSQL 19)',
+    locks: [lock('target', AE, 'held for the whole operation, the copy of the rows included'), lock('partition', AE, 'the merged partitions, dropped at the end')],
+    rewrite: 'table_and_indexes',
+    scan: 'none',
+    scanOn: ['partition'],
+    brief: false,
+    versionNotes: ['PostgreSQL 19+. Creates the new partition, copies the rows of the merged ones into it and builds its indexes, all under ACCESS EXCLUSIVE on the parent.'],
+    saferAlternative:
+      'Keep the parent readable: create the new table, copy the rows in batches, then in one short transaction DETACH the old partitions (CONCURRENTLY outside a transaction block) and ATTACH the new one with a CHECK constraint that proves its bounds.',
+    sources: [SOURCES.alterTableMergePartitions, SOURCES.partitionMaintenance],
+    verify: [
+      {
+        setup: [...PARTITIONED_NO_DEFAULT, 'CREATE TABLE pt3 PARTITION OF pt FOR VALUES FROM (100) TO (200)'],
+        statement: 'ALTER TABLE pt MERGE PARTITIONS (pt1, pt3) INTO pt13',
+        relations: { target: 'pt', partition: ['pt1', 'pt3'] },
+        minVersion: 19,
+      },
+    ],
+  },
+  {
+    id: 'alter_table.split_partition',
+    sql: 'ALTER TABLE parent SPLIT PARTITION p INTO (PARTITION p1 ..., PARTITION p2 ...) (PostgreSQL 19)',
+    locks: [lock('target', AE, 'held for the whole operation, the routing of the rows included'), lock('partition', AE, 'the split partition, dropped at the end')],
+    rewrite: 'table_and_indexes',
+    scan: 'none',
+    scanOn: ['partition'],
+    brief: false,
+    versionNotes: ['PostgreSQL 19+. Creates the new partitions, routes every row of the split one into them and builds their indexes, all under ACCESS EXCLUSIVE on the parent.'],
+    saferAlternative:
+      'Keep the parent readable: create the new tables, copy the rows in batches, then in one short transaction DETACH the old partition (CONCURRENTLY outside a transaction block) and ATTACH the new ones with CHECK constraints that prove their bounds.',
+    sources: [SOURCES.alterTableSplitPartition, SOURCES.partitionMaintenance],
+    verify: [
+      {
+        setup: PARTITIONED_NO_DEFAULT,
+        statement: 'ALTER TABLE pt SPLIT PARTITION pt1 INTO (PARTITION pt1a FOR VALUES FROM (0) TO (50), PARTITION pt1b FOR VALUES FROM (50) TO (100))',
+        relations: { target: 'pt', partition: 'pt1' },
+        minVersion: 19,
+      },
+    ],
+  },
 ];
-
