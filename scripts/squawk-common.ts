@@ -61,6 +61,12 @@ export function squawkRulesOf(ruleId: string, sql: string, message: string): str
       if (/\btype\b/.test(s) && /^alter table/.test(s) && /\balter (column )?\S+ (set data )?type\b/.test(s)) return ['changing-column-type'];
       if (/\badd\b/.test(s) && /^alter table/.test(s)) return ['adding-field-with-default'];
       return [];
+    case 'no-unsafe-not-null':
+      // NOT NULL without a default is adding-required-field's, a default that rewrites adding-field-with-default's, SET NOT NULL's scan adding-not-nullable-field's.
+      if (/volatile|rewrites/i.test(message)) return ['adding-field-with-default'];
+      if (/without a default/i.test(message)) return ['adding-required-field'];
+      if (/\bset not null\b/.test(s) || /scans the whole table/.test(message)) return ['adding-not-nullable-field'];
+      return claimed;
     case 'prefer-bigint-id':
       return /smallint|smallserial|int2|serial2/i.test(message) ? ['prefer-bigint-over-smallint'] : ['prefer-bigint-over-int'];
     case 'require-lock-timeout': {
