@@ -218,8 +218,9 @@ function extractCases(file: string, src: string, snapshotDir: string): Case[] {
       const v = variant ?? fileVariant ?? '?';
       let sql: string | undefined;
       const a = sqlArg?.filter((t) => !isP(t, '&')) ?? [];
-      if (a.length === 1 && a[0]!.kind === 'str') sql = a[0].value;
-      else if (a.length === 1 && a[0]!.kind === 'ident') sql = vars.get(a[0].text);
+      const only = a.length === 1 ? a[0]! : undefined;
+      if (only?.kind === 'str') sql = only.value;
+      else if (only?.kind === 'ident') sql = vars.get(only.text);
       cases.push({ id: `${base}::${name}`, file: base, test: name, variant: v, rule: squawkRuleName(v), sql, expect, settings, how });
     };
     /** The expectation written after a `lint(...)` call whose result is bound to `errors`. */
