@@ -16,13 +16,13 @@
  * earlier migrations), at the example's PostgreSQL version, with `--assume-in-transaction` when
  * the example says the tool wraps the file.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Catalog, ENGINE_RULE_IDS, Linter, lintSource, postgresAdapter, initPostgres, readSourceFile, DEFAULT_SETTINGS, type Diagnostic, type Rule, type Settings, type StatementInfo } from '@sqlwarden/core';
 import { parseDocExamples, type DocExample } from '@sqlwarden/core/testing';
 import { builtinRules } from '@sqlwarden/rules';
+import { comparedRules, coveredBy, ruleOptions, runSquawk, squawkBinary, squawkRulesOf, SQUAWK_ALIASES, statementAt, type SquawkRow } from './squawk-common.ts';
 
 const args = process.argv.slice(2);
 const option = (name: string): string | undefined => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
@@ -30,19 +30,8 @@ const pgVersion = Number(option('--pg-version') ?? 15);
 const jsonOut = option('--json');
 const sampleCount = Number(option('--samples') ?? 5);
 const dirs = args.filter((a, i) => !a.startsWith('--') && !['--pg-version', '--json', '--samples'].includes(args[i - 1] ?? ''));
-// squawk-cli is not a dependency: its lockfile entries for other platforms break `npm ci`.
-// Install it next to the project first: `npm install --no-save squawk-cli@2.66.0`.
-const squawkBin = process.env.SQUAWK ?? path.resolve('node_modules/.bin/squawk');
-if (!statSync(squawkBin, { throwIfNoEntry: false })) {
-  console.error(`squawk not found at ${squawkBin}: run \`npm install --no-save squawk-cli@2.66.0\` (or set SQUAWK=/path/to/squawk)`);
-  process.exit(2);
-}
-
-/** squawk's `--pg-version` takes `major.minor` (`15.0`, `9.6`). */
-const squawkVersion = (v: number) => (Number.isInteger(v) ? `${v}.0` : String(v));
-
-/** Names squawk prints that differ from the documented rule name sqlwarden's sources use. */
-const SQUAWK_ALIASES: Record<string, string> = { 'prefer-timestamp-tz': 'prefer-timestamptz' };
+// squawk-cli is not a dependency: install it first (see squawk-common.ts).
+squawkBinary();
 
 interface Finding {
   file: string;
@@ -54,60 +43,6 @@ interface Finding {
   sql: string;
 }
 
-/** squawk rule -> sqlwarden rules that claim to cover it. */
-const coveredBy = new Map<string, string[]>();
-for (const rule of builtinRules as Rule<any>[]) {
-  for (const source of rule.meta.sources ?? []) {
-    if (source.tool !== 'squawk') continue;
-    coveredBy.set(source.rule, [...(coveredBy.get(source.rule) ?? []), rule.meta.id]);
-  }
-}
-const comparedRules = new Set([...coveredBy.values()].flat());
-const ruleOptions = (id: string): Record<string, unknown> => (id === 'require-lock-timeout' ? { requireStatementTimeout: true } : {});
-
-/**
- * Which of the squawk rules a sqlwarden rule claims a finding of it corresponds to, from the
- * statement and the message. [] = a finding with no squawk counterpart (not counted).
- */
-function squawkRulesOf(ruleId: string, sql: string, message: string): string[] {
-  const claimed = [...coveredBy.entries()].filter(([, ids]) => ids.includes(ruleId)).map(([r]) => r);
-  const s = sql.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, ' ').replace(/\s+/g, ' ').trim().toLowerCase();
-  switch (ruleId) {
-    case 'no-blocking-index-build':
-      if (/\bconcurrently\b/.test(s)) return /^create (unique )?index/.test(s) ? ['ban-concurrent-index-creation-in-transaction'] : [];
-      if (/^create (unique )?index/.test(s)) return ['require-concurrent-index-creation'];
-      if (/^drop index/.test(s)) return ['require-concurrent-index-deletion'];
-      if (/^reindex/.test(s)) return ['require-concurrent-reindex'];
-      return [];
-    case 'no-table-rewrite':
-      if (/^(cluster|vacuum)/.test(s)) return ['prefer-repack'];
-      if (/\btype\b/.test(s) && /^alter table/.test(s) && /\balter (column )?\S+ (set data )?type\b/.test(s)) return ['changing-column-type'];
-      if (/\badd\b/.test(s) && /^alter table/.test(s)) return ['adding-field-with-default'];
-      return [];
-    case 'prefer-bigint-id':
-      return /smallint|smallserial|int2|serial2/i.test(message) ? ['prefer-bigint-over-smallint'] : ['prefer-bigint-over-int'];
-    case 'require-lock-timeout': {
-      const out: string[] = [];
-      if (/no `lock_timeout`/.test(message)) out.push('require-lock-timeout');
-      if (/no `statement_timeout`|No `statement_timeout`/.test(message)) out.push('require-statement-timeout');
-      return out;
-    }
-    case 'require-not-valid-constraint':
-      // squawk's constraint-missing-not-valid looks at ADD CONSTRAINT only; adding-foreign-key-constraint at any FK.
-      if (/\breferences\b|foreign key/.test(s)) return /\badd constraint\b|\badd (foreign key|check)\b/.test(s) ? ['adding-foreign-key-constraint', 'constraint-missing-not-valid'] : ['adding-foreign-key-constraint'];
-      return ['constraint-missing-not-valid'];
-    case 'require-unique-using-index': {
-      const out: string[] = [];
-      if (/primary key/.test(s)) out.push('adding-serial-primary-key-field');
-      if (/\bunique\b/.test(s)) out.push('disallowed-unique-constraint');
-      if (/\badd constraint\b|\badd (primary key|unique)\b/.test(s)) out.push('constraint-missing-not-valid');
-      return out;
-    }
-    default:
-      return claimed;
-  }
-}
-
 function sqlFiles(dir: string, out: string[] = []): string[] {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, e.name);
@@ -115,14 +50,6 @@ function sqlFiles(dir: string, out: string[] = []): string[] {
     else if (e.isFile() && e.name.endsWith('.sql')) out.push(p);
   }
   return out;
-}
-
-function statementAt(statements: readonly StatementInfo[] | undefined, offset: number): number {
-  if (!statements) return -1;
-  // Ranges exclude the semicolon: an offset at `end` is the statement's own semicolon.
-  for (const s of statements) if (offset >= s.range.start && offset <= s.range.end) return s.index;
-  // Between statements (comments, whitespace): attribute to the next one.
-  return statements.find((s) => s.range.start >= offset)?.index ?? -1;
 }
 
 /** squawk's 0-based line and 0-based column in UTF-8 bytes of that line -> UTF-16 offset. */
@@ -142,29 +69,6 @@ function lineStarts(text: string): number[] {
   const starts = [0];
   for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
   return starts;
-}
-
-interface SquawkRow { file: string; line: number; column: number; rule_name: string; message: string }
-
-function runSquawk(paths: string[], version: number, inTransaction: boolean, failures: string[]): SquawkRow[] {
-  const rows: SquawkRow[] = [];
-  for (let i = 0; i < paths.length; i += 200) {
-    const batch = paths.slice(i, i + 200);
-    let out: string;
-    const argv = ['--reporter', 'json', `--pg-version=${squawkVersion(version)}`, ...(inTransaction ? ['--assume-in-transaction'] : []), ...batch];
-    try {
-      out = execFileSync(squawkBin, argv, { encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'pipe'] });
-    } catch (error: any) {
-      // squawk exits 1 when it reports anything; stdout still holds the JSON.
-      out = error.stdout ?? '';
-      if (!out.trim().startsWith('[')) {
-        failures.push(`${batch[0]}...: ${String(error.stderr ?? error.message).slice(0, 200)}`);
-        continue;
-      }
-    }
-    rows.push(...(JSON.parse(out) as SquawkRow[]));
-  }
-  return rows;
 }
 
 function snippet(statements: readonly StatementInfo[] | undefined, index: number): string {
