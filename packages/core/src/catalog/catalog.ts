@@ -4,7 +4,7 @@ import { storageTypeName } from '../dialects/postgres/types.ts';
 import { resolveColumnInScopes } from '../engine/scope.ts';
 import { type CatalogChange, type CatalogState, EMPTY_CATALOG_STATE, changesInto, recordChanges, stateAfter } from './state.ts';
 import { CatalogList } from './list.ts';
-import type { CatalogColumn, CatalogConstraint, CatalogIndex, CatalogReader, CatalogTable } from './types.ts';
+import type { CatalogColumn, CatalogConstraint, CatalogIndex, CatalogReader, CatalogTable, UnparsedCreate } from './types.ts';
 
 const DEFAULT_SCHEMA = 'public';
 /** PostgreSQL's MaxHeapAttributeNumber: "tables can have at most 1600 columns". */
@@ -171,6 +171,40 @@ export class Catalog implements CatalogReader {
     } finally {
       this.recording = undefined;
     }
+  }
+
+  /**
+   * A CREATE that did not parse, from its head: the relation is created here with unknown columns
+   * (`columnsKnown` false), so rules see a relation new in this history rather than an existing
+   * one in use; an index gets one element of unknown column. Views and sequences are not kept.
+   */
+  applyUnparsed(create: UnparsedCreate, origin: { file: string; statement: number }): void {
+    if (create.kind === 'view' || create.kind === 'sequence') return;
+    // A state of its own: the statement has no frozen node to intern it on (see state.ts).
+    this.contents = Object.freeze({});
+    if (create.kind === 'index') {
+      const table = this.getTable(create.table);
+      if (!table || !create.name) return;
+      if (create.ifNotExists && table.indexes.some((i) => i.name === create.name)) return;
+      const index = frozenIndex({ name: create.name, unique: create.unique, method: 'btree', elements: [{}], partial: false });
+      this.update(table, (t) => (t.indexes = t.indexes.push(index)));
+      this.setIndexOwner(table, create.name);
+      return;
+    }
+    const k = key(create.name.schema, create.name.name);
+    if (this.byKey.has(k) && create.ifNotExists) return;
+    const table: CatalogTable = {
+      schema: create.name.schema ?? DEFAULT_SCHEMA,
+      name: create.name.name,
+      columns: CatalogList.empty(),
+      indexes: CatalogList.empty(),
+      constraints: CatalogList.empty(),
+      createdIn: Object.freeze({ ...origin }),
+      partitioned: create.partitioned,
+      columnsKnown: false,
+    };
+    if (create.kind === 'materialized_view') table.kind = create.kind;
+    this.replaceTable(k, table);
   }
 
   /** How `apply` replays the statement; undefined for statements that change no schema. */

@@ -80,7 +80,12 @@ export function lintSource(options: LintSourceOptions): LintSourceResult {
       const range = { start: segment.start, end: segment.end };
       if (parsed.error) raw.push({ ruleId: 'syntax-error', severity: 2, message: parsed.error.message, range: { start: parsed.error.range.start, end: parsed.error.range.end } });
       if (parsed.notAnalysed) raw.push({ ruleId: 'not-analysed', severity: 1, message: parsed.notAnalysed.message, range: { start: parsed.notAnalysed.range.start, end: parsed.notAnalysed.range.end } });
-      statements.push({ index: statements.length, range, text: text.slice(range.start, range.end), section });
+      const info: StatementInfo = { index: statements.length, range, text: text.slice(range.start, range.end), section };
+      // What a CREATE that did not parse meant to create is still created here (contents unknown),
+      // so later statements on it are not judged as if it held production data.
+      const create = parsed.error ? adapter.unparsedCreate?.(masked.text, range) : undefined;
+      if (create) info.unparsedCreate = create;
+      statements.push(info);
       continue;
     }
     // An index loop: cached parses are frozen arrays, which for...of walks with an iterator object.
@@ -265,6 +270,9 @@ export function lintSource(options: LintSourceOptions): LintSourceResult {
         const detail = error instanceof Error ? error.message : String(error);
         raw.push({ ruleId: 'internal-error', severity: 2, message: `The schema catalog could not replay this statement: ${detail}. Later statements may see an incomplete schema; please report this.`, range: { start: root.range.start, end: root.range.end } });
       }
+    } else if (stmt.unparsedCreate) {
+      created.recordUnparsed(stmt.section, stmt.unparsedCreate, catalog);
+      catalog.applyUnparsed(stmt.unparsedCreate, { file: options.filePath, statement: stmt.index });
     }
   }
   current = undefined;

@@ -6,6 +6,7 @@ import { excerpt } from '../../source/text.ts';
 import type { DialectAdapter, ParsedSegment } from '../adapter.ts';
 import { PostgresConverter } from './convert.ts';
 import { Locator, type RawToken } from './locator.ts';
+import { unparsedCreate } from './unparsed-creates.ts';
 
 let loaded: Promise<void> | undefined;
 let ready = false;
@@ -232,4 +233,5 @@ export const postgresAdapter: DialectAdapter = {
   split: (maskedText) => splitStatements(maskedText, { dialect: 'postgresql' }),
   resumeSplit,
   parseSegment,
+  unparsedCreate,
 };
