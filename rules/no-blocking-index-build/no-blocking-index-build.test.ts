@@ -158,7 +158,7 @@ new RuleTester().run(rule, {
     { code: 'DROP INDEX users_email;', schema, errors: [{ message: DROP, line: 1, column: 1, endColumn: 11 }], output: 'DROP INDEX CONCURRENTLY users_email;' },
     {
       code: 'drop index if exists public.unknown_idx',
-      errors: [{ message: /^DROP INDEX takes ACCESS EXCLUSIVE locks on `unknown_idx` and the table of index unknown_idx, blocking reads and writes on the table of index unknown_idx while/ }],
+      errors: [{ message: /^DROP INDEX takes ACCESS EXCLUSIVE locks on `unknown_idx` and its table \(unknown: no migration creates unknown_idx\), blocking reads and writes on its table \(unknown: no migration creates unknown_idx\) while/ }],
       output: 'drop index concurrently if exists public.unknown_idx',
     },
     // The index of an unnamed PRIMARY KEY / UNIQUE constraint is known under PostgreSQL's name for it.
