@@ -5,6 +5,7 @@ import { nodeTypeId, walkDispatch, type NodeCallback } from '../model/walk.ts';
 import type { FileContext, Rule, RuleContext, RuleVisitor, StatementInfo } from '../rule.ts';
 import { LineIndex } from '../source/line-index.ts';
 import { maskNonSql } from '../source/mask.ts';
+import { PlaceholderNames } from '../source/unmask.ts';
 import { applySuppressions, findSuppressions } from '../suppressions.ts';
 import type { Diagnostic, Settings, Severity } from '../types.ts';
 import { createFixer, normalizeFix } from './fixes.ts';
@@ -279,6 +280,9 @@ export function lintSource(options: LintSourceOptions): LintSourceResult {
   if (beforeRollback) catalog.restore(beforeRollback);
   call('File:exit', undefined, { start: text.length, end: text.length });
 
+  // Names held by `x___` stand-ins for template placeholders are shown as the source writes them.
+  const placeholders = new PlaceholderNames(text, masked, (offset) => statements.find((s) => s.range.start <= offset && offset <= s.range.end)?.range);
+  for (const d of raw) if (d.message.includes('x_')) d.message = placeholders.unmask(d.message, d.range);
   return { messages: finishDiagnostics(raw, text, lines, options, fixWatch), statements };
 }
 
