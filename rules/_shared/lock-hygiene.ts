@@ -5,7 +5,7 @@
  * at another statement in a message. Lock modes themselves always come from the lock model.
  */
 import { blockedWork, describeStatementLocks, displayRelation, excerpt, LineIndex, lockModeSql } from '@sqlwarden/core';
-import type { CatalogTable, Expr, LockedRelation, Range, ResolvedLock, RuleContext, Statement, StatementEffect, StatementInfo, TransactionKind } from '@sqlwarden/core';
+import type { CatalogTable, Expr, UnparsedCreate, LockedRelation, Range, ResolvedLock, RuleContext, Statement, StatementEffect, StatementInfo, TransactionKind } from '@sqlwarden/core';
 import { statementEffects as effectsOf } from './lock-messages.ts';
 import { perFile } from './per-file.ts';
 import { TRANSACTION_REMEDY, displayName, emptiedInFile, isNewTable, transactionKindReason } from './migration.ts';
@@ -39,6 +39,13 @@ function createdObject(node: Statement): { schema?: string; name: string } | und
   return undefined;
 }
 
+/** The view, sequence or index a CREATE that did not parse meant to create (tables go through the catalog). */
+function unparsedObject(create: UnparsedCreate | undefined): { schema?: string; name: string } | undefined {
+  if (create?.kind === 'view' || create?.kind === 'sequence') return create.name;
+  if (create?.kind === 'index' && create.name) return create.table.schema ? { schema: create.table.schema, name: create.name } : { name: create.name };
+  return undefined;
+}
+
 /**
  * True when the relation was created earlier in this file (same section): a table or
  * materialized view (`isNewTable`), or a view, sequence or index the file creates. Nobody else
@@ -62,7 +69,7 @@ export function isNewRelation(context: RuleContext<any>, name: { schema?: string
 function firstCreations(statements: readonly StatementInfo[]): Map<string, Array<{ section: string; schema: string; index: number }>> {
   const first = new Map<string, Array<{ section: string; schema: string; index: number }>>();
   for (const info of statements) {
-    const created = info.node && createdObject(info.node);
+    const created = info.node ? createdObject(info.node) : unparsedObject(info.unparsedCreate);
     if (!created) continue;
     const schema = created.schema ?? 'public';
     let list = first.get(created.name);

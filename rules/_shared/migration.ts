@@ -31,7 +31,11 @@ export function isNewTable(context: RuleContext<any>, name: { schema?: string; n
  */
 export function isEmptyNewTable(context: RuleContext<any>, name: { schema?: string; name: string }): boolean {
   const origin = newTableOrigin(context, name);
-  return origin !== undefined && !(origin.info?.node && fillsRows(origin.info.node));
+  if (origin === undefined) return false;
+  // A CREATE ... AS that did not parse still copied rows (see UnparsedCreate).
+  const unparsed = origin.info?.unparsedCreate;
+  if (unparsed && (unparsed.kind === 'table' || unparsed.kind === 'materialized_view')) return !unparsed.fillsRows;
+  return !(origin.info?.node && fillsRows(origin.info.node));
 }
 
 /**

@@ -171,9 +171,11 @@ new RuleTester().run(rule, {
     { code: 'DROP INDEX users_email;', schema, errors: [{ message: DROP, line: 1, column: 1, endColumn: 11 }], output: 'DROP INDEX CONCURRENTLY users_email;' },
     {
       code: 'drop index if exists public.unknown_idx',
-      errors: [{ message: /^DROP INDEX takes ACCESS EXCLUSIVE locks on `unknown_idx` and the table of index unknown_idx, blocking reads and writes on the table of index unknown_idx while/ }],
+      errors: [{ message: /^DROP INDEX takes ACCESS EXCLUSIVE locks on `unknown_idx` and its table \(unknown: no migration creates unknown_idx\), blocking reads and writes on its table \(unknown: no migration creates unknown_idx\) while/ }],
       output: 'drop index concurrently if exists public.unknown_idx',
     },
+    // The index of an unnamed PRIMARY KEY / UNIQUE constraint is known under PostgreSQL's name for it.
+    { code: 'DROP INDEX users_pkey;', schema, errors: [{ message: /^DROP INDEX takes ACCESS EXCLUSIVE locks on `users_pkey` and `users`, blocking reads and writes on `users` while/ }], output: 'DROP INDEX CONCURRENTLY users_pkey;' },
     { code: 'DROP INDEX users_email, users_name;', schema, errors: [{ message: /^DROP INDEX takes ACCESS EXCLUSIVE locks on `users_email`, `users` and `users_name`.*Use DROP INDEX CONCURRENTLY, one statement per index \(it drops a single index\)\.$/ }], output: null },
     { code: 'DROP INDEX users_email CASCADE;', schema, errors: [{ message: /DROP INDEX CONCURRENTLY does not support CASCADE: drop the dependent objects first/ }], output: null },
     { code: 'DROP INDEX events_at;', schema, errors: [{ message: /^DROP INDEX on partitioned table `events` takes ACCESS EXCLUSIVE locks on `events_at` and `events` and locks its partitions too.*cannot be dropped concurrently/ }], output: null },

@@ -1,5 +1,5 @@
 import type { ColumnRef, FromItem, Node, NodeOfType, NodeType, QualifiedName, Range, Statement } from './model/nodes.ts';
-import type { CatalogColumn, CatalogReader, CatalogTable } from './catalog/types.ts';
+import type { CatalogColumn, CatalogReader, CatalogTable, UnparsedCreate } from './catalog/types.ts';
 import type { Fix, SeverityName, Settings, Suggestion } from './types.ts';
 import type { MigrationToolInfo } from './migration-tools/detect.ts';
 
@@ -107,6 +107,11 @@ export interface StatementInfo {
   index: number;
   /** Undefined when the statement did not parse. */
   node?: Statement;
+  /**
+   * Set when the statement did not parse but its head shows the relation it creates (`CREATE
+   * TABLE name ...`): the catalog records that relation as created here, with unknown contents.
+   */
+  unparsedCreate?: UnparsedCreate;
   /** UTF-16 range of the statement text, without the terminating semicolon. */
   range: Range;
   text: string;

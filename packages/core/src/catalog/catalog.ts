@@ -4,7 +4,8 @@ import { storageTypeName } from '../dialects/postgres/types.ts';
 import { resolveColumnInScopes } from '../engine/scope.ts';
 import { type CatalogChange, type CatalogState, EMPTY_CATALOG_STATE, changesInto, recordChanges, stateAfter } from './state.ts';
 import { CatalogList } from './list.ts';
-import type { CatalogColumn, CatalogConstraint, CatalogIndex, CatalogReader, CatalogTable } from './types.ts';
+import { chooseRelationName, constraintIndexColumns, constraintIndexLabel, indexNameAddition } from './index-names.ts';
+import type { CatalogColumn, CatalogConstraint, CatalogIndex, CatalogReader, CatalogTable, UnparsedCreate } from './types.ts';
 
 const DEFAULT_SCHEMA = 'public';
 /** PostgreSQL's MaxHeapAttributeNumber: "tables can have at most 1600 columns". */
@@ -57,10 +58,12 @@ function withNotNull(columns: readonly string[]): (c: CatalogColumn) => CatalogC
   return (c) => (columns.includes(c.name) && !c.notNull ? column({ ...c, notNull: true }) : c);
 }
 
-function indexFromConstraint(c: M.Constraint, columns: string[]): CatalogIndex | undefined {
+/** The index a UNIQUE / PRIMARY KEY / EXCLUDE constraint builds (`name`: its own or PostgreSQL's default). */
+function indexFromConstraint(c: M.Constraint, columns: string[], name: string | undefined): CatalogIndex | undefined {
   if (c.kind !== 'unique' && c.kind !== 'primary_key' && c.kind !== 'exclusion') return undefined;
-  const index: CatalogIndex = { unique: c.kind !== 'exclusion', method: c.kind === 'exclusion' ? 'gist' : 'btree', elements: columns.map((column) => ({ column })), partial: false };
-  const name = c.usingIndex ?? c.name;
+  const key = constraintIndexColumns(c, columns)?.key ?? columns;
+  const method = c.kind === 'exclusion' ? ((c.raw as { Constraint?: { access_method?: string } } | undefined)?.Constraint?.access_method ?? 'gist') : 'btree';
+  const index: CatalogIndex = { unique: c.kind !== 'exclusion', method, elements: key.map((column) => (column === undefined ? {} : { column })), partial: false };
   if (name) index.name = name;
   return frozenIndex(index);
 }
@@ -88,9 +91,9 @@ function hasMergingJoin(items: readonly M.FromItem[]): boolean {
   return items.some((item) => item.type === 'Join' && (item.natural || item.using.length > 0 || hasMergingJoin([item.left, item.right])));
 }
 
-function constraintFromModel(c: M.Constraint, columns: string[]): CatalogConstraint {
+function constraintFromModel(c: M.Constraint, columns: string[], name = c.name): CatalogConstraint {
   const out: CatalogConstraint = { kind: c.kind, columns: Object.freeze([...columns]) as string[], validated: !c.notValid };
-  if (c.name) out.name = c.name;
+  if (name) out.name = name;
   if (c.expr) out.expr = c.expr;
   return Object.freeze(out);
 }
@@ -171,6 +174,40 @@ export class Catalog implements CatalogReader {
     } finally {
       this.recording = undefined;
     }
+  }
+
+  /**
+   * A CREATE that did not parse, from its head: the relation is created here with unknown columns
+   * (`columnsKnown` false), so rules see a relation new in this history rather than an existing
+   * one in use; an index gets one element of unknown column. Views and sequences are not kept.
+   */
+  applyUnparsed(create: UnparsedCreate, origin: { file: string; statement: number }): void {
+    if (create.kind === 'view' || create.kind === 'sequence') return;
+    // A state of its own: the statement has no frozen node to intern it on (see state.ts).
+    this.contents = Object.freeze({});
+    if (create.kind === 'index') {
+      const table = this.getTable(create.table);
+      if (!table || !create.name) return;
+      if (create.ifNotExists && table.indexes.some((i) => i.name === create.name)) return;
+      const index = frozenIndex({ name: create.name, unique: create.unique, method: 'btree', elements: [{}], partial: false });
+      this.update(table, (t) => (t.indexes = t.indexes.push(index)));
+      this.setIndexOwner(table, create.name);
+      return;
+    }
+    const k = key(create.name.schema, create.name.name);
+    if (this.byKey.has(k) && create.ifNotExists) return;
+    const table: CatalogTable = {
+      schema: create.name.schema ?? DEFAULT_SCHEMA,
+      name: create.name.name,
+      columns: CatalogList.empty(),
+      indexes: CatalogList.empty(),
+      constraints: CatalogList.empty(),
+      createdIn: Object.freeze({ ...origin }),
+      partitioned: create.partitioned,
+      columnsKnown: false,
+    };
+    if (create.kind === 'materialized_view') table.kind = create.kind;
+    this.replaceTable(k, table);
   }
 
   /** How `apply` replays the statement; undefined for statements that change no schema. */
@@ -334,10 +371,18 @@ export class Catalog implements CatalogReader {
       const source = this.getTable(like);
       if (source) for (const c of source.columns) table.columns = table.columns.push(c);
     }
-    for (const def of stmt.columns) {
-      for (const c of def.constraints) this.addConstraintTo(table, c, [def.name], true);
+    // PostgreSQL builds one index for UNIQUE constraints on the same columns as the primary key or
+    // an earlier UNIQUE (transformIndexConstraints): an unnamed repeat adds neither index nor constraint.
+    const all: Array<[M.Constraint, string[], boolean]> = [...stmt.columns.flatMap((def) => def.constraints.map((c): [M.Constraint, string[], boolean] => [c, [def.name], true])), ...stmt.constraints.map((c): [M.Constraint, string[], boolean] => [c, c.columns, false])];
+    const keyOfIndex = (c: M.Constraint, columns: string[]): string | undefined =>
+      (c.kind === 'unique' || c.kind === 'primary_key') && !c.usingIndex ? JSON.stringify(constraintIndexColumns(c, columns)?.names) : undefined;
+    const built = new Set(all.filter(([c]) => c.kind === 'primary_key').map(([c, columns]) => keyOfIndex(c, columns)));
+    for (const [c, columns, inColumnDef] of all) {
+      const indexKey = c.kind === 'unique' ? keyOfIndex(c, columns) : undefined;
+      if (indexKey !== undefined && !c.name && built.has(indexKey)) continue;
+      if (indexKey !== undefined) built.add(indexKey);
+      this.addConstraintTo(table, c, columns, inColumnDef);
     }
-    for (const c of stmt.constraints) this.addConstraintTo(table, c, c.columns);
     this.replaceTable(k, table);
   }
 
@@ -361,10 +406,23 @@ export class Catalog implements CatalogReader {
       return;
     }
     if (c.kind === 'null' || c.kind === 'default' || c.kind === 'generated' || c.kind === 'identity') return;
-    table.constraints = table.constraints.push(constraintFromModel(c, columns));
-    const index = indexFromConstraint(c, columns);
+    const name = c.name ?? this.defaultIndexName(table, c, columns);
+    table.constraints = table.constraints.push(constraintFromModel(c, columns, name));
+    const index = indexFromConstraint(c, columns, name);
     if (index) table.indexes = table.indexes.push(index);
     if (c.kind === 'primary_key') table.columns = table.columns.replace(withNotNull(columns));
+  }
+
+  /**
+   * PostgreSQL's name for the index of an unnamed UNIQUE / PRIMARY KEY / EXCLUDE constraint (see
+   * index-names.ts): not taken by a relation of the table's schema nor by an index of `table`.
+   */
+  private defaultIndexName(table: CatalogTable, c: M.Constraint, columns: readonly string[]): string | undefined {
+    const parts = constraintIndexColumns(c, columns);
+    if (!parts) return undefined;
+    const taken = (name: string): boolean =>
+      table.indexes.some((i) => i.name === name) || this.indexOwner.has(key(table.schema, name)) || this.byKey.has(key(table.schema, name)) || name === table.name;
+    return chooseRelationName(table.name, c.kind === 'primary_key' ? undefined : indexNameAddition(parts.names), constraintIndexLabel(c.kind), taken);
   }
 
   private createIndex(stmt: M.CreateIndex): void {
@@ -461,9 +519,17 @@ export class Catalog implements CatalogReader {
         if (a.constraint) {
           let columns = a.constraint.columns;
           if (a.constraint.usingIndex) {
-            const idx = t.indexes.find((i) => i.name === a.constraint!.usingIndex);
+            const using = a.constraint.usingIndex;
+            const idx = t.indexes.find((i) => i.name === using);
             columns = idx ? idx.elements.map((e) => e.column ?? '') : columns;
-            t.constraints = t.constraints.push(constraintFromModel(a.constraint, columns));
+            // The index becomes the constraint's and takes its name; an unnamed constraint takes the index's.
+            const name = a.constraint.name ?? using;
+            t.constraints = t.constraints.push(constraintFromModel(a.constraint, columns, name));
+            if (idx && name !== using) {
+              t.indexes = t.indexes.keep((i) => i !== idx);
+              removed.push(idx);
+              t.indexes = t.indexes.push(frozenIndex({ ...idx, name, elements: idx.elements }));
+            }
             if (a.constraint.kind === 'primary_key') t.columns = t.columns.replace(withNotNull(columns));
             return;
           }
@@ -473,6 +539,14 @@ export class Catalog implements CatalogReader {
       case 'drop_constraint': {
         const dropped = t.constraints.filter((c) => c.name === a.constraintName);
         t.constraints = t.constraints.keep((c) => c.name !== a.constraintName);
+        // The index of a UNIQUE / PRIMARY KEY / EXCLUDE constraint goes with it.
+        if (dropped.some((c) => c.kind === 'unique' || c.kind === 'primary_key' || c.kind === 'exclusion')) {
+          t.indexes = t.indexes.keep((i) => {
+            const kept = i.name !== a.constraintName;
+            if (!kept) removed.push(i);
+            return kept;
+          });
+        }
         // Dropping a not-null constraint makes its column nullable again, unless something else keeps it NOT NULL.
         const keptNotNull = (name: string): boolean =>
           t.constraints.some((c) => c.columns.includes(name) && (c.kind === 'primary_key' || (c.kind === 'not_null' && c.validated)));

@@ -66,3 +66,14 @@ export interface CatalogReader {
    */
   readonly state?: object;
 }
+
+/**
+ * What a CREATE statement that did not parse meant to create, read from its tokens by the dialect
+ * (see dialects/postgres/unparsed-creates.ts). The catalog records tables and materialized views
+ * with unknown columns, and an index (with unknown elements) on a table it knows.
+ */
+export type UnparsedCreate =
+  | { kind: 'table' | 'materialized_view'; name: { schema?: string; name: string }; ifNotExists: boolean; fillsRows: boolean; partitioned: boolean }
+  | { kind: 'view'; name: { schema?: string; name: string } }
+  | { kind: 'sequence'; name: { schema?: string; name: string }; ifNotExists: boolean }
+  | { kind: 'index'; name?: string; table: { schema?: string; name: string }; unique: boolean; ifNotExists: boolean };

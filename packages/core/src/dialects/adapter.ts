@@ -1,3 +1,4 @@
+import type { UnparsedCreate } from '../catalog/types.ts';
 import type { Range, Statement } from '../model/nodes.ts';
 import type { StatementSegment } from '../source/split.ts';
 import type { Dialect } from '../types.ts';
@@ -28,6 +29,8 @@ export interface DialectAdapter {
   resumeSplit?(maskedText: string, from: number, stopAfter: (terminatorEnd: number) => boolean): { segments: StatementSegment[]; stopped: boolean };
   /** Parse the statement at `range` of the (masked) file text. Must not throw. */
   parseSegment(maskedText: string, range: Range): ParsedSegment;
+  /** For a statement that did not parse: the relation its head shows it creates, if any. Must not throw. */
+  unparsedCreate?(maskedText: string, range: Range): UnparsedCreate | undefined;
 }
 
 export type { Token };

@@ -5,6 +5,7 @@ import { nodeTypeId, walkDispatch, type NodeCallback } from '../model/walk.ts';
 import type { FileContext, Rule, RuleContext, RuleVisitor, StatementInfo } from '../rule.ts';
 import { LineIndex } from '../source/line-index.ts';
 import { maskNonSql } from '../source/mask.ts';
+import { PlaceholderNames } from '../source/unmask.ts';
 import { applySuppressions, findSuppressions } from '../suppressions.ts';
 import type { Diagnostic, Settings, Severity } from '../types.ts';
 import { createFixer, normalizeFix } from './fixes.ts';
@@ -92,7 +93,12 @@ export function lintSource(options: LintSourceOptions): LintSourceResult {
       const range = { start: segment.start, end: segment.end };
       if (parsed.error) raw.push({ ruleId: 'syntax-error', severity: 2, message: parsed.error.message, range: { start: parsed.error.range.start, end: parsed.error.range.end } });
       if (parsed.notAnalysed) raw.push({ ruleId: 'not-analysed', severity: 1, message: parsed.notAnalysed.message, range: { start: parsed.notAnalysed.range.start, end: parsed.notAnalysed.range.end } });
-      statements.push({ index: statements.length, range, text: text.slice(range.start, range.end), section });
+      const info: StatementInfo = { index: statements.length, range, text: text.slice(range.start, range.end), section };
+      // What a CREATE that did not parse meant to create is still created here (contents unknown),
+      // so later statements on it are not judged as if it held production data.
+      const create = parsed.error ? adapter.unparsedCreate?.(masked.text, range) : undefined;
+      if (create) info.unparsedCreate = create;
+      statements.push(info);
       continue;
     }
     // An index loop: cached parses are frozen arrays, which for...of walks with an iterator object.
@@ -284,12 +290,18 @@ export function lintSource(options: LintSourceOptions): LintSourceResult {
         const detail = error instanceof Error ? error.message : String(error);
         raw.push({ ruleId: 'internal-error', severity: 2, message: `The schema catalog could not replay this statement: ${detail}. Later statements may see an incomplete schema; please report this.`, range: { start: root.range.start, end: root.range.end } });
       }
+    } else if (stmt.unparsedCreate) {
+      created.recordUnparsed(stmt.section, stmt.unparsedCreate, catalog);
+      catalog.applyUnparsed(stmt.unparsedCreate, { file: options.filePath, statement: stmt.index });
     }
   }
   current = undefined;
   if (beforeRollback) catalog.restore(beforeRollback);
   call('File:exit', undefined, { start: text.length, end: text.length });
 
+  // Names held by `x___` stand-ins for template placeholders are shown as the source writes them.
+  const placeholders = new PlaceholderNames(text, masked, (offset) => statements.find((s) => s.range.start <= offset && offset <= s.range.end)?.range);
+  for (const d of raw) if (d.message.includes('x_')) d.message = placeholders.unmask(d.message, d.range);
   return { messages: finishDiagnostics(raw, text, lines, options, fixWatch), statements };
 }
 

@@ -2,7 +2,7 @@
  * What a file contributes to the run's schema catalog: the order files are replayed in, which
  * files and sections are rollbacks (linted, never replayed), and which relations a file creates.
  */
-import type { CatalogReader } from '../catalog/types.ts';
+import type { CatalogReader, UnparsedCreate } from '../catalog/types.ts';
 import type { Statement } from '../model/nodes.ts';
 import type { StatementInfo } from '../rule.ts';
 
@@ -160,6 +160,15 @@ export class CreatedRelations {
 
   has(section: StatementInfo['section'], name: { schema?: string; name: string }): boolean {
     return this.bySection[section].has(tableKey(name));
+  }
+
+  /** A CREATE that did not parse (see UnparsedCreate); the catalog is as it was before it. */
+  recordUnparsed(section: StatementInfo['section'], create: UnparsedCreate, before: CatalogReader): void {
+    if (create.kind !== 'table' && create.kind !== 'materialized_view') return;
+    const k = tableKey(create.name);
+    const created = this.bySection[section];
+    if (create.ifNotExists && !created.has(k) && before.getTable({ schema: create.name.schema ?? 'public', name: create.name.name })) return;
+    created.add(k);
   }
 
   /** Call with the catalog as it was before `stmt` (it is consulted for IF NOT EXISTS). */

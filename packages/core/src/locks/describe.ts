@@ -183,7 +183,7 @@ function dropEffects(b: EffectBuilder, stmt: Extract<Statement, { type: 'Drop' }
         return b.build({
           operation: stmt.concurrently ? 'drop_index.concurrently' : 'drop_index',
           relations: { index: [relationOf(name)], ...(owner ? { index_table: [relationOf(owner)] } : {}) },
-          unresolvedName: { index_table: `the table of index ${displayRelation(relationOf(name))}` },
+          unresolvedName: { index_table: indexTableUnknown(name) },
         });
       });
     case 'table':
@@ -205,6 +205,11 @@ function dropEffects(b: EffectBuilder, stmt: Extract<Statement, { type: 'Drop' }
   return [];
 }
 
+/** The table of an index no migration seen creates: named as unknown, with the index that leads to it. */
+function indexTableUnknown(index: { schema?: string; name: string }): string {
+  return `its table (unknown: no migration creates ${displayRelation(relationOf(index))})`;
+}
+
 function reindexEffects(b: EffectBuilder, stmt: Extract<Statement, { type: 'Reindex' }>): StatementEffect[] {
   const conc = stmt.concurrently ? '.concurrently' : '';
   if (stmt.target === 'index' && stmt.name) {
@@ -213,7 +218,7 @@ function reindexEffects(b: EffectBuilder, stmt: Extract<Statement, { type: 'Rein
       b.build({
         operation: `reindex.index${conc}`,
         relations: { index: [relationOf(stmt.name)], ...(owner ? { index_table: [relationOf(owner)] } : {}) },
-        unresolvedName: { index_table: `the table of index ${displayRelation(relationOf(stmt.name))}` },
+        unresolvedName: { index_table: indexTableUnknown(stmt.name) },
       }),
     ];
   }

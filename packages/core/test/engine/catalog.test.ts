@@ -22,7 +22,7 @@ describe('catalog replay', () => {
       ['born', 'date', false, true],
     ]);
     expect(users.columns.at(1)!.type.modifiers).toEqual([255]);
-    expect([...users.indexes]).toEqual([{ unique: true, method: 'btree', elements: [{ column: 'id' }], partial: false }]);
+    expect([...users.indexes]).toEqual([{ name: 'users_pkey', unique: true, method: 'btree', elements: [{ column: 'id' }], partial: false }]);
     expect(users.constraints.map((c) => c.kind).sort()).toEqual(['check', 'primary_key']);
     // Unqualified lookups find a table in a non-public schema when the name is unambiguous.
     expect(catalog.getTable({ name: 'users' })).toBe(users);

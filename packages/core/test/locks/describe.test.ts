@@ -44,7 +44,7 @@ describe('describeStatementLocks', () => {
     expect(strongest(describeSql('DROP INDEX users_email'))).toEqual({ users_email: 'AccessExclusive', users: 'AccessExclusive' });
     const unknown = describeSql('DROP INDEX nowhere_idx');
     const table = unknown.strongest.find((l) => l.on === 'index_table')!;
-    expect(table.relation).toMatchObject({ unresolved: true, name: 'the table of index nowhere_idx' });
+    expect(table.relation).toMatchObject({ unresolved: true, name: 'its table (unknown: no migration creates nowhere_idx)' });
   });
 
   it('tells volatile from non-volatile defaults', () => {

@@ -7,6 +7,7 @@ import type { DialectAdapter, ParsedSegment } from '../adapter.ts';
 import { PostgresConverter } from './convert.ts';
 import { Locator, type RawToken } from './locator.ts';
 import { type Pg19Token, recognizePg19Statement } from './pg19-statements.ts';
+import { unparsedCreate } from './unparsed-creates.ts';
 
 let loaded: Promise<void> | undefined;
 let ready = false;
@@ -248,4 +249,5 @@ export const postgresAdapter: DialectAdapter = {
   split: (maskedText) => splitStatements(maskedText, { dialect: 'postgresql' }),
   resumeSplit,
   parseSegment,
+  unparsedCreate,
 };
