@@ -3,7 +3,7 @@
  * NULL that `ADD PRIMARY KEY` runs on nullable columns): since PostgreSQL 12 it skips it when a
  * valid CHECK constraint proves the column has no NULLs (ALTER TABLE, "SET/DROP NOT NULL").
  */
-import type { CatalogTable, Expr } from '@sqlwarden/core';
+import type { CatalogTable, Expr, RuleContext } from '@sqlwarden/core';
 
 /**
  * True when `expr` proves `column IS NOT NULL`, in the forms PostgreSQL's predicate prover
@@ -39,4 +39,67 @@ export function setNotNullScans(table: CatalogTable, column: string, version: nu
   if (table.constraints.some((c) => c.kind === 'primary_key' && c.columns.includes(column))) return false;
   if (version >= 12 && hasValidatedNotNullCheck(table, column)) return false;
   return true;
+}
+
+/** PostgreSQL's default foreign key names and the usual conventions (`fk_...`, `..._fk`). */
+const FOREIGN_KEY_NAME = /_fkey\d*$|^fk_|_fk$/i;
+/** A constraint name that says it is about NULLs: `users_email_nn`, `email_not_null`, `chk_email_notnull`. */
+const NOT_NULL_NAME = /(^|_)nn(_|$)|not_?null|non_?null|(^|_)null(_|$)/i;
+
+function sameTable(a: { schema?: string; name: string }, b: { schema?: string; name: string }): boolean {
+  return a.name === b.name && (a.schema ?? 'public') === (b.schema ?? 'public');
+}
+
+/**
+ * Whether this file's statements before statement `before` (same section) leave a validated
+ * constraint that proves `column` of `table` NOT NULL, for when the catalog cannot tell (a table
+ * whose CREATE TABLE was never seen): `ADD CONSTRAINT c CHECK (col IS NOT NULL)` added valid, or
+ * NOT VALID and then `VALIDATE CONSTRAINT c`, and not dropped since (also PostgreSQL 18's
+ * `ADD CONSTRAINT c NOT NULL col`). A `VALIDATE CONSTRAINT c` of a constraint neither the file nor
+ * the catalog defines (an earlier migration added it to a table the catalog does not know) counts
+ * when its name speaks of NULLs or of the column and not of a foreign key: that is the recipe the
+ * rules recommend, split over migrations.
+ */
+export function notNullProvenInFile(context: RuleContext<any>, table: { schema?: string; name: string }, column: string, before: number = context.statement.index): boolean {
+  const current = context.file.statements[before] ?? context.statement;
+  const known = context.resolveTable(table);
+  /** Constraint name -> [proves the column NOT NULL, validated]. */
+  const added = new Map<string, { proves: boolean; validated: boolean }>();
+  /** Validated constraints the file does not define. */
+  const validatedElsewhere = new Set<string>();
+  let unnamedProof = false;
+  for (const info of context.file.statements) {
+    if (info.index >= before) break;
+    const node = info.node;
+    if (info.section !== current.section || node?.type !== 'AlterTable' || node.objectKind !== 'table' || !sameTable(node.table, table)) continue;
+    for (const action of node.actions) {
+      const c = action.constraint;
+      if (action.action === 'add_constraint' && c) {
+        const proves =
+          (c.kind === 'check' && c.expr !== undefined && provesNotNull(c.expr, column, table.name)) || (c.kind === 'not_null' && c.columns.length === 1 && c.columns[0] === column);
+        if (c.name) added.set(c.name, { proves, validated: !c.notValid });
+        else if (proves && !c.notValid) unnamedProof = true;
+      } else if (action.action === 'validate_constraint' && action.constraintName) {
+        const entry = added.get(action.constraintName);
+        if (entry) entry.validated = true;
+        else validatedElsewhere.add(action.constraintName);
+      } else if (action.action === 'drop_constraint' && action.constraintName) {
+        added.delete(action.constraintName);
+        validatedElsewhere.delete(action.constraintName);
+      } else if (action.action === 'drop_column' && action.column === column) {
+        added.clear();
+        validatedElsewhere.clear();
+        unnamedProof = false;
+      }
+    }
+  }
+  if (unnamedProof || [...added.values()].some((e) => e.proves && e.validated)) return true;
+  const col = column.toLowerCase();
+  for (const name of validatedElsewhere) {
+    // The catalog knows the constraint: it decided already (see hasValidatedNotNullCheck).
+    if (known?.constraints.some((c) => c.name === name)) continue;
+    if (FOREIGN_KEY_NAME.test(name)) continue;
+    if (NOT_NULL_NAME.test(name) || `_${name.toLowerCase()}_`.includes(`_${col}_`)) return true;
+  }
+  return false;
 }
