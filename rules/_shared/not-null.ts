@@ -3,7 +3,8 @@
  * NULL that `ADD PRIMARY KEY` runs on nullable columns): since PostgreSQL 12 it skips it when a
  * valid CHECK constraint proves the column has no NULLs (ALTER TABLE, "SET/DROP NOT NULL").
  */
-import type { CatalogTable, Expr, RuleContext } from '@sqlwarden/core';
+import type { AlterTable, CatalogTable, Expr, RuleContext, StatementInfo } from '@sqlwarden/core';
+import { perFile } from './per-file.ts';
 
 /**
  * True when `expr` proves `column IS NOT NULL`, in the forms PostgreSQL's predicate prover
@@ -46,8 +47,24 @@ const FOREIGN_KEY_NAME = /_fkey\d*$|^fk_|_fk$/i;
 /** A constraint name that says it is about NULLs: `users_email_nn`, `email_not_null`, `chk_email_notnull`. */
 const NOT_NULL_NAME = /(^|_)nn(_|$)|not_?null|non_?null|(^|_)null(_|$)/i;
 
-function sameTable(a: { schema?: string; name: string }, b: { schema?: string; name: string }): boolean {
-  return a.name === b.name && (a.schema ?? 'public') === (b.schema ?? 'public');
+function tableKey(section: string, name: { schema?: string; name: string }): string {
+  return `${section}:${name.schema ?? 'public'}.${name.name}`;
+}
+
+const CONSTRAINT_CHANGES: ReadonlySet<string> = new Set(['add_constraint', 'validate_constraint', 'drop_constraint', 'drop_column']);
+
+/** The ALTER TABLE statements that add, validate or drop constraints, by section and table, in file order (built once per lint). */
+function constraintChanges(statements: readonly StatementInfo[]): Map<string, StatementInfo[]> {
+  const out = new Map<string, StatementInfo[]>();
+  for (const info of statements) {
+    const node = info.node;
+    if (node?.type !== 'AlterTable' || node.objectKind !== 'table' || !node.actions.some((a) => CONSTRAINT_CHANGES.has(a.action))) continue;
+    const key = tableKey(info.section, node.table);
+    const list = out.get(key);
+    if (list) list.push(info);
+    else out.set(key, [info]);
+  }
+  return out;
 }
 
 /**
@@ -62,17 +79,17 @@ function sameTable(a: { schema?: string; name: string }, b: { schema?: string; n
  */
 export function notNullProvenInFile(context: RuleContext<any>, table: { schema?: string; name: string }, column: string, before: number = context.statement.index): boolean {
   const current = context.file.statements[before] ?? context.statement;
+  const changes = perFile(context, constraintChanges, constraintChanges).get(tableKey(current.section, table));
+  if (!changes) return false;
   const known = context.resolveTable(table);
   /** Constraint name -> [proves the column NOT NULL, validated]. */
   const added = new Map<string, { proves: boolean; validated: boolean }>();
   /** Validated constraints the file does not define. */
   const validatedElsewhere = new Set<string>();
   let unnamedProof = false;
-  for (const info of context.file.statements) {
+  for (const info of changes) {
     if (info.index >= before) break;
-    const node = info.node;
-    if (info.section !== current.section || node?.type !== 'AlterTable' || node.objectKind !== 'table' || !sameTable(node.table, table)) continue;
-    for (const action of node.actions) {
+    for (const action of (info.node as AlterTable).actions) {
       const c = action.constraint;
       if (action.action === 'add_constraint' && c) {
         const proves =

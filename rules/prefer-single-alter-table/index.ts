@@ -181,14 +181,23 @@ export default defineRule({
         const separate = effects.map((e) => !truncated && e.some((x) => separateWork(x) && effectWork(x) !== undefined));
         const working = run.filter((_, i) => work[i] !== undefined);
         const sameTransaction = run.every((s) => s.transactionId !== undefined && s.transactionId === run[0]!.transactionId);
-        const heldBefore = sameTransaction ? heldLockOn(context, stmt.table) : undefined;
+        // What earlier statements of the transaction hold on the table, asked only when it matters.
+        let heldBeforeAsked = false;
+        let heldBeforeMode: LockMode | undefined;
+        const heldBefore = (): LockMode | undefined => {
+          if (!heldBeforeAsked) {
+            heldBeforeAsked = true;
+            heldBeforeMode = sameTransaction ? heldLockOn(context, stmt.table) : undefined;
+          }
+          return heldBeforeMode;
+        };
         const stronger = (a: LockMode | undefined, b: LockMode | undefined): LockMode | undefined => (a && b ? strongerLock(a, b) : (a ?? b));
         // Merged, a foreign key check or index build would run under the strongest lock of the run:
         // worse than on its own when that lock is stronger than what its statement holds then.
-        let heldSoFar = heldBefore;
+        let heldSoFar: LockMode | undefined;
         for (let i = 0; i < run.length; i++) {
           heldSoFar = sameTransaction ? stronger(heldSoFar, modes[i]) : modes[i];
-          if (separate[i] && heldSoFar && !isAtLeast(heldSoFar, strongest)) {
+          if (separate[i] && heldSoFar && !isAtLeast(heldSoFar, strongest) && !(sameTransaction && isAtLeast(stronger(heldSoFar, heldBefore())!, strongest))) {
             for (const s of run) covered.add(s.index);
             return;
           }
@@ -215,8 +224,7 @@ export default defineRule({
           for (let i = 0; i < run.length; i++) {
             const mode = modes[i];
             if (!mode) continue;
-            const holding = stronger(held, heldBefore);
-            if (held && holding && !isAtLeast(holding, mode)) {
+            if (held && !isAtLeast(held, mode) && !isAtLeast(stronger(held, heldBefore())!, mode)) {
               message = MESSAGES.upgrade;
               const weakIndex = modes.findIndex((m) => m === held);
               data = { ...data, weak: aLock(held), strong: aLock(mode), weakLine: lineAt(text, run[weakIndex]!.range.start), strongLine: lineAt(text, run[i]!.range.start) };
