@@ -1,6 +1,7 @@
 import { defineRule, expressionVolatility, storageTypeName, walk } from '@sqlwarden/core';
-import type { AlterTable, AlterTableAction, CatalogTable, ColumnDef, Expr, Node, Range, RuleContext } from '@sqlwarden/core';
+import type { AlterTable, AlterTableAction, ColumnDef, Expr, Node, Range, RuleContext } from '@sqlwarden/core';
 import { displayName, emptiedInFile, isEmptyNewTable } from '../_shared/migration.ts';
+import { hasValidatedNotNullCheck, notNullProvenInFile } from '../_shared/not-null.ts';
 
 type DefaultVolatility = { kind: 'volatile' | 'unknown'; fn: string } | { kind: 'stable' };
 
@@ -40,26 +41,6 @@ function notNullRecipe(version: number, column: string): string {
 function shortRecipe(version: number, column: string): string {
   if (version >= 18) return `\`ADD CONSTRAINT c NOT NULL ${column} NOT VALID\` + \`VALIDATE CONSTRAINT c\``;
   return `\`CHECK (${column} IS NOT NULL) NOT VALID\` + \`VALIDATE CONSTRAINT\`${version >= 12 ? ' + SET NOT NULL' : ''}`;
-}
-
-/**
- * True when `expr` proves `column IS NOT NULL`, in the forms PostgreSQL's predicate prover
- * accepts for SET NOT NULL (verified on 15): `col IS NOT NULL`, `NOT (col IS NULL)`, and either
- * as one conjunct of an AND; the column may be qualified with its table's name.
- */
-function provesNotNull(expr: Expr, column: string, table: string): boolean {
-  const isColumn = (e: Expr): boolean => e.type === 'ColumnRef' && e.column === column && (e.table === undefined || e.table === table);
-  if (expr.type === 'NullTest') return expr.negated && isColumn(expr.expr);
-  if (expr.type !== 'LogicalExpr') return false;
-  if (expr.operator === 'NOT') {
-    const inner = expr.args[0];
-    return expr.args.length === 1 && inner?.type === 'NullTest' && !inner.negated && isColumn(inner.expr);
-  }
-  return expr.operator === 'AND' && expr.args.some((a) => provesNotNull(a, column, table));
-}
-
-function hasValidatedNotNullCheck(table: CatalogTable, column: string): boolean {
-  return table.constraints.some((c) => c.kind === 'check' && c.validated && c.expr !== undefined && provesNotNull(c.expr, column, table.name));
 }
 
 export default defineRule({
@@ -109,7 +90,9 @@ export default defineRule({
       const known = table && context.catalog.getColumn(table, column);
       // Already NOT NULL: PostgreSQL does nothing.
       if (known?.notNull) return;
-      if (version >= 12 && table && hasValidatedNotNullCheck(table, column)) return;
+      // PostgreSQL 12+ skips the scan when a validated CHECK proves the column has no NULLs: known
+      // to the catalog, or shown by this file (the recipe on a table whose CREATE TABLE was not seen).
+      if (version >= 12 && ((table && hasValidatedNotNullCheck(table, column)) || notNullProvenInFile(context, stmt.table, column))) return;
       context.report({ range, message: MESSAGES.setNotNull, data: { what, table: displayName(stmt.table), column, recipe: notNullRecipe(version, column) } });
     }
 

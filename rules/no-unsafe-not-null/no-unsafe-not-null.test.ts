@@ -61,6 +61,31 @@ ALTER TABLE users ALTER COLUMN email SET NOT NULL;
 ALTER TABLE users DROP CONSTRAINT users_email_nn;`,
       schema,
     },
+    // The recipe on a table the catalog does not know (no CREATE TABLE seen): the file and the
+    // history show the CHECK, so SET NOT NULL does not scan (PostgreSQL 12+, verified on 15: DEBUG1
+    // "existing constraints on column ... are sufficient to prove that it does not contain nulls").
+    {
+      code: 'ALTER TABLE users VALIDATE CONSTRAINT users_email_nn;\nALTER TABLE users ALTER COLUMN email SET NOT NULL;',
+      schema: 'ALTER TABLE users ADD CONSTRAINT users_email_nn CHECK (email IS NOT NULL) NOT VALID;',
+      name: 'recipe across two migrations, table unknown to the catalog',
+    },
+    {
+      code: `ALTER TABLE users ADD CONSTRAINT users_email_nn CHECK (email IS NOT NULL) NOT VALID;
+ALTER TABLE users VALIDATE CONSTRAINT users_email_nn;
+ALTER TABLE users ALTER COLUMN email SET NOT NULL;
+ALTER TABLE users DROP CONSTRAINT users_email_nn;`,
+      name: 'recipe in one file, table unknown to the catalog',
+    },
+    {
+      code: 'BEGIN;\nALTER TABLE app.users VALIDATE CONSTRAINT chk_email_not_null;\nALTER TABLE app.users ALTER COLUMN email SET NOT NULL;\nCOMMIT;',
+      name: 'VALIDATE earlier in the same transaction, constraint defined in a migration not seen',
+    },
+    { code: 'ALTER TABLE users ADD CONSTRAINT c CHECK (email IS NOT NULL);\nALTER TABLE users ALTER COLUMN email SET NOT NULL;', name: 'CHECK added valid earlier in the file, table unknown' },
+    {
+      code: 'ALTER TABLE users VALIDATE CONSTRAINT users_email_nn;\nALTER TABLE users ALTER COLUMN email SET NOT NULL;',
+      schema: `${schema}ALTER TABLE users ADD CONSTRAINT users_email_nn CHECK (email IS NOT NULL) NOT VALID;`,
+      name: 'recipe across two migrations, table known',
+    },
     // A CHECK declared valid on the column from the start.
     { code: 'ALTER TABLE accounts ALTER COLUMN owner SET NOT NULL', schema: 'CREATE TABLE accounts (id int, owner text CHECK (owner IS NOT NULL));' },
     // Already NOT NULL: a no-op.
@@ -171,6 +196,27 @@ ALTER TABLE users ALTER COLUMN email SET NOT NULL;`,
       errors: [{ message: SET_NOT_NULL_15, line: 2 }],
       name: 'NOT VALID CHECK in the same file without VALIDATE',
     },
+    // What the file shows does not prove the column NOT NULL.
+    {
+      code: 'ALTER TABLE users VALIDATE CONSTRAINT users_email_nn;\nALTER TABLE users ALTER COLUMN email SET NOT NULL;',
+      schema: 'ALTER TABLE users ADD CONSTRAINT users_email_nn CHECK (email IS NOT NULL) NOT VALID;',
+      settings: { postgresVersion: 11 },
+      errors: [{ message: /^SET NOT NULL on `users.email` scans the whole table.*Before PostgreSQL 12 \(target: 11\)/, line: 2 }],
+      name: 'recipe on PostgreSQL 11: no scan-skipping yet',
+    },
+    {
+      code: 'ALTER TABLE users ADD CONSTRAINT users_email_nn CHECK (email IS NOT NULL) NOT VALID;\nALTER TABLE users VALIDATE CONSTRAINT users_email_nn;\nALTER TABLE users ALTER COLUMN email SET NOT NULL;',
+      settings: { postgresVersion: 11 },
+      errors: [{ message: /Before PostgreSQL 12 \(target: 11\)/, line: 3 }],
+      name: 'recipe in one file on PostgreSQL 11',
+    },
+    { code: 'ALTER TABLE users ADD CONSTRAINT users_email_nn CHECK (email IS NOT NULL) NOT VALID;\nALTER TABLE users ALTER COLUMN email SET NOT NULL;', errors: [{ line: 2 }], name: 'unknown table, CHECK not validated' },
+    { code: "ALTER TABLE users ADD CONSTRAINT c CHECK (email <> '') NOT VALID;\nALTER TABLE users VALIDATE CONSTRAINT c;\nALTER TABLE users ALTER COLUMN email SET NOT NULL;", errors: [{ line: 3 }], name: 'unknown table, the validated CHECK does not prove NOT NULL' },
+    { code: 'ALTER TABLE users ADD CONSTRAINT c CHECK (email IS NOT NULL) NOT VALID;\nALTER TABLE users VALIDATE CONSTRAINT c;\nALTER TABLE users DROP CONSTRAINT c;\nALTER TABLE users ALTER COLUMN email SET NOT NULL;', errors: [{ line: 4 }], name: 'unknown table, CHECK dropped before SET NOT NULL' },
+    { code: 'ALTER TABLE users ADD CONSTRAINT c CHECK (email IS NOT NULL) NOT VALID;\nALTER TABLE users VALIDATE CONSTRAINT c;\nALTER TABLE accounts ALTER COLUMN email SET NOT NULL;', errors: [{ line: 3 }], name: 'unknown tables, recipe on another table' },
+    { code: 'ALTER TABLE orders VALIDATE CONSTRAINT orders_user_id_fkey;\nALTER TABLE orders ALTER COLUMN user_id SET NOT NULL;', errors: [{ line: 2 }], name: 'a validated foreign key allows NULLs' },
+    { code: 'ALTER TABLE users VALIDATE CONSTRAINT users_email_nn, ALTER COLUMN email SET NOT NULL;', schema: `${schema}ALTER TABLE users ADD CONSTRAINT users_email_nn CHECK (email IS NOT NULL) NOT VALID;`, errors: 1, name: 'VALIDATE in the same statement: SET NOT NULL runs first and scans (verified on 15)' },
+    { code: 'ALTER TABLE users VALIDATE CONSTRAINT users_email_nn, ALTER COLUMN email SET NOT NULL;', errors: 1, name: 'VALIDATE in the same statement, table unknown' },
     { code: 'CREATE TABLE IF NOT EXISTS users (id bigint);\nALTER TABLE users ADD COLUMN plan text NOT NULL;', schema, errors: [{ message: /^Adding `plan`/, line: 2 }], name: 'IF NOT EXISTS of an existing table' },
     // Not emptied: DELETE with a WHERE, rows inserted again, another table, or a scan after DELETE.
     { code: "DELETE FROM users WHERE status = 'gone';\nALTER TABLE users ADD COLUMN plan text NOT NULL;", schema, errors: [{ message: /^Adding `plan`/, line: 2 }] },

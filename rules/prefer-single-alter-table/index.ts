@@ -2,6 +2,8 @@ import { defineRule, isAtLeast, strongerLock, walk } from '@sqlwarden/core';
 import type { AlterTable, AlterTableAction, LockMode, Node, RuleContext, StatementEffect, StatementInfo } from '@sqlwarden/core';
 import { displayName, emptiedInFile } from '../_shared/migration.ts';
 import { aLock, blocksReadsOrWrites, effectWork, effectsOf, isNewRelation, isUnresolved, lineAt, sameName } from '../_shared/lock-hygiene.ts';
+import { heldLockOn } from '../_shared/held-locks.ts';
+import { notNullProvenInFile } from '../_shared/not-null.ts';
 
 /**
  * Subcommands that are statements of their own in PostgreSQL's grammar (RenameStmt,
@@ -9,6 +11,32 @@ import { aLock, blocksReadsOrWrites, effectWork, effectsOf, isNewRelation, isUnr
  * error (checked on PostgreSQL 15).
  */
 const ALONE: ReadonlySet<AlterTableAction['action']> = new Set(['rename_column', 'rename_table', 'rename_constraint', 'set_schema', 'attach_partition', 'detach_partition']);
+
+/**
+ * Subcommands PostgreSQL accepts once per ALTER TABLE (checked on PostgreSQL 15): "cannot change
+ * persistence setting twice", "cannot have multiple SET TABLESPACE subcommands", "cannot have
+ * multiple SET ACCESS METHOD subcommands". Statements with one each cannot be merged.
+ */
+const ONCE: ReadonlyMap<AlterTableAction['action'], string> = new Map([
+  ['set_logged', 'persistence'],
+  ['set_unlogged', 'persistence'],
+  ['set_tablespace', 'tablespace'],
+  ['set_access_method', 'access method'],
+]);
+
+/**
+ * Lock-model operations whose work PostgreSQL does for each subcommand on its own, merged or not:
+ * foreign key checks, index builds (UNIQUE, PRIMARY KEY, EXCLUDE) and index rebuilds.
+ * pg_stat_user_tables.seq_scan counts the same merged and as separate statements (PostgreSQL 15,
+ * packages/core/src/locks/VERIFICATION.md). CHECK and NOT NULL checks and rewrites, by contrast,
+ * share one pass over the table (phase 3 of ALTER TABLE).
+ */
+const SEPARATE_WORK = ['alter_table.add_foreign_key', 'alter_table.add_column.references', 'alter_table.add_unique', 'alter_table.add_column.unique', 'alter_table.add_exclusion', 'alter_table.validate_constraint'];
+
+function separateWork(effect: StatementEffect): boolean {
+  const id = effect.operation.id;
+  return effect.rewrite === 'index' || SEPARATE_WORK.some((p) => id === p || id.startsWith(`${p}.`));
+}
 
 const MESSAGES = {
   queue:
@@ -42,8 +70,18 @@ function touchedNames(stmt: AlterTable): Set<string> {
   return names;
 }
 
+/**
+ * VALIDATE CONSTRAINT stays a statement of its own: alone it scans under SHARE UPDATE EXCLUSIVE,
+ * which lets reads and writes continue; merged into an ALTER TABLE that takes a stronger lock, the
+ * scan runs under that lock (and SET NOT NULL, which runs before it, no longer sees the proof of
+ * the NOT NULL recipe: verified on PostgreSQL 15).
+ */
 function combinable(stmt: AlterTable): boolean {
-  return stmt.objectKind === 'table' && stmt.actions.length > 0 && stmt.actions.every((a) => !ALONE.has(a.action) && !a.concurrently);
+  return stmt.objectKind === 'table' && stmt.actions.length > 0 && stmt.actions.every((a) => !ALONE.has(a.action) && !a.concurrently && a.action !== 'validate_constraint');
+}
+
+function onceGroups(stmt: AlterTable): string[] {
+  return stmt.actions.flatMap((a) => ONCE.get(a.action) ?? []);
 }
 
 function joinAnd(items: readonly (string | number)[]): string {
@@ -76,6 +114,7 @@ export default defineRule({
     function runFrom(first: StatementInfo & { node: AlterTable }): Array<StatementInfo & { node: AlterTable }> {
       const run = [first];
       const seen = touchedNames(first.node);
+      const once = new Set(onceGroups(first.node));
       const statements = context.file.statements;
       for (let i = first.index + 1; i < statements.length; i++) {
         const next = statements[i]!;
@@ -87,7 +126,10 @@ export default defineRule({
         // (`ADD COLUMN x, ALTER COLUMN x TYPE ...` fails: the type change runs first).
         const names = touchedNames(node);
         if ([...names].some((n) => seen.has(n))) break;
+        const groups = onceGroups(node);
+        if (groups.some((g) => once.has(g))) break;
         for (const n of names) seen.add(n);
+        for (const g of groups) once.add(g);
         run.push(next as StatementInfo & { node: AlterTable });
       }
       return run;
@@ -129,9 +171,37 @@ export default defineRule({
         const modes = effects.map((e) => tableLock(e, stmt.table));
         const strongest = modes.reduce<LockMode | undefined>((m, x) => (m && x ? strongerLock(m, x) : (m ?? x)), undefined);
         if (!strongest) return;
-        const work = effects.map((e) => (emptiedInFile(context, stmt.table) === 'truncate' ? undefined : e.map(effectWork).find((w) => w !== undefined)));
+        const truncated = emptiedInFile(context, stmt.table) === 'truncate';
+        const version = context.settings.postgresVersion;
+        // A SET NOT NULL that the NOT NULL recipe earlier in the file proves scans nothing (PostgreSQL 12+).
+        const proven = (e: StatementEffect, index: number): boolean =>
+          e.action?.action === 'set_not_null' && e.action.column !== undefined && version >= 12 && notNullProvenInFile(context, stmt.table, e.action.column, index);
+        // Only work that shares the single pass of a merged statement counts.
+        const work = effects.map((e, i) => (truncated ? undefined : e.filter((x) => !separateWork(x) && !proven(x, run[i]!.index)).map(effectWork).find((w) => w !== undefined)));
+        const separate = effects.map((e) => !truncated && e.some((x) => separateWork(x) && effectWork(x) !== undefined));
         const working = run.filter((_, i) => work[i] !== undefined);
         const sameTransaction = run.every((s) => s.transactionId !== undefined && s.transactionId === run[0]!.transactionId);
+        // What earlier statements of the transaction hold on the table, asked only when it matters.
+        let heldBeforeAsked = false;
+        let heldBeforeMode: LockMode | undefined;
+        const heldBefore = (): LockMode | undefined => {
+          if (!heldBeforeAsked) {
+            heldBeforeAsked = true;
+            heldBeforeMode = sameTransaction ? heldLockOn(context, stmt.table) : undefined;
+          }
+          return heldBeforeMode;
+        };
+        const stronger = (a: LockMode | undefined, b: LockMode | undefined): LockMode | undefined => (a && b ? strongerLock(a, b) : (a ?? b));
+        // Merged, a foreign key check or index build would run under the strongest lock of the run:
+        // worse than on its own when that lock is stronger than what its statement holds then.
+        let heldSoFar: LockMode | undefined;
+        for (let i = 0; i < run.length; i++) {
+          heldSoFar = sameTransaction ? stronger(heldSoFar, modes[i]) : modes[i];
+          if (separate[i] && heldSoFar && !isAtLeast(heldSoFar, strongest) && !(sameTransaction && isAtLeast(stronger(heldSoFar, heldBefore())!, strongest))) {
+            for (const s of run) covered.add(s.index);
+            return;
+          }
+        }
 
         let message: string | undefined;
         let data: Record<string, string | number> = { table, lines, count: run.length, lock: aLock(strongest) };
@@ -148,18 +218,19 @@ export default defineRule({
           message = MESSAGES.passes;
           data = { ...data, work: working.map((s) => `line ${lineAt(text, s.range.start)} ${work[run.indexOf(s)]}`).join('; '), times: working.length };
         } else {
-          // A later statement that needs a stronger lock than the ones before it must wait for it again.
+          // A later statement that needs a stronger lock than the ones before it must wait for it
+          // again, unless the transaction already holds it (an earlier statement took it).
           let held: LockMode | undefined;
           for (let i = 0; i < run.length; i++) {
             const mode = modes[i];
             if (!mode) continue;
-            if (held && !isAtLeast(held, mode)) {
+            if (held && !isAtLeast(held, mode) && !isAtLeast(stronger(held, heldBefore())!, mode)) {
               message = MESSAGES.upgrade;
               const weakIndex = modes.findIndex((m) => m === held);
               data = { ...data, weak: aLock(held), strong: aLock(mode), weakLine: lineAt(text, run[weakIndex]!.range.start), strongLine: lineAt(text, run[i]!.range.start) };
               break;
             }
-            held = held ? strongerLock(held, mode) : mode;
+            held = stronger(held, mode);
           }
         }
         for (const s of run) covered.add(s.index);

@@ -26,6 +26,33 @@ new RuleTester().run(rule, {
     // kind, so `ADD COLUMN x, ALTER COLUMN x TYPE ...` would fail.
     { code: 'ALTER TABLE users ADD COLUMN score int;\nALTER TABLE users ALTER COLUMN score TYPE bigint;', schema, settings: none },
     { code: 'ALTER TABLE users ADD CONSTRAINT c CHECK (plan <> \'\') NOT VALID;\nALTER TABLE users VALIDATE CONSTRAINT c;', schema, settings: none },
+    // The NOT NULL recipe: VALIDATE scans under SHARE UPDATE EXCLUSIVE and SET NOT NULL then skips
+    // its scan; merged, SET NOT NULL runs first, does not see the proof, and the whole check runs
+    // under ACCESS EXCLUSIVE (verified on PostgreSQL 15, see postgres-facts.test.ts).
+    { code: 'ALTER TABLE users VALIDATE CONSTRAINT users_email_nn;\nALTER TABLE users ALTER COLUMN email SET NOT NULL;', schema, name: 'recipe, one transaction' },
+    { code: 'ALTER TABLE users VALIDATE CONSTRAINT users_email_nn;\nALTER TABLE users ALTER COLUMN email SET NOT NULL;', schema, settings: none, name: 'recipe, separate transactions' },
+    { code: 'ALTER TABLE accounts VALIDATE CONSTRAINT accounts_email_nn;\nALTER TABLE accounts ALTER COLUMN email SET NOT NULL;', name: 'recipe, table unknown to the catalog' },
+    {
+      code: 'ALTER TABLE accounts VALIDATE CONSTRAINT accounts_email_nn;\nALTER TABLE accounts VALIDATE CONSTRAINT accounts_name_nn;\nALTER TABLE accounts ALTER COLUMN email SET NOT NULL;\nALTER TABLE accounts ALTER COLUMN name SET NOT NULL;',
+      name: 'recipe for two columns, table unknown: the SET NOT NULLs scan nothing',
+    },
+    { code: "ALTER TABLE users ADD CONSTRAINT c1 CHECK (plan <> '') NOT VALID, ADD CONSTRAINT c2 CHECK (name <> '') NOT VALID;\nALTER TABLE users VALIDATE CONSTRAINT c1;\nALTER TABLE users VALIDATE CONSTRAINT c2;", schema, settings: none, name: 'validations do not block reads or writes' },
+    // Foreign keys, unique, primary key and exclusion constraints each scan or build an index on
+    // their own inside one ALTER TABLE (pg_stat_user_tables.seq_scan is the same merged or not).
+    { code: 'ALTER TABLE orders ADD CONSTRAINT fa FOREIGN KEY (user_id) REFERENCES users;\nALTER TABLE orders ADD CONSTRAINT fb FOREIGN KEY (amount) REFERENCES users;', schema, name: 'two foreign keys' },
+    { code: 'ALTER TABLE orders ADD UNIQUE (user_id);\nALTER TABLE orders ADD UNIQUE (amount);', schema, name: 'two unique constraints' },
+    { code: 'ALTER TABLE orders ADD CONSTRAINT u UNIQUE (user_id);\nALTER TABLE orders ADD PRIMARY KEY (amount);', schema, name: 'unique and primary key' },
+    { code: 'ALTER TABLE orders ADD EXCLUDE USING gist (user_id WITH =);\nALTER TABLE orders ADD EXCLUDE USING gist (amount WITH =);', schema, name: 'two exclusion constraints' },
+    { code: 'ALTER TABLE orders ADD UNIQUE (user_id);\nALTER TABLE orders ALTER COLUMN amount SET NOT NULL;', schema, name: 'index build and a scan: two passes merged or not' },
+    { code: 'ALTER TABLE orders ADD FOREIGN KEY (user_id) REFERENCES users;\nALTER TABLE orders ALTER COLUMN amount SET NOT NULL;', schema, name: 'foreign key and a scan: two passes merged or not' },
+    { code: 'ALTER TABLE orders ADD FOREIGN KEY (user_id) REFERENCES users;\nALTER TABLE orders ADD COLUMN a text;', schema, settings: none, name: 'merged, the foreign key check would run under ACCESS EXCLUSIVE' },
+    // Combinations PostgreSQL rejects in one ALTER TABLE (checked on PostgreSQL 15).
+    { code: 'ALTER TABLE orders SET UNLOGGED;\nALTER TABLE orders SET LOGGED;', schema, settings: none, name: 'persistence changed twice' },
+    { code: 'ALTER TABLE orders SET TABLESPACE a;\nALTER TABLE orders SET TABLESPACE b;', schema, settings: none, name: 'two SET TABLESPACE' },
+    { code: 'ALTER TABLE orders SET ACCESS METHOD heap2;\nALTER TABLE orders SET ACCESS METHOD heap;', schema, settings: none, name: 'two SET ACCESS METHOD' },
+    // The transaction already holds ACCESS EXCLUSIVE: no upgrade to queue for.
+    { code: 'BEGIN;\nLOCK TABLE users IN ACCESS EXCLUSIVE MODE;\nALTER TABLE users ALTER COLUMN email SET STATISTICS 500;\nALTER TABLE users ADD COLUMN a text;\nCOMMIT;', schema, name: 'ACCESS EXCLUSIVE held from LOCK TABLE' },
+    { code: 'ALTER TABLE users DROP COLUMN plan;\nSELECT 1;\nALTER TABLE users ALTER COLUMN email SET STATISTICS 500;\nALTER TABLE users ADD COLUMN a text;', schema, name: 'ACCESS EXCLUSIVE held from an earlier ALTER TABLE' },
     // ONLY and the plain form differ on partitioned tables.
     { code: 'ALTER TABLE ONLY users ADD COLUMN a text;\nALTER TABLE users ADD COLUMN b text;', schema, settings: none },
     // New tables block nobody.
@@ -86,6 +113,26 @@ new RuleTester().run(rule, {
             'Line 1 takes a SHARE UPDATE EXCLUSIVE lock on `users` and line 2 then needs an ACCESS EXCLUSIVE lock: the upgrade queues again behind the queries already using `users`, and every later query waits behind it. Written as one statement (lines 1 and 2), the ALTER TABLE takes an ACCESS EXCLUSIVE lock once.',
         },
       ],
+    },
+    // The held lock is weaker than what the later statement needs: the upgrade still queues.
+    {
+      code: 'BEGIN;\nLOCK TABLE users IN SHARE UPDATE EXCLUSIVE MODE;\nALTER TABLE users ALTER COLUMN email SET STATISTICS 500;\nALTER TABLE users ADD COLUMN a text;\nCOMMIT;',
+      schema,
+      errors: [{ message: /^Line 3 takes a SHARE UPDATE EXCLUSIVE lock on `users` and line 4 then needs an ACCESS EXCLUSIVE lock/ }],
+    },
+    // CHECK constraints and SET NOT NULL are checked in one pass over the table when merged.
+    {
+      code: "ALTER TABLE orders ADD CONSTRAINT a CHECK (amount > 0);\nALTER TABLE orders ADD CONSTRAINT b CHECK (note <> '');",
+      schema,
+      errors: [{ message: /go over the whole table 2 times .*line 1 scans all of `orders`; line 2 scans all of `orders`/ }],
+    },
+    // Rewrites share one pass, and SET UNLOGGED combines with a type change (checked on PostgreSQL 15).
+    { code: 'ALTER TABLE orders SET UNLOGGED;\nALTER TABLE orders ALTER COLUMN amount TYPE bigint;', schema, errors: [{ message: /go over the whole table 2 times/ }] },
+    // Only the work that shares the pass counts: a foreign key between two scans.
+    {
+      code: 'ALTER TABLE orders ALTER COLUMN amount SET NOT NULL;\nALTER TABLE orders ADD FOREIGN KEY (user_id) REFERENCES users;\nALTER TABLE orders ALTER COLUMN note SET NOT NULL;',
+      schema,
+      errors: [{ message: /go over the whole table 2 times .*: line 1 scans all of `orders`; line 3 scans all of `orders`\./ }],
     },
     // Comments between the statements: reported, but no suggestion (they would be lost).
     { code: 'ALTER TABLE users ADD COLUMN a text;\n-- and another\nALTER TABLE users ADD COLUMN b text;', schema, settings: none, errors: [{ suggestions: [] }] },
