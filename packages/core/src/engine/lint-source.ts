@@ -15,6 +15,7 @@ import { CreatedRelations, isDownMigrationPath } from './replay.ts';
 import { planFileTransactions, type FileTransactionPlan } from '../migration-tools/detect.ts';
 import type { SegmentParseCache } from './parse-cache.ts';
 import { NUL_BYTE_MESSAGE, parseWithinBudget } from './parse-budget.ts';
+import { type GroupKey, groupKeyOf, groupRepeats } from './group-repeats.ts';
 
 export interface EnabledRule {
   rule: Rule<any>;
@@ -47,6 +48,11 @@ export interface LintSourceOptions {
    * are checked against the rest of the file only.
    */
   fixWatch?: FixWatch;
+  /**
+   * `false`: report every occurrence of the rules that group repeated findings (see
+   * `RuleMeta.groupRepeats`), whatever their options say. The language server does this.
+   */
+  groupRepeats?: boolean;
 }
 
 export interface LintSourceResult {
@@ -62,6 +68,8 @@ export function lintSource(options: LintSourceOptions): LintSourceResult {
   const lines = new LineIndex(text);
   const masked = maskNonSql(text, { dialect: options.settings.dialect });
   const raw: Array<Omit<Diagnostic, 'line' | 'column' | 'endLine' | 'endColumn'>> = [];
+  /** The findings of rules that group repeats (meta.groupRepeats), by the raw diagnostic. */
+  const groups = new Map<object, GroupKey>();
 
   // 1. Split and parse; a statement that fails to parse is reported and skipped, never fatal.
   const statements: StatementInfo[] = [];
@@ -169,6 +177,8 @@ export function lintSource(options: LintSourceOptions): LintSourceResult {
             return fix ? [{ desc: s.desc.replace(/\{\{\s*(\w+)\s*\}\}/g, (m, k: string) => (descriptor.data && k in descriptor.data ? String(descriptor.data[k]) : m)), fix }] : [];
           });
         }
+        const group = options.groupRepeats === false ? undefined : groupKeyOf(meta, enabled.options, descriptor, diagnostic.fix !== undefined, current);
+        if (group) groups.set(diagnostic, group);
         raw.push(diagnostic);
       },
       getText(nodeOrRange) {
@@ -271,7 +281,7 @@ export function lintSource(options: LintSourceOptions): LintSourceResult {
   if (beforeRollback) catalog.restore(beforeRollback);
   call('File:exit', undefined, { start: text.length, end: text.length });
 
-  return { messages: finishDiagnostics(raw, text, lines, options, fixWatch), statements };
+  return { messages: finishDiagnostics(raw, text, lines, options, fixWatch, groups), statements };
 }
 
 /**
@@ -279,13 +289,21 @@ export function lintSource(options: LintSourceOptions): LintSourceResult {
  * in several shapes, and inlined into lintSource this part deoptimized the whole function (and
  * had it compiled again) on every run.
  */
-function finishDiagnostics(raw: Array<Omit<Diagnostic, 'line' | 'column' | 'endLine' | 'endColumn'>>, text: string, lines: LineIndex, options: LintSourceOptions, fixWatch: FixWatch): Diagnostic[] {
+function finishDiagnostics(raw: Array<Omit<Diagnostic, 'line' | 'column' | 'endLine' | 'endColumn'>>, text: string, lines: LineIndex, options: LintSourceOptions, fixWatch: FixWatch, groups: ReadonlyMap<object, GroupKey>): Diagnostic[] {
   const withPositions: Diagnostic[] = raw.map((d) => withLineColumns(d, lines));
+  const grouped = new Map<Diagnostic, GroupKey>();
+  if (groups.size > 0) {
+    for (let i = 0; i < raw.length; i++) {
+      const group = groups.get(raw[i]!);
+      if (group) grouped.set(withPositions[i]!, group);
+    }
+  }
   // Fixes still watched after this file are withheld, if at all, on the diagnostics returned.
   if (fixWatch.hasUnbound()) fixWatch.rebind(new Map<object, FixCarrier>(raw.map((d, i) => [d, withPositions[i]!])));
   const suppressions = findSuppressions(text, { dialect: options.settings.dialect });
   const kept = applySuppressions(withPositions, suppressions, options.knownRuleIds, lines, { source: text });
-  return kept.sort(byPosition);
+  // After suppressions: a comment on one occurrence suppresses that occurrence only.
+  return groupRepeats(kept.sort(byPosition), grouped);
 }
 
 function byPosition(a: Diagnostic, b: Diagnostic): number {
