@@ -62,9 +62,8 @@ export function groupRepeats(diagnostics: Diagnostic[], groups: ReadonlyMap<Diag
   for (const list of members.values()) {
     if (list.length < 2) continue;
     const first = list[0]!;
-    const occurrences = list.map(toOccurrence);
-    first.message = `${first.message} ${countSuffix(list, groups.get(first)!.scope)}`;
-    first.occurrences = occurrences;
+    first.occurrences = list.map(toOccurrence);
+    first.message = groupedMessage(first.occurrences, groups.get(first)!.scope);
   }
   return out;
 }
@@ -75,8 +74,20 @@ function toOccurrence(d: Diagnostic): Occurrence {
   return occurrence;
 }
 
-/** `(and 41 more in this file: lines 12, 19, 33, …)`, at most MAX_SUFFIX_LENGTH characters. */
-export function countSuffix(list: readonly Diagnostic[], scope: 'file' | 'transaction'): string {
+/**
+ * The message of a grouped finding: the first occurrence's, then `(and 41 more in this file:
+ * lines 12, 19, 33, …)` (at most MAX_SUFFIX_LENGTH characters; every line is in the occurrences).
+ */
+export function groupedMessage(occurrences: readonly Occurrence[], scope: 'file' | 'transaction'): string {
+  return `${occurrences[0]!.message} ${countSuffix(occurrences, scope)}`;
+}
+
+/** Which scope a grouped message names (`in this file` / `in this transaction`), read back from it. */
+export function groupedScope(message: string): 'file' | 'transaction' {
+  return /\(and \d+ more in this transaction: lines? [^()]*\)$/.test(message) ? 'transaction' : 'file';
+}
+
+function countSuffix(list: readonly Occurrence[], scope: 'file' | 'transaction'): string {
   const lines = [...new Set(list.slice(1).map((d) => d.line))];
   const head = `(and ${list.length - 1} more in this ${scope}: line${lines.length === 1 ? '' : 's'} `;
   let shown = '';

@@ -177,7 +177,8 @@ export function lintSource(options: LintSourceOptions): LintSourceResult {
             return fix ? [{ desc: s.desc.replace(/\{\{\s*(\w+)\s*\}\}/g, (m, k: string) => (descriptor.data && k in descriptor.data ? String(descriptor.data[k]) : m)), fix }] : [];
           });
         }
-        const group = options.groupRepeats === false ? undefined : groupKeyOf(meta, enabled.options, descriptor, diagnostic.fix !== undefined, current);
+        // A report made outside a statement's visit (at File:exit) belongs to the statement it points into.
+        const group = options.groupRepeats === false || !meta.groupRepeats ? undefined : groupKeyOf(meta, enabled.options, descriptor, diagnostic.fix !== undefined, current ?? statementAt(statements, range.start));
         if (group) groups.set(diagnostic, group);
         raw.push(diagnostic);
       },
@@ -304,6 +305,20 @@ function finishDiagnostics(raw: Array<Omit<Diagnostic, 'line' | 'column' | 'endL
   const kept = applySuppressions(withPositions, suppressions, options.knownRuleIds, lines, { source: text });
   // After suppressions: a comment on one occurrence suppresses that occurrence only.
   return groupRepeats(kept.sort(byPosition), grouped);
+}
+
+/** The statement whose range holds `offset` (statements are in text order), if any. */
+function statementAt(statements: readonly StatementInfo[], offset: number): StatementInfo | undefined {
+  let low = 0;
+  let high = statements.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    const range = statements[mid]!.range;
+    if (offset < range.start) high = mid - 1;
+    else if (offset > range.end) low = mid + 1;
+    else return statements[mid];
+  }
+  return undefined;
 }
 
 function byPosition(a: Diagnostic, b: Diagnostic): number {
