@@ -154,7 +154,12 @@ describe('grouping repeated findings', () => {
 describe('turning grouping off', () => {
   const text = 'select a;\nselect b;\nselect c;\n';
 
-  it('the rule option groupRepeats: false reports every occurrence on its own', async () => {
+  it('the rule option groupRepeats: false reports every occurrence on its own (true is the default)', async () => {
+    for (const setting of ['warn', ['warn', { groupRepeats: true }]]) {
+      const dir = project({ 'sqlwarden.config.json': JSON.stringify({ rules: { repeated: setting } }) });
+      const grouped = await new Linter({ cwd: dir, rules: [byFile] }).lintText(text, { filePath: path.join(dir, 'q.sql') });
+      expect(grouped.messages.map((m) => [m.line, m.occurrences?.length])).toEqual([[1, 3]]);
+    }
     const dir = project({ 'sqlwarden.config.json': JSON.stringify({ rules: { repeated: ['warn', { groupRepeats: false }] } }) });
     const result = await new Linter({ cwd: dir, rules: [byFile] }).lintText(text, { filePath: path.join(dir, 'q.sql') });
     expect(result.messages.map((m) => [m.line, m.message, m.occurrences])).toEqual([
