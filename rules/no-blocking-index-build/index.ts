@@ -38,6 +38,7 @@ export default defineRule({
     docs: { url: 'https://github.com/sqlwarden/sqlwarden/blob/main/rules/no-blocking-index-build/README.md', recommended: true },
     defaultSeverity: 'error',
     category: 'migration-safety',
+    groupRepeats: 'transaction',
     fixable: 'code',
     hasSuggestions: true,
     dialects: ['postgresql'],

@@ -17,6 +17,7 @@ export default defineRule({
     docs: { url: 'https://github.com/sqlwarden/sqlwarden/blob/main/rules/no-char-type/README.md', recommended: true },
     defaultSeverity: 'warn',
     category: 'style',
+    groupRepeats: 'file',
     hasSuggestions: true,
     dialects: ['postgresql'],
     sources: [

@@ -56,6 +56,7 @@ export default defineRule({
     docs: { url: 'https://github.com/sqlwarden/sqlwarden/blob/main/rules/no-slow-work-under-access-exclusive/README.md', recommended: true },
     defaultSeverity: 'error',
     category: 'migration-safety',
+    groupRepeats: 'transaction',
     dialects: ['postgresql'],
     sources: [
       {

@@ -65,6 +65,7 @@ export default defineRule({
     docs: { url: 'https://github.com/sqlwarden/sqlwarden/blob/main/rules/no-table-rewrite/README.md', recommended: true },
     defaultSeverity: 'error',
     category: 'migration-safety',
+    groupRepeats: 'transaction',
     dialects: ['postgresql'],
     sources: [
       { tool: 'squawk', rule: 'changing-column-type', note: 'squawk flags every type change, including binary-coercible ones such as varchar(n) to text.' },

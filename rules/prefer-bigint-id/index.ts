@@ -54,6 +54,7 @@ export default defineRule<Options>({
     docs: { url: 'https://github.com/sqlwarden/sqlwarden/blob/main/rules/prefer-bigint-id/README.md', recommended: true },
     defaultSeverity: 'warn',
     category: 'style',
+    groupRepeats: 'file',
     hasSuggestions: true,
     dialects: ['postgresql'],
     schema: {

@@ -28,6 +28,7 @@ export default defineRule({
     docs: { url: 'https://github.com/sqlwarden/sqlwarden/blob/main/rules/prefer-identity/README.md', recommended: true },
     defaultSeverity: 'warn',
     category: 'style',
+    groupRepeats: 'file',
     fixable: 'code',
     hasSuggestions: true,
     dialects: ['postgresql'],

@@ -13,6 +13,7 @@ export default defineRule({
     docs: { url: 'https://github.com/sqlwarden/sqlwarden/blob/main/rules/prefer-text-over-varchar/README.md', recommended: false },
     defaultSeverity: 'off',
     category: 'style',
+    groupRepeats: 'file',
     hasSuggestions: true,
     dialects: ['postgresql'],
     sources: [

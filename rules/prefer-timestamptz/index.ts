@@ -12,6 +12,7 @@ export default defineRule({
     docs: { url: 'https://github.com/sqlwarden/sqlwarden/blob/main/rules/prefer-timestamptz/README.md', recommended: true },
     defaultSeverity: 'warn',
     category: 'style',
+    groupRepeats: 'file',
     hasSuggestions: true,
     dialects: ['postgresql'],
     sources: [

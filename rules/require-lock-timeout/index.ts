@@ -128,6 +128,7 @@ export default defineRule<Options>({
     docs: { url: 'https://github.com/sqlwarden/sqlwarden/blob/main/rules/require-lock-timeout/README.md', recommended: true },
     defaultSeverity: 'warn',
     category: 'migration-safety',
+    groupRepeats: 'transaction',
     hasSuggestions: true,
     dialects: ['postgresql'],
     schema: {

@@ -56,6 +56,7 @@ export default defineRule({
     docs: { url: 'https://github.com/sqlwarden/sqlwarden/blob/main/rules/require-not-valid-constraint/README.md', recommended: true },
     defaultSeverity: 'error',
     category: 'migration-safety',
+    groupRepeats: 'transaction',
     hasSuggestions: true,
     dialects: ['postgresql'],
     sources: [

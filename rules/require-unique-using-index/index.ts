@@ -34,6 +34,7 @@ export default defineRule({
     docs: { url: 'https://github.com/sqlwarden/sqlwarden/blob/main/rules/require-unique-using-index/README.md', recommended: true },
     defaultSeverity: 'error',
     category: 'migration-safety',
+    groupRepeats: 'transaction',
     dialects: ['postgresql'],
     sources: [
       { tool: 'squawk', rule: 'disallowed-unique-constraint' },

@@ -43,6 +43,7 @@ describe('sqlwarden rules', () => {
         docsUrl: meta.docs?.url ?? null,
         schema: meta.schema ?? null,
         defaultOptions: meta.defaultOptions ?? null,
+        groupRepeats: meta.groupRepeats ?? null,
         dialects: meta.dialects ?? null,
         sources: meta.sources ?? [],
         origin: 'builtin',
@@ -63,6 +64,7 @@ describe('sqlwarden rules', () => {
     expect(text.stdout).not.toContain(ESC);
     expect(text.stdout).toMatch(/acme\/no-drop-table {2}error \(default warn\) {2}\[plugin\]/);
     for (const rule of builtinRules) expect(text.stdout).toContain(`  ${rule.meta.id}  `);
+    expect(text.stdout).toContain('repeated findings: one per file (groupRepeats: false reports each)');
   }, 180_000);
 });
 

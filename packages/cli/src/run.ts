@@ -114,6 +114,16 @@ function fromEngine(result: LintFileResult): CliResult {
     };
     if (diagnostic.fix) message.fix = diagnostic.fix;
     if (diagnostic.suggestions && diagnostic.suggestions.length > 0) message.suggestions = diagnostic.suggestions;
+    if (diagnostic.occurrences) {
+      message.occurrences = diagnostic.occurrences.map((o) => ({
+        message: o.message,
+        line: o.line,
+        column: o.column,
+        endLine: o.endLine,
+        endColumn: o.endColumn,
+        ...(o.suggestions?.length ? { suggestions: o.suggestions } : {}),
+      }));
+    }
     return message;
   });
   const converted: CliResult = {

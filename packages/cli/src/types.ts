@@ -27,6 +27,20 @@ export interface CliMessage {
   fatal?: boolean;
   fix?: CliFix;
   suggestions?: CliSuggestion[];
+  /**
+   * A grouped finding (a rule whose findings repeat one cause, see the rule's `groupRepeats`
+   * option): every occurrence it stands for, this one first, each with its own message.
+   */
+  occurrences?: CliOccurrence[];
+}
+
+export interface CliOccurrence {
+  message: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  suggestions?: CliSuggestion[];
 }
 
 export interface CliResult {

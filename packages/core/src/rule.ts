@@ -22,6 +22,18 @@ export interface RuleMeta {
   dialects?: Settings['dialect'][];
   /** The same check in other tools, so users migrating from them can map their configuration. */
   sources?: RuleSource[];
+  /**
+   * The rule's findings repeat one cause and one remedy (a type choice, a missing lock_timeout):
+   * the engine reports the findings of one file (`'file'`) or of one transaction
+   * (`'transaction'`; statements outside a transaction are never grouped) as one finding, the
+   * first, with a count, the lines of the others, and every occurrence in
+   * `Diagnostic.occurrences`. Grouping happens after suppression comments, so a comment
+   * suppresses only its own occurrence; findings that carry a fix are never grouped (each keeps
+   * its fix for `--fix`). The rule accepts the option `groupRepeats` (default `true`; `false`
+   * reports every occurrence on its own). Only findings of one message template are grouped,
+   * unless `ReportDescriptor.group` says otherwise.
+   */
+  groupRepeats?: 'file' | 'transaction';
 }
 
 export interface RuleSource {
@@ -58,6 +70,13 @@ export interface ReportDescriptor {
    */
   fixGuard?: FixGuard;
   suggestions?: Array<{ desc: string; fix: FixSpec }>;
+  /**
+   * For rules with `meta.groupRepeats`: findings with the same key (within the file or
+   * transaction) are grouped. The default key is `message` as written, before `data` fills it
+   * in: findings of one message template share a cause and a remedy. `false` keeps this finding
+   * on its own.
+   */
+  group?: string | false;
 }
 
 /**

@@ -30,6 +30,24 @@ export interface Diagnostic {
   range: Range;
   fix?: Fix;
   suggestions?: Suggestion[];
+  /**
+   * Set on a grouped finding (see `RuleMeta.groupRepeats`): every finding it stands for, this
+   * one first, in file order, each with its own message, position and suggestions. The
+   * diagnostic itself is the first occurrence, its message followed by the count and lines of
+   * the others.
+   */
+  occurrences?: Occurrence[];
+}
+
+/** One finding of a grouped diagnostic, as it would have been reported alone. */
+export interface Occurrence {
+  message: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  range: Range;
+  suggestions?: Suggestion[];
 }
 
 /** How the migration tool runs a file, which decides whether statements share a transaction. */

@@ -82,7 +82,8 @@ export class Engine {
       if (settings.postgresVersion !== undefined) overrides.postgresVersion = settings.postgresVersion;
       // Plugins are workspace code: never import them unless the workspace is trusted.
       const loadPlugins = this.trusted || settings.allowPlugins;
-      entry = { linter: new Linter({ cwd: root, rules: builtinRules, overrides, loadPlugins, relint: true }), queue: Promise.resolve() };
+      // Every occurrence of a grouped finding on its own: a squiggle and quick fixes on each line.
+      entry = { linter: new Linter({ cwd: root, rules: builtinRules, overrides, loadPlugins, relint: true, groupRepeats: false }), queue: Promise.resolve() };
       this.linters.set(root, entry);
     }
     const { linter } = entry;

@@ -27,6 +27,8 @@ export interface RuleListing {
   /** JSON Schema of the options object, or null for rules without options. */
   schema: Record<string, unknown> | null;
   defaultOptions: Record<string, unknown> | null;
+  /** Whether repeated findings are reported as one per `file` or `transaction` (the `groupRepeats` option); null when never. */
+  groupRepeats: 'file' | 'transaction' | null;
   /** Dialects the rule understands; null means all. */
   dialects: string[] | null;
   /** The same check in other tools (squawk, strong_migrations, ...). */
@@ -99,6 +101,7 @@ export async function listRules(io: CommandIO, options: { config?: string }): Pr
       docsUrl: meta.docs?.url ?? null,
       schema: meta.schema ?? null,
       defaultOptions: meta.defaultOptions ?? null,
+      groupRepeats: meta.groupRepeats ?? null,
       dialects: meta.dialects ?? null,
       sources: meta.sources ?? [],
       origin: builtin.has(rule) ? 'builtin' : 'plugin',
@@ -128,9 +131,9 @@ function formatRulesText(listing: RulesListing, color: boolean): string {
       out.push(`  ${c.bold(rule.id)}  ${configured}${traits.length ? c.dim(`  [${traits.join(', ')}]`) : ''}`);
       out.push(`    ${rule.description}`);
       if (rule.options) out.push(c.dim(`    options: ${JSON.stringify(rule.options)}`));
-      if (rule.schema && typeof rule.schema.properties === 'object' && rule.schema.properties) {
-        out.push(c.dim(`    options schema: ${Object.keys(rule.schema.properties).join(', ')}`));
-      }
+      const optionNames = [...(rule.schema && typeof rule.schema.properties === 'object' && rule.schema.properties ? Object.keys(rule.schema.properties) : []), ...(rule.groupRepeats ? ['groupRepeats'] : [])];
+      if (optionNames.length > 0) out.push(c.dim(`    options schema: ${optionNames.join(', ')}`));
+      if (rule.groupRepeats) out.push(c.dim(`    repeated findings: one per ${rule.groupRepeats} (groupRepeats: false reports each)`));
       if (rule.sources.length > 0) {
         out.push(c.dim(`    also in: ${rule.sources.map((s) => `${s.tool} ${s.rule}${s.note ? ` (${s.note})` : ''}`).join('; ')}`));
       }

@@ -1,10 +1,11 @@
 import { stringifyWellFormed } from '@sqlwarden/core';
-import type { CliMessage, CliResult, Formatter } from '../types.ts';
+import type { CliMessage, CliResult, CliSuggestion, Formatter } from '../types.ts';
 
 /**
  * ESLint's `json` formatter shape. Messages carry no `range` (ESLint's do not); `source` is
  * present when the file has messages and was not fixed, `output` when fixing changed the text
- * (ESLint's documented rule for both).
+ * (ESLint's documented rule for both). A grouped finding adds `occurrences`: every finding it
+ * stands for (itself first), each with its message, position and suggestions.
  */
 export function toEslintResult(result: CliResult): Record<string, unknown> {
   const out: Record<string, unknown> = {
@@ -39,9 +40,23 @@ function toEslintMessage(message: CliMessage): Record<string, unknown> {
   if (message.endColumn !== undefined) out.endColumn = message.endColumn;
   if (message.fix) out.fix = { range: [...message.fix.range], text: message.fix.text };
   if (message.suggestions && message.suggestions.length > 0) {
-    out.suggestions = message.suggestions.map((s) => ({ desc: s.desc, fix: { range: [...s.fix.range], text: s.fix.text } }));
+    out.suggestions = message.suggestions.map(toEslintSuggestion);
+  }
+  if (message.occurrences) {
+    out.occurrences = message.occurrences.map((o) => ({
+      message: o.message,
+      line: o.line,
+      column: o.column,
+      endLine: o.endLine,
+      endColumn: o.endColumn,
+      ...(o.suggestions?.length ? { suggestions: o.suggestions.map(toEslintSuggestion) } : {}),
+    }));
   }
   return out;
+}
+
+function toEslintSuggestion(s: CliSuggestion): Record<string, unknown> {
+  return { desc: s.desc, fix: { range: [...s.fix.range], text: s.fix.text } };
 }
 
 export const json = ((results, _context) => `${stringifyWellFormed(results.map(toEslintResult))}\n`) satisfies Formatter;

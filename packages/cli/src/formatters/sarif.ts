@@ -20,6 +20,8 @@ import { fingerprints, isFinding, isUnderCwd, reportedText, reportPath, TextLine
  *   and LSP count), so the run says `columnKind: "utf16CodeUnits"`.
  * - `fixes`: the rule's fix (what --fix applies) first, then each suggestion, as one replacement
  *   (`deletedRegion` + `insertedContent`) converted from the engine's UTF-16 fix range.
+ * - A grouped finding (see the rules' `groupRepeats` option) lists its other occurrences as
+ *   `relatedLocations`, each with its own region and message.
  * - `partialFingerprints["sqlwarden/v1"]`: a hash of the rule id, path and normalized flagged
  *   source text (not line numbers), unique per duplicate finding; see `fingerprints`.
  * - Problems that are not rule findings (files that could not be read or decoded, ignored files
@@ -64,6 +66,9 @@ export const sarif = ((results, context) => {
         locations: [{ physicalLocation: { artifactLocation, region: regionOf(message) } }],
         partialFingerprints: { [FINGERPRINT_KEY]: hashes[i]! },
       };
+      if (message.occurrences && message.occurrences.length > 1) {
+        entry.relatedLocations = message.occurrences.slice(1).map((o, n) => ({ id: n + 1, physicalLocation: { artifactLocation, region: regionOf(o) }, message: { text: o.message } }));
+      }
       const fixes = lines ? fixesOf(message, lines, artifactLocation) : [];
       if (fixes.length > 0) entry.fixes = fixes;
       sarifResults.push(entry);
@@ -159,7 +164,7 @@ function directoryUri(directory: string): string {
   return href.endsWith('/') ? href : `${href}/`;
 }
 
-function regionOf(message: CliMessage): Json {
+function regionOf(message: Pick<CliMessage, 'line' | 'column' | 'endLine' | 'endColumn'>): Json {
   const region: Json = { startLine: Math.max(1, message.line), startColumn: Math.max(1, message.column) };
   if (message.endLine !== undefined && message.endColumn !== undefined) {
     region.endLine = Math.max(1, message.endLine);

@@ -1,5 +1,6 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Rule } from '../rule.ts';
+import { GROUP_REPEATS_OPTION } from '../engine/group-repeats.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { formatValue, keyPath } from './errors.ts';
 import { isPlainObject } from './shape.ts';
@@ -42,13 +43,13 @@ function allowedProperties(schema: unknown): string[] {
   return isPlainObject(schema) && isPlainObject(schema.properties) ? Object.keys(schema.properties) : [];
 }
 
-function describe(error: ErrorObject, options: Record<string, unknown>): string {
+function describe(error: ErrorObject, options: Record<string, unknown>, engineOptions: readonly string[]): string {
   const segments = segmentsOf(error.instancePath);
   const where = segments.length === 0 ? undefined : keyPath(segments);
   const params = error.params as Record<string, unknown>;
   if (error.keyword === 'additionalProperties') {
     const name = String(params.additionalProperty);
-    const allowed = allowedProperties(error.parentSchema);
+    const allowed = [...allowedProperties(error.parentSchema), ...(where === undefined ? engineOptions : [])];
     const hint = didYouMean(name, allowed);
     const list = allowed.length > 0 ? ` (allowed: ${allowed.join(', ')})` : '';
     const what = where === undefined ? `unknown option "${name}"` : `option "${where}" has unknown key "${name}"`;
@@ -73,8 +74,20 @@ function describe(error: ErrorObject, options: Record<string, unknown>): string 
  * rule's name in a message) or undefined. Throws when the schema itself does not compile.
  */
 export function ruleOptionsProblem(rule: Rule<any>, options: Record<string, unknown>): string | undefined {
+  // Options the engine reads itself (see RuleMeta.groupRepeats), checked here and not by the rule's schema.
+  const engineOptions: string[] = [];
+  let own = options;
+  if (rule.meta.groupRepeats) {
+    engineOptions.push(GROUP_REPEATS_OPTION);
+    if (GROUP_REPEATS_OPTION in options) {
+      const value = options[GROUP_REPEATS_OPTION];
+      if (typeof value !== 'boolean') return `option "${GROUP_REPEATS_OPTION}" must be boolean; got ${formatValue(value)}`;
+      own = { ...options };
+      delete own[GROUP_REPEATS_OPTION];
+    }
+  }
   const validate = validatorFor(rule);
-  if (!validate || validate(options)) return undefined;
+  if (!validate || validate(own)) return undefined;
   const first = validate.errors?.[0];
-  return first ? describe(first, options) : 'has invalid options';
+  return first ? describe(first, own, engineOptions) : 'has invalid options';
 }

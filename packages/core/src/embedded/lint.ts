@@ -7,6 +7,7 @@ import { LineIndex } from '../source/line-index.ts';
 import type { Diagnostic, Suggestion } from '../types.ts';
 import { applyFixes } from '../engine/fixes.ts';
 import { type LintFileResult, summarize } from '../engine/linter.ts';
+import { groupedMessage, groupedScope } from '../engine/group-repeats.ts';
 import type { SqlExtractOptions } from './extract.ts';
 import { type SqlFragment, toHostFix, toHostRange } from './fragment.ts';
 import { type HostLanguage, extractSqlFromSource } from './parse.ts';
@@ -70,6 +71,13 @@ export function mapFragmentDiagnostics(fragment: SqlFragment, messages: readonly
       if (sFix) suggestions.push({ desc: s.desc, fix: sFix });
     }
     if (suggestions.length) mapped.suggestions = suggestions;
+    if (m.occurrences) {
+      // A grouped finding: each occurrence in host positions, and the lines its message names.
+      mapped.occurrences = mapFragmentDiagnostics(fragment, m.occurrences.map((o) => ({ ...o, ruleId: m.ruleId, severity: m.severity })), host).map(
+        ({ message, line, column, endLine, endColumn, range, suggestions }) => ({ message, line, column, endLine, endColumn, range, ...(suggestions ? { suggestions } : {}) }),
+      );
+      mapped.message = groupedMessage(mapped.occurrences, groupedScope(m.message));
+    }
     out.push(mapped);
   }
   return out;

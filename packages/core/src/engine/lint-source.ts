@@ -16,6 +16,7 @@ import { CreatedRelations, isDownMigrationPath } from './replay.ts';
 import { planFileTransactions, type FileTransactionPlan } from '../migration-tools/detect.ts';
 import type { SegmentParseCache } from './parse-cache.ts';
 import { NUL_BYTE_MESSAGE, parseWithinBudget } from './parse-budget.ts';
+import { type GroupKey, groupKeyOf, groupRepeats } from './group-repeats.ts';
 
 export interface EnabledRule {
   rule: Rule<any>;
@@ -48,6 +49,11 @@ export interface LintSourceOptions {
    * are checked against the rest of the file only.
    */
   fixWatch?: FixWatch;
+  /**
+   * `false`: report every occurrence of the rules that group repeated findings (see
+   * `RuleMeta.groupRepeats`), whatever their options say. The language server does this.
+   */
+  groupRepeats?: boolean;
 }
 
 export interface LintSourceResult {
@@ -75,6 +81,8 @@ export function lintSource(options: LintSourceOptions): LintSourceResult {
   const lines = new LineIndex(text);
   const masked = maskNonSql(text, { dialect: options.settings.dialect });
   const raw: Array<Omit<Diagnostic, 'line' | 'column' | 'endLine' | 'endColumn'>> = [];
+  /** The findings of rules that group repeats (meta.groupRepeats), by the raw diagnostic. */
+  const groups = new Map<object, GroupKey>();
 
   // 1. Split and parse; a statement that fails to parse is reported and skipped, never fatal.
   const statements: StatementInfo[] = [];
@@ -194,6 +202,9 @@ export function lintSource(options: LintSourceOptions): LintSourceResult {
             return fix ? [{ desc: s.desc.replace(/\{\{\s*(\w+)\s*\}\}/g, (m, k: string) => (descriptor.data && k in descriptor.data ? String(descriptor.data[k]) : m)), fix }] : [];
           });
         }
+        // A report made outside a statement's visit (at File:exit) belongs to the statement it points into.
+        const group = options.groupRepeats === false || !meta.groupRepeats ? undefined : groupKeyOf(meta, enabled.options, descriptor, diagnostic.fix !== undefined, current ?? statementAt(statements, range.start));
+        if (group) groups.set(diagnostic, group);
         raw.push(diagnostic);
       },
       getText(nodeOrRange) {
@@ -302,7 +313,7 @@ export function lintSource(options: LintSourceOptions): LintSourceResult {
   // Names held by `x___` stand-ins for template placeholders are shown as the source writes them.
   const placeholders = new PlaceholderNames(text, masked, (offset) => statements.find((s) => s.range.start <= offset && offset <= s.range.end)?.range);
   for (const d of raw) if (d.message.includes('x_')) d.message = placeholders.unmask(d.message, d.range);
-  return { messages: finishDiagnostics(raw, text, lines, options, fixWatch), statements };
+  return { messages: finishDiagnostics(raw, text, lines, options, fixWatch, groups), statements };
 }
 
 /**
@@ -310,13 +321,35 @@ export function lintSource(options: LintSourceOptions): LintSourceResult {
  * in several shapes, and inlined into lintSource this part deoptimized the whole function (and
  * had it compiled again) on every run.
  */
-function finishDiagnostics(raw: Array<Omit<Diagnostic, 'line' | 'column' | 'endLine' | 'endColumn'>>, text: string, lines: LineIndex, options: LintSourceOptions, fixWatch: FixWatch): Diagnostic[] {
+function finishDiagnostics(raw: Array<Omit<Diagnostic, 'line' | 'column' | 'endLine' | 'endColumn'>>, text: string, lines: LineIndex, options: LintSourceOptions, fixWatch: FixWatch, groups: ReadonlyMap<object, GroupKey>): Diagnostic[] {
   const withPositions: Diagnostic[] = raw.map((d) => withLineColumns(d, lines));
+  const grouped = new Map<Diagnostic, GroupKey>();
+  if (groups.size > 0) {
+    for (let i = 0; i < raw.length; i++) {
+      const group = groups.get(raw[i]!);
+      if (group) grouped.set(withPositions[i]!, group);
+    }
+  }
   // Fixes still watched after this file are withheld, if at all, on the diagnostics returned.
   if (fixWatch.hasUnbound()) fixWatch.rebind(new Map<object, FixCarrier>(raw.map((d, i) => [d, withPositions[i]!])));
   const suppressions = findSuppressions(text, { dialect: options.settings.dialect });
   const kept = applySuppressions(withPositions, suppressions, options.knownRuleIds, lines, { source: text });
-  return kept.sort(byPosition);
+  // After suppressions: a comment on one occurrence suppresses that occurrence only.
+  return groupRepeats(kept.sort(byPosition), grouped);
+}
+
+/** The statement whose range holds `offset` (statements are in text order), if any. */
+function statementAt(statements: readonly StatementInfo[], offset: number): StatementInfo | undefined {
+  let low = 0;
+  let high = statements.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    const range = statements[mid]!.range;
+    if (offset < range.start) high = mid - 1;
+    else if (offset > range.end) low = mid + 1;
+    else return statements[mid];
+  }
+  return undefined;
 }
 
 function byPosition(a: Diagnostic, b: Diagnostic): number {

@@ -82,6 +82,12 @@ export interface LinterOptions {
    * did to the catalog, so re-lints reuse it (see Catalog). Costs memory per statement.
    */
   relint?: boolean;
+  /**
+   * `false`: every occurrence of a grouped finding is reported on its own (see
+   * `RuleMeta.groupRepeats`). An editor wants a squiggle and quick fixes on each line; a report
+   * for a terminal or CI wants one finding per cause (the default).
+   */
+  groupRepeats?: boolean;
 }
 
 const adapters: Partial<Record<Dialect, DialectAdapter>> = { postgresql: postgresAdapter };
@@ -456,6 +462,7 @@ export class Linter {
         adapter,
         parseCache: this.parseCache,
         fixWatch,
+        ...(this.options.groupRepeats === false ? { groupRepeats: false } : {}),
         ...(onStatement ? { onStatement: (statement: StatementInfo, current: CatalogReader) => onStatement(filePath, statement, current) } : {}),
       });
       if (fix && passes < MAX_FIX_PASSES) {

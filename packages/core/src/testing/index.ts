@@ -60,7 +60,8 @@ export function lintWithRule(rule: Rule<any>, c: CaseOptions): Diagnostic[] {
     filePath: c.filename ?? 'migrations/0002_test.sql',
     settings,
     isMigration: c.migration ?? true,
-    rules: [{ rule, severity: rule.meta.defaultSeverity === 'error' ? 2 : 1, options: { ...(rule.meta.defaultOptions ?? {}), ...(c.options ?? {}) } }],
+    // Every occurrence on its own (the engine's grouping is tested by the engine's tests); a case can ask for `groupRepeats: true`.
+    rules: [{ rule, severity: rule.meta.defaultSeverity === 'error' ? 2 : 1, options: { ...(rule.meta.groupRepeats ? { groupRepeats: false } : {}), ...(rule.meta.defaultOptions ?? {}), ...(c.options ?? {}) } }],
     catalog,
     knownRuleIds,
     adapter: postgresAdapter,
