@@ -45,7 +45,7 @@ export interface TransactionAnalysis {
 
 /** The mode the engine assigned to the section, read back from its statements. */
 export function sectionMode(statements: readonly StatementInfo[]): FileMode {
-  if (statements.some((s) => s.transaction === 'wrapped')) return 'wrapped';
+  if (statements.some((s) => s.toolWrapped || s.transaction === 'wrapped')) return 'wrapped';
   if (statements.some((s) => s.transaction === 'implicit')) return 'implicit';
   return 'none';
 }

@@ -19,6 +19,14 @@ const IMPLICIT_REMEDY =
 
 new RuleTester().run(rule, {
   valid: [
+    {
+      // PostgreSQL 15: BEGIN; <this file>; COMMIT; runs without error, the file's COMMIT ends the
+      // tool's transaction and its BEGIN opens the one the tool's COMMIT ends.
+      code: 'COMMIT;\nCREATE UNIQUE INDEX CONCURRENTLY users_email2 ON users (email);\nBEGIN;\nALTER TABLE users ADD CONSTRAINT users_email2 UNIQUE USING INDEX users_email2;',
+      schema,
+      settings: { migrationTransaction: 'wrapped' },
+      name: "the file's own COMMIT ends the tool's transaction before CONCURRENTLY",
+    },
     { code: 'CREATE INDEX CONCURRENTLY users_email2 ON users (email);', schema },
     { code: 'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS users_email2 ON users (email);', schema },
     // Tables created earlier in the file are empty: no CONCURRENTLY needed, with or without a

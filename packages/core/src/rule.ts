@@ -138,6 +138,11 @@ export interface StatementInfo {
   transaction?: TransactionKind;
   /** Statements with the same id run in the same transaction (set whenever `transaction` is). */
   transactionId?: number;
+  /**
+   * The migration tool wraps this part of the file in its own transaction. Set even where the
+   * file's own COMMIT has already ended that transaction (then `transaction` is unset or explicit).
+   */
+  toolWrapped?: true;
   /** In a goose `-- +goose Down` / dbmate `-- migrate:down` section. */
   section: 'up' | 'down';
 }

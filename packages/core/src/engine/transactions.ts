@@ -43,6 +43,10 @@ export function assignTransactions(statements: StatementInfo[], layout: Migratio
     let implicitId = implicitApplies ? nextId++ : undefined;
     let explicitId: number | undefined;
     let explicitDepth = 0;
+    // A COMMIT or ROLLBACK of the file's own ends the tool's transaction: what follows runs in
+    // autocommit until the file opens a transaction again, which the tool's COMMIT then ends
+    // (the COMMIT; CREATE INDEX CONCURRENTLY ...; BEGIN; idiom).
+    let wrapperOpen = mode === 'wrapped';
     for (const stmt of inGroup) {
       const node = stmt.node;
       const isBegin = node?.type === 'Transaction' && node.kind === 'begin';
@@ -57,13 +61,15 @@ export function assignTransactions(statements: StatementInfo[], layout: Migratio
         id = explicitDepth > 0 ? explicitId : (implicitApplies ? implicitId : wrapperId);
       } else if (alone) {
         kind = undefined;
-      } else if (mode === 'wrapped') {
+      } else if (mode === 'wrapped' && wrapperOpen) {
         kind = 'wrapped';
         id = wrapperId;
       } else if (implicitApplies && !isBegin) {
         kind = 'implicit';
         id = implicitId;
       }
+      if (mode === 'wrapped' && !alone) stmt.toolWrapped = true;
+      else delete stmt.toolWrapped;
       if (kind) stmt.transaction = kind;
       else delete stmt.transaction;
       if (kind && id !== undefined) stmt.transactionId = id;
@@ -71,11 +77,13 @@ export function assignTransactions(statements: StatementInfo[], layout: Migratio
       if (isBegin) {
         // Inside the tool's transaction BEGIN only warns; in a multi-statement string it turns the
         // implicit transaction into an explicit one: either way it is the same transaction.
-        if (explicitDepth === 0) explicitId = wrapperId ?? implicitId ?? nextId++;
+        if (explicitDepth === 0) explicitId = (wrapperOpen ? wrapperId : undefined) ?? implicitId ?? nextId++;
         explicitDepth++;
       }
       if (isEnd) {
         if (explicitDepth > 0) explicitDepth--;
+        // Inside the tool's transaction a BEGIN only warns, so its COMMIT ends the tool's too.
+        if (explicitDepth === 0) wrapperOpen = false;
         // After COMMIT the rest of a multi-statement string runs in a new implicit transaction.
         if (explicitDepth === 0 && implicitApplies) implicitId = nextId++;
       }
