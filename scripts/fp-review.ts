@@ -87,6 +87,7 @@ function lintProject(project: string): Finding[] {
   const results = JSON.parse(run.stdout) as Array<{ filePath: string; messages: Array<{ ruleId: string | null; severity: number; message: string; line: number; endLine?: number }> }>;
   const name = path.basename(project);
   const findings: Finding[] = [];
+  const seen = new Map<string, number>();
   for (const result of results) {
     if (!result.messages.length) continue;
     const file = path.relative(project, result.filePath);
@@ -94,8 +95,12 @@ function lintProject(project: string): Finding[] {
     for (const m of result.messages) {
       const rule = m.ruleId ?? 'fatal';
       const excerpt = excerptOf(lines, m.line, m.endLine ?? m.line);
-      // The statement text, not the line, identifies a finding: verdicts survive edits above it.
-      const id = createHash('sha1').update([name, file, rule, excerpt].join('\0')).digest('hex').slice(0, 10);
+      // The statement text, not the line, identifies a finding (verdicts survive edits above it);
+      // the same text repeated in a file is told apart by its order.
+      const key = [name, file, rule, excerpt].join('\0');
+      const nth = (seen.get(key) ?? 0) + 1;
+      seen.set(key, nth);
+      const id = createHash('sha1').update(nth > 1 ? `${key}\0${nth}` : key).digest('hex').slice(0, 10);
       findings.push({ id, rule, project: name, kind: kindOf(project), file, line: m.line, severity: m.severity === 2 ? 'error' : 'warning', message: m.message, excerpt });
     }
   }
