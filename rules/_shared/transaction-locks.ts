@@ -6,7 +6,7 @@
  * whatever it blocks stays blocked. Checked on PostgreSQL 15: packages/core/src/locks/VERIFICATION.md,
  * "Locks a transaction already holds".
  */
-import { coveredByHeld, displayRelation, lockModeSql } from '@sqlwarden/core';
+import { blockedWork, coveredByHeld, displayRelation, lockModeSql } from '@sqlwarden/core';
 import type { Drop, LockMode, ResolvedLock, RuleContext, Statement, StatementInfo } from '@sqlwarden/core';
 import { statementEffects, whatItBlocks } from './lock-messages.ts';
 import { lineAt } from './lock-hygiene.ts';
@@ -189,6 +189,8 @@ export function whatItBlocksInTransaction(context: RuleContext<any>, locks: read
   const held = locksHeldByTransaction(context);
   const readsAlreadyBlocked = new Map<ResolvedLock, string>();
   for (const lock of locks) {
+    // Only worth saying where this lock by itself would let reads continue.
+    if (blockedWork(lock.mode).reads) continue;
     const h = held.length ? heldBlockingReads(context, lock.relation, held) : undefined;
     if (h) readsAlreadyBlocked.set(lock, `reads of \`${displayRelation(h.relation)}\` are already blocked: line ${lineAt(context.file.text, h.info.range.start)} of this transaction holds ${heldLockPhrase(h)} on it until commit`);
   }

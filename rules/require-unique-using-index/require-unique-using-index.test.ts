@@ -36,6 +36,13 @@ new RuleTester().run(rule, {
     { code: 'ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email)', schema, migration: false },
   ],
   invalid: [
+    {
+      // The statement's own ACCESS EXCLUSIVE already blocks reads: no note about earlier locks.
+      code: 'BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);\nCOMMIT;',
+      schema,
+      name: 'no already-blocked note when the lock itself blocks reads',
+      errors: [{ line: 3, message: /blocking reads and writes on `users` for the whole build/ }],
+    },
     // CREATE TABLE AS copies rows: the build on the new table is real work.
     {
       code: 'CREATE TABLE users_copy AS SELECT * FROM users;\nALTER TABLE users_copy ADD CONSTRAINT users_copy_pkey PRIMARY KEY (id);',
