@@ -116,7 +116,23 @@ export function notNullProvenInFile(context: RuleContext<any>, table: { schema?:
     // The catalog knows the constraint: it decided already (see hasValidatedNotNullCheck).
     if (known?.constraints.some((c) => c.name === name)) continue;
     if (FOREIGN_KEY_NAME.test(name)) continue;
-    if (NOT_NULL_NAME.test(name) || `_${name.toLowerCase()}_`.includes(`_${col}_`)) return true;
+    if (nameFitsColumn(name, col, table.name.toLowerCase())) return true;
   }
   return false;
+}
+
+const NULL_WORDS = /(^|_)(nn|not_?null|non_?null|null|notnull|chk|check|ck|constraint)(?=_|$)/g;
+
+/**
+ * Whether a constraint name could be the recipe's check on `col`: it names the column
+ * (`users_email_check`, `email_nn`), or it speaks of NULLs and names nothing but the table
+ * (`users_not_null`). `bar_not_null` does not fit column `baz`: it names another column.
+ */
+function nameFitsColumn(name: string, col: string, table: string): boolean {
+  const lower = name.toLowerCase();
+  if (`_${lower}_`.includes(`_${col}_`)) return true;
+  if (!NOT_NULL_NAME.test(lower)) return false;
+  let rest = lower.replace(NULL_WORDS, '_');
+  if (`_${rest}_`.includes(`_${table}_`)) rest = `_${rest}_`.replace(`_${table}_`, '_');
+  return rest.replace(/_+/g, '') === '';
 }

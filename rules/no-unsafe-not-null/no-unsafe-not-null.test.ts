@@ -97,6 +97,13 @@ ALTER TABLE users DROP CONSTRAINT users_email_nn;`,
     { code: 'ALTER TABLE users ALTER COLUMN email DROP NOT NULL, ALTER COLUMN name SET DEFAULT random()::text', schema },
   ],
   invalid: [
+    {
+      // squawk's pg12_cross_migration_named_constraint_matches_column_only_err: a check named for
+      // another column proves nothing about this one.
+      code: 'ALTER TABLE foo VALIDATE CONSTRAINT bar_not_null;\nALTER TABLE foo ALTER COLUMN baz SET NOT NULL;',
+      name: 'a validated check named for another column of a table the catalog does not know',
+      errors: [{ line: 2 }],
+    },
     // CREATE TABLE AS / SELECT INTO copy rows: the new table is not empty.
     {
       code: 'CREATE TABLE users_copy AS SELECT * FROM users;\nALTER TABLE users_copy ALTER COLUMN email SET NOT NULL;',
