@@ -4,10 +4,11 @@
  * new in this file, what slow work a statement does according to the lock model, and how to point
  * at another statement in a message. Lock modes themselves always come from the lock model.
  */
-import { blockedWork, describeStatementLocks, displayRelation, excerpt, LineIndex, lockModeSql } from '@sqlwarden/core';
-import type { CatalogTable, Expr, UnparsedCreate, LockedRelation, Range, ResolvedLock, RuleContext, Statement, StatementEffect, StatementInfo, TransactionKind } from '@sqlwarden/core';
+import { blockedWork, childNodes, describeStatementLocks, displayRelation, excerpt, LineIndex, lockModeSql } from '@sqlwarden/core';
+import type { CatalogTable, Expr, Node, UnparsedCreate, LockedRelation, Range, ResolvedLock, RuleContext, Statement, StatementEffect, StatementInfo, TransactionKind } from '@sqlwarden/core';
 import { statementEffects as effectsOf } from './lock-messages.ts';
 import { perFile } from './per-file.ts';
+import { containsAggregate, flattenFrom } from './query.ts';
 import { TRANSACTION_REMEDY, displayName, emptiedInFile, isNewTable, transactionKindReason } from './migration.ts';
 
 /** The lock model's effects of `stmt` for the configured version and the catalog as it is now. */
@@ -257,10 +258,45 @@ function isKeyLookup(table: CatalogTable | undefined, where: Expr): boolean {
   return keys.some((cols) => cols.every((c) => pinned.has(c)));
 }
 
+/** A window function call outside subqueries (`row_number() OVER ()` returns every row). */
+function containsWindow(expr: Node): boolean {
+  if (expr.type === 'SubqueryExpr') return false;
+  if (expr.type === 'FuncCall' && expr.over) return true;
+  return childNodes(expr).some(containsWindow);
+}
+
+/**
+ * Whether the query of an INSERT ... SELECT yields a few rows rather than a copy of a table: one
+ * aggregate row (`SELECT max(version) + 1 FROM t`, no GROUP BY), or a read restricted by a
+ * constant key equality on a single table (`WHERE id = 1`: a primary or unique key the catalog
+ * knows; for a table it does not know, any equality with a constant). Every UNION branch must qualify.
+ */
+function readsFewRows(context: RuleContext<any>, query: Statement): boolean {
+  const branches: Statement[] = [query];
+  for (let i = 0; i < branches.length; i++) {
+    const branch = branches[i]!;
+    if (branch.type !== 'Select') return false;
+    if (branch.setOperation) {
+      branches.push(branch.setOperation.left, branch.setOperation.right);
+      continue;
+    }
+    if (branch.values) continue;
+    if (branch.groupBy.length === 0 && branch.columns.some((c) => containsAggregate(c.expr)) && !branch.columns.some((c) => containsWindow(c.expr))) continue;
+    // One table: the WHERE's column names are its own (a join's `o.id = 1` says nothing of `u`).
+    const sources = flattenFrom(branch.from);
+    const source = sources[0];
+    if (!branch.where || sources.length !== 1 || source?.type !== 'TableRef') return false;
+    const table = context.resolveTable(source);
+    if (table ? !isKeyLookup(table, branch.where) : pinnedColumns(branch.where).size === 0) return false;
+  }
+  return true;
+}
+
 /**
  * Work of `stmt` whose duration grows with the size of a table already in use: a rewrite, a scan
  * or an index build according to the lock model, an UPDATE or DELETE that is not a key lookup (a
- * backfill), or an INSERT ... SELECT that copies rows out of another table. Tables created or
+ * backfill), or an INSERT ... SELECT that copies rows out of another table (not one that reads
+ * a few rows, see readsFewRows). Tables created or
  * truncated earlier in this file are empty and cost nothing.
  */
 export function slowWorkOf(context: RuleContext<any>, stmt: Statement, effects: readonly StatementEffect[]): SlowWork | undefined {
@@ -281,6 +317,7 @@ export function slowWorkOf(context: RuleContext<any>, stmt: Statement, effects: 
     return { what: `${verb} every row of ${name} that matches its WHERE (not a primary or unique key lookup)` };
   }
   if (stmt.type === 'Insert' && stmt.source && stmt.source.from.length > 0) {
+    if (readsFewRows(context, stmt.source)) return undefined;
     const read = effects.flatMap((e) => e.locks).filter((l) => l.on === 'read_tables' && !isUnresolved(l.relation));
     const inUse = read.filter((l) => !isNewRelation(context, l.relation) && emptiedInFile(context, l.relation) !== 'truncate');
     if (inUse.length === 0) return undefined;

@@ -36,9 +36,10 @@ export function exposedName(item: SourceItem): string | undefined {
  * Column references of an expression, without those inside subqueries: a subquery's columns
  * belong to its own FROM list (correlated references aside), and rules judge it when they visit it.
  */
-export function columnRefsOf(expr: Node): ColumnRef[] {
+export function columnRefsOf(expr: Node, skip?: (node: Node) => boolean): ColumnRef[] {
   const found: ColumnRef[] = [];
   const visit = (node: Node): void => {
+    if (skip?.(node)) return;
     if (node.type === 'ColumnRef') {
       found.push(node);
       return;
@@ -51,6 +52,30 @@ export function columnRefsOf(expr: Node): ColumnRef[] {
   };
   visit(expr);
   return found;
+}
+
+/** Query-compiler functions that stand for a bound parameter: `sqlc.arg(name)`, `sqlc.narg(name)`, `sqlc.slice(name)`, `pggen.arg('Name')`. */
+const PARAMETER_FUNCTIONS: Readonly<Record<string, ReadonlySet<string>>> = {
+  sqlc: new Set(['arg', 'narg', 'slice']),
+  pggen: new Set(['arg']),
+};
+
+/**
+ * Whether an expression is a query parameter written in a query compiler's syntax, which the
+ * parser reads as something else: `sqlc.arg(name)` as a function call, sqlc's `@name` as the
+ * prefix operator `@` (absolute value) applied to a column `name` (`@name::text` to its cast). The compiler replaces both with
+ * `$n` before the query reaches PostgreSQL. `@ name` with a blank stays the operator.
+ */
+export function isQueryParameter(node: Node, text: string): boolean {
+  if (node.type === 'Param') return true;
+  if (node.type === 'FuncCall') return node.schema !== undefined && (PARAMETER_FUNCTIONS[node.schema]?.has(node.name) ?? false);
+  if (node.type === 'UnaryExpr' && node.operator === '@') {
+    // `@name::text` parses as `@ (name::text)`: `::` binds tighter than a prefix operator.
+    let operand: Node = node.operand;
+    while (operand.type === 'Cast') operand = operand.expr;
+    return operand.type === 'ColumnRef' && operand.table === undefined && text.charCodeAt(operand.range.start - 1) === 0x40; // `@` glued to the name
+  }
+  return false;
 }
 
 /** True when the expression contains a subquery anywhere. */

@@ -1,6 +1,6 @@
 import { defineRule, excerpt, expressionKey } from '@sqlwarden/core';
 import type { CatalogTable, ColumnRef, Comparison, Delete, Expr, FromItem, InList, LikeExpr, Node, Between, RuleContext, Select, Update } from '@sqlwarden/core';
-import { columnRefsOf, containsAggregate, containsSubquery, exposedName, flattenFrom, joinsOf, visibleCtes, type SourceItem } from '../_shared/query.ts';
+import { columnRefsOf, containsAggregate, containsSubquery, exposedName, flattenFrom, isQueryParameter, joinsOf, visibleCtes, type SourceItem } from '../_shared/query.ts';
 import { columnSideTextCast } from '../_shared/column-side-cast.ts';
 import { bound, flip, rangePredicate, truncationOf, type RangeOperator } from './date-range.ts';
 
@@ -92,6 +92,27 @@ function conjuncts(expr: Expr | undefined, out: Expr[] = []): Expr[] {
   return out;
 }
 
+/** System catalogs and the information schema: nobody can add an index to them, and they are small. */
+const CATALOG_SCHEMAS = new Set(['pg_catalog', 'information_schema']);
+
+/** Output column names of a CTE's or subquery's query, when its select list names them all. */
+function outputNames(query: Node, raw: unknown): Set<string> | undefined {
+  // `WITH t(a, b) AS` / `(...) AS s(a, b)` rename the columns; not worth following.
+  const body = raw && typeof raw === 'object' ? Object.values(raw as Record<string, unknown>)[0] : undefined;
+  if (body && typeof body === 'object' && ('aliascolnames' in body || ((body as { alias?: { colnames?: unknown } }).alias?.colnames !== undefined))) return undefined;
+  let select: Node = query;
+  while (select.type === 'Select' && select.setOperation) select = select.setOperation.left;
+  if (select.type !== 'Select' || select.values) return undefined;
+  const names = new Set<string>();
+  for (const item of select.columns) {
+    if (item.alias !== undefined) names.add(item.alias);
+    else if (item.expr.type === 'ColumnRef') names.add(item.expr.column);
+    else if (item.expr.type === 'FuncCall') names.add(item.expr.name);
+    else if (item.expr.type === 'Star') return undefined;
+  }
+  return names;
+}
+
 function fromOf(query: Query): FromItem[] {
   if (query.type === 'Select') return query.from;
   return query.type === 'Update' ? [query.table, ...query.from] : [query.table, ...query.using];
@@ -142,6 +163,24 @@ export default defineRule({
 
     const isCte = (item: SourceItem): boolean => item.type === 'TableRef' && item.schema === undefined && visibleCtes(context.getAncestors()).has(item.name);
 
+    /** A system catalog or information schema relation (`pg_class`, `pg_catalog.pg_proc`, `information_schema.tables`). */
+    const isCatalogRelation = (item: SourceItem | undefined): boolean => {
+      if (!item || item.type !== 'TableRef') return false;
+      if (item.schema !== undefined) return CATALOG_SCHEMAS.has(item.schema);
+      return item.name.startsWith('pg_') && !isCte(item) && context.resolveTable(item) === undefined;
+    };
+
+    /** Column names a CTE or derived table visibly outputs. */
+    const namesOf = (item: SourceItem): Set<string> | undefined => {
+      if (item.type === 'DerivedTable') return outputNames(item.query, item.raw);
+      if (item.type !== 'TableRef' || item.schema !== undefined) return undefined;
+      const cte = visibleCtes(context.getAncestors()).get(item.name);
+      return cte ? outputNames(cte.query, cte.raw) : undefined;
+    };
+
+    /** Column references that are not parameters in disguise (`sqlc.arg(x)`, `@x`). */
+    const refsOf = (expr: Node): ColumnRef[] => columnRefsOf(expr, (node) => isQueryParameter(node, text));
+
     const tableOf = (item: SourceItem | undefined): CatalogTable | undefined => {
       if (!item || item.type !== 'TableRef' || isCte(item)) return undefined;
       return context.resolveTable(item);
@@ -160,15 +199,26 @@ export default defineRule({
           continue;
         }
         const having: SourceItem[] = [];
-        let unsure = 0;
+        const unsure: SourceItem[] = [];
         for (const item of items) {
           const table = tableOf(item);
-          if (!table) unsure++;
-          else if (context.catalog.getColumn(table, ref.column)) having.push(item);
-          else if (!table.columnsKnown) unsure++;
+          if (table) {
+            if (context.catalog.getColumn(table, ref.column)) having.push(item);
+            else if (!table.columnsKnown) unsure.push(item);
+            continue;
+          }
+          // A CTE or subquery that names its output columns has the column or does not.
+          const names = item.type === 'FunctionSource' ? undefined : namesOf(item);
+          if (names?.has(ref.column)) having.push(item);
+          else if (!names) unsure.push(item);
         }
-        if (having.length === 1 && unsure === 0) return having[0];
-        if (having.length === 0 && unsure === 0) continue;
+        if (having.length === 1 && unsure.length === 0) return having[0];
+        if (having.length === 0 && unsure.length === 0) continue;
+        // An unqualified name in two FROM items is an error, so a CTE or subquery that outputs it is the one.
+        if (having.length === 1 && having[0]!.type !== 'TableRef') return having[0];
+        if (having.length === 1 && isCte(having[0]!)) return having[0];
+        // Every other item is known not to have it: the one we cannot see into does.
+        if (having.length === 0 && unsure.length === 1) return unsure[0];
         return items.length === 1 ? items[0] : undefined;
       }
       return undefined;
@@ -213,15 +263,16 @@ export default defineRule({
     const wrappedColumn = (side: Expr, others: Expr[]): ColumnRef | undefined => {
       const inner = unwrapCollate(side);
       if (!isWrapper(inner) || containsAggregate(inner) || containsSubquery(inner)) return undefined;
-      const refs = columnRefsOf(inner);
+      const refs = refsOf(inner);
       if (refs.length !== 1) return undefined;
       const ref = refs[0]!;
       if (isNoOpCast(inner)) return undefined;
       const item = itemOf(ref);
       // Only a table's column can have an index to lose; a CTE, subquery or function column is
-      // computed (or already covered where that query reads its own tables).
-      if (item && (item.type !== 'TableRef' || isCte(item))) return undefined;
-      const otherRefs = others.flatMap((o) => columnRefsOf(o));
+      // computed (or already covered where that query reads its own tables). System catalogs
+      // take no user indexes.
+      if (item && (item.type !== 'TableRef' || isCte(item) || isCatalogRelation(item))) return undefined;
+      const otherRefs = others.flatMap((o) => refsOf(o));
       if (otherRefs.length > 0) {
         // Both sides read the same row (or we cannot tell): no index lookup could serve it anyway.
         if (!item) return undefined;
@@ -358,7 +409,7 @@ export default defineRule({
       const ref = negatedColumn(node);
       if (!ref) return;
       const item = itemOf(ref);
-      if (!item || item.type !== 'TableRef' || isCte(item)) return;
+      if (!item || item.type !== 'TableRef' || isCte(item) || isCatalogRelation(item)) return;
       const from = fromOf(position.query);
       // USING / NATURAL join columns are conditions on the table too.
       if (joinsOf(from).some((j) => j.natural || j.using.length > 0)) return;
@@ -406,9 +457,10 @@ export default defineRule({
         if (!position) return;
         const leading = leadingLiteral(node.pattern);
         if (leading === undefined || !(leading.startsWith('%') || leading.startsWith('_'))) return;
-        const refs = columnRefsOf(node.expr);
+        const refs = refsOf(node.expr);
         if (refs.length === 0 || containsSubquery(node.expr)) return;
         if (refs.length === 1 && hasTrigramIndex(node.expr, refs[0]!)) return;
+        if (refs.every((r) => isCatalogRelation(itemOf(r)))) return;
         const operand = shorten(src(node.expr));
         const col = src(refs[0]!);
         const op = node.caseInsensitive ? 'ILIKE' : 'LIKE';

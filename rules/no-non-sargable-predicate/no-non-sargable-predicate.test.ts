@@ -87,6 +87,22 @@ new RuleTester().run(rule, {
     q('email = ANY($1)'),
     q('lower(email) IN (SELECT email FROM orders)'),
     q('lower(email) IS NOT DISTINCT FROM $1'),
+    // Query-compiler parameters are values, not functions of a column.
+    { name: 'sqlc.arg on the left', code: q('sqlc.arg(id) = 1'), schema },
+    { name: 'sqlc named parameter against a constant', code: q('1 = @id'), schema },
+    { name: 'sqlc.narg with a cast', code: q("sqlc.narg(status)::text = 'x'"), schema },
+    { name: 'sqlc named parameter with a cast', code: q("'x' = @status::text"), schema },
+    // Aggregates computed in a CTE or subquery have no index; the outer query filters their result.
+    { name: 'CTE aggregate beside a table', code: 'WITH t AS (SELECT user_id, sum(qty) AS total FROM orders GROUP BY user_id) SELECT u.id FROM t JOIN users u ON u.id = t.user_id WHERE round(total) > 100', schema },
+    { name: 'derived-table count beside a table', code: 'SELECT u.id FROM (SELECT user_id, count(*) AS n FROM orders GROUP BY user_id) s JOIN users u ON u.id = s.user_id WHERE n * 2 > 10', schema },
+    { name: 'CTE aggregate beside an unknown table', code: 'WITH x AS (SELECT user_id, max(id) AS m FROM orders GROUP BY user_id) SELECT 1 FROM x JOIN missing z ON true WHERE abs(m) > 1', schema },
+    // System catalogs take no user indexes.
+    "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE pg_has_role(c.relowner, 'USAGE') = true",
+    "SELECT c.relname FROM pg_catalog.pg_class c WHERE pg_catalog.pg_table_is_visible(c.oid) = true AND c.relkind = 'r'",
+    "SELECT table_name FROM information_schema.tables WHERE has_table_privilege(table_name, 'SELECT') = true",
+    "SELECT c.relname FROM pg_class c WHERE c.relkind <> 'r'",
+    "SELECT relname FROM pg_class WHERE relname LIKE '%_pkey'",
+    'SELECT oid FROM pg_class WHERE pg_relation_size(oid) > 0',
   ],
   invalid: [
     {
@@ -262,6 +278,12 @@ new RuleTester().run(rule, {
         { line: 3, column: 7, endLine: 3, endColumn: 22 },
       ],
     },
+    { name: 'a parameter does not hide the column it is compared with', code: q('lower(email) = sqlc.arg(email)'), schema, errors: [{ message: FUNCTION_ON_EMAIL }] },
+    { name: 'computing on a column with a sqlc named parameter', code: q('created_at + @age::interval > now()'), schema, errors: [{ message: /^`created_at \+ @age::interval` computes on `created_at`/ }] },
+    { name: '`@ col` with a blank is the absolute-value operator', code: q('@ qty = 5'), schema, errors: [{ message: /computes on `qty`/ }] },
+    { name: 'a user table named like a catalog', code: "SELECT 1 FROM pg_things WHERE lower(name) = 'x'", schema: 'CREATE TABLE pg_things (id bigint, name text);', errors: 1 },
+    { name: 'a catalog function on a user table', code: 'SELECT id FROM users WHERE pg_column_size(data) > 1000', schema, errors: 1 },
+    { name: 'a CTE outputs other columns: the table beside it owns the column', code: "WITH t AS (SELECT user_id, sum(qty) AS total FROM orders GROUP BY user_id) SELECT u.id FROM t JOIN users u ON u.id = t.user_id WHERE lower(email) = 'x'", schema, errors: [{ message: /applies `lower\(\)` to `email`/ }] },
     {
       name: 'suggestion after multi-byte text',
       code: "SELECT '😀' FROM users WHERE date(created_at) = '2024-01-01'",

@@ -1,5 +1,5 @@
-import { defineRule } from '@sqlwarden/core';
-import type { Cte, Delete, Insert, Node, RuleContext, Select, SelectItem, Star, Statement, Update } from '@sqlwarden/core';
+import { childNodes, defineRule } from '@sqlwarden/core';
+import type { Cte, Delete, Insert, Node, RuleContext, Select, SelectItem, Star, Statement, TableRef, Update } from '@sqlwarden/core';
 import { exposedName, flattenFrom, joinsOf, quoteIdent, visibleCtes, type SourceItem } from '../_shared/query.ts';
 
 interface Options {
@@ -56,14 +56,23 @@ function placeOf(node: Select, ancestors: readonly Node[]): Place | 'exists' {
  */
 type Openness = 'closed' | 'deferred' | 'open';
 
-function queryOpenness(query: Statement, ctes: Map<string, Cte>, visiting: Set<Cte>, checkReturning: boolean): Openness {
+/**
+ * How many CTEs and derived tables deep a star is followed. Beyond it the star is taken as
+ * `deferred` (silent here): thousands of nested subqueries must not overflow the stack, and the
+ * innermost star over a table is still reported where it is written.
+ */
+const MAX_DEPTH = 64;
+
+function queryOpenness(query: Statement, ctes: Map<string, Cte>, visiting: Set<Cte>, checkReturning: boolean, depth = 0): Openness {
+  if (depth > MAX_DEPTH) return 'deferred';
   switch (query.type) {
     case 'Select': {
-      const scope = new Map(ctes);
+      // Copied only when this query adds CTEs: a long chain of CTEs must not copy the map at every step.
+      const scope = query.with.length > 0 ? new Map(ctes) : ctes;
       for (const cte of query.with) scope.set(cte.name, cte);
       if (query.setOperation) {
-        const left = queryOpenness(query.setOperation.left, scope, visiting, checkReturning);
-        const right = queryOpenness(query.setOperation.right, scope, visiting, checkReturning);
+        const left = queryOpenness(query.setOperation.left, scope, visiting, checkReturning, depth + 1);
+        const right = queryOpenness(query.setOperation.right, scope, visiting, checkReturning, depth + 1);
         return left === 'closed' && right === 'closed' ? 'closed' : 'deferred';
       }
       if (query.values) return 'closed';
@@ -71,7 +80,7 @@ function queryOpenness(query: Statement, ctes: Map<string, Cte>, visiting: Set<C
       const closed = query.columns.every((item) => {
         if (item.expr.type !== 'Star') return true;
         const starred = starredSources(item.expr, sources);
-        return starred !== undefined && starred.every((s) => sourceOpenness(s, scope, visiting, checkReturning) === 'closed');
+        return starred !== undefined && starred.every((s) => sourceOpenness(s, scope, visiting, checkReturning, depth + 1) === 'closed');
       });
       // Any star left open in this select list is reported (or deferred) at that select.
       return closed ? 'closed' : 'deferred';
@@ -87,15 +96,16 @@ function queryOpenness(query: Statement, ctes: Map<string, Cte>, visiting: Set<C
   }
 }
 
-function sourceOpenness(item: SourceItem, ctes: Map<string, Cte>, visiting: Set<Cte>, checkReturning: boolean): Openness {
-  if (item.type === 'DerivedTable') return queryOpenness(item.query, ctes, visiting, checkReturning);
+function sourceOpenness(item: SourceItem, ctes: Map<string, Cte>, visiting: Set<Cte>, checkReturning: boolean, depth = 0): Openness {
+  if (depth > MAX_DEPTH) return 'deferred';
+  if (item.type === 'DerivedTable') return queryOpenness(item.query, ctes, visiting, checkReturning, depth + 1);
   if (item.type === 'TableRef' && item.schema === undefined) {
     const cte = ctes.get(item.name);
     if (cte) {
       if (visiting.has(cte)) return 'closed';
       visiting.add(cte);
       try {
-        return queryOpenness(cte.query, ctes, visiting, checkReturning);
+        return queryOpenness(cte.query, ctes, visiting, checkReturning, depth + 1);
       } finally {
         visiting.delete(cte);
       }
@@ -138,6 +148,60 @@ function starredSources(star: Star, sources: SourceItem[]): SourceItem[] | undef
   return match ? [match] : undefined;
 }
 
+/**
+ * Query-compiler annotations on the comment lines right before a statement. sqlc (and pggen, which
+ * reads the same `-- name: X :one` syntax) resolve every `*` against the schema when code is
+ * generated — sqlc rewrites it into the column list — and PgTyped (`/* @name X *\/`) types the
+ * result from the database at build time, so a schema change breaks the build, not production.
+ * yesql/HugSQL `-- name:` files are only read at run time and are not exempt.
+ */
+const COMPILED_QUERY_ANNOTATION = /(?:--|\/\*)[ \t]*name:[ \t]*[A-Za-z_][\w]*[ \t]+:[a-z]+\b|\/\*[\s*]*@name[ \t]+[A-Za-z_$][\w$]*/;
+
+/** The text between the previous statement (or the file start) and this one: comments and blanks. */
+function leadingComments(context: RuleContext<Options>): string {
+  const { statement, file } = context;
+  const previous = statement.index > 0 ? file.statements[statement.index - 1] : undefined;
+  const start = previous ? previous.range.end : 0;
+  return file.text.slice(start, statement.range.start);
+}
+
+/** The Select that reads a FROM item: the nearest enclosing Select whose FROM list holds it. */
+function readerOf(item: SourceItem, parents: Map<Node, Node>): Select | undefined {
+  let node: Node | undefined = parents.get(item);
+  while (node && node.type === 'Join') node = parents.get(node);
+  return node?.type === 'Select' && flattenFrom(node.from).includes(item) ? node : undefined;
+}
+
+/** Every node's parent and the unqualified table references of a statement by name, by an explicit stack (no recursion). */
+function indexStatement(root: Node): { parents: Map<Node, Node>; tableRefs: Map<string, TableRef[]> } {
+  const parents = new Map<Node, Node>();
+  const tableRefs = new Map<string, TableRef[]>();
+  const stack: Node[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.type === 'TableRef' && node.schema === undefined) {
+      const named = tableRefs.get(node.name);
+      if (named) named.push(node);
+      else tableRefs.set(node.name, [node]);
+    }
+    for (const child of childNodes(node)) {
+      parents.set(child, node);
+      stack.push(child);
+    }
+  }
+  return { parents, tableRefs };
+}
+
+/** The CTE a table reference names: the innermost WITH list around it that defines the name. */
+function cteBinding(ref: TableRef, parents: Map<Node, Node>): Cte | undefined {
+  for (let p = parents.get(ref); p; p = parents.get(p)) {
+    if (!('with' in p) || !Array.isArray(p.with)) continue;
+    const cte = (p.with as Cte[]).find((c) => c.name === ref.name);
+    if (cte) return cte;
+  }
+  return undefined;
+}
+
 function describeSources(sources: SourceItem[]): string {
   const names = sources.map((s) => {
     const name = exposedName(s);
@@ -168,6 +232,53 @@ export default defineRule<Options>({
   create(context: RuleContext<Options>) {
     const text = context.file.text;
 
+    /** Whether the current statement is annotated for a query compiler (sqlc, pggen, PgTyped). */
+    let compiled: { statement: number; value: boolean } | undefined;
+    const isCompiledQuery = (): boolean => {
+      if (compiled?.statement !== context.statement.index) compiled = { statement: context.statement.index, value: COMPILED_QUERY_ANNOTATION.test(leadingComments(context)) };
+      return compiled.value;
+    };
+
+    type StatementIndex = ReturnType<typeof indexStatement>;
+    let index: (StatementIndex & { statement: Node }) | undefined;
+    const statementIndex = (): StatementIndex | undefined => {
+      const root = context.statement.node;
+      if (!root) return undefined;
+      if (index?.statement !== root) index = { statement: root, ...indexStatement(root) };
+      return index;
+    };
+
+    /**
+     * Whether the rows of a select reach what the statement returns or writes: always, unless the
+     * select is (a branch of) the query of a CTE or derived table, whose columns only go further
+     * through a star over it in a select that reaches the output itself. `SELECT id FROM (SELECT *
+     * FROM t) s` names its columns, so the inner star changes nothing anyone receives. Depth-bounded:
+     * beyond the bound it answers no (silent).
+     */
+    const reachesOutput = (select: Select, parents: Map<Node, Node>, tableRefs: ReadonlyMap<string, TableRef[]>, depth: number, seen: Set<Node>): boolean => {
+      if (depth > MAX_DEPTH) return false;
+      let current: Node = select;
+      let parent = parents.get(current);
+      while (parent?.type === 'Select' && parent.setOperation && (parent.setOperation.left === current || parent.setOperation.right === current)) {
+        current = parent;
+        parent = parents.get(current);
+      }
+      if (seen.has(current)) return false;
+      seen.add(current);
+      const passesOn = (reader: Select | undefined, item: SourceItem): boolean => {
+        if (!reader) return false;
+        const sources = flattenFrom(reader.from);
+        const starred = reader.columns.some((c) => c.expr.type === 'Star' && (starredSources(c.expr, sources)?.includes(item) ?? false));
+        return starred && reachesOutput(reader, parents, tableRefs, depth + 1, seen);
+      };
+      if (parent?.type === 'DerivedTable') return passesOn(readerOf(parent, parents), parent);
+      if (parent?.type === 'Cte') {
+        const cte = parent;
+        return (tableRefs.get(cte.name) ?? []).some((ref) => cteBinding(ref, parents) === cte && passesOn(readerOf(ref, parents), ref));
+      }
+      return true;
+    };
+
     /** The explicit column list for the starred tables, when the catalog knows all their columns. */
     const expansion = (star: Star, starred: SourceItem[], qualifyAll: boolean, ctes: Map<string, Cte>): { text: string; count: number } | undefined => {
       const parts: string[] = [];
@@ -194,6 +305,13 @@ export default defineRule<Options>({
       const ancestors = context.getAncestors();
       const place = placeOf(node, ancestors);
       if (place === 'exists') return;
+      if (isCompiledQuery()) return;
+      // A view stores the expanded list of every star in its query, used or not: each column is a
+      // dependency (checked on PostgreSQL), so only views keep the stars that stop inside.
+      if (place !== 'view' && ancestors.some((a) => a.type === 'Cte' || a.type === 'DerivedTable')) {
+        const indexed = statementIndex();
+        if (indexed && !reachesOutput(node, indexed.parents, indexed.tableRefs, 0, new Set())) return;
+      }
       const ctes = visibleCtes(ancestors, node);
       const sources = flattenFrom(node.from);
       // USING / NATURAL joins merge the join columns, so `a.*, b.*` is not what `*` means there.
@@ -229,6 +347,7 @@ export default defineRule<Options>({
 
     const checkReturning = (node: Insert | Update | Delete): void => {
       if (!context.options.checkReturning) return;
+      if (isCompiledQuery()) return;
       const target = node.table;
       for (const item of node.returning) {
         if (item.expr.type !== 'Star') continue;

@@ -40,6 +40,26 @@ new RuleTester().run(rule, {
     { code: 'INSERT INTO users (email) VALUES ($1) RETURNING id', options: { checkReturning: true } },
     // Whole-row composite field expansion is not a star of a FROM item.
     'SELECT (u).* FROM (SELECT users AS u FROM users) s',
+    // Query compilers resolve `*` against the schema when they generate code (sqlc, pggen, PgTyped).
+    { name: 'sqlc annotation', code: '-- name: GetAuthor :one\nSELECT * FROM authors WHERE id = $1 LIMIT 1;' },
+    { name: 'sqlc annotation with a doc comment after it', code: '-- name: ListAuthors :many\n-- Every author, by name.\nSELECT * FROM authors ORDER BY name;' },
+    { name: 'sqlc annotation in a block comment', code: '/* name: ListAuthors :many */\nSELECT a.* FROM authors a;' },
+    { name: 'sqlc :exec INSERT ... SELECT *', code: '-- name: ArchiveAuthors :exec\nINSERT INTO authors_archive SELECT * FROM authors;' },
+    { name: 'sqlc RETURNING * with checkReturning', code: '-- name: CreateAuthor :one\nINSERT INTO authors (name) VALUES ($1) RETURNING *;', options: { checkReturning: true } },
+    { name: 'sqlc, one annotation per statement', code: '-- name: GetAuthor :one\nSELECT * FROM authors WHERE id = $1;\n\n-- name: ListBooks :many\nSELECT * FROM books;' },
+    { name: 'PgTyped annotation', code: '/* @name FindBookById */\nSELECT * FROM books WHERE id = :bookId;' },
+    { name: 'PgTyped annotation with params', code: '/*\n  @name FindBooks\n  @param ids -> (...)\n*/\nSELECT * FROM books WHERE id = ANY(:ids);' },
+    // A star inside a CTE or derived table whose columns the outer query names never reaches the result.
+    { name: 'CTE star not passed on', code: 'WITH x AS (SELECT * FROM users) SELECT id FROM x' },
+    { name: 'derived table star not passed on', code: 'SELECT id FROM (SELECT * FROM users) s' },
+    { name: 'CTE star read through a join that names columns', code: 'WITH x AS (SELECT * FROM users) SELECT x.id, o.total FROM x JOIN orders o ON o.user_id = x.id' },
+    { name: 'chain of CTEs ending in named columns', code: 'WITH a AS (SELECT * FROM users), b AS (SELECT * FROM a) SELECT id FROM b' },
+    { name: 'derived table star under INSERT ... SELECT with named columns', code: 'INSERT INTO t (id) SELECT id FROM (SELECT * FROM users) s' },
+    { name: 'CTE never read', code: 'WITH x AS (SELECT * FROM users) SELECT 1' },
+    // Followed to a bounded depth, then silent: a chain of 1,500 CTEs overflowed the stack.
+    { name: 'deeply nested derived tables', code: `SELECT * FROM ${'(SELECT * FROM '.repeat(900)}users${') s'.repeat(900)}` },
+    { name: 'a chain of 1,500 CTEs passing a star on', code: `WITH ${Array.from({ length: 1500 }, (_, i) => `c${i} AS (SELECT * FROM ${i > 0 ? `c${i - 1}` : 'users'})`).join(', ')} SELECT * FROM c1499` },
+    { name: 'CTE read only by UPDATE ... FROM', code: 'WITH x AS (SELECT * FROM users) UPDATE orders o SET total = 0 FROM x WHERE x.id = o.user_id' },
   ],
   invalid: [
     {
@@ -171,8 +191,16 @@ new RuleTester().run(rule, {
       errors: [{ message: '`CREATE TABLE ... AS SELECT *` copies the columns of `users` as they are when this runs, so the shape of the new table depends on the schema at that moment. List the columns explicitly.' }],
     },
     { name: 'SELECT * INTO', code: 'SELECT * INTO users_copy FROM users', errors: [{ message: QUERY }] },
-    { name: 'CTE', code: 'WITH x AS (SELECT * FROM users) SELECT id FROM x', errors: [{ message: QUERY, column: 19 }] },
-    { name: 'derived table', code: 'SELECT id FROM (SELECT * FROM users) s', errors: [{ message: QUERY, column: 24 }] },
+    { name: 'CTE passed on by a star', code: 'WITH x AS (SELECT * FROM users) SELECT * FROM x', errors: [{ message: QUERY, column: 19 }] },
+    { name: 'derived table passed on by a star', code: 'SELECT s.* FROM (SELECT * FROM users) s', errors: [{ message: QUERY, column: 25 }] },
+    { name: 'CTE read twice, once through a star', code: 'WITH x AS (SELECT * FROM users) SELECT id FROM x UNION ALL SELECT * FROM x', errors: [{ message: QUERY, column: 19 }] },
+    { name: 'CTE star not passed on, the other table star is', code: 'WITH x AS (SELECT * FROM users) SELECT o.* FROM x JOIN orders o ON o.user_id = x.id', errors: [{ message: /^`o\.\*` expands to the columns of `o`/ }] },
+    { name: 'derived table star passed on into INSERT ... SELECT *', code: 'INSERT INTO t SELECT * FROM (SELECT * FROM users) s', errors: [{ message: QUERY, column: 37 }] },
+    { name: 'a view pins every column of a star that stops inside it', code: 'CREATE VIEW v AS WITH x AS (SELECT * FROM users) SELECT id FROM x', errors: [{ message: /in a view is expanded once/ }] },
+    { name: 'sqlc annotation of the previous statement does not carry over', code: '-- name: DeleteAuthor :exec\nDELETE FROM authors WHERE id = $1;\nSELECT * FROM authors;', errors: [{ message: /columns of `authors`/, line: 3 }] },
+    { name: 'yesql `-- name:` without a command is read at run time', code: '-- name: get-authors\nSELECT * FROM authors;', errors: 1 },
+    { name: 'HugSQL `-- :name` is read at run time', code: '-- :name get-authors :? :*\nSELECT * FROM authors;', errors: 1 },
+    { name: 'an annotation in a string is not a comment', code: "SELECT '-- name: X :one';\nSELECT * FROM authors;", errors: [{ line: 2 }] },
     {
       name: 'the star closest to the table is reported, not the ones that pass it on',
       code: 'WITH x AS (SELECT * FROM users) SELECT * FROM (SELECT * FROM x) s',
@@ -186,6 +214,11 @@ new RuleTester().run(rule, {
       code: 'WITH d AS (DELETE FROM users WHERE id = 1 RETURNING *) SELECT * FROM d',
       options: { checkReturning: true },
       errors: [{ message: /^`RETURNING \*` returns every column of `users`/, column: 53 }],
+    },
+    {
+      name: 'nested derived tables passing a star on: the innermost star is reported',
+      code: `SELECT * FROM ${'(SELECT * FROM '.repeat(20)}users${') s'.repeat(20)}`,
+      errors: [{ message: QUERY, column: 15 * 20 + 8 }],
     },
     { name: 'scalar subquery', code: 'SELECT (SELECT * FROM users LIMIT 1)', errors: [{ message: QUERY }] },
     { name: 'IN subquery', code: 'SELECT 1 FROM orders WHERE user_id IN (SELECT * FROM users)', errors: [{ message: QUERY }] },

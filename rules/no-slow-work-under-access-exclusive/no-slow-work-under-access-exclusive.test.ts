@@ -33,6 +33,10 @@ new RuleTester().run(rule, {
     { code: "ALTER TABLE users ADD COLUMN nickname text;\nUPDATE users SET plan = 'pro' WHERE id = 42;\nDELETE FROM orders WHERE id IN (1, 2, 3);", schema },
     { code: "ALTER TABLE users ADD COLUMN nickname text;\nUPDATE unknown_table SET x = 1 WHERE y > 0;", schema },
     { code: "ALTER TABLE users ADD COLUMN nickname text;\nINSERT INTO audit (id, at) VALUES (1, now());", schema },
+    // INSERT ... SELECT of a few rows: a key lookup or one aggregate row is not a copy of the table.
+    { name: 'INSERT ... SELECT by primary key', code: 'ALTER TABLE users ADD COLUMN nickname text;\nINSERT INTO audit (id, at) SELECT id, now() FROM orders WHERE id = 1;', schema },
+    { name: 'INSERT ... SELECT one aggregate row', code: 'ALTER TABLE users ADD COLUMN nickname text;\nINSERT INTO audit (id, at) SELECT max(id) + 1, now() FROM orders;', schema },
+    { name: 'INSERT ... SELECT by a constant on a table the catalog does not know', code: "ALTER TABLE users ADD COLUMN nickname text;\nINSERT INTO audit (id, at) SELECT id, now() FROM settings WHERE key = 'x';", schema },
     // Not a migration.
     { code: 'ALTER TABLE users ADD COLUMN nickname text;\nCREATE INDEX orders_amount ON orders (amount);', schema, migration: false },
     // VALIDATE of the table the earlier statement locked: require-not-valid-constraint reports it.
@@ -74,6 +78,10 @@ new RuleTester().run(rule, {
     },
     { code: 'ALTER TABLE users ADD COLUMN nickname text;\nDELETE FROM audit;', schema, errors: [{ message: /deletes every row of `audit`/ }] },
     { code: 'ALTER TABLE users ADD COLUMN nickname text;\nINSERT INTO audit (id, at) SELECT id, now() FROM orders;', schema, errors: [{ message: /copies the rows of `orders` into `audit`/ }] },
+    { name: 'INSERT ... SELECT by a column that is not a key', code: 'ALTER TABLE users ADD COLUMN nickname text;\nINSERT INTO audit (id) SELECT id FROM orders WHERE amount = 5;', schema, errors: [{ message: /copies the rows of `orders`/ }] },
+    { name: 'INSERT ... SELECT aggregate per group', code: 'ALTER TABLE users ADD COLUMN nickname text;\nINSERT INTO audit (id) SELECT max(id) FROM orders GROUP BY user_id;', schema, errors: 1 },
+    { name: 'INSERT ... SELECT with a window function returns every row', code: 'ALTER TABLE users ADD COLUMN nickname text;\nINSERT INTO audit (id) SELECT count(*) OVER () FROM orders;', schema, errors: 1 },
+    { name: 'INSERT ... SELECT joining a key lookup to a whole table', code: 'ALTER TABLE users ADD COLUMN nickname text;\nINSERT INTO audit (id) SELECT o.id FROM orders o JOIN users u ON u.id = o.user_id WHERE o.id = 1;', schema, errors: 1 },
     // VALIDATE scans under SHARE UPDATE EXCLUSIVE, but another table stays locked by the ALTER before it.
     {
       code: 'ALTER TABLE users ADD COLUMN tag text;\nALTER TABLE orders VALIDATE CONSTRAINT orders_amount_positive;',

@@ -1,5 +1,5 @@
 import { defineRule } from '@sqlwarden/core';
-import type { RuleContext, Statement, TypeRef } from '@sqlwarden/core';
+import type { CatalogTable, ColumnDef, Constraint, Expr, RuleContext, Statement, TypeRef } from '@sqlwarden/core';
 import { declaredColumnTypes, declaredTypeSpan, isPrimaryKeyColumn, matchCase, referencedBy, type DeclaredColumnType } from '../_shared/column-types.ts';
 import { hypotheticalTypeChange } from '../_shared/locks.ts';
 
@@ -47,6 +47,34 @@ const MESSAGES = {
 
 type Kind = keyof typeof MESSAGES;
 
+/** `nextval('seq')`, possibly cast (`nextval('s'::regclass)` is already an argument cast). */
+function isNextval(expr: Expr | undefined): boolean {
+  if (!expr) return false;
+  if (expr.type === 'Cast') return isNextval(expr.expr);
+  return expr.type === 'FuncCall' && expr.name === 'nextval' && (expr.schema === undefined || expr.schema === 'pg_catalog');
+}
+
+/** Filled from a sequence: a serial type, an identity column or `DEFAULT nextval(...)`. */
+function isSequenceFilled(def: ColumnDef): boolean {
+  if (SERIALS.has(def.dataType.name) || def.dataType.name === 'bigserial' || def.dataType.name === 'serial8') return true;
+  return isNextval(def.default) || def.constraints.some((c) => c.kind === 'identity' || (c.kind === 'default' && isNextval(c.expr)));
+}
+
+/** `CHECK (col = 1)` (either way round) or `CHECK (col IN (1))`: the column holds one value, so the table one row. */
+function pinsToOneValue(expr: Expr | undefined, column: string): boolean {
+  if (!expr) return false;
+  const isColumn = (e: Expr): boolean => e.type === 'ColumnRef' && e.table === undefined && e.column === column;
+  const isConstant = (e: Expr): boolean => e.type === 'Literal' || (e.type === 'Cast' && e.expr.type === 'Literal');
+  if (expr.type === 'Comparison' && expr.operator === '=') return (isColumn(expr.left) && isConstant(expr.right)) || (isColumn(expr.right) && isConstant(expr.left));
+  if (expr.type === 'InList' && !expr.negated) return isColumn(expr.expr) && expr.list.length === 1 && isConstant(expr.list[0]!);
+  if (expr.type === 'LogicalExpr' && expr.operator === 'AND') return expr.args.some((a) => pinsToOneValue(a, column));
+  return false;
+}
+
+function isSingletonColumn(constraints: readonly Pick<Constraint, 'kind' | 'expr'>[], column: string): boolean {
+  return constraints.some((c) => c.kind === 'check' && pinsToOneValue(c.expr, column));
+}
+
 export default defineRule<Options>({
   meta: {
     id: 'prefer-bigint-id',
@@ -66,7 +94,7 @@ export default defineRule<Options>({
     },
     defaultOptions: {},
     sources: [
-      { tool: 'squawk', rule: 'prefer-bigint-over-int', note: 'squawk flags every int/integer/serial column; sqlwarden only ids: primary keys, sequence-filled columns, foreign keys (and names matching `idColumnPattern`).' },
+      { tool: 'squawk', rule: 'prefer-bigint-over-int', note: 'squawk flags every int/integer/serial column; sqlwarden only growing ids: sequence-filled columns (keys or not) and foreign keys to them (and names matching `idColumnPattern`).' },
       { tool: 'squawk', rule: 'prefer-bigint-over-smallint', note: 'As above, for smallint/smallserial.' },
       { tool: 'postgres-language-server', rule: 'preferBigintOverInt' },
       { tool: 'postgres-language-server', rule: 'preferBigintOverSmallint' },
@@ -84,19 +112,33 @@ export default defineRule<Options>({
       }
     }
 
-    /** The type of the column a foreign key points to, when known. */
-    function referencedType(declared: DeclaredColumnType, ref: { table: { schema?: string; name: string }; column?: string }): { name: string; type?: TypeRef } {
+    /**
+     * The column a foreign key points to: its name, type when known, and whether it is a growing id
+     * (filled from a sequence, and not pinned to one row). From the catalog, a column with a default
+     * that is the table's whole primary key counts as sequence-filled: the catalog keeps only that
+     * there is a default, and a constant default on a single-column key fails on the second row.
+     */
+    function referencedColumn(declared: DeclaredColumnType, ref: { table: { schema?: string; name: string }; column?: string }): { name: string; type?: TypeRef; growing: boolean } {
       const selfReference = declared.statement.type === 'CreateTable' && ref.table.name === declared.table.name && (ref.table.schema ?? 'public') === (declared.table.schema ?? 'public');
       if (selfReference && declared.statement.type === 'CreateTable') {
         const stmt = declared.statement;
         const column = ref.column ?? stmt.columns.find((c) => c.primaryKey)?.name ?? stmt.constraints.find((c) => c.kind === 'primary_key')?.columns[0];
         const def = stmt.columns.find((c) => c.name === column);
-        return { name: `${ref.table.name}.${column ?? 'id'}`, ...(def ? { type: def.dataType } : {}) };
+        const growing = def !== undefined && isSequenceFilled(def) && !isSingletonColumn([...stmt.constraints, ...def.constraints], def.name);
+        return { name: `${ref.table.name}.${column ?? 'id'}`, ...(def ? { type: def.dataType } : {}), growing };
       }
       const table = context.resolveTable(ref.table);
       const column = ref.column ?? table?.constraints.find((c) => c.kind === 'primary_key')?.columns[0];
       const known = table && column !== undefined ? context.catalog.getColumn(table, column) : undefined;
-      return { name: `${ref.table.name}.${column ?? '(primary key)'}`, ...(known ? { type: known.type } : {}) };
+      const growing = table !== undefined && known !== undefined && isGrowingKey(table, known.name, known.hasDefault);
+      return { name: `${ref.table.name}.${column ?? '(primary key)'}`, ...(known ? { type: known.type } : {}), growing };
+    }
+
+    /** A catalog column that is the table's whole primary key, has a default, and is not pinned to one row. */
+    function isGrowingKey(table: CatalogTable, column: string, hasDefault: boolean): boolean {
+      if (!hasDefault) return false;
+      const key = table.constraints.find((c) => c.kind === 'primary_key');
+      return key !== undefined && key.columns.length === 1 && key.columns[0] === column && !isSingletonColumn([...table.constraints], column);
     }
 
     function catalogKeyKind(declared: DeclaredColumnType): 'primaryKey' | 'foreignKey' | undefined {
@@ -118,16 +160,31 @@ export default defineRule<Options>({
           const identity = declared.columnDef?.constraints.some((c) => c.kind === 'identity') ?? false;
           const ref = referencedBy(declared);
           const keyKind = catalogKeyKind(declared);
+          // A growing id is filled from a sequence; a key of a small domain (type, shard, position)
+          // or one the application assigns does not run out by itself. ALTER COLUMN TYPE: the catalog
+          // only knows that a single-column key has a default.
+          const table = declared.where === 'alter' ? context.resolveTable(declared.table) : undefined;
+          const sequenceFilled = declared.columnDef ? isSequenceFilled(declared.columnDef) : table !== undefined && keyKind === 'primaryKey' && isGrowingKey(table, declared.column, context.catalog.getColumn(table, declared.column)?.hasDefault ?? false);
+          const ownConstraints: Pick<Constraint, 'kind' | 'expr'>[] = [
+            ...(declared.columnDef?.constraints ?? []),
+            ...(declared.statement.type === 'CreateTable' ? declared.statement.constraints : declared.statement.actions.flatMap((a) => (a.action === 'add_constraint' && a.constraint ? [a.constraint] : []))),
+            ...(table?.constraints ?? []),
+          ];
+          // `CHECK (id = 1)`: a one-row table.
+          if (isSingletonColumn(ownConstraints, declared.column)) continue;
           let kind: Kind | undefined;
           let referenced: { name: string; type?: TypeRef } | undefined;
-          if (isPrimaryKeyColumn(declared) || keyKind === 'primaryKey') kind = 'primaryKey';
-          else if (serial || identity) kind = 'generated';
+          if (sequenceFilled && (isPrimaryKeyColumn(declared) || keyKind === 'primaryKey')) kind = 'primaryKey';
+          else if (sequenceFilled) kind = 'generated';
           else if (ref) {
-            referenced = referencedType(declared, ref);
-            const wider = referenced.type && (referenced.type.name === 'int8' || referenced.type.name === 'bigserial' || referenced.type.name === 'serial8' || (referenced.type.name === 'int4' && declared.type.name === 'int2'));
-            kind = wider ? 'foreignKeyNarrower' : 'foreignKey';
-          } else if (keyKind === 'foreignKey') kind = 'foreignKey';
-          else if (pattern?.test(declared.column)) kind = 'namedId';
+            const target = referencedColumn(declared, ref);
+            if (target.growing) {
+              referenced = target;
+              const wider = target.type && (target.type.name === 'int8' || target.type.name === 'bigserial' || target.type.name === 'serial8' || (target.type.name === 'int4' && declared.type.name === 'int2'));
+              kind = wider ? 'foreignKeyNarrower' : 'foreignKey';
+            }
+          }
+          if (!kind && pattern?.test(declared.column)) kind = 'namedId';
           if (!kind) continue;
 
           const span = declaredTypeSpan(context, declared);
