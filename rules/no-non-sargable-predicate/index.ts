@@ -18,6 +18,8 @@ interface Position {
 }
 
 const RANGE_OPERATORS = new Set(['=', '<', '<=', '>', '>=']);
+/** Statement types that, in a migration, run once when the migration runs (CREATE TABLE covers CREATE TABLE AS). */
+const ONE_OFF_STATEMENTS: ReadonlySet<string> = new Set(['Insert', 'Update', 'Delete', 'CreateTable']);
 const DATETIME_TYPES = new Set(['date', 'timestamp', 'timestamptz']);
 /** Casts within each group are relabelings (binary-coercible): an index on the column still serves the comparison. */
 const TEXT_LIKE = new Set(['text', 'varchar']);
@@ -131,8 +133,16 @@ export default defineRule({
     const text = context.file.text;
     const src = (node: Node): string => text.slice(node.range.start, node.range.end);
 
+    /**
+     * A data change or query a migration runs itself (a backfill, a one-off cleanup) runs once,
+     * scanning as it must: an index for its predicate would be built for nothing. Views and
+     * materialized views keep running after the migration, so they are still checked.
+     */
+    const runsOnce = (): boolean => context.file.isMigration && ONE_OFF_STATEMENTS.has(context.statement.node?.type ?? '');
+
     /** The clause a predicate belongs to, when it is WHERE / HAVING / JOIN ON reached only through AND/OR/NOT. */
     const positionOf = (node: Predicate): Position | undefined => {
+      if (runsOnce()) return undefined;
       const ancestors = context.getAncestors();
       let child: Node = node;
       let conjunct = true;

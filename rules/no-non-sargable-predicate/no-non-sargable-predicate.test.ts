@@ -15,6 +15,11 @@ const q = (where: string): string => `SELECT id FROM users WHERE ${where}`;
 
 new RuleTester().run(rule, {
   valid: [
+    {
+      // A backfill or cleanup a migration runs once scans as it must; an index would be built for nothing.
+      code: "UPDATE users SET note = 'x' WHERE lower(email) = 'a@b.c';\nDELETE FROM users WHERE created_at::date < '2020-01-01';\nINSERT INTO orders (id) SELECT id FROM users WHERE lower(email) LIKE '%@x.org';",
+      name: 'one-off data changes in a migration',
+    },
     q('email = $1'),
     q('created_at >= now() - interval \'1 day\''),
     q('id = $1::bigint'),
@@ -138,8 +143,8 @@ new RuleTester().run(rule, {
     { name: 'IN list', code: q("substring(note FROM 1 FOR 2) IN ('13', '31')"), errors: [{ message: /^`substring\(note FROM 1 FOR 2\)` applies `substring\(\)` to `note`/ }] },
     { name: 'BETWEEN', code: q("lower(email) BETWEEN 'a' AND 'b'"), errors: [{ message: FUNCTION_ON_EMAIL }] },
     { name: 'HAVING without an aggregate', code: 'SELECT email FROM users GROUP BY email HAVING lower(email) = $1', errors: [{ message: FUNCTION_ON_EMAIL }] },
-    { name: 'UPDATE', code: 'UPDATE users SET note = $1 WHERE lower(email) = $2', errors: [{ message: FUNCTION_ON_EMAIL }] },
-    { name: 'DELETE', code: "DELETE FROM users WHERE created_at::date < '2020-01-01'", errors: [{ suggestions: [{ output: "DELETE FROM users WHERE created_at < '2020-01-01'" }] }] },
+    { migration: false, name: 'UPDATE', code: 'UPDATE users SET note = $1 WHERE lower(email) = $2', errors: [{ message: FUNCTION_ON_EMAIL }] },
+    { migration: false, name: 'DELETE', code: "DELETE FROM users WHERE created_at::date < '2020-01-01'", errors: [{ suggestions: [{ output: "DELETE FROM users WHERE created_at < '2020-01-01'" }] }] },
     { name: 'CTE body', code: 'WITH x AS (SELECT id FROM users WHERE lower(email) = $1) SELECT * FROM x', errors: [{ message: FUNCTION_ON_EMAIL }] },
     { name: 'view', code: "CREATE VIEW v AS SELECT id FROM users WHERE lower(email) = 'a'", errors: [{ message: FUNCTION_ON_EMAIL }] },
     { name: 'derived table body', code: 'SELECT * FROM (SELECT id FROM users WHERE lower(email) = $1) s', errors: [{ message: FUNCTION_ON_EMAIL }] },
@@ -152,7 +157,7 @@ new RuleTester().run(rule, {
     },
     { name: 'JOIN ON with both sides wrapped', code: 'SELECT 1 FROM users u JOIN orders o ON lower(o.email) = lower(u.email)', schema, errors: 2 },
     { name: 'nested joins', code: 'SELECT 1 FROM users u JOIN orders o ON o.user_id = u.id JOIN orders p ON p.id + 1 = o.id', schema, errors: [{ message: /^`p\.id \+ 1` computes on `p\.id`/ }] },
-    { name: 'UPDATE ... FROM join', code: 'UPDATE users SET note = o.email FROM orders o WHERE lower(o.email) = users.email', schema, errors: [{ message: /^`lower\(o\.email\)`/ }] },
+    { migration: false, name: 'UPDATE ... FROM join', code: 'UPDATE users SET note = o.email FROM orders o WHERE lower(o.email) = users.email', schema, errors: [{ message: /^`lower\(o\.email\)`/ }] },
     { name: 'correlated subquery: the outer column is a constant there', code: 'SELECT 1 FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE lower(o.email) = u.email)', schema, errors: [{ message: /^`lower\(o\.email\)`/ }] },
     { name: 'scalar subquery on the other side', code: q('lower(email) = (SELECT max(email) FROM orders)'), errors: [{ message: FUNCTION_ON_EMAIL }] },
 
@@ -264,8 +269,8 @@ new RuleTester().run(rule, {
     { name: 'NOT IN list', code: q("status NOT IN ('done', 'failed')"), errors: [{ message: /negation like `status NOT IN \('done', 'failed'\)`/ }] },
     { name: 'several negations: one report, at the first', code: q("status <> 'done' AND status <> 'failed' AND deleted <> true"), errors: [{ column: 28, endColumn: 44 }] },
     { name: 'negation plus a leading-wildcard LIKE', code: q("status <> 'done' AND email NOT LIKE '%x'"), errors: 1 },
-    { name: 'aliased table', code: "DELETE FROM users AS u WHERE u.status <> 'done'", errors: [{ message: /^Every condition on `u` here/ }] },
-    { name: 'UPDATE', code: "UPDATE users SET note = 'x' WHERE status <> 'done'", errors: 1 },
+    { migration: false, name: 'aliased table', code: "DELETE FROM users AS u WHERE u.status <> 'done'", errors: [{ message: /^Every condition on `u` here/ }] },
+    { migration: false, name: 'UPDATE', code: "UPDATE users SET note = 'x' WHERE status <> 'done'", errors: 1 },
     { name: 'a partial index on another table does not help', code: q("status <> 'done'"), schema: `${schema}\nCREATE INDEX ON orders (id) WHERE email IS NULL;`, errors: 1 },
     { name: 'unknown table', code: "SELECT * FROM events WHERE kind <> 'debug'", errors: [{ message: /^Every condition on `events` here/ }] },
     { name: 'the other table has conditions, this one only a negation', code: "SELECT 1 FROM users u, orders o WHERE o.id = $1 AND u.status <> 'done'", errors: [{ message: /on `u` here/ }] },
