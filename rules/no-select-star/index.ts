@@ -306,6 +306,9 @@ export default defineRule<Options>({
       const place = placeOf(node, ancestors);
       if (place === 'exists') return;
       if (isCompiledQuery()) return;
+      // A migration that copies a table's rows into a new one (CREATE TABLE ... AS, SELECT ... INTO)
+      // runs once, on the schema the history before it built: the copy is meant to take every column.
+      if (context.file.isMigration && (place === 'ctas' || (node.into && ancestors.length === 0))) return;
       // A view stores the expanded list of every star in its query, used or not: each column is a
       // dependency (checked on PostgreSQL), so only views keep the stars that stop inside.
       if (place !== 'view' && ancestors.some((a) => a.type === 'Cte' || a.type === 'DerivedTable')) {

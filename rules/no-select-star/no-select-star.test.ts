@@ -11,6 +11,8 @@ const QUERY = /^`\*` expands to the columns of `users` as they are when the quer
 
 new RuleTester().run(rule, {
   valid: [
+    { name: 'a migration cloning a table with CREATE TABLE AS', code: 'CREATE TABLE users_history AS SELECT * FROM users WHERE false;' },
+    { name: 'a migration copying with SELECT INTO', code: 'SELECT * INTO users_copy FROM users;' },
     'SELECT id, email FROM users',
     'SELECT count(*) FROM users',
     'SELECT count(*) FILTER (WHERE id > 1) FROM users',
@@ -186,11 +188,12 @@ new RuleTester().run(rule, {
     },
     { name: 'INSERT ... SELECT * in a UNION', code: 'INSERT INTO t2 SELECT * FROM a UNION ALL SELECT * FROM b', errors: [{ message: /^`INSERT \.\.\. SELECT \*`.*`a`/ }, { message: /^`INSERT \.\.\. SELECT \*`.*`b`/ }] },
     {
-      name: 'CREATE TABLE AS SELECT *',
+      name: 'CREATE TABLE AS SELECT * outside migrations',
+      migration: false,
       code: 'CREATE TABLE users_copy AS SELECT * FROM users',
       errors: [{ message: '`CREATE TABLE ... AS SELECT *` copies the columns of `users` as they are when this runs, so the shape of the new table depends on the schema at that moment. List the columns explicitly.' }],
     },
-    { name: 'SELECT * INTO', code: 'SELECT * INTO users_copy FROM users', errors: [{ message: QUERY }] },
+    { name: 'SELECT * INTO outside migrations', migration: false, code: 'SELECT * INTO users_copy FROM users', errors: [{ message: QUERY }] },
     { name: 'CTE passed on by a star', code: 'WITH x AS (SELECT * FROM users) SELECT * FROM x', errors: [{ message: QUERY, column: 19 }] },
     { name: 'derived table passed on by a star', code: 'SELECT s.* FROM (SELECT * FROM users) s', errors: [{ message: QUERY, column: 25 }] },
     { name: 'CTE read twice, once through a star', code: 'WITH x AS (SELECT * FROM users) SELECT id FROM x UNION ALL SELECT * FROM x', errors: [{ message: QUERY, column: 19 }] },
