@@ -3,7 +3,7 @@
  * direction) and which objects are new in this file, so no deployed code can depend on them.
  */
 import { isDownMigrationPath } from '@sqlwarden/core';
-import type { CreateView, QualifiedName, RuleContext, StatementInfo } from '@sqlwarden/core';
+import type { AlterTable, AlterTableAction, CreateView, QualifiedName, RuleContext, StatementInfo } from '@sqlwarden/core';
 import { isNewTable } from './migration.ts';
 import { perFile } from './per-file.ts';
 import { tableKey } from './transactions.ts';
@@ -131,6 +131,30 @@ export function recreatedInTransaction(context: RuleContext<any>, name: { schema
     if (info.transactionId !== id || info.section !== current.section) return undefined;
     const node = info.node;
     if (node?.type === 'CreateTable' && tableKey(node.table) === target) return info;
+  }
+  return undefined;
+}
+
+/**
+ * The statement that adds `column` back to `table` later in the same ALTER TABLE (after `action`)
+ * or in a later statement of the same transaction block, if any. Then no query sees the column
+ * missing: the ACCESS EXCLUSIVE lock of the drop holds them until COMMIT, after which the column
+ * exists again, empty (PostgreSQL 15, as for a table dropped and re-created:
+ * packages/core/src/locks/VERIFICATION.md).
+ */
+export function columnReaddedInTransaction(context: RuleContext<any>, stmt: AlterTable, action: AlterTableAction, column: string): StatementInfo | undefined {
+  const current = context.statement;
+  const target = tableKey(stmt.table);
+  const adds = (node: AlterTable, from: number): boolean =>
+    node.objectKind === stmt.objectKind && tableKey(node.table) === target && node.actions.slice(from).some((a) => a.action === 'add_column' && a.columnDef?.name === column);
+  if (adds(stmt, stmt.actions.indexOf(action) + 1)) return current;
+  const id = current.transactionId;
+  if (!current.transaction || id === undefined) return undefined;
+  const statements = context.file.statements;
+  for (let i = current.index + 1; i < statements.length; i++) {
+    const info = statements[i]!;
+    if (info.transactionId !== id || info.section !== current.section) return undefined;
+    if (info.node?.type === 'AlterTable' && adds(info.node, 0)) return info;
   }
   return undefined;
 }

@@ -1,11 +1,15 @@
 import { defineRule, findAll } from '@sqlwarden/core';
 import type { AlterTable, CatalogConstraint, ColumnRef, RuleContext } from '@sqlwarden/core';
-import { isColumnAddedInFile, isTableNewInFile, judgesCompatibility, shownName } from '../_shared/backward-compat.ts';
+import { columnReaddedInTransaction, isColumnAddedInFile, isTableNewInFile, judgesCompatibility, shownName } from '../_shared/backward-compat.ts';
 import { joinAnd, lockSentence } from '../_shared/breaking-change-locks.ts';
+import { lineAt } from '../_shared/lock-hygiene.ts';
 import { alterActionRange } from '../_shared/migration.ts';
 
 const MESSAGE =
   'Dropping column `{{table}}.{{column}}` breaks every running instance of the application that still uses it: queries that name it fail with `column "{{column}}" does not exist`, and ORM models that still list it (Rails caches the columns at boot) fail on every SELECT and INSERT of the table. Its data is gone once this commits{{dependents}}.{{lock}} First deploy code that no longer reads or writes the column (Rails `ignored_columns`), then drop it in a later migration.';
+
+const READDED_MESSAGE =
+  'Dropping column `{{table}}.{{column}}` and adding it again {{where}} empties it: every row loses its value{{dependents}}, and nothing can be recovered once this commits. Queries never see the column missing (the ACCESS EXCLUSIVE lock holds them until COMMIT), but prepared statements fail with `cached plan must not change result type` if its type changed.{{lock}} To change the type and keep the data, use ALTER COLUMN ... TYPE ... USING, or add a new column, backfill it and switch over.';
 
 /** Whether dropping the column drops the constraint: it lists the column, or its CHECK expression names it. */
 function usesColumn(constraint: CatalogConstraint, column: string): boolean {
@@ -47,12 +51,14 @@ export default defineRule({
           const constraints = (table?.constraints ?? []).filter((c) => c.name && c.kind !== 'primary_key' && c.kind !== 'unique' && usesColumn(c, column)).map((c) => `\`${c.name}\``);
           if (constraints.length) dependents.push(`${constraints.length > 1 ? 'the constraints' : 'the constraint'} ${joinAnd(constraints)}`);
           if (action.cascade) dependents.push('every view and foreign key that depends on it (CASCADE)');
+          const readded = columnReaddedInTransaction(context, stmt, action, column);
           context.report({
             range: alterActionRange(context, stmt, action),
-            message: MESSAGE,
+            message: readded ? READDED_MESSAGE : MESSAGE,
             data: {
               table: shownName(stmt.table),
               column,
+              where: readded === context.statement ? 'in the same ALTER TABLE' : `at line ${lineAt(context.file.text, readded?.range.start ?? 0)} of the same transaction`,
               dependents: dependents.length ? `, along with ${joinAnd(dependents)}` : '',
               lock: lockSentence(context, stmt, action),
             },

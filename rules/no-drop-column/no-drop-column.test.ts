@@ -31,6 +31,25 @@ new RuleTester().run(rule, {
   ],
   invalid: [
     {
+      name: 'dropped and added again in the same transaction: data loss, no missing-column claim',
+      code: 'BEGIN;\nALTER TABLE users DROP COLUMN email;\nALTER TABLE users ADD COLUMN email bigint;\nCOMMIT;',
+      schema,
+      errors: [{ line: 2, message: /^Dropping column `users\.email` and adding it again at line 3 of the same transaction empties it: every row loses its value/ }],
+    },
+    {
+      name: 'dropped and added again in one ALTER TABLE',
+      code: 'ALTER TABLE users DROP COLUMN email, ADD COLUMN email bigint;',
+      schema,
+      errors: [{ message: /^Dropping column `users\.email` and adding it again in the same ALTER TABLE empties it/ }],
+    },
+    {
+      name: 'added again only after the transaction ends: running code sees it missing in between',
+      code: 'BEGIN;\nALTER TABLE users DROP COLUMN email;\nCOMMIT;\nALTER TABLE users ADD COLUMN email bigint;',
+      schema,
+      settings: { migrationTransaction: 'none' },
+      errors: [{ line: 2, message: /does not exist/ }],
+    },
+    {
       code: 'ALTER TABLE users DROP COLUMN email;',
       schema,
       errors: [{ message: message('users', 'email', ', along with the index `users_email_legacy`'), line: 1, column: 19, endColumn: 36 }],
