@@ -309,6 +309,10 @@ export default defineRule<Options>({
       // A migration that copies a table's rows into a new one (CREATE TABLE ... AS, SELECT ... INTO)
       // runs once, on the schema the history before it built: the copy is meant to take every column.
       if (context.file.isMigration && (place === 'ctas' || (node.into && ancestors.length === 0))) return;
+      // Any other query a migration runs (a backfill's subquery, a check) runs once, on the schema
+      // its history built, and no application reads its result: only views, which store the
+      // expansion, and INSERT ... SELECT *, which matches columns by position, stay findings.
+      if (context.file.isMigration && place === 'query') return;
       // A view stores the expanded list of every star in its query, used or not: each column is a
       // dependency (checked on PostgreSQL), so only views keep the stars that stop inside.
       if (place !== 'view' && ancestors.some((a) => a.type === 'Cte' || a.type === 'DerivedTable')) {

@@ -1,4 +1,4 @@
-import { RuleTester } from '@sqlwarden/core/testing';
+import { RuleTester, type ValidCase } from '@sqlwarden/core/testing';
 import rule from './index.ts';
 
 const schema = `
@@ -9,10 +9,16 @@ CREATE TABLE archive AS SELECT lower(email) AS e FROM users;
 
 const QUERY = /^`\*` expands to the columns of `users` as they are when the query runs: /;
 
+// Stars matter where a query's result reaches an application: most cases are query files. A
+// migration's own queries run once (see the cases marked migration: true).
+const queryFile = (c: ValidCase): ValidCase => (typeof c === 'string' ? { code: c, migration: false } : { migration: false, ...c });
+
 new RuleTester().run(rule, {
   valid: [
-    { name: 'a migration cloning a table with CREATE TABLE AS', code: 'CREATE TABLE users_history AS SELECT * FROM users WHERE false;' },
-    { name: 'a migration copying with SELECT INTO', code: 'SELECT * INTO users_copy FROM users;' },
+    { name: 'a migration cloning a table with CREATE TABLE AS', migration: true, code: 'CREATE TABLE users_history AS SELECT * FROM users WHERE false;' },
+    { name: 'a migration copying with SELECT INTO', migration: true, code: 'SELECT * INTO users_copy FROM users;' },
+    { name: "a migration backfill's scalar subquery", migration: true, code: "UPDATE site SET users_active_day = (SELECT * FROM site_activity('1 day'));" },
+    { name: 'a query a migration runs', migration: true, code: 'SELECT * FROM users;' },
     'SELECT id, email FROM users',
     'SELECT count(*) FROM users',
     'SELECT count(*) FILTER (WHERE id > 1) FROM users',
@@ -62,7 +68,7 @@ new RuleTester().run(rule, {
     { name: 'deeply nested derived tables', code: `SELECT * FROM ${'(SELECT * FROM '.repeat(900)}users${') s'.repeat(900)}` },
     { name: 'a chain of 1,500 CTEs passing a star on', code: `WITH ${Array.from({ length: 1500 }, (_, i) => `c${i} AS (SELECT * FROM ${i > 0 ? `c${i - 1}` : 'users'})`).join(', ')} SELECT * FROM c1499` },
     { name: 'CTE read only by UPDATE ... FROM', code: 'WITH x AS (SELECT * FROM users) UPDATE orders o SET total = 0 FROM x WHERE x.id = o.user_id' },
-  ],
+  ].map(queryFile),
   invalid: [
     {
       code: 'SELECT * FROM users',
@@ -271,5 +277,5 @@ new RuleTester().run(rule, {
       schema: 'CREATE TABLE t ("select" int, "Mixed" int, "with space" int, plain_1 int, "a""b" int);',
       errors: [{ suggestions: [{ output: 'SELECT "select", "Mixed", "with space", plain_1, "a""b" FROM t' }] }],
     },
-  ],
+  ].map((c) => ({ migration: false, ...c })),
 });
