@@ -1,6 +1,7 @@
 import { blockedWork, defineRule } from '@sqlwarden/core';
 import type { AlterSequence, AlterTable, ResolvedLock, RuleContext, Statement, StatementInfo } from '@sqlwarden/core';
 import { describeLocks } from '../_shared/lock-messages.ts';
+import { locksHeldByTransaction } from '../_shared/transaction-locks.ts';
 import { effectsOf, headRange, isNewRelation, isUnresolved, lineAt, quoteStatement, slowWorkOf, transactionReason, type SlowWork } from '../_shared/lock-hygiene.ts';
 
 const MESSAGE =
@@ -27,6 +28,21 @@ export default defineRule({
       );
     }
 
+    /**
+     * Whether an earlier statement of the transaction holds a lock that blocks writes on the table
+     * whose serial column the sequence is named after (`orders_id_seq` for `orders.id`): the
+     * INSERTs that call nextval() on it already wait for that lock until commit, so the sequence's
+     * lock makes nobody wait longer. Matched by PostgreSQL's serial naming, on the table's name when
+     * the lock was taken (a table renamed earlier in the transaction still matches its old name).
+     */
+    function ownerAlreadyWriteLocked(name: { schema?: string; name: string }): boolean {
+      const sequence = name.name.toLowerCase();
+      if (!sequence.endsWith('_seq')) return false;
+      return locksHeldByTransaction(context).some(
+        (h) => blockedWork(h.mode).writes && (h.relation.schema ?? 'public') === (name.schema ?? 'public') && sequence.startsWith(`${h.relation.name.toLowerCase()}_`),
+      );
+    }
+
     function check(stmt: AlterSequence | AlterTable, name: { schema?: string; name: string }): void {
       const info = context.statement;
       if (!context.file.isMigration || !info.transaction || info.transactionId === undefined) return;
@@ -37,6 +53,7 @@ export default defineRule({
         .flatMap((e) => e.locks)
         .filter((l) => l.on === 'target' && !isUnresolved(l.relation) && blockedWork(l.mode).writes);
       if (locks.length === 0) return;
+      if (ownerAlreadyWriteLocked(name)) return;
       const later = laterWork(info);
       if (later.length === 0) return;
       const first = lineAt(text, later[0]!.range.start);

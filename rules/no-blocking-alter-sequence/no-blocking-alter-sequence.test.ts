@@ -9,6 +9,17 @@ const none = { migrationTransaction: 'none' as const };
 
 new RuleTester().run(rule, {
   valid: [
+    {
+      // The INSERTs that call nextval() already wait for the ACCESS EXCLUSIVE lock on orders.
+      code: 'ALTER TABLE orders ALTER COLUMN id TYPE bigint;\nALTER SEQUENCE orders_id_seq AS bigint;\nUPDATE orders SET amount = 0 WHERE id = 1;',
+      schema,
+      name: "the sequence's table is already write-locked by the transaction",
+    },
+    {
+      code: 'ALTER TABLE orders RENAME TO purchases;\nALTER SEQUENCE orders_id_seq RENAME TO purchases_id_seq;\nCREATE INDEX purchases_amount ON purchases (amount);',
+      schema,
+      name: 'the table was renamed earlier in the transaction',
+    },
     // On its own, or last in its transaction: the lock is released at once.
     { code: 'ALTER SEQUENCE invoice_no RESTART WITH 1000;', schema },
     { code: 'ALTER TABLE orders ADD COLUMN note text;\nALTER SEQUENCE invoice_no RESTART WITH 1000;', schema },
