@@ -19,7 +19,7 @@ interface Position {
 
 const RANGE_OPERATORS = new Set(['=', '<', '<=', '>', '>=']);
 /** Statement types that, in a migration, run once when the migration runs (CREATE TABLE covers CREATE TABLE AS). */
-const ONE_OFF_STATEMENTS: ReadonlySet<string> = new Set(['Insert', 'Update', 'Delete', 'CreateTable']);
+const ONE_OFF_STATEMENTS: ReadonlySet<string> = new Set(['Select', 'Insert', 'Update', 'Delete', 'CreateTable']);
 const DATETIME_TYPES = new Set(['date', 'timestamp', 'timestamptz']);
 /** Casts within each group are relabelings (binary-coercible): an index on the column still serves the comparison. */
 const TEXT_LIKE = new Set(['text', 'varchar']);

@@ -1,4 +1,4 @@
-import { RuleTester, initTesting, lintWithRule } from '@sqlwarden/core/testing';
+import { RuleTester, initTesting, lintWithRule, type ValidCase } from '@sqlwarden/core/testing';
 import { describe, expect, it } from 'vitest';
 import noImplicitCast from '../no-implicit-cast/index.ts';
 import rule from './index.ts';
@@ -13,12 +13,16 @@ const FUNCTION_ON_EMAIL =
 
 const q = (where: string): string => `SELECT id FROM users WHERE ${where}`;
 
+// Application queries live in query files: a migration's own queries run once (see the cases marked migration: true).
+const queryFile = (c: ValidCase): ValidCase => (typeof c === 'string' ? { code: c, migration: false } : { migration: false, ...c });
+
 new RuleTester().run(rule, {
   valid: [
     {
       // A backfill or cleanup a migration runs once scans as it must; an index would be built for nothing.
       code: "UPDATE users SET note = 'x' WHERE lower(email) = 'a@b.c';\nDELETE FROM users WHERE created_at::date < '2020-01-01';\nINSERT INTO orders (id) SELECT id FROM users WHERE lower(email) LIKE '%@x.org';",
       name: 'one-off data changes in a migration',
+      migration: true,
     },
     q('email = $1'),
     q('created_at >= now() - interval \'1 day\''),
@@ -108,7 +112,7 @@ new RuleTester().run(rule, {
     "SELECT c.relname FROM pg_class c WHERE c.relkind <> 'r'",
     "SELECT relname FROM pg_class WHERE relname LIKE '%_pkey'",
     'SELECT oid FROM pg_class WHERE pg_relation_size(oid) > 0',
-  ],
+  ].map(queryFile),
   invalid: [
     {
       code: q('lower(email) = $1'),
@@ -294,7 +298,7 @@ new RuleTester().run(rule, {
       code: "SELECT '😀' FROM users WHERE date(created_at) = '2024-01-01'",
       errors: [{ column: 30, suggestions: [{ output: "SELECT '😀' FROM users WHERE created_at >= '2024-01-01' AND created_at < '2024-01-02'" }] }],
     },
-  ],
+  ].map((c) => ({ migration: false, ...c })),
 });
 
 describe('no duplicate report with no-implicit-cast', () => {

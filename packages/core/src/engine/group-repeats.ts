@@ -16,7 +16,7 @@ export interface GroupKey {
 /**
  * The group a finding belongs to, or undefined when it is reported on its own: the rule does not
  * group, its options turn grouping off, the report says `group: false`, the finding carries a
- * fix, or (transaction scope) its statement runs outside a transaction.
+ * fix. Transaction-scoped rules group the findings of statements outside any transaction per file.
  */
 export function groupKeyOf(
   meta: RuleMeta,
@@ -25,13 +25,11 @@ export function groupKeyOf(
   hasFix: boolean,
   statement: StatementInfo | undefined,
 ): GroupKey | undefined {
-  const scope = meta.groupRepeats;
-  if (!scope || options[GROUP_REPEATS_OPTION] === false || descriptor.group === false || hasFix) return undefined;
-  let where: string;
-  if (scope === 'transaction') {
-    if (statement?.transactionId === undefined) return undefined;
-    where = `t${statement.transactionId}`;
-  } else where = 'f';
+  if (!meta.groupRepeats || options[GROUP_REPEATS_OPTION] === false || descriptor.group === false || hasFix) return undefined;
+  // Statements that run outside a transaction block (autocommit, psql scripts) each run alone:
+  // the same finding repeated over them has one cause and remedy in the file.
+  const scope = meta.groupRepeats === 'transaction' && statement?.transactionId !== undefined ? 'transaction' : 'file';
+  const where = scope === 'transaction' ? `t${statement!.transactionId}` : 'f';
   // By default, findings reported with the same message template (before `data` fills it in)
   // share their cause and remedy; a rule's other kinds of finding stay apart.
   return { key: `${meta.id}\0${statement?.section ?? 'up'}\0${where}\0${descriptor.group ?? `m:${descriptor.message}`}`, scope };

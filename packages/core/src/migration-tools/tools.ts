@@ -719,7 +719,15 @@ export const MIGRATION_TOOLS: readonly MigrationTool[] = [
     id: 'psql',
     name: 'psql -f',
     layout: 'Any .sql script run with `psql -f` (often with psql meta-commands such as `\\set`, `\\i`, `\\connect`).',
-    signals: [{ kind: 'content', pattern: /^\\(set|unset|i|ir|include|connect|c|echo|qecho|if|gset|pset|timing|encoding)\b/m, weight: 40, describe: 'psql meta-commands' }],
+    signals: [
+      { kind: 'content', pattern: /^\\(set|unset|i|ir|include|connect|c|echo|qecho|if|gset|pset|timing|encoding)\b/m, weight: 40, describe: 'psql meta-commands' },
+      {
+        kind: 'path',
+        pattern: /(^|\/)migration\/i[^/]+\/postgresql\/[^/]+\.sql$/i,
+        weight: 40,
+        describe: 'the iDempiere layout (migration/<release>/postgresql/), whose SyncDB.sh feeds each file to psql',
+      },
+    ],
     transaction: {
       mode: 'none',
       unit: 'statement',
@@ -734,6 +742,11 @@ export const MIGRATION_TOOLS: readonly MigrationTool[] = [
         url: 'https://www.postgresql.org/docs/current/app-psql.html',
         section: 'Options: -f, -1/--single-transaction; Variables: AUTOCOMMIT',
         says: 'statements autocommit by default; --single-transaction wraps all -c/-f commands in one BEGIN/COMMIT',
+      },
+      {
+        url: 'https://github.com/idempiere/idempiere/blob/master/org.adempiere.server-feature/utils.unix/postgresql/SyncDB.sh',
+        section: 'the loop over pending scripts',
+        says: 'iDempiere applies each pending migration/<release>/postgresql/*.sql with `psql -b ... < script` (no --single-transaction)',
       },
     ],
     confidence: 'verified',

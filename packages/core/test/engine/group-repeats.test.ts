@@ -93,14 +93,13 @@ describe('grouping repeated findings', () => {
     ]);
   });
 
-  it('with transaction scope, groups per transaction and leaves statements outside transactions alone', () => {
+  it('with transaction scope, groups per transaction, and the statements outside transactions per file', () => {
     const text = 'begin;\nselect a;\nselect b;\ncommit;\nbegin;\nselect c;\nselect d;\ncommit;\nselect e;\nselect f;\n';
     const { messages } = lint(text, { rules: [byTransaction], isMigration: false });
     expect(messages.map((m) => [m.line, m.message, m.occurrences?.length])).toEqual([
       [2, 'Repeated: select a (and 1 more in this transaction: line 3)', 2],
       [6, 'Repeated: select c (and 1 more in this transaction: line 7)', 2],
-      [9, 'Repeated: select e', undefined],
-      [10, 'Repeated: select f', undefined],
+      [9, 'Repeated: select e (and 1 more in this file: line 10)', 2],
     ]);
   });
 

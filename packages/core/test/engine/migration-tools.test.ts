@@ -127,7 +127,7 @@ describe('detection from the layout', () => {
     ['LemmyNet__lemmy/migrations', 'diesel'],
     ['openstreetmap__openstreetmap-website/db', 'rails'],
     ['getlago__lago-api/db/structure.sql', 'rails'],
-    ['idempiere__idempiere/migration/iD10/postgresql', undefined],
+    ['idempiere__idempiere/migration/iD10/postgresql', 'psql'],
   ];
   for (const [where, expected] of expectations) {
     it.skipIf(!existsSync(path.join(corpus, where)))(`corpus: ${where} -> ${expected ?? 'no tool'}`, () => {
