@@ -25,8 +25,8 @@ function migration(): string {
   // require-where: `WHERE <condition>` cut at 60 units with '...' (57 kept); the baseline
   // excerpt of the same finding (the flagged condition) is cut at 120 with '…' (119 kept).
   for (const at of [...around(57), ...around(119)]) lines.push(`UPDATE t SET a = 1 WHERE ${emojiAt("1 = 1 OR b = '", at, "yyyy'")};`);
-  // no-non-sargable-predicate: the expression side, cut at 60.
-  for (const at of around(57)) lines.push(`SELECT a FROM t WHERE ${emojiAt("lower(b || '", at, "yyyy')")} = 'x';`);
+  // no-non-sargable-predicate (in a view: a migration's own queries are not checked): the expression side, cut at 60.
+  around(57).forEach((at, i) => lines.push(`CREATE VIEW v${i} AS SELECT a FROM t WHERE ${emojiAt("lower(b || '", at, "yyyy')")} = 'x';`));
   // require-not-valid-constraint: the action that took the lock, cut at 60.
   around(57).forEach((at, i) => {
     lines.push('BEGIN;', `ALTER TABLE t ADD CONSTRAINT ck${i} CHECK (a > ${i}) NOT VALID;`, 'COMMIT;');
