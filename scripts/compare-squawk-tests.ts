@@ -365,6 +365,8 @@ const outcomes: Outcome[] = cases.map((c) => {
     catalog: new Catalog(),
     knownRuleIds,
     adapter: postgresAdapter,
+    // Every occurrence on its own, as in compare-squawk.ts (grouped repeats would hide all but the first).
+    groupRepeats: false,
   });
   const wanted = new Set([c.rule, ...reportedAs(c.rule)]);
   const claiming = new Set(coveredBy.get(c.rule) ?? []);

@@ -97,7 +97,9 @@ interface Compared { label: string; files: number; skipped: number; squawkInSkip
 
 async function compareProject(root: string, failures: string[]): Promise<Compared> {
   const ruleSettings = Object.fromEntries([...comparedRules].map((id) => [id, ['warn', ruleOptions(id)] as const]));
-  const linter = new Linter({ cwd: root, rules: builtinRules, overrides: { rules: ruleSettings, postgresVersion: pgVersion } });
+  // Every occurrence on its own: the comparison unit is a statement, and grouped repeats
+  // (RuleMeta.groupRepeats) would report only the first statement of each group.
+  const linter = new Linter({ cwd: root, rules: builtinRules, groupRepeats: false, overrides: { rules: ruleSettings, postgresVersion: pgVersion } });
   const all = sqlFiles(root).sort();
   const files = all.filter((p) => linter.isMigrationPath(p));
   const skippedFiles = all.filter((p) => !linter.isMigrationPath(p));
@@ -148,6 +150,7 @@ async function compareDocExamples(failures: string[]): Promise<Compared> {
         catalog,
         knownRuleIds,
         adapter: postgresAdapter,
+        groupRepeats: false,
       });
       textOf.set(file, example.code);
       statementsOf.set(file, statements);
