@@ -1,6 +1,6 @@
 import { defineRule, expressionVolatility, storageTypeName, walk } from '@sqlwarden/core';
 import type { AlterTable, AlterTableAction, ColumnDef, Expr, Node, Range, RuleContext } from '@sqlwarden/core';
-import { displayName, emptiedInFile, isEmptyNewTable } from '../_shared/migration.ts';
+import { displayName, emptiedInFile, isEmptyNewTable, isNewTable } from '../_shared/migration.ts';
 import { hasValidatedNotNullCheck, notNullProvenInFile } from '../_shared/not-null.ts';
 
 type DefaultVolatility = { kind: 'volatile' | 'unknown'; fn: string } | { kind: 'stable' };
@@ -66,7 +66,7 @@ export default defineRule({
   create(context: RuleContext) {
     const version = context.settings.postgresVersion;
 
-    function addColumn(stmt: AlterTable, action: AlterTableAction, def: ColumnDef, noLiveRows: boolean): void {
+    function addColumn(stmt: AlterTable, action: AlterTableAction, def: ColumnDef, noLiveRows: boolean, unused: boolean): void {
       const data = { table: displayName(stmt.table), column: def.name, version, type: def.dataType.text || def.dataType.name };
       const node = action;
       // Generated, identity and serial columns rewrite the table too; no-table-rewrite reports them.
@@ -74,6 +74,7 @@ export default defineRule({
       if (storageTypeName(def.dataType.name) !== def.dataType.name) return;
       const defaultExpr = def.default && !(def.default.type === 'Literal' && def.default.kind === 'null') ? def.default : undefined;
       if (defaultExpr) {
+        if (unused) return;
         const volatility = volatilityOf(defaultExpr);
         if (volatility.kind === 'volatile') context.report({ node, message: MESSAGES.volatileDefault, data: { ...data, fn: volatility.fn } });
         else if (version < 11) context.report({ node, message: MESSAGES.oldVersionDefault, data });
@@ -102,12 +103,16 @@ export default defineRule({
         // A table created empty earlier in this file: nothing to scan, fail on or rewrite. (One
         // created by CREATE TABLE AS / SELECT INTO holds the copied rows.)
         if (isEmptyNewTable(context, stmt.table)) return;
+        // Filled by CREATE TABLE AS earlier in this file: nobody else uses it yet, so a scan or
+        // rewrite under its lock blocks nobody; only a NOT NULL column without a default still fails.
+        const filledNew = isNewTable(context, stmt.table);
         // Emptied earlier in this file: a NOT NULL column cannot fail; after TRUNCATE, scans and
         // rewrites are also instant (after DELETE the dead rows are still read).
         const emptied = emptiedInFile(context, stmt.table);
         if (emptied === 'truncate') return;
         for (const action of stmt.actions) {
-          if (action.action === 'add_column' && action.columnDef) addColumn(stmt, action, action.columnDef, emptied === 'delete');
+          if (action.action === 'add_column' && action.columnDef) addColumn(stmt, action, action.columnDef, emptied === 'delete', filledNew);
+          else if (filledNew) continue;
           else if (action.action === 'set_not_null' && action.column) setNotNull(stmt, action.range, action.column, 'SET NOT NULL');
           else if (action.action === 'add_constraint' && action.constraint?.kind === 'not_null' && !action.constraint.notValid && action.constraint.columns[0]) {
             // PostgreSQL 18's `ADD CONSTRAINT c NOT NULL col` without NOT VALID scans like SET NOT NULL.

@@ -1,6 +1,6 @@
 import { CatalogList, defineRule, excerpt, truncateText, walk } from '@sqlwarden/core';
 import type { AlterTable, AlterTableAction, CatalogReader, CatalogTable, ColumnDef, Constraint, Node, ResolvedLock, RuleContext, StatementInfo } from '@sqlwarden/core';
-import { displayName, emptiedInFile, isEmptyNewTable, isWord, scanTokens } from '../_shared/migration.ts';
+import { displayName, emptiedInFile, isEmptyNewTable, isNewTable, isWord, scanTokens } from '../_shared/migration.ts';
 import { quoteIdent } from '../_shared/query.ts';
 import { describeLocks, effectsOfAction, heldLocksBefore, lockedRelations, statementEffects, whatItBlocks } from '../_shared/lock-messages.ts';
 import { earlierInSameTransaction, sameTable } from '../_shared/transactions.ts';
@@ -247,8 +247,12 @@ export default defineRule({
         // A table created empty or truncated earlier in this file: the checks are instant. (One
         // created by CREATE TABLE AS / SELECT INTO holds the copied rows.)
         if (isEmptyNewTable(context, stmt.table) || emptiedInFile(context, stmt.table) === 'truncate') return;
+        // Filled by CREATE TABLE AS earlier in this file: nobody else uses it yet, so only a foreign
+        // key matters, whose check holds a lock on the referenced (existing) table for the scan.
+        const filledNew = isNewTable(context, stmt.table);
         for (const action of stmt.actions) {
           const c = action.constraint;
+          if (filledNew && !(action.action === 'add_constraint' && c?.kind === 'foreign_key')) continue;
           if (action.action === 'add_constraint' && c && !c.notValid && (c.kind === 'foreign_key' || c.kind === 'check')) addConstraint(stmt, action, c);
           else if (action.action === 'add_column' && action.columnDef) addColumn(stmt, action, action.columnDef);
           else if (action.action === 'validate_constraint') validate(stmt, action);

@@ -1,6 +1,6 @@
 import { defineRule } from '@sqlwarden/core';
 import type { AlterTable, AlterTableAction, CatalogTable, Constraint, RuleContext } from '@sqlwarden/core';
-import { displayName, emptiedInFile, isEmptyNewTable, isWord, scanTokens } from '../_shared/migration.ts';
+import { displayName, emptiedInFile, isNewTable, isWord, scanTokens } from '../_shared/migration.ts';
 import { quoteIdent } from '../_shared/query.ts';
 import { describeLocks, effectsOfAction, lockedRelations, whatItBlocks } from '../_shared/lock-messages.ts';
 import { setNotNullScans } from '../_shared/not-null.ts';
@@ -112,9 +112,9 @@ export default defineRule({
     return {
       AlterTable(stmt: AlterTable) {
         if (!context.file.isMigration || stmt.objectKind !== 'table') return;
-        // A table created empty or truncated earlier in this file: the build is instant. (One
-        // created by CREATE TABLE AS / SELECT INTO holds the copied rows.)
-        if (isEmptyNewTable(context, stmt.table) || emptiedInFile(context, stmt.table) === 'truncate') return;
+        // A table created earlier in this file: nobody else uses it yet, so its lock blocks nobody,
+        // even while a CREATE TABLE AS table's copied rows are indexed. Truncated: the build is instant.
+        if (isNewTable(context, stmt.table) || emptiedInFile(context, stmt.table) === 'truncate') return;
         for (const action of stmt.actions) {
           const c = action.constraint;
           if (action.action === 'add_constraint' && c && (c.kind === 'unique' || c.kind === 'primary_key')) addConstraint(stmt, action, c);

@@ -13,6 +13,8 @@ const AE = /builds a unique index on `users` while holding an ACCESS EXCLUSIVE l
 
 new RuleTester().run(rule, {
   valid: [
+    // CREATE TABLE AS copies rows, but nobody else uses the new table yet: its lock blocks nobody.
+    { code: 'CREATE TABLE users_copy AS SELECT * FROM users;\nALTER TABLE users_copy ADD CONSTRAINT users_copy_pkey PRIMARY KEY (id);', schema },
     { code: 'ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_key', schema },
     { code: 'ALTER TABLE users ADD CONSTRAINT users_handle_key UNIQUE USING INDEX users_handle_key', schema },
     // The index's column is NOT NULL: no scan.
@@ -42,12 +44,6 @@ new RuleTester().run(rule, {
       schema,
       name: 'no already-blocked note when the lock itself blocks reads',
       errors: [{ line: 3, message: /blocking reads and writes on `users` for the whole build/ }],
-    },
-    // CREATE TABLE AS copies rows: the build on the new table is real work.
-    {
-      code: 'CREATE TABLE users_copy AS SELECT * FROM users;\nALTER TABLE users_copy ADD CONSTRAINT users_copy_pkey PRIMARY KEY (id);',
-      schema,
-      errors: [{ line: 2 }],
     },
     {
       code: 'ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);',
