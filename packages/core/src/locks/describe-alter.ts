@@ -33,7 +33,10 @@ export function alterTableEffects(b: EffectBuilder, stmt: AlterTable): Statement
         alterColumnType(b, table, action, add);
         break;
       case 'set_not_null':
-        add(b.version >= 12 && provenNotNull(table, action.column) ? 'alter_table.set_not_null.proven' : 'alter_table.set_not_null', action);
+        add(
+          alreadyNotNull(table, action.column) ? 'alter_table.set_not_null.already' : b.version >= 12 && provenNotNull(table, action.column) ? 'alter_table.set_not_null.proven' : 'alter_table.set_not_null',
+          action,
+        );
         break;
       case 'drop_not_null':
         add('alter_table.drop_not_null', action);
@@ -231,6 +234,11 @@ function alterColumnType(b: EffectBuilder, table: CatalogTable | undefined, acti
 function usingKeepsValues(using: Expr, column: string | undefined): boolean {
   const inner = using.type === 'Cast' ? using.expr : using;
   return inner.type === 'ColumnRef' && inner.column === column;
+}
+
+/** The catalog knows the column is NOT NULL already (then SET NOT NULL checks nothing). */
+function alreadyNotNull(table: CatalogTable | undefined, column: string | undefined): boolean {
+  return !!table && !!column && table.columnsKnown && table.columns.some((c) => c.name === column && c.notNull);
 }
 
 /** A validated `CHECK (col IS NOT NULL)` (alone or in an AND) proves the column has no NULLs. */
