@@ -12,6 +12,14 @@ CREATE TABLE kinds (id smallint PRIMARY KEY, name text);
 
 new RuleTester().run(rule, {
   valid: [
+    {
+      name: 'a foreign key added later to a column widened in between',
+      code: 'CREATE TABLE "User" ("id" bigserial PRIMARY KEY);\nCREATE TABLE "Account" ("userId" INTEGER NOT NULL);\nALTER TABLE "Account" ALTER COLUMN "userId" TYPE bigint;\nALTER TABLE "Account" ADD CONSTRAINT "Account_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id");',
+    },
+    {
+      name: 'a foreign key added later to a key that no sequence fills',
+      code: 'CREATE TABLE kinds (id int PRIMARY KEY);\nCREATE TABLE items (kind_id int NOT NULL);\nALTER TABLE items ADD CONSTRAINT items_kind_fkey FOREIGN KEY (kind_id) REFERENCES kinds (id);',
+    },
     'CREATE TABLE t (id bigint PRIMARY KEY, n integer, qty smallint, price int4)',
     'CREATE TABLE t (id bigserial PRIMARY KEY)',
     'CREATE TABLE t (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY)',
@@ -45,6 +53,14 @@ new RuleTester().run(rule, {
     { name: 'ALTER COLUMN TYPE of a foreign key column (the catalog does not keep its target)', code: 'ALTER TABLE orders ALTER COLUMN user_id TYPE int', schema },
   ],
   invalid: [
+    {
+      name: 'a foreign key added after the tables (Prisma, pg_dump): reported at the column declaration',
+      code: 'CREATE TABLE "User" ("id" SERIAL NOT NULL, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));\nCREATE TABLE "Account" ("id" TEXT NOT NULL, "userId" INTEGER NOT NULL);\nALTER TABLE "Account" ADD CONSTRAINT "Account_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id");',
+      errors: [
+        { line: 1, message: /^Primary key `User\.id` is `SERIAL`/ },
+        { line: 2, message: /^Foreign key column `Account\.userId` is `INTEGER`/, suggestions: [{ output: 'CREATE TABLE "User" ("id" SERIAL NOT NULL, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));\nCREATE TABLE "Account" ("id" TEXT NOT NULL, "userId" BIGINT NOT NULL);\nALTER TABLE "Account" ADD CONSTRAINT "Account_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id");' }] },
+      ],
+    },
     {
       code: "CREATE TABLE accounts (id integer PRIMARY KEY DEFAULT nextval('accounts_id_seq'), name text);",
       errors: [
