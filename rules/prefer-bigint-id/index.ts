@@ -220,8 +220,9 @@ export default defineRule<Options>({
             ?.filter((d) => d.index < current.index)
             .at(-1)?.declared;
           if (!declared || declared.where === 'alter' || declared.type.arrayDimensions > 0 || !SMALL_INTEGERS[declared.type.name]) return;
-          // Already judged where it was declared: a key, a sequence-filled column, an inline foreign key.
-          if (referencedBy(declared) || (declared.columnDef && isSequenceFilled(declared.columnDef)) || isPrimaryKeyColumn(declared)) return;
+          // Already judged where it was declared: a sequence-filled column (a growing key itself), an
+          // inline or table-level foreign key. A key the application fills is judged by what it references.
+          if (referencedBy(declared) || (declared.columnDef && isSequenceFilled(declared.columnDef))) return;
           // Widened or dropped since: the catalog's column is what the foreign key constrains.
           const now = table ? context.catalog.getColumn(table, column) : undefined;
           if (table?.columnsKnown && (!now || !SMALL_INTEGERS[now.type.name])) return;

@@ -54,6 +54,11 @@ new RuleTester().run(rule, {
   ],
   invalid: [
     {
+      name: 'a primary key column whose foreign key to a serial key is added later',
+      code: 'CREATE TABLE "Team" ("id" BIGSERIAL NOT NULL, CONSTRAINT "Team_pkey" PRIMARY KEY ("id"));\nCREATE TABLE "TeamEmail" ("teamId" INTEGER NOT NULL, CONSTRAINT "TeamEmail_pkey" PRIMARY KEY ("teamId"));\nALTER TABLE "TeamEmail" ADD CONSTRAINT "TeamEmail_teamId_fkey" FOREIGN KEY ("teamId") REFERENCES "Team"("id");',
+      errors: [{ line: 2, message: /^Foreign key column `TeamEmail\.teamId` is `INTEGER` but references `Team\.id`, which is bigint/ }],
+    },
+    {
       name: 'a foreign key added after the tables (Prisma, pg_dump): reported at the column declaration',
       code: 'CREATE TABLE "User" ("id" SERIAL NOT NULL, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));\nCREATE TABLE "Account" ("id" TEXT NOT NULL, "userId" INTEGER NOT NULL);\nALTER TABLE "Account" ADD CONSTRAINT "Account_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id");',
       errors: [
