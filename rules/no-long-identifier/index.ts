@@ -1,31 +1,10 @@
-import { defineRule } from '@sqlwarden/core';
+import { clipToBytes, defineRule, MAX_IDENTIFIER_BYTES, utf8ByteLength } from '@sqlwarden/core';
 import type { RuleContext } from '@sqlwarden/core';
 import { scanTokens } from '../_shared/migration.ts';
-
-/** NAMEDATALEN - 1: the bytes PostgreSQL keeps of an identifier (src/include/pg_config_manual.h). */
-const MAX_IDENTIFIER_BYTES = 63;
 
 const MESSAGE =
   'Identifier `{{name}}` is {{bytes}} bytes long{{characters}}; PostgreSQL keeps only the first 63 bytes of a name and uses `{{truncated}}` instead, with nothing but a NOTICE. Names that share those 63 bytes are the same name: creating the second one fails (`already exists`) and a statement meant for one can act on the other, and tools that compare names with what you wrote (schema diffs, ORMs, queries on pg_indexes or information_schema) do not find it. Use a name of at most 63 bytes.';
 
-const encoder = new TextEncoder();
-
-function utf8Length(text: string): number {
-  return encoder.encode(text).length;
-}
-
-/** The longest prefix of `name` that fits in `limit` UTF-8 bytes without splitting a character (pg_mbcliplen). */
-function clipToBytes(name: string, limit: number): string {
-  let bytes = 0;
-  let end = 0;
-  for (const ch of name) {
-    const size = utf8Length(ch);
-    if (bytes + size > limit) break;
-    bytes += size;
-    end += ch.length;
-  }
-  return name.slice(0, end);
-}
 
 export default defineRule({
   meta: {
@@ -60,7 +39,7 @@ export default defineRule({
             if (before?.value === '&' && before.end === token.start && isUnicodePrefix(tokens[k - 2], before.start)) return;
             name = raw.slice(1, -1).replace(/""/g, '"');
           } else return;
-          const bytes = utf8Length(name);
+          const bytes = utf8ByteLength(name);
           if (bytes <= MAX_IDENTIFIER_BYTES || reported.has(name)) return;
           reported.add(name);
           const truncated = clipToBytes(name, MAX_IDENTIFIER_BYTES);

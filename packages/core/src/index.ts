@@ -6,6 +6,7 @@ export * from './rule.ts';
 export type * from './catalog/types.ts';
 export { Catalog } from './catalog/catalog.ts';
 export { CatalogList } from './catalog/list.ts';
+export { clipToBytes, MAX_IDENTIFIER_BYTES, utf8ByteLength } from './source/identifiers.ts';
 export { Linter, ENGINE_RULE_IDS, registerDialect, summarize, type LintFileResult, type LintFilesOptions, type LinterOptions } from './engine/linter.ts';
 export { lintSource, isDownMigrationPath, type EnabledRule, type LintSourceOptions } from './engine/lint-source.ts';
 export { applyFixes } from './engine/fixes.ts';

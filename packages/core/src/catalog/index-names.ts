@@ -8,39 +8,18 @@
  * relation of the schema gets `1`, `2`... appended to the label (`users_email_key1`).
  */
 import type * as M from '../model/nodes.ts';
-
-/** NAMEDATALEN - 1: the longest identifier, in bytes. */
-const MAX_NAME_BYTES = 63;
-
-const utf8 = new TextEncoder();
-
-function bytes(text: string): number {
-  return utf8.encode(text).length;
-}
-
-/** The longest prefix of `text` of at most `limit` bytes that does not cut a character. */
-function clip(text: string, limit: number): string {
-  let used = 0;
-  let end = 0;
-  for (const ch of text) {
-    const size = bytes(ch);
-    if (used + size > limit) break;
-    used += size;
-    end += ch.length;
-  }
-  return text.slice(0, end);
-}
+import { clipToBytes, MAX_IDENTIFIER_BYTES, utf8ByteLength } from '../source/identifiers.ts';
 
 /** makeObjectName: `name1[_name2]_label`, the longer of name1 and name2 shortened first. */
 function objectName(name1: string, name2: string | undefined, label: string): string {
-  let chars1 = bytes(name1);
-  let chars2 = name2 === undefined ? 0 : bytes(name2);
-  const available = MAX_NAME_BYTES - (label.length + 1) - (name2 === undefined ? 0 : 1);
+  let chars1 = utf8ByteLength(name1);
+  let chars2 = name2 === undefined ? 0 : utf8ByteLength(name2);
+  const available = MAX_IDENTIFIER_BYTES - (label.length + 1) - (name2 === undefined ? 0 : 1);
   while (chars1 + chars2 > available) {
     if (chars1 > chars2) chars1--;
     else chars2--;
   }
-  return [clip(name1, chars1), ...(name2 === undefined ? [] : [clip(name2, chars2)]), label].join('_');
+  return [clipToBytes(name1, chars1), ...(name2 === undefined ? [] : [clipToBytes(name2, chars2)]), label].join('_');
 }
 
 /** ChooseRelationName: the first of `label`, `label1`, `label2`... whose name is not taken. */
@@ -114,7 +93,7 @@ export function indexNameAddition(names: readonly string[]): string {
   for (const name of names) {
     if (out.length > 0) out += '_';
     out += name;
-    if (bytes(out) > MAX_NAME_BYTES) return clip(out, MAX_NAME_BYTES);
+    if (utf8ByteLength(out) > MAX_IDENTIFIER_BYTES) return clipToBytes(out, MAX_IDENTIFIER_BYTES);
   }
   return out;
 }
