@@ -68,7 +68,10 @@ describe('--fix keeps every statement of the replayed history succeeding', () =>
 
   it('offers each withheld fix as a suggestion that says what it does and why it was not applied', () => {
     const created = report.find((r) => r.filePath.endsWith('0001_create_tables.sql'))!;
-    const identity = created.messages.filter((m) => m.ruleId === 'prefer-identity');
+    // One grouped finding: each occurrence carries its own withheld fix as a suggestion.
+    const grouped = created.messages.filter((m) => m.ruleId === 'prefer-identity');
+    expect(grouped).toHaveLength(1);
+    const identity = grouped.flatMap((m) => (m.occurrences as typeof grouped | undefined) ?? [m]);
     expect(identity).toHaveLength(5);
     const why = identity.map((m) => {
       expect(m.fix).toBeUndefined();

@@ -121,6 +121,7 @@ function fromEngine(result: LintFileResult): CliResult {
         column: o.column,
         endLine: o.endLine,
         endColumn: o.endColumn,
+        ...(o.fix ? { fix: o.fix } : {}),
         ...(o.suggestions?.length ? { suggestions: o.suggestions } : {}),
       }));
     }

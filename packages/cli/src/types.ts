@@ -40,6 +40,8 @@ export interface CliOccurrence {
   column: number;
   endLine: number;
   endColumn: number;
+  /** This occurrence's fix (`--fix` applies every occurrence's). */
+  fix?: CliMessage['fix'];
   suggestions?: CliSuggestion[];
 }
 
@@ -122,13 +124,15 @@ export function withMessages(result: CliResult, messages: CliMessage[]): CliResu
   let fixableWarningCount = 0;
   let fatalErrorCount = 0;
   for (const message of messages) {
+    // A grouped finding counts once, and as fixable when any of its occurrences has a fix.
+    const fixable = message.occurrences ? message.occurrences.some((o) => o.fix) : message.fix !== undefined;
     if (message.severity === 2) {
       errorCount++;
-      if (message.fix) fixableErrorCount++;
+      if (fixable) fixableErrorCount++;
       if (message.fatal) fatalErrorCount++;
     } else {
       warningCount++;
-      if (message.fix) fixableWarningCount++;
+      if (fixable) fixableWarningCount++;
     }
   }
   return { ...result, messages, errorCount, warningCount, fixableErrorCount, fixableWarningCount, fatalErrorCount };

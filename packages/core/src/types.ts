@@ -47,6 +47,11 @@ export interface Occurrence {
   endLine: number;
   endColumn: number;
   range: Range;
+  /**
+   * This occurrence's fix. It reads the occurrence's own finding, so a fix a later statement turns
+   * into a suggestion (see `ReportDescriptor.fixGuard`) is gone here too.
+   */
+  fix?: Fix;
   suggestions?: Suggestion[];
 }
 

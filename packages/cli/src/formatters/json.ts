@@ -49,6 +49,7 @@ function toEslintMessage(message: CliMessage): Record<string, unknown> {
       column: o.column,
       endLine: o.endLine,
       endColumn: o.endColumn,
+      ...(o.fix ? { fix: { range: [...o.fix.range], text: o.fix.text } } : {}),
       ...(o.suggestions?.length ? { suggestions: o.suggestions.map(toEslintSuggestion) } : {}),
     }));
   }

@@ -175,7 +175,9 @@ function regionOf(message: Pick<CliMessage, 'line' | 'column' | 'endLine' | 'end
 
 function fixesOf(message: CliMessage, lines: TextLines, artifactLocation: Json): Json[] {
   const fixes: Json[] = [];
-  if (message.fix) fixes.push(fixObject(message.fix, 'Apply the fix that `sqlwarden --fix` makes', lines, artifactLocation));
+  // A grouped finding: `sqlwarden --fix` fixes every occurrence.
+  const ownFixes = message.occurrences ? message.occurrences.flatMap((o) => (o.fix ? [o.fix] : [])) : message.fix ? [message.fix] : [];
+  for (const fix of ownFixes) fixes.push(fixObject(fix, 'Apply the fix that `sqlwarden --fix` makes', lines, artifactLocation));
   for (const suggestion of message.suggestions ?? []) fixes.push(fixObject(suggestion.fix, suggestion.desc, lines, artifactLocation));
   return fixes;
 }

@@ -74,7 +74,7 @@ export function mapFragmentDiagnostics(fragment: SqlFragment, messages: readonly
     if (m.occurrences) {
       // A grouped finding: each occurrence in host positions, and the lines its message names.
       mapped.occurrences = mapFragmentDiagnostics(fragment, m.occurrences.map((o) => ({ ...o, ruleId: m.ruleId, severity: m.severity })), host).map(
-        ({ message, line, column, endLine, endColumn, range, suggestions }) => ({ message, line, column, endLine, endColumn, range, ...(suggestions ? { suggestions } : {}) }),
+        ({ message, line, column, endLine, endColumn, range, fix, suggestions }) => ({ message, line, column, endLine, endColumn, range, ...(fix ? { fix } : {}), ...(suggestions ? { suggestions } : {}) }),
       );
       mapped.message = groupedMessage(mapped.occurrences, groupedScope(m.message));
     }

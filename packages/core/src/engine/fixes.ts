@@ -1,6 +1,7 @@
 import type { Node, Range } from '../model/nodes.ts';
 import type { FixSpec, Fixer } from '../rule.ts';
 import type { Diagnostic, Fix } from '../types.ts';
+import { fixesOf } from './group-repeats.ts';
 
 function rangeOf(nodeOrRange: Node | Range): Range {
   return 'range' in nodeOrRange ? nodeOrRange.range : nodeOrRange;
@@ -47,8 +48,7 @@ export function mergeEdits(edits: Fix[], text: string): Fix {
 /** Applies non-overlapping fixes in order; a fix overlapping an earlier one waits for the next pass. */
 export function applyFixes(text: string, messages: readonly Diagnostic[]): { output: string; fixed: boolean } {
   const fixes = messages
-    .map((m) => m.fix)
-    .filter((f): f is Fix => f !== undefined)
+    .flatMap(fixesOf)
     .sort((a, b) => a.range[0] - b.range[0] || a.range[1] - b.range[1]);
   let output = '';
   let cursor = 0;

@@ -1,5 +1,5 @@
 import type { ReportDescriptor, RuleMeta, StatementInfo } from '../rule.ts';
-import type { Diagnostic, Occurrence } from '../types.ts';
+import type { Diagnostic, Fix, Occurrence } from '../types.ts';
 
 /** The rule option that turns grouping off for one rule (`["warn", { "groupRepeats": false }]`). */
 export const GROUP_REPEATS_OPTION = 'groupRepeats';
@@ -15,17 +15,17 @@ export interface GroupKey {
 
 /**
  * The group a finding belongs to, or undefined when it is reported on its own: the rule does not
- * group, its options turn grouping off, the report says `group: false`, the finding carries a
- * fix. Transaction-scoped rules group the findings of statements outside any transaction per file.
+ * group, its options turn grouping off, or the report says `group: false`. Transaction-scoped
+ * rules group the findings of statements outside any transaction per file. A finding with a fix is
+ * grouped too: every occurrence keeps its fix (`fixesOf`), so `--fix` still fixes each one.
  */
 export function groupKeyOf(
   meta: RuleMeta,
   options: Record<string, unknown>,
   descriptor: ReportDescriptor,
-  hasFix: boolean,
   statement: StatementInfo | undefined,
 ): GroupKey | undefined {
-  if (!meta.groupRepeats || options[GROUP_REPEATS_OPTION] === false || descriptor.group === false || hasFix) return undefined;
+  if (!meta.groupRepeats || options[GROUP_REPEATS_OPTION] === false || descriptor.group === false) return undefined;
   // Statements that run outside a transaction block (autocommit, psql scripts) each run alone:
   // the same finding repeated over them has one cause and remedy in the file.
   const scope = meta.groupRepeats === 'transaction' && statement?.transactionId !== undefined ? 'transaction' : 'file';
@@ -66,10 +66,22 @@ export function groupRepeats(diagnostics: Diagnostic[], groups: ReadonlyMap<Diag
   return out;
 }
 
+/**
+ * An occurrence whose fix and suggestions are read from its finding when asked: a fix guard that
+ * a later statement (possibly in a later file) trips removes the finding's fix and adds a
+ * suggestion after grouping, and the occurrence must show that.
+ */
 function toOccurrence(d: Diagnostic): Occurrence {
   const occurrence: Occurrence = { message: d.message, line: d.line, column: d.column, endLine: d.endLine, endColumn: d.endColumn, range: { start: d.range.start, end: d.range.end } };
-  if (d.suggestions?.length) occurrence.suggestions = d.suggestions;
+  Object.defineProperty(occurrence, 'fix', { get: () => d.fix, enumerable: true });
+  Object.defineProperty(occurrence, 'suggestions', { get: () => (d.suggestions?.length ? d.suggestions : undefined), enumerable: true });
   return occurrence;
+}
+
+/** The fixes of a finding: of each occurrence when it was grouped, else its own. */
+export function fixesOf(d: Pick<Diagnostic, 'fix' | 'occurrences'>): Fix[] {
+  if (d.occurrences) return d.occurrences.flatMap((o) => (o.fix ? [o.fix] : []));
+  return d.fix ? [d.fix] : [];
 }
 
 /**

@@ -203,7 +203,7 @@ export function lintSource(options: LintSourceOptions): LintSourceResult {
           });
         }
         // A report made outside a statement's visit (at File:exit) belongs to the statement it points into.
-        const group = options.groupRepeats === false || !meta.groupRepeats ? undefined : groupKeyOf(meta, enabled.options, descriptor, diagnostic.fix !== undefined, current ?? statementAt(statements, range.start));
+        const group = options.groupRepeats === false || !meta.groupRepeats ? undefined : groupKeyOf(meta, enabled.options, descriptor, current ?? statementAt(statements, range.start));
         if (group) groups.set(diagnostic, group);
         raw.push(diagnostic);
       },

@@ -16,6 +16,7 @@ import type { CatalogReader } from '../catalog/types.ts';
 import type { Rule, StatementInfo } from '../rule.ts';
 import type { Diagnostic, Dialect } from '../types.ts';
 import { applyFixes } from './fixes.ts';
+import { fixesOf } from './group-repeats.ts';
 import { FixWatch } from './fix-safety.ts';
 import { type EnabledRule, lintSource } from './lint-source.ts';
 import { SegmentParseCache } from './parse-cache.ts';
@@ -106,12 +107,14 @@ export function registerDialect(adapter: DialectAdapter): void {
 export function summarize(filePath: string, source: string, messages: Diagnostic[], output?: string): LintFileResult {
   const result: LintFileResult = { filePath, messages, errorCount: 0, warningCount: 0, fixableErrorCount: 0, fixableWarningCount: 0, source };
   for (const m of messages) {
+    // A grouped finding counts once, and as fixable when any of its occurrences has a fix.
+    const fixable = fixesOf(m).length > 0;
     if (m.severity === 2) {
       result.errorCount++;
-      if (m.fix) result.fixableErrorCount++;
+      if (fixable) result.fixableErrorCount++;
     } else {
       result.warningCount++;
-      if (m.fix) result.fixableWarningCount++;
+      if (fixable) result.fixableWarningCount++;
     }
   }
   if (output !== undefined && output !== source) result.output = output;

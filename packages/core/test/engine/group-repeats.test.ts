@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/index.ts';
 import { lintEmbedded } from '../../src/embedded/index.ts';
 import { applyFixes } from '../../src/engine/fixes.ts';
-import { Linter } from '../../src/engine/linter.ts';
+import { Linter, summarize } from '../../src/engine/linter.ts';
 import { type Rule, defineRule } from '../../src/rule.ts';
 import { lint, ready } from './helpers.ts';
 
@@ -122,21 +122,28 @@ describe('grouping repeated findings', () => {
     expect(first.map((m) => [m.line, m.message])).toEqual([[2, 'Repeated: select b (and 1 more in this file: line 3)']]);
   });
 
-  it('never groups a finding that carries a fix: each keeps its fix, and applying the fixes fixes every one', async () => {
+  it('groups findings that carry fixes: every occurrence keeps its fix, and applying the fixes fixes every one', async () => {
     const text = 'select a;\nselect fixme;\nselect b;\nselect fixme;\nselect c;\n';
     const { messages } = lint(text, { rules: [byFile], isMigration: false });
-    expect(messages.map((m) => [m.line, m.fix?.text, m.occurrences?.length])).toEqual([
-      [1, undefined, 3],
-      [2, 'select fixed', undefined],
-      [4, 'select fixed', undefined],
+    expect(messages.map((m) => [m.line, m.occurrences?.length])).toEqual([[1, 5]]);
+    expect(messages[0]!.occurrences!.map((o) => [o.line, o.fix?.text])).toEqual([
+      [1, undefined],
+      [2, 'select fixed'],
+      [3, undefined],
+      [4, 'select fixed'],
+      [5, undefined],
     ]);
     expect(applyFixes(text, messages).output).toBe('select a;\nselect fixed;\nselect b;\nselect fixed;\nselect c;\n');
+    // The JSON a formatter writes carries each occurrence's fix.
+    expect(JSON.parse(JSON.stringify(messages[0]!.occurrences![1])).fix.text).toBe('select fixed');
 
     const dir = project({ 'sqlwarden.config.json': JSON.stringify({ rules: { repeated: 'warn' } }) });
     const result = await new Linter({ cwd: dir, rules: [byFile] }).lintText(text, { filePath: path.join(dir, 'q.sql'), fix: true });
     expect(result.output).toBe('select a;\nselect fixed;\nselect b;\nselect fixed;\nselect c;\n');
-    // After the fixes no finding carries one any more: `select fixed` groups with the others.
     expect(result.messages.map((m) => [m.line, m.occurrences?.length])).toEqual([[1, 5]]);
+    expect(result.fixableWarningCount).toBe(0);
+    // Before fixing, the grouped finding counts once, as fixable.
+    expect(summarize('q.sql', text, lint(text, { rules: [byFile], isMigration: false }).messages).fixableWarningCount).toBe(1);
   });
 
   it('keeps the appended count and lines within 140 characters; every line is in the occurrences', () => {
