@@ -59,6 +59,16 @@ function configFileIn(dir: string): string | undefined {
   return undefined;
 }
 
+/** The nearest directory at or above `dir` with a package.json or a repository root, if any. */
+export function projectRootOf(dir: string): string | undefined {
+  for (let current = resolve(dir); ; ) {
+    if (isFile(join(current, 'package.json')) || isRepositoryRoot(current)) return current;
+    const parent = dirname(current);
+    if (parent === current) return undefined;
+    current = parent;
+  }
+}
+
 /** A `.git` directory, or the `.git` file of a worktree or submodule. */
 function isRepositoryRoot(dir: string): boolean {
   try {
@@ -194,6 +204,8 @@ export class ConfigLoader {
   private readonly configPathByDir = new Map<string, string | null>();
   private readonly loadedByPath = new Map<string, LoadedConfig>();
   private readonly defaultsByCwd = new Map<string, LoadedConfig>();
+  /** A file directory -> its project root (`projectRootOf`), or null outside any project. */
+  private readonly projectRootByDir = new Map<string, string | null>();
 
   /**
    * The nearest config file for files in `dir`, or undefined. Same search as `findConfigFile`.
@@ -237,12 +249,19 @@ export class ConfigLoader {
   loadConfigForFile(filePath: string, options: { explicitConfigPath?: string; cwd?: string } = {}): LoadedConfig {
     const cwd = resolve(options.cwd ?? process.cwd());
     if (options.explicitConfigPath !== undefined) return this.loadConfigFile(resolve(cwd, options.explicitConfigPath));
-    const found = this.findConfigFile(dirname(resolve(cwd, filePath)));
+    const fileDir = dirname(resolve(cwd, filePath));
+    const found = this.findConfigFile(fileDir);
     if (found !== undefined) return this.loadConfigFile(found);
-    let defaults = this.defaultsByCwd.get(cwd);
+    // Without a config, the defaults' globs are relative to the project the file belongs to (its
+    // nearest package.json or repository root), so a file is a migration or not whatever the
+    // directory a run or an editor starts from; outside any project, relative to that directory.
+    let root = this.projectRootByDir.get(fileDir);
+    if (root === undefined) this.projectRootByDir.set(fileDir, (root = projectRootOf(fileDir) ?? null));
+    root ??= cwd;
+    let defaults = this.defaultsByCwd.get(root);
     if (!defaults) {
-      defaults = { path: undefined, dir: cwd, raw: {} };
-      this.defaultsByCwd.set(cwd, defaults);
+      defaults = { path: undefined, dir: root, raw: {} };
+      this.defaultsByCwd.set(root, defaults);
     }
     return defaults;
   }
@@ -252,6 +271,7 @@ export class ConfigLoader {
     this.configPathByDir.clear();
     this.loadedByPath.clear();
     this.defaultsByCwd.clear();
+    this.projectRootByDir.clear();
   }
 }
 
