@@ -39,3 +39,24 @@ describe('a migration is a migration from any working directory', () => {
     });
   }
 });
+
+describe('a migration tool directive makes a file a migration wherever it lives', () => {
+  for (const [tool, head] of [
+    ['goose', '-- +goose Up\n'],
+    ['dbmate', '-- migrate:up\n'],
+    ['Liquibase', '--liquibase formatted sql\n--changeset app:1\n'],
+  ] as const) {
+    it(`${tool}: ${JSON.stringify(head.split('\n')[0])} outside a migrations folder`, () => {
+      const root = app('.git');
+      mkdirSync(path.join(root, 'sql'));
+      writeFileSync(path.join(root, 'sql/add_index.sql'), `${head}CREATE INDEX users_email ON users (email);\n`);
+      writeFileSync(path.join(root, 'sql/plain.sql'), 'CREATE INDEX users_email ON users (email);\n');
+      const run = runCli(['--format', 'json', 'sql'], { cwd: root });
+      const results = JSON.parse(run.stdout) as Array<{ filePath: string; messages: Array<{ ruleId: string }> }>;
+      const rules = (name: string) => results.find((r) => r.filePath.endsWith(name))!.messages.map((m) => m.ruleId);
+      expect(rules('add_index.sql')).toContain('no-blocking-index-build');
+      // Without the directive, a file outside the migration folders is not a migration.
+      expect(rules('plain.sql')).not.toContain('no-blocking-index-build');
+    });
+  }
+});

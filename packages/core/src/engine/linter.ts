@@ -104,6 +104,17 @@ export function registerDialect(adapter: DialectAdapter): void {
   adapters[adapter.dialect] = adapter;
 }
 
+/**
+ * A directive only a migration tool reads makes a file a migration wherever it lives: goose's
+ * `-- +goose Up`, dbmate's `-- migrate:up`, Liquibase's `--liquibase formatted sql` (looked for
+ * in the first lines, where the tools require them).
+ */
+const MIGRATION_DIRECTIVE = /^[ \t]*--[ \t]*(\+goose[ \t]+up\b|migrate:up\b|liquibase[ \t]+formatted[ \t]+sql\b)/im;
+
+export function declaresMigration(text: string): boolean {
+  return MIGRATION_DIRECTIVE.test(text.slice(0, 4096));
+}
+
 export function summarize(filePath: string, source: string, messages: Diagnostic[], output?: string): LintFileResult {
   const result: LintFileResult = { filePath, messages, errorCount: 0, warningCount: 0, fixableErrorCount: 0, fixableWarningCount: 0, source };
   for (const m of messages) {
@@ -427,7 +438,7 @@ export class Linter {
     const configPath = filePath === '<text>' ? path.join(this.cwd, '<text>.sql') : filePath;
     const { resolved: config, enabled, knownRuleIds, adapter } = await this.prepared(this.loadedConfigFor(configPath));
     const absolutePath = path.resolve(this.cwd, configPath);
-    const isMigration = config.isMigrationPath(absolutePath);
+    const isMigration = config.isMigrationPath(absolutePath) || declaresMigration(text);
     const isSnapshot = filePath !== '<text>' && this.matchersFor(this.loadedConfigFor(configPath)).isSnapshotPath(absolutePath);
     // A schema snapshot replays first, into the schema the snapshots before it built. The first
     // delta migration after the snapshots is linted on top of them; when it creates a table a
