@@ -100,14 +100,21 @@ export interface ConfigPathMatchers {
  * Which paths a config treats as migrations and which it ignores. These depend only on the
  * config file (not on rules or plugins), so they can be answered before plugins are loaded.
  */
+function excluding(match: (filePath: string) => boolean, excluded: ((filePath: string) => boolean) | undefined): (filePath: string) => boolean {
+  return excluded ? (filePath) => match(filePath) && !excluded(filePath) : match;
+}
+
 export function configPathMatchers(loaded: LoadedConfig): ConfigPathMatchers {
   const raw = loaded.raw;
-  const migrationGlobs = [...(raw.migrations?.include ?? DEFAULT_MIGRATION_GLOBS)];
+  // `migrations.include` adds to the defaults (a project's own folder must not silently drop the
+  // conventional ones); `migrations.exclude` takes files out.
+  const migrationGlobs = [...DEFAULT_MIGRATION_GLOBS, ...(raw.migrations?.include ?? []).filter((glob) => !DEFAULT_MIGRATION_GLOBS.includes(glob))];
+  const migrationExcludes = [...(raw.migrations?.exclude ?? [])];
   const ignoreGlobs = [...DEFAULT_IGNORE_GLOBS, ...(raw.ignores ?? [])];
   return {
     migrationGlobs,
     ignoreGlobs,
-    isMigrationPath: createPathMatcher(migrationGlobs, loaded.dir),
+    isMigrationPath: excluding(createPathMatcher(migrationGlobs, loaded.dir), migrationExcludes.length ? createPathMatcher(migrationExcludes, loaded.dir) : undefined),
     isIgnoredPath: createPathMatcher(ignoreGlobs, loaded.dir),
     replayOrder: raw.migrations?.order ?? 'version',
     isSnapshotPath: raw.migrations?.snapshots === undefined ? isSchemaSnapshotPath : createPathMatcher(raw.migrations.snapshots, loaded.dir),

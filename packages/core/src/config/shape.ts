@@ -11,7 +11,7 @@ export interface RawConfig {
   $schema?: string;
   dialect?: Dialect;
   postgresVersion?: number;
-  migrations?: { include?: string[]; transaction?: MigrationTransactionMode; tool?: MigrationToolSetting; order?: ReplayOrder; snapshots?: string[] };
+  migrations?: { include?: string[]; exclude?: string[]; transaction?: MigrationTransactionMode; tool?: MigrationToolSetting; order?: ReplayOrder; snapshots?: string[] };
   ignores?: string[];
   rules?: Record<string, unknown>;
   plugins?: string[];
@@ -132,6 +132,7 @@ function explain(raw: unknown, error: ErrorObject): ShapeProblem {
         return { key: `migrations.${key}`, message: unknownKeyProblem(key, 'migrations.', MIGRATION_KEYS) };
       }
       if (second === 'include') return stringListProblem('migrations.include', value.include, 'glob string');
+      if (second === 'exclude') return stringListProblem('migrations.exclude', value.exclude, 'glob string');
       if (second === 'transaction') {
         return {
           key: 'migrations.transaction',

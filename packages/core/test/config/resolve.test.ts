@@ -121,13 +121,23 @@ describe('migration globs', () => {
     for (const path of notMigrations) expect(resolved.isMigrationPath(join('/project', path)), path).toBe(false);
   });
 
-  it('migrations.include replaces the defaults and is relative to the config directory', () => {
+  it('migrations.include adds to the defaults and is relative to the config directory', () => {
     const root = tempProject({ 'sqlwarden.config.json': { migrations: { include: ['./schema/changes/*.sql'] } } });
     const resolved = resolveConfig(loadConfigFile(join(root, 'sqlwarden.config.json')), KNOWN);
-    expect(resolved.migrationGlobs).toEqual(['./schema/changes/*.sql']);
+    expect(resolved.migrationGlobs).toEqual([...DEFAULT_MIGRATION_GLOBS, './schema/changes/*.sql']);
     expect(resolved.isMigrationPath(join(root, 'schema/changes/0001.sql'))).toBe(true);
-    expect(resolved.isMigrationPath(join(root, 'db/migrate/20200101_x.sql'))).toBe(false);
+    // Adding a folder does not silently drop the conventional ones.
+    expect(resolved.isMigrationPath(join(root, 'db/migrate/20200101_x.sql'))).toBe(true);
     expect(resolved.isMigrationPath(join(root, 'sub/schema/changes/0001.sql'))).toBe(false);
+  });
+
+  it('migrations.exclude takes files out of the migrations, the defaults included', () => {
+    const root = tempProject({ 'sqlwarden.config.json': { migrations: { include: ['sql/*.sql'], exclude: ['test/**', 'sql/seed.sql'] } } });
+    const resolved = resolveConfig(loadConfigFile(join(root, 'sqlwarden.config.json')), KNOWN);
+    expect(resolved.isMigrationPath(join(root, 'sql/0001.sql'))).toBe(true);
+    expect(resolved.isMigrationPath(join(root, 'sql/seed.sql'))).toBe(false);
+    expect(resolved.isMigrationPath(join(root, 'test/migrations/1.sql'))).toBe(false);
+    expect(resolved.isMigrationPath(join(root, 'db/migrations/1.sql'))).toBe(true);
   });
 
   it('accepts paths relative to the process cwd', () => {
@@ -144,9 +154,9 @@ describe('migration globs', () => {
     expect(resolved.isMigrationPath(join(root, 'app/queries/1.sql'))).toBe(false);
   });
 
-  it('an empty include means no file is a migration', () => {
-    const resolved = resolveConfig(loadedFrom({ migrations: { include: [] } }), KNOWN);
-    expect(resolved.isMigrationPath('/project/migrations/1.sql')).toBe(false);
+  it('an empty include keeps the defaults; exclude ["**"] means no file is a migration', () => {
+    expect(resolveConfig(loadedFrom({ migrations: { include: [] } }), KNOWN).isMigrationPath('/project/migrations/1.sql')).toBe(true);
+    expect(resolveConfig(loadedFrom({ migrations: { exclude: ['**'] } }), KNOWN).isMigrationPath('/project/migrations/1.sql')).toBe(false);
   });
 });
 

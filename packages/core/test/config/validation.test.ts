@@ -120,14 +120,15 @@ describe('config shape', () => {
   });
 
   it('migrations', () => {
-    expectConfigError({ migrations: ['db/**'] }, '"migrations" must be an object with "include", "transaction", "tool", "order" and/or "snapshots"; got ["db/**"]');
+    expectConfigError({ migrations: ['db/**'] }, '"migrations" must be an object with "include", "exclude", "transaction", "tool", "order" and/or "snapshots"; got ["db/**"]');
     expectConfigError(
       { migrations: { inclde: [] } },
-      'unknown key "migrations.inclde" (allowed: include, transaction, tool, order, snapshots); did you mean "include"?',
+      'unknown key "migrations.inclde" (allowed: include, exclude, transaction, tool, order, snapshots); did you mean "include"?',
       'migrations.inclde',
     );
     expectConfigError({ migrations: { include: 'db/**' } }, '"migrations.include" must be an array of glob strings; got "db/**"');
     expectConfigError({ migrations: { include: ['a/*.sql', 5] } }, '"migrations.include[1]" must be a non-empty glob string; got 5', 'migrations.include[1]');
+    expectConfigError({ migrations: { exclude: 'test/**' } }, '"migrations.exclude" must be an array of glob strings; got "test/**"');
     expectConfigError(
       { migrations: { transaction: 'yes' } },
       '"migrations.transaction" must be one of "implicit", "wrapped", "none"; got "yes"',
@@ -142,7 +143,7 @@ describe('config shape', () => {
   it('migrations.order and migrations.snapshots', () => {
     expectConfigError({ migrations: { order: 'versions' } }, '"migrations.order" must be one of "version", "path"; got "versions" (did you mean "version"?)', 'migrations.order');
     expectConfigError({ migrations: { order: 1 } }, '"migrations.order" must be one of "version", "path"; got 1');
-    expectConfigError({ migrations: { snapshot: [] } }, 'unknown key "migrations.snapshot" (allowed: include, transaction, tool, order, snapshots); did you mean "snapshots"?', 'migrations.snapshot');
+    expectConfigError({ migrations: { snapshot: [] } }, 'unknown key "migrations.snapshot" (allowed: include, exclude, transaction, tool, order, snapshots); did you mean "snapshots"?', 'migrations.snapshot');
     expectConfigError({ migrations: { snapshots: 'db/structure.sql' } }, '"migrations.snapshots" must be an array of glob strings; got "db/structure.sql"');
     expectConfigError({ migrations: { snapshots: [''] } }, '"migrations.snapshots[0]" must be a non-empty glob string; got ""', 'migrations.snapshots[0]');
   });
