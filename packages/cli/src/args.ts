@@ -78,7 +78,8 @@ function collectRules(value: string, previous: Record<string, RuleSetting> | und
 
 const HELP_AFTER = `
 Patterns are files, directories (searched for *.sql and *.psql) or globs; the default is ".".
-node_modules, .git, files matched by .gitignore and the config's "ignores" are skipped.
+node_modules, .git, files matched by .gitignore and the config's "ignores" are skipped
+(a file named explicitly is linted even when .gitignore covers it).
 
 Commands (see "sqlwarden <command> --help"):
   rules              list every rule with its metadata
