@@ -214,3 +214,59 @@ describe('subcommand names', () => {
     expect(run.stdout).toContain('no-select-star');
   }, 180_000);
 });
+
+describe('command words that are not files', () => {
+  const usage = "(run 'sqlwarden --help' for usage)";
+
+  it('a near miss of a command is a usage error with did-you-mean, not a file pattern', () => {
+    const dir = copyFixture();
+    expect(runCli(['explian', 'migrations'], { cwd: dir })).toEqual({
+      status: 2,
+      stdout: '',
+      stderr: `sqlwarden: Unknown command \`explian\`; did you mean \`explain\`?\n${usage}\n`,
+    });
+    expect(runCli(['rule'], { cwd: dir })).toMatchObject({ status: 2, stderr: expect.stringContaining('did you mean `rules`?') });
+    expect(runCli(['helo'], { cwd: dir })).toMatchObject({ status: 2, stderr: expect.stringContaining('did you mean `help`?') });
+    // Not close to any command, or not shaped like one: still a missing file.
+    expect(runCli(['reports'], { cwd: dir })).toMatchObject({ status: 2, stderr: 'sqlwarden: No files matching the pattern "reports" were found.\n' });
+    expect(runCli(['explain.sql'], { cwd: dir })).toMatchObject({ status: 2, stderr: 'sqlwarden: No files matching the pattern "explain.sql" were found.\n' });
+  });
+
+  it('a file or directory named like a command (or a near miss) is linted', () => {
+    const dir = copyFixture();
+    writeFileSync(path.join(dir, 'explian'), 'SELECT * FROM t;\n');
+    mkdirSync(path.join(dir, 'help'));
+    writeFileSync(path.join(dir, 'help/q.sql'), 'DELETE FROM t;\n');
+    const typo = runCli(['explian'], { cwd: dir });
+    expect(typo.stderr).toBe('');
+    expect(typo.stdout).toContain('no-select-star');
+    const help = runCli(['help'], { cwd: dir });
+    expect(help.stderr).toBe('');
+    expect(help.stdout).toContain('require-where');
+  });
+
+  it('help prints the help; help <command> the command\'s help', () => {
+    const dir = copyFixture();
+    const main = runCli(['--help'], { cwd: dir });
+    expect(main.status).toBe(0);
+    expect(main.stdout).toContain('help [command]');
+    expect(runCli(['help'], { cwd: dir })).toEqual(main);
+    expect(runCli(['help', 'help'], { cwd: dir })).toEqual(main);
+    expect(runCli(['help', 'trace'], { cwd: dir })).toEqual(runCli(['trace', '--help'], { cwd: dir }));
+    expect(runCli(['help', 'explan'], { cwd: dir })).toEqual({
+      status: 2,
+      stdout: '',
+      stderr: `sqlwarden: Unknown command \`explan\`; did you mean \`explain\`?\n${usage}\n`,
+    });
+    expect(runCli(['help', 'nothing'], { cwd: dir })).toEqual({ status: 2, stdout: '', stderr: `sqlwarden: Unknown command \`nothing\`\n${usage}\n` });
+  });
+
+  it('-V prints the version like --version and -v', () => {
+    const dir = copyFixture();
+    const version = runCli(['--version'], { cwd: dir });
+    expect(version).toMatchObject({ status: 0, stdout: expect.stringMatching(/^\d+\.\d+\.\d+\S*\n$/), stderr: '' });
+    expect(runCli(['-V'], { cwd: dir })).toEqual(version);
+    expect(runCli(['-v'], { cwd: dir })).toEqual(version);
+    expect(runCli(['--help'], { cwd: dir }).stdout).not.toMatch(/^\s*-V\b/m);
+  });
+});

@@ -187,6 +187,19 @@ describe('exit codes and results', () => {
     expect(parseJsonOutput(run.stdout, dir).map((result) => result.filePath)).toEqual(['migrations/001_create_users.sql']);
   });
 
+  it('lints an explicitly named file that .gitignore covers; the walk still skips it', () => {
+    const dir = copyFixture('errors');
+    write(dir, '.gitignore', 'scripts/\n');
+    const named = runCli(['scripts/cleanup.sql', '-f', 'json'], { cwd: dir });
+    expect(named.status).toBe(1);
+    const [result] = parseJsonOutput(named.stdout, dir);
+    expect(result!.filePath).toBe('scripts/cleanup.sql');
+    expect(ruleIds(result!)).toContain('require-where');
+    expect(ruleIds(result!)).not.toContain(null);
+    const walked = runCli(['.', '-f', 'json'], { cwd: dir });
+    expect(parseJsonOutput(walked.stdout, dir).map((r) => r.filePath)).not.toContain('scripts/cleanup.sql');
+  });
+
   it('expands quoted globs and lints only what they match', () => {
     const dir = copyFixture('errors');
     const run = runCli(['scripts/*.sql', '-f', 'json'], { cwd: dir });

@@ -78,13 +78,15 @@ function collectRules(value: string, previous: Record<string, RuleSetting> | und
 
 const HELP_AFTER = `
 Patterns are files, directories (searched for *.sql and *.psql) or globs; the default is ".".
-node_modules, .git, files matched by .gitignore and the config's "ignores" are skipped.
+node_modules, .git, files matched by .gitignore and the config's "ignores" are skipped
+(a file named explicitly is linted even when .gitignore covers it).
 
 Commands (see "sqlwarden <command> --help"):
   rules              list every rule with its metadata
   explain <paths>    per statement: locks, what they block, rewrites, transaction, findings
   trace <paths>      replay migrations in PostgreSQL (embedded PGlite, or --database-url) and
                      report the locks each statement took, how long, and any error
+  help [command]     show this help, or a command's help
 
 With --stdin --fix the fixed SQL is printed to stdout and remaining problems to stderr.
 
@@ -96,9 +98,15 @@ Exit codes:
 export function createProgram(version: string, output: ArgsOutput): Command {
   return new Command('sqlwarden')
     .description('Static analysis for SQL and database migrations.')
-    .usage('[options] [file|dir|glob ...]\n       sqlwarden <rules|explain|trace> [options] ...')
+    .usage('[options] [file|dir|glob ...]\n       sqlwarden <rules|explain|trace|help> [options] ...')
     .argument('[patterns...]', 'files, directories or globs to lint')
-    .version(version, '-v, --version', 'print the version')
+    .version(version, '-v, --version', 'print the version (also -V)')
+    // -V as well, as many CLIs spell it; commander takes one short flag per option.
+    .addOption(new Option('-V').hideHelp())
+    .on('option:V', () => {
+      output.writeOut(`${version}\n`);
+      throw new CommanderError(0, 'commander.version', version);
+    })
     .helpOption('-h, --help', 'show this help')
     .option('-c, --config <path>', 'use this config file instead of looking one up')
     .option('-f, --format <name>', `output format: ${formatterNames.join(', ')}, or a formatter module (path or package)`, 'stylish')

@@ -22,7 +22,7 @@ export interface DiscoverOptions {
 export interface DiscoverResult {
   /** Absolute paths, unique, sorted in code-unit order (the order the catalog replays them). */
   files: string[];
-  /** Files named explicitly that an ignore pattern excludes: reported with a warning, not linted. */
+  /** Files named explicitly that the config's `ignores` (or node_modules/.git) exclude: reported with a warning, not linted. */
   ignoredFiles: string[];
   /** Directories under a searched directory (or named) that could not be listed. */
   unreadableDirectories: Array<{ path: string; message: string }>;
@@ -263,8 +263,10 @@ export async function discoverFiles(options: DiscoverOptions): Promise<DiscoverR
     }
 
     if (stats) {
-      // Named explicitly: linted whatever its extension, unless an ignore pattern says otherwise.
-      if (isSkippedByDefault(absolute, cwd) || (await isIgnored(absolute, false))) ignoredFiles.add(absolute);
+      // Named explicitly: linted whatever its extension, unless the config's `ignores` say otherwise.
+      // `.gitignore` only prunes what a directory walk or a glob finds: like ESLint, a file the
+      // user names is linted even when git ignores it.
+      if (isSkippedByDefault(absolute, cwd) || ((await configIgnores?.(absolute)) ?? false)) ignoredFiles.add(absolute);
       else files.add(absolute);
       continue;
     }

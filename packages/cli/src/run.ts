@@ -1,10 +1,11 @@
+import { lstatSync } from 'node:fs';
 import path from 'node:path';
 import type { LintFileResult } from '@sqlwarden/core';
 import packageJson from '../package.json' with { type: 'json' };
 import { parseArgs, type CliOptions } from './args.ts';
 import { checkBaselineOptions, prepareBaseline } from './baseline/index.ts';
 import { checkChangedOptions, findChangedFiles } from './changed/index.ts';
-import { subcommandFor } from './commands/index.ts';
+import { commandNames, looksLikeCommandWord, subcommandFor } from './commands/index.ts';
 import { compareCodeUnits, discoverFiles } from './discover.ts';
 import { UsageError } from './errors.ts';
 import { encodeText, writeFixes, type FixTarget, type TextEncoding } from './fix-writer.ts';
@@ -47,6 +48,8 @@ export async function run(argv: readonly string[], rawIO: CliIO): Promise<number
   const io = redactingIO(rawIO, connectionSecrets(argv, argv[0] === 'trace' ? rawIO.env : {}));
   const subcommand = subcommandFor(argv);
   if (subcommand) return subcommand(argv.slice(1), io);
+  const commandWord = await runCommandWord(argv, io);
+  if (commandWord !== undefined) return commandWord;
   const parsed = parseArgs(argv, VERSION, {
     writeOut: (text) => io.stdout.write(text),
     writeErr: (text) => io.stderr.write(text),
@@ -58,6 +61,60 @@ export async function run(argv: readonly string[], rawIO: CliIO): Promise<number
     reportFailure(error, io);
     return 2;
   }
+}
+
+function pathExists(absolutePath: string): boolean {
+  try {
+    lstatSync(absolutePath);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function printHelp(io: CliIO): number {
+  const parsed = parseArgs(['--help'], VERSION, { writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) });
+  return parsed.kind === 'exit' ? parsed.code : 0;
+}
+
+/**
+ * A first argument that is a command word but no file: `help [command]` prints that help, and a
+ * word close to a command (`explian`) is a usage error naming it, instead of the misleading "No
+ * files matching the pattern". A file or directory of that name is linted as usual. Returns the
+ * exit code, or undefined to lint.
+ */
+async function runCommandWord(argv: readonly string[], io: CliIO): Promise<number | undefined> {
+  const word = argv[0];
+  if (word === undefined || !looksLikeCommandWord(word) || pathExists(path.resolve(io.cwd, word))) return undefined;
+  const usage = "(run 'sqlwarden --help' for usage)";
+  if (word === 'help') {
+    const topic = argv[1];
+    if (argv.length > 2) {
+      io.stderr.write(`sqlwarden: help takes at most one command, e.g. "sqlwarden help explain"\n${usage}\n`);
+      return 2;
+    }
+    if (topic === undefined || topic === 'help') return printHelp(io);
+    const command = subcommandFor([topic]);
+    if (command) return command(['--help'], io);
+    return unknownCommand(topic, io, usage);
+  }
+  return unknownCommand(word, io, usage, true);
+}
+
+/** "Unknown command `x`; did you mean `y`?" (exit 2); with `onlyIfClose`, undefined when no command is close. */
+async function unknownCommand(word: string, io: CliIO, usage: string, onlyIfClose = false): Promise<number | undefined> {
+  const { nearMatches } = await import('@sqlwarden/core');
+  const matches = nearMatches(word, commandNames());
+  if (matches.length === 0 && onlyIfClose) return undefined;
+  const hint = matches.length > 0 ? `; did you mean ${matches.map((m) => `\`${m}\``).join(' or ')}?` : '';
+  io.stderr.write(`sqlwarden: Unknown command \`${truncateWord(word)}\`${hint}\n${usage}\n`);
+  return 2;
+}
+
+/** Keeps the headline one short line whatever was typed. */
+function truncateWord(word: string): string {
+  const shown = word.replace(/[\u0000-\u001f\u007f]/g, '?');
+  return shown.length > 40 ? `${shown.slice(0, 39)}…` : shown;
 }
 
 function reportFailure(error: unknown, io: CliIO): void {

@@ -108,11 +108,20 @@ describe('discoverFiles', () => {
     expect((await discover(['schema.txt', 'a.sql', '.', 'a.sql'])).files).toEqual(['a.sql', 'schema.txt']);
   });
 
-  it('reports an explicitly named ignored file instead of linting it', async () => {
-    write({ '.gitignore': 'gen.sql\n', 'gen.sql': '', 'ok.sql': '', 'node_modules/x.sql': '' });
-    const result = await discover(['gen.sql', 'ok.sql', 'node_modules/x.sql']);
+  it('reports an explicitly named file the config ignores instead of linting it', async () => {
+    write({ 'gen.sql': '', 'ok.sql': '', 'node_modules/x.sql': '' });
+    const result = await discover(['gen.sql', 'ok.sql', 'node_modules/x.sql'], { isPathIgnored: (p) => p.endsWith('gen.sql') });
     expect(result.files).toEqual(['ok.sql']);
     expect(result.ignoredFiles).toEqual(['gen.sql', 'node_modules/x.sql']);
+  });
+
+  it('lints an explicitly named file that .gitignore covers, but prunes it from walks and globs', async () => {
+    write({ '.gitignore': 'gen.sql\nbuild/\n', 'gen.sql': '', 'ok.sql': '', 'build/out.sql': '' });
+    const named = await discover(['gen.sql', 'build/out.sql']);
+    expect(named.files).toEqual(['build/out.sql', 'gen.sql']);
+    expect(named.ignoredFiles).toEqual([]);
+    expect((await discover(['.'])).files).toEqual(['ok.sql']);
+    expect((await discover(['*.sql'])).files).toEqual(['ok.sql']);
   });
 
   it('fails for a pattern that matches nothing, unless told not to', async () => {

@@ -15,6 +15,7 @@ export type { DialectAdapter, ParsedSegment, Token } from './dialects/adapter.ts
 export { LineIndex } from './source/line-index.ts';
 export { readSourceFile, decodeSource, type ReadResult } from './source/read.ts';
 export { excerpt, stringifyWellFormed, toWellFormed, truncateText } from './source/text.ts';
+export { nearMatches } from './config/did-you-mean.ts';
 export { ConfigError, DEFAULT_MIGRATION_GLOBS, type ResolvedConfig, type RuleSetting, type ConfigOverrides } from './config/index.ts';
 export { canonicalTypeName, storageTypeName } from './dialects/postgres/types.ts';
 export * from './locks/index.ts';

@@ -16,3 +16,16 @@ export function subcommandFor(argv: readonly string[]): Subcommand | undefined {
   const name = argv[0];
   return name !== undefined && Object.hasOwn(subcommands, name) ? subcommands[name] : undefined;
 }
+
+/** Every word that is a command in first position, for did-you-mean. */
+export function commandNames(): string[] {
+  return [...Object.keys(subcommands), 'help'];
+}
+
+/**
+ * Whether a first argument looks like a command word rather than a path or glob: letters and
+ * dashes only. (`explian.sql` is a missing file, not a typo of `explain`.)
+ */
+export function looksLikeCommandWord(word: string): boolean {
+  return /^[a-z][a-z-]*$/i.test(word);
+}
