@@ -2,8 +2,8 @@
 // bundles are built; runnable alone: `node extension/scripts/package.mjs`).
 //
 // extension/dist holds everything the extension runs: the client bundle (extension.js, built by
-// scripts/build.mjs), a copy of the language server bundle with its libpg-query.wasm, and the
-// icon. Nothing is installed at run time, so vsce packages with --no-dependencies; the allowlist
+// scripts/build.mjs), a copy of the language server bundle with its libpg-query.wasm, the config
+// file schemas (for jsonValidation) and the icon. Nothing is installed at run time, so vsce packages with --no-dependencies; the allowlist
 // in extension/.vscodeignore keeps sources and node_modules out of the .vsix.
 import { execFile } from 'node:child_process';
 import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -16,6 +16,9 @@ import { makeIcon } from './icon.mjs';
 const extensionDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const root = resolve(extensionDir, '..');
 const SERVER_FILES = ['server.mjs', 'libpg-query.wasm'];
+/** The config schemas the manifest's jsonValidation names (dist/...). */
+export const CONFIG_SCHEMA = 'sqlwarden.config.schema.json';
+export const PACKAGE_JSON_SCHEMA = 'package-json.schema.json';
 
 /** Where `npm run build` writes the .vsix. */
 export async function vsixPath() {
@@ -23,11 +26,32 @@ export async function vsixPath() {
   return join(extensionDir, 'dist', `${manifest.name}-${manifest.version}.vsix`);
 }
 
-/** Copies the server bundle next to the client bundle and draws the icon. */
+/**
+ * The schema of package.json's "sqlwarden" key (the other place a config lives), for the
+ * manifest's jsonValidation: the config schema nested under that key, with its definitions at the
+ * root so that its `#/definitions/...` references still resolve. VS Code combines it with the
+ * schema it already applies to package.json.
+ */
+export function packageJsonSchema(configSchema) {
+  const { $schema, definitions, ...config } = configSchema;
+  return {
+    $schema,
+    title: 'sqlwarden configuration in package.json',
+    type: 'object',
+    properties: { sqlwarden: config },
+    definitions,
+  };
+}
+
+/** Copies the server bundle next to the client bundle, adds the config schemas and draws the icon. */
 export async function assemble() {
   const dist = join(extensionDir, 'dist');
   await mkdir(dist, { recursive: true });
   for (const file of SERVER_FILES) await copyFile(join(root, 'packages/language-server/dist', file), join(dist, file));
+  const schemaFile = join(root, 'packages/core/schema', CONFIG_SCHEMA);
+  await copyFile(schemaFile, join(dist, CONFIG_SCHEMA));
+  const schema = JSON.parse(await readFile(schemaFile, 'utf8'));
+  await writeFile(join(dist, PACKAGE_JSON_SCHEMA), `${JSON.stringify(packageJsonSchema(schema), null, 2)}\n`);
   await writeFile(join(dist, 'icon.png'), makeIcon(128));
 }
 

@@ -16,7 +16,7 @@ export const EMBEDDED_LANGUAGES = ['javascript', 'javascriptreact', 'typescript'
 export type DocumentFilter = { scheme: string; language: string } | { scheme: string; pattern: string };
 
 /**
- * The documents the client syncs to the server: SQL files (by language, and `.sql` files another
+ * The documents the client syncs to the server: SQL files (by language, and `.sql`/`.psql` files another
  * extension gave a different language id), unsaved SQL buffers, and with `embedded` the JS/TS
  * languages. Changing `embedded` needs a new client, since the selector is fixed at start.
  */
@@ -25,6 +25,7 @@ export function documentSelector(embedded: boolean): DocumentFilter[] {
     { scheme: 'file', language: 'sql' },
     { scheme: 'untitled', language: 'sql' },
     { scheme: 'file', pattern: '**/*.sql' },
+    { scheme: 'file', pattern: '**/*.psql' },
   ];
   if (embedded) for (const language of EMBEDDED_LANGUAGES) selector.push({ scheme: 'file', language }, { scheme: 'untitled', language });
   return selector;

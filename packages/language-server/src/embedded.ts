@@ -34,7 +34,7 @@ function pathOf(uri: string): string {
 
 /** The JS/TS dialect of a document by its language id, else by its extension; undefined for SQL and everything else. */
 export function embeddedLanguageOf(document: Pick<TextDocument, 'languageId' | 'uri'>): HostLanguage | undefined {
-  if (document.languageId === 'sql' || /\.sql$/i.test(pathOf(document.uri))) return undefined;
+  if (document.languageId === 'sql' || /\.p?sql$/i.test(pathOf(document.uri))) return undefined;
   const byExtension = hostLanguageOf(pathOf(document.uri));
   const byId = LANGUAGE_IDS[document.languageId];
   // The extension refines the id where they agree on the family: `typescript` on a .tsx file is TSX.

@@ -12,6 +12,20 @@ import { builtinRules } from '@sqlwarden/rules';
 import { IdleCollector } from './idle-gc.ts';
 import type { ServerSettings } from './settings.ts';
 
+/** Where the catalog saw a table created: file, statement index, and its offset when in the linted text. */
+export interface TableDefinition {
+  table: string;
+  file: string;
+  statement: number;
+  offset?: number;
+}
+
+export interface StatementLocksAt {
+  statement: StatementInfo;
+  summary: string;
+  definitions: TableDefinition[];
+}
+
 /** Shared by every Engine: one process, one heap. */
 export const idleCollector = new IdleCollector();
 
@@ -113,17 +127,35 @@ export class Engine {
     });
   }
 
-  /** The lock summary of the statement that contains `offset`, from the engine's lock model. */
-  statementLocksAt(filePath: string, text: string, offset: number): Promise<{ statement: StatementInfo; summary: string } | undefined> {
+  /**
+   * The lock summary of the statement that contains `offset`, from the engine's lock model, and
+   * where each locked table was created as far as the catalog knows (`offset` set when it was
+   * created earlier in this same text).
+   */
+  statementLocksAt(filePath: string, text: string, offset: number): Promise<StatementLocksAt | undefined> {
     return this.run(filePath, async (linter) => {
       const postgresVersion = (await linter.prepare(filePath)).settings.postgresVersion;
-      let found: { statement: StatementInfo; summary: string } | undefined;
+      let found: StatementLocksAt | undefined;
+      const starts = new Map<number, number>();
       await linter.lintFiles([{ path: filePath, text }], {
-        onStatement: (_file: string, statement: StatementInfo, catalog: CatalogReader) => {
+        onStatement: (file: string, statement: StatementInfo, catalog: CatalogReader) => {
+          if (file === filePath) starts.set(statement.index, statement.range.start);
           if (found || !statement.node || offset < statement.range.start || offset > statement.range.end) return;
           const locks = describeStatementLocks(statement.node, { postgresVersion, catalog });
           if (locks.effects.length === 0) return;
-          found = { statement, summary: describeStatement(locks) };
+          const definitions: TableDefinition[] = [];
+          const seen = new Set<string>();
+          for (const lock of locks.strongest) {
+            if ('unresolved' in lock.relation && lock.relation.unresolved) continue;
+            const table = catalog.getTable(lock.relation);
+            const key = `${table?.schema}.${table?.name}`;
+            if (!table?.createdIn || seen.has(key)) continue;
+            seen.add(key);
+            const { file: createdFile, statement: index } = table.createdIn;
+            const start = createdFile === filePath ? starts.get(index) : undefined;
+            definitions.push({ table: table.schema === 'public' ? table.name : `${table.schema}.${table.name}`, file: createdFile, statement: index, ...(start === undefined ? {} : { offset: start }) });
+          }
+          found = { statement, summary: describeStatement(locks), definitions };
         },
       });
       return found;

@@ -1,4 +1,5 @@
 import { writeSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   type CancellationToken,
@@ -23,7 +24,7 @@ import { FIX_ALL_KIND, fixAllAction, quickFixes, wants } from './actions.ts';
 import { SOURCE, toLspDiagnostic } from './convert.ts';
 import { embeddedLocksAt, embeddedQuickFixes, isEmbeddedDocument, lintEmbeddedDocument } from './embedded.ts';
 import { CONFIG_FILE_NAMES, ConfigWatcher } from './config-watch.ts';
-import { Engine, SupersededLint } from './engine.ts';
+import { Engine, SupersededLint, type TableDefinition } from './engine.ts';
 import { guardFraming } from './frames.ts';
 import { PullResults } from './pull-results.ts';
 import { type ServerSettings, DEFAULT_SETTINGS, normalizeSettings } from './settings.ts';
@@ -31,12 +32,21 @@ import { type ServerSettings, DEFAULT_SETTINGS, normalizeSettings } from './sett
 const DEBOUNCE_MS = 150;
 
 export function isSqlDocument(document: TextDocument): boolean {
-  return document.languageId === 'sql' || /\.sql$/i.test(document.uri);
+  return document.languageId === 'sql' || /\.p?sql$/i.test(document.uri);
 }
 
 /** SQL documents, and JS/TS documents whose embedded SQL is linted (see embedded.ts). */
 function isLintedDocument(document: TextDocument): boolean {
   return isSqlDocument(document) || isEmbeddedDocument(document);
+}
+
+/** Where a table was created, for the hover: a line of this document, or a link to another file. */
+function definitionPlace(definition: TableDefinition, document: TextDocument, filePath: string, folder: string | undefined): string {
+  if (definition.file === filePath && definition.offset !== undefined) return `at line ${document.positionAt(definition.offset).line + 1} of this file`;
+  if (definition.file === filePath) return `in statement ${definition.statement + 1} of this file`;
+  const shown = path.isAbsolute(definition.file) ? path.relative(folder ?? path.dirname(filePath), definition.file) : definition.file;
+  const link = path.isAbsolute(definition.file) ? pathToFileURL(definition.file).href : undefined;
+  return `in ${link ? `[${shown}](${link})` : shown} (statement ${definition.statement + 1})`;
 }
 
 function filePathOf(uri: string): string {
@@ -354,14 +364,25 @@ export function startServer(connection: Connection): void {
       const filePath = filePathOf(document.uri);
       const parts: string[] = [];
       const { result, rules } = embedded ? await lintEmbeddedDocument(engine, document, filePath) : await engine.lint(filePath, document.getText());
+      // VS Code shows each diagnostic's message right above the hover: say what the rule is about
+      // and where its docs are, once per rule, without repeating the message.
+      const shown = new Set<string>();
       for (const m of result.messages) {
-        if (offset < m.range.start || offset > m.range.end) continue;
+        if (offset < m.range.start || offset > m.range.end || shown.has(m.ruleId)) continue;
+        shown.add(m.ruleId);
         const rule = rules.get(m.ruleId);
         const url = rule?.meta.docs?.url;
-        parts.push(`**sqlwarden ${m.ruleId}**${rule ? ` — ${rule.meta.description}` : ''}\n\n${m.message}${url ? `\n\n[Documentation](${url})` : ''}`);
+        parts.push(`**sqlwarden ${m.ruleId}**${rule ? ` — ${rule.meta.description}` : ''}${url ? ` [Documentation](${url})` : ''}`);
       }
-      const locks = embedded ? await embeddedLocksAt(engine, document, filePath, offset) : await engine.statementLocksAt(filePath, document.getText(), offset);
-      if (locks) parts.push(`**Locks:** ${locks.summary}`);
+      if (embedded) {
+        const locks = await embeddedLocksAt(engine, document, filePath, offset);
+        if (locks) parts.push(`**Locks:** ${locks.summary}`);
+      } else {
+        const locks = await engine.statementLocksAt(filePath, document.getText(), offset);
+        if (locks) parts.push(`**Locks:** ${locks.summary}`);
+        const defined = (locks?.definitions ?? []).map((d) => `\`${d.table}\` ${definitionPlace(d, document, filePath, engine.folderOf(filePath))}`);
+        if (defined.length) parts.push(`**Defined:** ${defined.join('; ')}`);
+      }
       if (!parts.length) return null;
       return { contents: { kind: 'markdown', value: parts.join('\n\n---\n\n') } };
     }),

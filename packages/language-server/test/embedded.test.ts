@@ -114,9 +114,11 @@ describe('embedded SQL in a TypeScript document', () => {
     const client = await start();
     const content = text();
     await openTs(client, content);
-    await client.diagnostics(uri(), hasRule('no-select-star'));
+    const star = (await client.diagnostics(uri(), hasRule('no-select-star'))).find((d) => d.code === 'no-select-star')!;
     const onStar = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: uri() }, position: positionOf(content, '* FROM users') });
     expect((onStar?.contents as { value: string }).value).toContain('**sqlwarden no-select-star**');
+    // VS Code shows the diagnostic's message above the hover; the hover does not repeat it.
+    expect((onStar?.contents as { value: string }).value).not.toContain(star.message);
     const onAlter = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: uri() }, position: positionOf(content, 'ADD COLUMN age') });
     expect((onAlter?.contents as { value: string }).value).toMatch(/\*\*Locks:\*\* .*ACCESS EXCLUSIVE/);
     const outside = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: uri() }, position: positionOf(content, 'greeting') });

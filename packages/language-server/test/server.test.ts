@@ -155,15 +155,39 @@ describe('language server over stdio (built dist/server.mjs)', () => {
     expect(await client.diagnostics(uri, (_d, p) => p.version === 2)).toEqual([]);
   });
 
-  it('hovers a diagnostic with the rule explanation and the statement with its locks', async () => {
+  it('hovers a diagnostic with the rule and the locks of the statement, not the message VS Code already shows', async () => {
     const client = await start();
     const uri = uriOf(STATUS_FILE);
     await client.open(uri, textOf(STATUS_FILE));
+    const diagnostic = (await client.diagnostics(uri, hasRule('no-unsafe-not-null'))).find((d) => d.code === 'no-unsafe-not-null')!;
     const hover = await client.request<Hover>('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 30 } });
     const value = (hover.contents as { value: string }).value;
-    expect(value).toContain('no-unsafe-not-null');
-    expect(value).toContain('NOT NULL without a DEFAULT');
+    expect(value).toContain('**sqlwarden no-unsafe-not-null** — NOT NULL columns and defaults added to existing tables');
+    expect(value).toMatch(/\[Documentation\]\(.*no-unsafe-not-null/);
     expect(value).toMatch(/Locks:\*\* takes ACCESS EXCLUSIVE on users \(blocks reads and writes\)/);
+    // The message is in the diagnostic, which VS Code shows above the hover: not repeated, not even its first sentence.
+    expect(diagnostic.message).toContain('NOT NULL without a DEFAULT');
+    expect(value).not.toContain((diagnostic.message as string).split(/(?<=\.)\s/)[0]!);
+    expect(value).not.toContain('NOT NULL without a DEFAULT');
+  });
+
+  it('hovers where the locked table was defined earlier in the document', async () => {
+    const client = await start();
+    const uri = uriOf('migrations/20240303000000_define_then_alter.sql');
+    const text = '-- a table, then a change to it\n\nCREATE TABLE accounts (id bigint PRIMARY KEY);\nALTER TABLE accounts ADD COLUMN plan text NOT NULL;\n';
+    await client.open(uri, text);
+    const hover = await client.request<Hover>('textDocument/hover', { textDocument: { uri }, position: { line: 3, character: 35 } });
+    const value = (hover.contents as { value: string }).value;
+    expect(value).toMatch(/Locks:\*\* takes ACCESS EXCLUSIVE on accounts/);
+    expect(value).toContain('**Defined:** `accounts` at line 3 of this file');
+  });
+
+  it('lints a .psql file as SQL even when the editor gives it no SQL language id', async () => {
+    const client = await start();
+    const uri = uriOf('queries/report.psql');
+    await client.open(uri, 'SELECT * FROM users;\n', 1, 'plaintext');
+    const diagnostics = await client.diagnostics(uri, hasRule('no-select-star'));
+    expect(diagnostics.find((d) => d.code === 'no-select-star')!.range.start).toEqual({ line: 0, character: 7 });
   });
 
   it('re-lints open documents when sqlwarden.config.json changes', async () => {

@@ -4,10 +4,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { inflateRawSync } from 'node:zlib';
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
+import { CONFIG_FILE_NAME, PACKAGE_JSON_KEY } from '../../../packages/core/src/config/index.ts';
+import { SQL_EXTENSIONS } from '../../../packages/cli/src/discover.ts';
+import { CONFIG_FILE_NAMES } from '../../../packages/language-server/src/config-watch.ts';
 import { FIX_ALL_KIND as SERVER_FIX_ALL_KIND } from '../../../packages/language-server/src/actions.ts';
 import { DEFAULT_SETTINGS, normalizeSettings } from '../../../packages/language-server/src/settings.ts';
 import { EMBEDDED_LANGUAGES, FIX_ALL_KIND, SECTION, documentSelector, restrictSettings, statusView } from '../../../extension/src/client.mts';
+import { CONFIG_SCHEMA, PACKAGE_JSON_SCHEMA, packageJsonSchema } from '../../../extension/scripts/package.mjs';
 import { ROOT, vsixPath } from './prereqs.ts';
 
 interface Property {
@@ -30,6 +35,8 @@ interface Manifest {
   contributes: {
     commands: { command: string; title: string; category?: string }[];
     configuration: { properties: Record<string, Property> };
+    languages?: { id: string; extensions?: string[] }[];
+    jsonValidation?: { fileMatch: string | string[]; url: string }[];
   };
   dependencies?: Record<string, string>;
 }
@@ -129,6 +136,41 @@ describe('extension manifest and the client', () => {
     expect(documentSelector(false)).toContainEqual({ scheme: 'file', pattern: '**/*.sql' });
   });
 
+  it('associates every SQL file extension the CLI lints (.psql) with the SQL language, and syncs those files', () => {
+    const associated = new Set((manifest.contributes.languages ?? []).filter((l) => l.id === 'sql').flatMap((l) => l.extensions ?? []));
+    // VS Code's built-in SQL language already claims .sql; every other extension is the manifest's.
+    const others = SQL_EXTENSIONS.filter((extension) => extension !== '.sql');
+    expect(others).toContain('.psql');
+    for (const extension of others) {
+      expect([...associated], extension).toContain(extension);
+      expect(documentSelector(false), extension).toContainEqual({ scheme: 'file', pattern: `**/*${extension}` });
+    }
+  });
+
+  it('validates every config file the server reads with the schema packaged in dist/', () => {
+    const validations = manifest.contributes.jsonValidation ?? [];
+    const matched = validations.flatMap((v) => (Array.isArray(v.fileMatch) ? v.fileMatch : [v.fileMatch]));
+    expect(CONFIG_FILE_NAMES).toContain(CONFIG_FILE_NAME);
+    expect(matched.sort()).toEqual([...CONFIG_FILE_NAMES].sort());
+    const urlOf = (file: string) => validations.find((v) => [v.fileMatch].flat().includes(file))!.url;
+    expect(urlOf(CONFIG_FILE_NAME)).toBe(`./dist/${CONFIG_SCHEMA}`);
+    expect(urlOf('package.json')).toBe(`./dist/${PACKAGE_JSON_SCHEMA}`);
+    // The .vscodeignore allowlist lets both schemas into the .vsix.
+    const allowed = read('extension/.vscodeignore').split('\n').filter((line) => line.startsWith('!')).map((line) => line.slice(1));
+    for (const v of validations) expect(allowed, v.url).toContain(v.url.replace(/^\.\//, ''));
+  });
+
+  it("checks package.json's sqlwarden key with the config schema, and leaves the rest of package.json alone", () => {
+    const configSchema = JSON.parse(read(`packages/core/schema/${CONFIG_SCHEMA}`)) as object;
+    const schema = packageJsonSchema(configSchema) as { properties: Record<string, unknown> };
+    expect(Object.keys(schema.properties)).toEqual([PACKAGE_JSON_KEY]);
+    const validate = new Ajv({ strict: false, allErrors: true }).compile(schema);
+    expect(validate({ name: 'app', scripts: { test: 'vitest' } })).toBe(true);
+    expect(validate({ name: 'app', sqlwarden: { rules: { 'no-select-star': 'off' } } })).toBe(true);
+    expect(validate({ name: 'app', sqlwarden: { rules: { 'no-select-star': 'sometimes' } } })).toBe(false);
+    expect(validate({ name: 'app', sqlwarden: { rulez: {} } })).toBe(false);
+  });
+
   it("runs the server's fix-all code action kind", () => {
     expect(FIX_ALL_KIND).toBe(SERVER_FIX_ALL_KIND);
   });
@@ -203,8 +245,11 @@ describe.skipIf(!existsSync(vsixPath()))('the built .vsix', () => {
         'extension/dist/server.mjs',
         'extension/dist/libpg-query.wasm',
         `extension/${manifest.icon}`,
+        `extension/dist/${CONFIG_SCHEMA}`,
+        `extension/dist/${PACKAGE_JSON_SCHEMA}`,
       ].sort(),
     );
+    expect(zipEntry(vsix, `extension/dist/${CONFIG_SCHEMA}`).toString('utf8')).toBe(read(`packages/core/schema/${CONFIG_SCHEMA}`));
     expect(zipEntry(vsix, `extension/${manifest.icon}`).subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
     const vsixManifest = zipEntry(vsix, 'extension.vsixmanifest').toString('utf8');
     expect(vsixManifest).toContain(`Id="${manifest.name}"`);
