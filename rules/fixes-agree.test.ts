@@ -64,6 +64,18 @@ function fightsOf(own: Rule<any>, example: DocExample, before: Diagnostic[], edi
     .map((m) => `${m.ruleId}: ${m.message.slice(0, 160)}\n    after ${JSON.stringify(edit.text)} at ${edit.range[0]}..${edit.range[1]}`);
 }
 
+/**
+ * Fights between two rules' policies that are not settled yet, by rule and README line. The test
+ * asserts they still happen, so that settling one makes its entry fail until it is removed.
+ */
+const KNOWN_FIGHTS: Readonly<Record<string, string>> = {
+  // no-rename-table accepts only a compatibility view that passes every column through
+  // (`CREATE VIEW users AS SELECT * FROM customers`, updatable) and suggests that; no-select-star
+  // flags `*` in a view (expanded once, at CREATE VIEW).
+  'no-rename-table:45': 'no-select-star',
+  'no-rename-table:54': 'no-select-star',
+};
+
 for (const rule of builtinRules) {
   const readme = path.join(here, rule.meta.id, 'README.md');
   if (!existsSync(readme)) continue;
@@ -76,7 +88,9 @@ for (const rule of builtinRules) {
         const own = before.filter((m) => m.ruleId === rule.meta.id);
         const edits = own.flatMap((m) => [...(m.fix ? [m.fix] : []), ...(m.suggestions ?? []).map((s) => s.fix)]);
         const fights = edits.flatMap((edit) => fightsOf(rule, example, before, edit));
-        expect(fights, fights.join('\n')).toEqual([]);
+        const known = KNOWN_FIGHTS[`${rule.meta.id}:${example.line}`];
+        if (known) expect(fights.length > 0 && fights.every((f) => f.startsWith(`${known}:`)), fights.join('\n') || 'no fight left: remove it from KNOWN_FIGHTS').toBe(true);
+        else expect(fights, fights.join('\n')).toEqual([]);
       });
     }
   });
