@@ -184,3 +184,42 @@ export function lineAndColumn(text: string, offset: number): { line: number; col
   }
   return { line, column: Math.min(offset, text.length) - lineStart + 1 };
 }
+
+/**
+ * JSON with comments (`//`, `/* *\/`) and trailing commas, as strict JSON of the same length: each
+ * comment and trailing comma becomes spaces (line breaks kept), so offsets, lines and columns stay
+ * those of the original text. Text inside strings is left alone; an unterminated comment or
+ * string is left for the JSON parser to report.
+ */
+export function blankJsoncExtras(text: string): string {
+  const out = text.split('');
+  let i = 0;
+  /** Position of the last comma outside strings and comments, while only blanks and comments follow it. */
+  let pendingComma = -1;
+  while (i < text.length) {
+    const ch = text[i]!;
+    if (ch === '"') {
+      pendingComma = -1;
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
+      i++;
+      continue;
+    }
+    if (ch === '/' && text[i + 1] === '/') {
+      for (; i < text.length && text[i] !== '\n' && text[i] !== '\r'; i++) out[i] = ' ';
+      continue;
+    }
+    if (ch === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      if (end < 0) return out.join('');
+      for (; i < end + 2; i++) if (text[i] !== '\n' && text[i] !== '\r') out[i] = ' ';
+      continue;
+    }
+    if (ch === ',') pendingComma = i;
+    else if ((ch === '}' || ch === ']') && pendingComma >= 0) {
+      out[pendingComma] = ' ';
+      pendingComma = -1;
+    } else if (!/\s/.test(ch)) pendingComma = -1;
+    i++;
+  }
+  return out.join('');
+}

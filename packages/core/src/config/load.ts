@@ -1,7 +1,7 @@
 import { lstatSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ConfigError } from './errors.ts';
-import { findExcessiveNesting, findJsonSyntaxError, lineAndColumn } from './json-syntax.ts';
+import { blankJsoncExtras, findExcessiveNesting, findJsonSyntaxError, lineAndColumn } from './json-syntax.ts';
 import { checkConfigShape, isPlainObject, MAX_CONFIG_NESTING, nestingProblemText, type RawConfig } from './shape.ts';
 
 export const CONFIG_FILE_NAME = 'sqlwarden.config.json';
@@ -143,7 +143,10 @@ function readConfigText(path: string): string {
 }
 
 function parseJson(text: string, path: string): unknown {
-  const body = stripBom(text);
+  // sqlwarden.config.json may hold comments and trailing commas (JSONC, as tsconfig.json and VS
+  // Code settings do); package.json, which npm reads, may not. Blanking them keeps every offset,
+  // so syntax errors are still reported where they are in the file.
+  const body = basename(path) === 'package.json' ? stripBom(text) : blankJsoncExtras(stripBom(text));
   try {
     // Deep nesting in valid JSON is refused by checkConfigShape, before anything recurses over it.
     return JSON.parse(body);

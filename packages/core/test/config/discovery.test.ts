@@ -126,9 +126,7 @@ describe('loadConfigFile', () => {
 
   describe('bad JSON gives line:column and a plain reason', () => {
     const cases: Array<[string, string, string]> = [
-      ['trailing comma', '{\n  "dialect": "mysql",\n}\n', '2:21: invalid JSON: trailing comma is not allowed in JSON'],
       ['missing comma', '{\n  "dialect": "mysql"\n  "postgresVersion": 15\n}', `3:3: invalid JSON: unexpected character "\\"", expected ',' or '}' after property value`],
-      ['comment', '{\n  // pg\n  "dialect": "mysql"\n}', '2:3: invalid JSON: comments are not allowed in JSON, expected a property name in double quotes'],
       ['single quotes', "{ 'dialect': 'mysql' }", '1:3: invalid JSON: strings must use double quotes, expected a property name in double quotes'],
       ['unterminated string', '{ "dialect": "mysql }', '1:14: invalid JSON: unterminated string'],
       ['truncated', '{ "rules": {', '1:13: invalid JSON: unexpected end of file, expected a property name in double quotes'],
@@ -147,6 +145,26 @@ describe('loadConfigFile', () => {
         expect([error.line, error.column]).toEqual([line, column]);
       });
     }
+  });
+
+  it('sqlwarden.config.json is JSONC: comments and trailing commas are accepted', () => {
+    const root = tempProject({ 'sqlwarden.config.json': '{\n  // PostgreSQL of production\n  "postgresVersion": 16, /* for now */\n  "rules": { "require-where": "off", },\n  "ignores": ["a//b/*.sql", "x,]"],\n}\n' });
+    const loaded = loadConfigFile(join(root, 'sqlwarden.config.json'));
+    // Comment and comma look-alikes inside strings are kept.
+    expect(loaded.raw).toEqual({ postgresVersion: 16, rules: { 'require-where': 'off' }, ignores: ['a//b/*.sql', 'x,]'] });
+  });
+
+  it('a JSONC file with an error reports the error, not its first comment', () => {
+    const root = tempProject({ 'sqlwarden.config.json': '{\n  // pg\n  "dialect": "postgresql"\n  "postgresVersion": 15\n}' });
+    const path = join(root, 'sqlwarden.config.json');
+    const error = thrownConfigError(() => loadConfigFile(path));
+    expect(error.message).toBe(`Invalid config ${path}:4:3: invalid JSON: unexpected character "\\"", expected ',' or '}' after property value`);
+  });
+
+  it('package.json stays strict JSON (npm reads it): a comment there is an error', () => {
+    const root = tempProject({ 'package.json': '{\n  // x\n  "sqlwarden": {}\n}' });
+    const path = join(root, 'package.json');
+    expect(thrownConfigError(() => loadConfigFile(path)).message).toBe(`Invalid config ${path}:2:3: invalid JSON: comments are not allowed in JSON, expected a property name in double quotes`);
   });
 
   it('reports bad JSON found through discovery of package.json', () => {
