@@ -6,7 +6,7 @@
  * whatever it blocks stays blocked. Checked on PostgreSQL 15: packages/core/src/locks/VERIFICATION.md,
  * "Locks a transaction already holds".
  */
-import { blockedWork, coveredByHeld, displayRelation, lockModeSql } from '@sqlwarden/core';
+import { blockedWork, coveredByHeld, displayRelation, lockModeSql, strongerLock } from '@sqlwarden/core';
 import type { Drop, LockMode, ResolvedLock, RuleContext, Statement, StatementInfo } from '@sqlwarden/core';
 import { statementEffects, whatItBlocks } from './lock-messages.ts';
 import { lineAt } from './lock-hygiene.ts';
@@ -195,4 +195,15 @@ export function whatItBlocksInTransaction(context: RuleContext<any>, locks: read
     if (h) readsAlreadyBlocked.set(lock, `reads of \`${displayRelation(h.relation)}\` are already blocked: line ${lineAt(context.file.text, h.info.range.start)} of this transaction holds ${heldLockPhrase(h)} on it until commit`);
   }
   return whatItBlocks(locks, { ...options, readsAlreadyBlocked });
+}
+
+/**
+ * The strongest lock the earlier statements of the current transaction hold on `relation`
+ * (undefined when none, or outside a transaction block): a weaker or equal request is granted at
+ * once, only a stronger one queues.
+ */
+export function heldLockOn(context: RuleContext<any>, relation: Name): LockMode | undefined {
+  let held: LockMode | undefined;
+  for (const h of locksHeldByTransaction(context)) if (sameTable(context, h.relation, relation)) held = held ? strongerLock(held, h.mode) : h.mode;
+  return held;
 }

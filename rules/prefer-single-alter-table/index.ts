@@ -2,7 +2,7 @@ import { defineRule, isAtLeast, strongerLock, walk } from '@sqlwarden/core';
 import type { AlterTable, AlterTableAction, LockMode, Node, RuleContext, StatementEffect, StatementInfo } from '@sqlwarden/core';
 import { displayName, emptiedInFile } from '../_shared/migration.ts';
 import { aLock, blocksReadsOrWrites, effectWork, effectsOf, isNewRelation, isUnresolved, lineAt, sameName } from '../_shared/lock-hygiene.ts';
-import { heldLockOn } from '../_shared/held-locks.ts';
+import { heldLockOn } from '../_shared/transaction-locks.ts';
 import { notNullProvenInFile } from '../_shared/not-null.ts';
 
 /**
