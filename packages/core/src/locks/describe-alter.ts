@@ -6,6 +6,7 @@ import { reloptionLock } from './reloptions.ts';
 import { classifyTypeChange } from './type-changes.ts';
 import type { StatementEffect } from './types.ts';
 import { expressionVolatility } from './volatility.ts';
+import { hasValidatedNotNullCheck } from './not-null-proof.ts';
 
 /** Effects of one ALTER TABLE / INDEX / VIEW / SEQUENCE statement, one or more per subcommand. */
 export function alterTableEffects(b: EffectBuilder, stmt: AlterTable): StatementEffect[] {
@@ -34,7 +35,7 @@ export function alterTableEffects(b: EffectBuilder, stmt: AlterTable): Statement
         break;
       case 'set_not_null':
         add(
-          alreadyNotNull(table, action.column) ? 'alter_table.set_not_null.already' : b.version >= 12 && provenNotNull(table, action.column) ? 'alter_table.set_not_null.proven' : 'alter_table.set_not_null',
+          alreadyNotNull(table, action.column) ? 'alter_table.set_not_null.already' : b.version >= 12 && table !== undefined && action.column !== undefined && hasValidatedNotNullCheck(table, action.column) ? 'alter_table.set_not_null.proven' : 'alter_table.set_not_null',
           action,
         );
         break;
@@ -239,18 +240,6 @@ function usingKeepsValues(using: Expr, column: string | undefined): boolean {
 /** The catalog knows the column is NOT NULL already (then SET NOT NULL checks nothing). */
 function alreadyNotNull(table: CatalogTable | undefined, column: string | undefined): boolean {
   return !!table && !!column && table.columnsKnown && table.columns.some((c) => c.name === column && c.notNull);
-}
-
-/** A validated `CHECK (col IS NOT NULL)` (alone or in an AND) proves the column has no NULLs. */
-function provenNotNull(table: CatalogTable | undefined, column: string | undefined): boolean {
-  if (!table || !column) return false;
-  const proves = (e: Expr | undefined): boolean => {
-    if (!e) return false;
-    if (e.type === 'NullTest') return e.negated && e.expr.type === 'ColumnRef' && e.expr.column === column;
-    if (e.type === 'LogicalExpr' && e.operator === 'AND') return e.args.some(proves);
-    return false;
-  };
-  return table.constraints.some((c) => c.kind === 'check' && c.validated && proves(c.expr));
 }
 
 function constraintKind(table: CatalogTable | undefined, name: string | undefined): { kind?: string; known: boolean; guessed?: boolean } {

@@ -9,3 +9,4 @@ export { TYPE_CHANGE_RULES, classifyTypeChange, type TypeChangeRule, type TypeCh
 export { VOLATILE_FUNCTIONS, NON_VOLATILE_FUNCTIONS, expressionVolatility, type Volatility } from './volatility.ts';
 export { reloptionLock } from './reloptions.ts';
 export { SOURCES as LOCK_SOURCES } from './sources.ts';
+export { hasValidatedNotNullCheck, provesNotNull } from './not-null-proof.ts';
