@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findPostgresBin, startPostgres, type PostgresServer } from '../../test/cli/postgres-server.ts';
+import { findPostgresBin, startPostgresForTests, type PostgresServer } from '../../test/cli/postgres-server.ts';
 
 /**
  * The PostgreSQL facts prefer-single-alter-table (and no-unsafe-not-null's recipe) rest on,
@@ -10,24 +10,12 @@ import { findPostgresBin, startPostgres, type PostgresServer } from '../../test/
  * pg_stat_get_xact_numscans inside the transaction), what the NOT NULL recipe scans, and which
  * combinations PostgreSQL rejects. Outside CI a machine without the server skips it (saying why).
  */
-const inCI = process.env.CI === 'true';
 const bin = findPostgresBin();
 let server: PostgresServer | undefined;
-let unavailable: string | undefined = bin ? undefined : 'no PostgreSQL server binaries under /usr/lib/postgresql (apt-get install postgresql)';
+let unavailable: string | undefined;
 
 beforeAll(() => {
-  if (!bin) {
-    if (inCI) throw new Error(`prefer-single-alter-table PostgreSQL facts need a server: ${unavailable}`);
-    console.warn(`Skipping prefer-single-alter-table PostgreSQL facts: ${unavailable}`);
-    return;
-  }
-  try {
-    server = startPostgres(bin);
-  } catch (error) {
-    if (inCI) throw error;
-    unavailable = `could not start PostgreSQL from ${bin}: ${error instanceof Error ? error.message : String(error)}`;
-    console.warn(`Skipping prefer-single-alter-table PostgreSQL facts: ${unavailable}`);
-  }
+  ({ server, unavailable } = startPostgresForTests('prefer-single-alter-table PostgreSQL facts'));
 }, 180_000);
 afterAll(() => server?.stop());
 

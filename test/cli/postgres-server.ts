@@ -79,3 +79,24 @@ export function startPostgres(bin: string): PostgresServer {
     },
   };
 }
+
+/**
+ * A throwaway server for one test file, or why there is none. In CI a missing or failing server
+ * throws (a missing prerequisite fails the run); elsewhere the reason is printed and the file's
+ * tests skip with it.
+ */
+export function startPostgresForTests(purpose: string): { server?: PostgresServer; unavailable?: string } {
+  const inCI = process.env.CI === 'true';
+  const bin = findPostgresBin();
+  let unavailable = 'no PostgreSQL server binaries under /usr/lib/postgresql (apt-get install postgresql)';
+  if (bin) {
+    try {
+      return { server: startPostgres(bin) };
+    } catch (error) {
+      if (inCI) throw error;
+      unavailable = `could not start PostgreSQL from ${bin}: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  } else if (inCI) throw new Error(`${purpose} need a PostgreSQL server: ${unavailable}`);
+  console.warn(`Skipping ${purpose}: ${unavailable}`);
+  return { unavailable };
+}

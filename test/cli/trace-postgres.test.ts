@@ -2,32 +2,19 @@ import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFixture, ensureBuilt, removeTempDirs, repoRoot, runCli } from './helpers.ts';
-import { findPostgresBin, startPostgres, type PostgresServer } from './postgres-server.ts';
+import { startPostgresForTests, type PostgresServer } from './postgres-server.ts';
 
 /**
  * `sqlwarden trace --database-url` against a real PostgreSQL server that the test starts on a
  * unix socket. Outside CI a machine without Debian's postgresql package skips it (saying why);
  * in CI (CI=true) a missing or failing server fails the suite.
  */
-const inCI = process.env.CI === 'true';
-const bin = findPostgresBin();
 let server: PostgresServer | undefined;
-let unavailable: string | undefined = bin ? undefined : 'no PostgreSQL server binaries under /usr/lib/postgresql (apt-get install postgresql)';
+let unavailable: string | undefined;
 
 beforeAll(() => {
   ensureBuilt();
-  if (!bin) {
-    if (inCI) throw new Error(`trace --database-url tests need a PostgreSQL server: ${unavailable}`);
-    console.warn(`Skipping trace --database-url tests: ${unavailable}`);
-    return;
-  }
-  try {
-    server = startPostgres(bin);
-  } catch (error) {
-    if (inCI) throw error;
-    unavailable = `could not start PostgreSQL from ${bin}: ${error instanceof Error ? error.message : String(error)}`;
-    console.warn(`Skipping trace --database-url tests: ${unavailable}`);
-  }
+  ({ server, unavailable } = startPostgresForTests('trace --database-url tests'));
 }, 180_000);
 afterAll(() => {
   server?.stop();

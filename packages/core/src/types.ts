@@ -32,28 +32,19 @@ export interface Diagnostic {
   suggestions?: Suggestion[];
   /**
    * Set on a grouped finding (see `RuleMeta.groupRepeats`): every finding it stands for, this
-   * one first, in file order, each with its own message, position and suggestions. The
+   * one first, in file order, each with its own message, position, fix and suggestions. The
    * diagnostic itself is the first occurrence, its message followed by the count and lines of
    * the others.
    */
   occurrences?: Occurrence[];
 }
 
-/** One finding of a grouped diagnostic, as it would have been reported alone. */
-export interface Occurrence {
-  message: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  range: Range;
-  /**
-   * This occurrence's fix. It reads the occurrence's own finding, so a fix a later statement turns
-   * into a suggestion (see `ReportDescriptor.fixGuard`) is gone here too.
-   */
-  fix?: Fix;
-  suggestions?: Suggestion[];
-}
+/**
+ * One finding of a grouped diagnostic, as it would have been reported alone. Its `fix` and
+ * `suggestions` read the finding itself, so a fix a later statement turns into a suggestion (see
+ * `ReportDescriptor.fixGuard`) is gone here too.
+ */
+export type Occurrence = Pick<Diagnostic, 'message' | 'line' | 'column' | 'endLine' | 'endColumn' | 'range' | 'fix' | 'suggestions'>;
 
 /** How the migration tool runs a file, which decides whether statements share a transaction. */
 export type MigrationTransactionMode =
