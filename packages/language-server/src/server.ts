@@ -393,7 +393,13 @@ export function startServer(connection: Connection): void {
 }
 
 // Keep the process alive on stray errors: log them instead of dying.
-const connection = createConnection(ProposedFeatures.all);
+// A request whose cancellation arrives while it still waits in the queue (behind a long lint) is
+// answered RequestCancelled without running at all, rather than run and then thrown away.
+const connection = createConnection(ProposedFeatures.all, {
+  connectionStrategy: {
+    cancelUndispatched: (message) => ({ jsonrpc: '2.0', id: message.id, error: { code: LSPErrorCodes.RequestCancelled, message: 'Request cancelled' } }),
+  },
+});
 process.on('uncaughtException', (error) => connection.console.error(`sqlwarden: uncaught exception: ${error.stack ?? error}`));
 process.on('unhandledRejection', (reason) => connection.console.error(`sqlwarden: unhandled rejection: ${String(reason)}`));
 startServer(connection);

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { CancellationTokenSource } from 'vscode-jsonrpc/node';
 import type { CodeAction, Diagnostic, DocumentDiagnosticReport, Hover, TextEdit } from 'vscode-languageserver-protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SERVER, TestClient, folderUri, useFixtureWorkspace } from './client.ts';
@@ -313,7 +312,7 @@ describe('language server over stdio (built dist/server.mjs)', () => {
     expect(quiet.traces).toEqual([]);
   });
 
-  it('answers a request the client cancelled with RequestCancelled', async () => {
+  it('answers a request cancelled while it waits in the queue with RequestCancelled', async () => {
     const client = await start();
     const uri = uriOf('migrations/20240401000000_large.sql');
     const text = 'CREATE INDEX big_idx ON big (a);\n'.repeat(3000);
@@ -324,14 +323,39 @@ describe('language server over stdio (built dist/server.mjs)', () => {
       range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
       context: { diagnostics: [], only: ['source.fixAll.sqlwarden'] },
     };
-    // The first fix-all keeps the server busy, so the second request and its cancellation are
-    // both waiting when it gets to them: the cancelled one must not be answered with a result.
-    const busy = client.request<CodeAction[]>('textDocument/codeAction', fixAllParams);
-    const source = new CancellationTokenSource();
-    const cancelledRequest = client.connection.sendRequest('textDocument/codeAction', fixAllParams, source.token);
-    source.cancel();
-    await expect(cancelledRequest).rejects.toMatchObject({ code: -32800 });
-    expect(Array.isArray(await busy)).toBe(true);
+    // A fix-all, a second one and the second one's cancellation go out in one write, so the server
+    // reads the cancellation while the second request still waits behind the first: the order is
+    // fixed by the bytes, not by how fast either process happens to be.
+    const frame = (message: object) => {
+      const body = JSON.stringify({ jsonrpc: '2.0', ...message });
+      return `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+    };
+    const answers = new Map<string, { result?: unknown; error?: { code: number } }>();
+    let received = Buffer.alloc(0);
+    const answered = new Promise<void>((resolve) => {
+      client.child.stdout.on('data', (chunk: Buffer) => {
+        received = Buffer.concat([received, chunk]);
+        for (;;) {
+          const headerEnd = received.indexOf('\r\n\r\n');
+          if (headerEnd < 0) break;
+          const length = Number(/Content-Length: (\d+)/i.exec(received.subarray(0, headerEnd).toString())![1]);
+          if (received.length < headerEnd + 4 + length) break;
+          const message = JSON.parse(received.subarray(headerEnd + 4, headerEnd + 4 + length).toString());
+          received = received.subarray(headerEnd + 4 + length);
+          if (typeof message.id === 'string' && message.id.startsWith('raw-')) answers.set(message.id, message);
+          if (answers.size === 2) resolve();
+        }
+      });
+    });
+    client.child.stdin.write(
+      frame({ id: 'raw-busy', method: 'textDocument/codeAction', params: fixAllParams }) +
+        frame({ id: 'raw-cancelled', method: 'textDocument/codeAction', params: fixAllParams }) +
+        frame({ method: '$/cancelRequest', params: { id: 'raw-cancelled' } }),
+    );
+    await answered;
+    expect(answers.get('raw-cancelled')).toMatchObject({ error: { code: -32800 } });
+    expect(answers.get('raw-cancelled')).not.toHaveProperty('result');
+    expect(Array.isArray(answers.get('raw-busy')?.result)).toBe(true);
     expect(client.alive()).toBe(true);
   });
 
