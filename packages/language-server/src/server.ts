@@ -397,7 +397,7 @@ export function startServer(connection: Connection): void {
 // answered RequestCancelled without running at all, rather than run and then thrown away.
 const connection = createConnection(ProposedFeatures.all, {
   connectionStrategy: {
-    cancelUndispatched: (message) => ({ jsonrpc: '2.0', id: message.id, error: { code: LSPErrorCodes.RequestCancelled, message: 'Request cancelled' } }),
+    cancelUndispatched: (message) => ({ jsonrpc: '2.0', id: (message as { id?: number | string }).id ?? null, error: { code: LSPErrorCodes.RequestCancelled, message: 'Request cancelled' } }),
   },
 });
 process.on('uncaughtException', (error) => connection.console.error(`sqlwarden: uncaught exception: ${error.stack ?? error}`));
