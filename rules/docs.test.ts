@@ -2,10 +2,11 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { initTesting, lintWithRule, parseDocExamples } from '@sqlwarden/core/testing';
+import { initTesting, lintWithRule, parseDocExamples, presentationProblems } from '@sqlwarden/core/testing';
 import { builtinRules } from './index.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+
 
 describe('rule folders', () => {
   it('every rule folder is registered and every registered rule has a folder', () => {
@@ -37,6 +38,7 @@ for (const rule of builtinRules) {
         const own = messages.filter((m) => m.ruleId === rule.meta.id);
         if (example.kind === 'incorrect') expect(own.length, 'an incorrect example must be reported').toBeGreaterThan(0);
         else expect(own.map((m) => m.message), 'a correct example must not be reported').toEqual([]);
+        for (const finding of own) expect(presentationProblems(finding, { requireDetail: true }), finding.message).toEqual([]);
       });
     }
   });

@@ -58,10 +58,27 @@ export type FixSpec = Fix | Fix[] | ((fixer: Fixer) => Fix | Fix[] | null | unde
 export interface ReportDescriptor {
   node?: { range: Range };
   range?: Range;
-  /** `{{name}}` placeholders are filled from `data`. */
+  /**
+   * The headline: one line that states the problem and the remedy, at most HEADLINE_MAX_LENGTH
+   * characters once filled in ("CREATE INDEX blocks writes to `orders` while it builds; use
+   * CREATE INDEX CONCURRENTLY"). It is what the Problems panel, stylish and CI annotations show.
+   * `{{name}}` placeholders are filled from `data`; in the headline a long value is shortened.
+   */
   message: string;
+  /**
+   * The explanation behind the headline: why it hurts, what it blocks, how to do it safely with
+   * the project's migration tool. Shown by hover, `explain`, the codeframe format, JSON (`detail`)
+   * and SARIF (`message.markdown`). `{{name}}` placeholders are filled from `data`.
+   */
+  detail?: string;
   data?: Record<string, string | number>;
   fix?: FixSpec;
+  /**
+   * What applying `fix` does, as a short imperative title without a final period ("Use CREATE
+   * INDEX CONCURRENTLY"): the quick fix's title in editors and the line in `--fix` summaries.
+   * `{{name}}` placeholders are filled from `data`.
+   */
+  fixDesc?: string;
   /**
    * What the fix changes that statements run after this one may depend on. With a guard, the
    * fix stays a fix (applied by `--fix`, the preferred quick fix) only while no later statement
@@ -69,6 +86,7 @@ export interface ReportDescriptor {
    * the fix must be correct whatever runs later.
    */
   fixGuard?: FixGuard;
+  /** Each `desc` is a title as for `fixDesc`: imperative, one line, no final period. */
   suggestions?: Array<{ desc: string; fix: FixSpec }>;
   /**
    * For rules with `meta.groupRepeats`: findings with the same key (within the file or

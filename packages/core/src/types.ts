@@ -10,6 +10,8 @@ export type Severity = 1 | 2;
 export interface Fix {
   range: [number, number];
   text: string;
+  /** What the fix does, as a title ("Use CREATE INDEX CONCURRENTLY"); set by rules that give one. */
+  desc?: string;
 }
 
 export interface Suggestion {
@@ -20,7 +22,10 @@ export interface Suggestion {
 export interface Diagnostic {
   ruleId: string;
   severity: Severity;
+  /** The headline: one line, the problem and the remedy (see `ReportDescriptor.message`). */
   message: string;
+  /** The explanation behind the headline, when the rule gives one (see `ReportDescriptor.detail`). */
+  detail?: string;
   /** 1-based line, 1-based column in UTF-16 code units (ESLint and LSP conventions). */
   line: number;
   column: number;
@@ -44,7 +49,7 @@ export interface Diagnostic {
  * `suggestions` read the finding itself, so a fix a later statement turns into a suggestion (see
  * `ReportDescriptor.fixGuard`) is gone here too.
  */
-export type Occurrence = Pick<Diagnostic, 'message' | 'line' | 'column' | 'endLine' | 'endColumn' | 'range' | 'fix' | 'suggestions'>;
+export type Occurrence = Pick<Diagnostic, 'message' | 'detail' | 'line' | 'column' | 'endLine' | 'endColumn' | 'range' | 'fix' | 'suggestions'>;
 
 /** How the migration tool runs a file, which decides whether statements share a transaction. */
 export type MigrationTransactionMode =

@@ -5,7 +5,7 @@ import type { Diagnostic, Fix, Occurrence } from '../types.ts';
 export const GROUP_REPEATS_OPTION = 'groupRepeats';
 
 /** The longest the appended "(and N more in this file: lines …)" may be. */
-const MAX_SUFFIX_LENGTH = 140;
+const MAX_SUFFIX_LENGTH = 64;
 
 export interface GroupKey {
   /** Rule id, section, file or transaction, and the descriptor's key (or message template): equal keys collapse. */
@@ -72,7 +72,7 @@ export function groupRepeats(diagnostics: Diagnostic[], groups: ReadonlyMap<Diag
  * suggestion after grouping, and the occurrence must show that.
  */
 function toOccurrence(d: Diagnostic): Occurrence {
-  const occurrence: Occurrence = { message: d.message, line: d.line, column: d.column, endLine: d.endLine, endColumn: d.endColumn, range: { start: d.range.start, end: d.range.end } };
+  const occurrence: Occurrence = { message: d.message, ...(d.detail ? { detail: d.detail } : {}), line: d.line, column: d.column, endLine: d.endLine, endColumn: d.endColumn, range: { start: d.range.start, end: d.range.end } };
   Object.defineProperty(occurrence, 'fix', { get: () => d.fix, enumerable: true });
   Object.defineProperty(occurrence, 'suggestions', { get: () => (d.suggestions?.length ? d.suggestions : undefined), enumerable: true });
   return occurrence;

@@ -17,6 +17,7 @@ import { planFileTransactions, type FileTransactionPlan } from '../migration-too
 import type { SegmentParseCache } from './parse-cache.ts';
 import { NUL_BYTE_MESSAGE, parseWithinBudget } from './parse-budget.ts';
 import { type GroupKey, groupKeyOf, groupRepeats } from './group-repeats.ts';
+import { fillHeadline, fillTemplate } from './messages.ts';
 
 export interface EnabledRule {
   rule: Rule<any>;
@@ -186,12 +187,15 @@ export function lintSource(options: LintSourceOptions): LintSourceResult {
       report(descriptor) {
         const range = descriptor.range ?? descriptor.node?.range;
         if (!range) throw new Error('report() needs a node or a range');
-        const message = descriptor.message.replace(/\{\{\s*(\w+)\s*\}\}/g, (m, k: string) => (descriptor.data && k in descriptor.data ? String(descriptor.data[k]) : m));
+        const message = fillHeadline(descriptor.message, descriptor.data);
         // A copy: node ranges belong to the (cached, frozen) model, diagnostics to the caller.
         const diagnostic: Omit<Diagnostic, 'line' | 'column' | 'endLine' | 'endColumn'> = { ruleId: meta.id, severity: enabled.severity, message, range: { start: range.start, end: range.end } };
+        if (descriptor.detail) diagnostic.detail = fillTemplate(descriptor.detail, descriptor.data);
         if (descriptor.fix) {
           if (!meta.fixable) throw new Error(`rule reports a fix but its meta.fixable is not set`);
-          const fix = normalizeFix(descriptor.fix, createFixer(), text);
+          const edit = normalizeFix(descriptor.fix, createFixer(), text);
+          // A copy, so that the title never lands on an edit object the rule keeps.
+          const fix = edit && { range: edit.range, text: edit.text, ...(descriptor.fixDesc ? { desc: fillTemplate(descriptor.fixDesc, descriptor.data) } : {}) };
           if (fix) diagnostic.fix = fix;
           if (fix && descriptor.fixGuard) fixWatch.watch(diagnostic, descriptor.fixGuard);
         }
@@ -199,7 +203,7 @@ export function lintSource(options: LintSourceOptions): LintSourceResult {
           if (!meta.hasSuggestions) throw new Error(`rule reports suggestions but its meta.hasSuggestions is not set`);
           diagnostic.suggestions = descriptor.suggestions.flatMap((s) => {
             const fix = normalizeFix(s.fix, createFixer(), text);
-            return fix ? [{ desc: s.desc.replace(/\{\{\s*(\w+)\s*\}\}/g, (m, k: string) => (descriptor.data && k in descriptor.data ? String(descriptor.data[k]) : m)), fix }] : [];
+            return fix ? [{ desc: fillTemplate(s.desc, descriptor.data), fix }] : [];
           });
         }
         // A report made outside a statement's visit (at File:exit) belongs to the statement it points into.

@@ -7,6 +7,7 @@ import { ENGINE_RULE_IDS } from '../engine/linter.ts';
 import type { Rule } from '../rule.ts';
 import { DEFAULT_SETTINGS, type Diagnostic, type Settings } from '../types.ts';
 import { excerpt } from '../source/text.ts';
+import { HEADLINE_MAX_LENGTH, titleProblem } from '../engine/messages.ts';
 
 export interface CaseOptions {
   code: string;
@@ -23,6 +24,9 @@ export interface CaseOptions {
 
 export interface ExpectedError {
   message?: string | RegExp;
+  detail?: string | RegExp;
+  /** The fix's title. */
+  fixDesc?: string | RegExp;
   line?: number;
   column?: number;
   endLine?: number;
@@ -81,6 +85,33 @@ export function fixAll(rule: Rule<any>, c: CaseOptions): string {
   return text;
 }
 
+/** The count and lines of a grouped finding's other occurrences, which the engine appends. */
+const GROUP_SUFFIX = / \(and \d+ more in this (?:file|transaction): lines? [^()]*\)$/;
+
+/**
+ * What is wrong with how a finding reads: the headline (problem and remedy) must be one line of
+ * at most HEADLINE_MAX_LENGTH characters, and every fix and suggestion needs a title that reads
+ * as one (see `titleProblem`). With `requireDetail`, the finding also needs a detail that is not
+ * the headline again (the built-in rules' docs tests ask for it).
+ */
+export function presentationProblems(finding: Diagnostic, { requireDetail = false } = {}): string[] {
+  const problems: string[] = [];
+  const headline = finding.message.replace(GROUP_SUFFIX, '');
+  if (headline.length > HEADLINE_MAX_LENGTH) problems.push(`headline is ${headline.length} characters (at most ${HEADLINE_MAX_LENGTH})`);
+  if (headline.includes('\n')) problems.push('headline spans several lines');
+  if (finding.detail !== undefined && finding.detail.trim() === headline.trim()) problems.push('detail repeats the headline');
+  else if (requireDetail && !finding.detail?.trim()) problems.push('no detail');
+  if (finding.fix) {
+    const problem = finding.fix.desc === undefined ? 'is missing (give the report a fixDesc)' : titleProblem(finding.fix.desc);
+    if (problem) problems.push(`fix title "${finding.fix.desc ?? ''}" ${problem}`);
+  }
+  for (const s of finding.suggestions ?? []) {
+    const problem = titleProblem(s.desc);
+    if (problem) problems.push(`suggestion title "${s.desc}" ${problem}`);
+  }
+  return problems;
+}
+
 function describeCase(c: CaseOptions): string {
   return c.name ?? excerpt(c.code, 100, '');
 }
@@ -111,6 +142,7 @@ export class RuleTester {
             const messages = lintWithRule(rule, c);
             expect(onlyEngineErrors(messages)).toEqual([]);
             const own = messages.filter((m) => m.ruleId === rule.meta.id);
+            for (const finding of own) expect(presentationProblems(finding), finding.message).toEqual([]);
             if (typeof c.errors === 'number') {
               expect(own, JSON.stringify(own.map((m) => m.message))).toHaveLength(c.errors);
             } else {
@@ -119,6 +151,10 @@ export class RuleTester {
                 const actual = own[i]!;
                 if (expected.message instanceof RegExp) expect(actual.message).toMatch(expected.message);
                 else if (expected.message !== undefined) expect(actual.message).toBe(expected.message);
+                if (expected.detail instanceof RegExp) expect(actual.detail).toMatch(expected.detail);
+                else if (expected.detail !== undefined) expect(actual.detail).toBe(expected.detail);
+                if (expected.fixDesc instanceof RegExp) expect(actual.fix?.desc).toMatch(expected.fixDesc);
+                else if (expected.fixDesc !== undefined) expect(actual.fix?.desc).toBe(expected.fixDesc);
                 for (const key of ['line', 'column', 'endLine', 'endColumn'] as const) {
                   if (expected[key] !== undefined) expect(actual[key], key).toBe(expected[key]);
                 }

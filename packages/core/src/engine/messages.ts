@@ -1,0 +1,40 @@
+/** The longest a headline should be: what fits the Problems panel, a CI annotation and 2 terminal rows. */
+export const HEADLINE_MAX_LENGTH = 140;
+
+/** A placeholder value longer than this is shortened in a headline (a detail keeps it whole). */
+const HEADLINE_VALUE_MAX_LENGTH = 48;
+
+type Data = Readonly<Record<string, string | number>> | undefined;
+
+/** Fills `{{name}}` placeholders from `data`; unknown names stay as written. */
+export function fillTemplate(template: string, data: Data): string {
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (m, k: string) => (data && k in data ? String(data[k]) : m));
+}
+
+/**
+ * A report's headline: its template filled in on one line, with long placeholder values (a
+ * generated 63-byte name, a list of columns) shortened so that the problem and the remedy written
+ * around them stay visible.
+ */
+export function fillHeadline(template: string, data: Data): string {
+  const filled = template.replace(/\{\{\s*(\w+)\s*\}\}/g, (m, k: string) => (data && k in data ? shorten(String(data[k])) : m));
+  return filled.replace(/\s*\n\s*/g, ' ');
+}
+
+function shorten(value: string): string {
+  const oneLine = value.replace(/\s*\n\s*/g, ' ');
+  return oneLine.length <= HEADLINE_VALUE_MAX_LENGTH ? oneLine : `${oneLine.slice(0, HEADLINE_VALUE_MAX_LENGTH - 1)}…`;
+}
+
+/**
+ * Why a fix or suggestion title is not one a user can read at a glance, or undefined: titles are
+ * imperative phrases on one line, without backticks or a final period, at most 80 characters.
+ */
+export function titleProblem(title: string): string | undefined {
+  if (title.trim() === '') return 'is empty';
+  if (/\n/.test(title)) return 'spans several lines';
+  if (title.includes('`')) return 'contains backticks';
+  if (/[.:;]$/.test(title)) return 'ends with punctuation';
+  if (title.length > 80) return `is ${title.length} characters long (at most 80)`;
+  return undefined;
+}
