@@ -86,6 +86,14 @@ export interface ReportDescriptor {
    * the fix must be correct whatever runs later.
    */
   fixGuard?: FixGuard;
+  /**
+   * The statement fails as written, or leaves the migration broken (PostgreSQL rejects it, a
+   * transaction stays open): reported in rollbacks too. Rollbacks (down files, goose/dbmate down
+   * sections) undo what their up part did, usually right after it, so by default only such
+   * findings are reported there, as strong_migrations checks only the up direction; config
+   * `migrations.rollbacks: "all"` lints rollbacks with every finding.
+   */
+  fails?: boolean;
   /** Each `desc` is a title as for `fixDesc`: imperative, one line, no final period. */
   suggestions?: Array<{ desc: string; fix: FixSpec }>;
   /**

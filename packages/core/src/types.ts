@@ -71,6 +71,12 @@ export interface Settings {
   migrationTransaction?: MigrationTransactionMode;
   /** `migrations.tool`: detect the tool from the layout (`auto`, the default), name one, or `none`. */
   migrationTool?: MigrationToolSetting;
+  /**
+   * `migrations.rollbacks`: what is reported in down files and down sections. `failures` (the
+   * default): only findings whose statement fails as written (`ReportDescriptor.fails`); `all`:
+   * every finding, as in up migrations.
+   */
+  rollbacks?: 'failures' | 'all';
 }
 
 export type MigrationToolSetting = 'auto' | 'none' | MigrationToolId;

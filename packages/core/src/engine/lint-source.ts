@@ -160,6 +160,10 @@ export function lintSource(options: LintSourceOptions): LintSourceResult {
     ...(plan.assumed ? { transactionAssumption: plan.assumed } : {}),
   };
 
+  const downFile = isDownMigrationPath(options.filePath);
+  /** Whether a statement is part of a rollback: a down file, or a goose/dbmate down section. */
+  const inRollback = (stmt: StatementInfo | undefined): boolean => downFile || stmt?.section === 'down';
+
   // 3. Rules: each gets its own context; a throwing rule is disabled for the file and reported.
   let ancestors: readonly Node[] = [];
   const active: Array<{ enabled: EnabledRule; visitor: RuleVisitor; failed: boolean }> = [];
@@ -187,6 +191,7 @@ export function lintSource(options: LintSourceOptions): LintSourceResult {
       report(descriptor) {
         const range = descriptor.range ?? descriptor.node?.range;
         if (!range) throw new Error('report() needs a node or a range');
+        if (!descriptor.fails && options.settings.rollbacks !== 'all' && inRollback(current ?? statementAt(statements, range.start))) return;
         const message = fillHeadline(descriptor.message, descriptor.data);
         // A copy: node ranges belong to the (cached, frozen) model, diagnostics to the caller.
         const diagnostic: Omit<Diagnostic, 'line' | 'column' | 'endLine' | 'endColumn'> = { ruleId: meta.id, severity: enabled.severity, message, range: { start: range.start, end: range.end } };
@@ -278,11 +283,10 @@ export function lintSource(options: LintSourceOptions): LintSourceResult {
   // Rollbacks (down files, goose/dbmate down sections) are linted against the schema as it stands
   // before them, with their own statements applied to a scratch copy that is thrown away after,
   // so the run's catalog never sees them.
-  const downFile = isDownMigrationPath(options.filePath);
   let beforeRollback: Catalog | undefined;
   for (const stmt of statements) {
     current = stmt;
-    const rollback = downFile || stmt.section === 'down';
+    const rollback = inRollback(stmt);
     if (rollback) beforeRollback ??= catalog.clone();
     else if (beforeRollback) {
       catalog.restore(beforeRollback);
@@ -316,7 +320,11 @@ export function lintSource(options: LintSourceOptions): LintSourceResult {
 
   // Names held by `x___` stand-ins for template placeholders are shown as the source writes them.
   const placeholders = new PlaceholderNames(text, masked, (offset) => statements.find((s) => s.range.start <= offset && offset <= s.range.end)?.range);
-  for (const d of raw) if (d.message.includes('x_')) d.message = placeholders.unmask(d.message, d.range);
+  for (const d of raw) {
+    if (d.message.includes('x_')) d.message = placeholders.unmask(d.message, d.range);
+    if (d.detail?.includes('x_')) d.detail = placeholders.unmask(d.detail, d.range);
+    if (d.fix?.desc?.includes('x_')) d.fix.desc = placeholders.unmask(d.fix.desc, d.range);
+  }
   return { messages: finishDiagnostics(raw, text, lines, options, fixWatch, groups), statements };
 }
 
