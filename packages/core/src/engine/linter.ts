@@ -334,6 +334,7 @@ export class Linter {
         include: config.migrationGlobs,
         tool: config.settings.migrationTool ?? 'auto',
         ...(config.settings.migrationTransaction ? { transaction: config.settings.migrationTransaction } : {}),
+        rollbacks: config.settings.rollbacks ?? 'failures',
       },
       isMigration: config.isMigrationPath(path.resolve(this.cwd, filePath)),
       ignores: config.ignoreGlobs,

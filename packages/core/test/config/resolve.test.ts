@@ -74,6 +74,8 @@ describe('settings', () => {
       postgresVersion: 15,
     });
     expect(resolveConfig(loadedFrom({ migrations: { tool: 'flyway' } }), KNOWN).settings.migrationTool).toBe('flyway');
+    expect(resolveConfig(loadedFrom({ migrations: { rollbacks: 'all' } }), KNOWN).settings.rollbacks).toBe('all');
+    expect(resolveConfig(loadedFrom({ migrations: { rollbacks: 'failures' } }), KNOWN).settings.rollbacks).toBe('failures');
   });
 
   it('from the file, then CLI overrides on top', () => {
