@@ -12,9 +12,9 @@ new RuleTester().run(rule, {
     // New table, new column.
     'CREATE TABLE drafts (id bigint PRIMARY KEY, title text NOT NULL);\nALTER TABLE drafts ALTER COLUMN title DROP NOT NULL;',
     { code: 'ALTER TABLE users ADD COLUMN plan text NOT NULL DEFAULT \'free\';\nALTER TABLE users ALTER COLUMN plan DROP NOT NULL;', schema },
-    // Down migrations (undoing the up part's SET NOT NULL is their job, even with rollbacks: 'all') and other files.
+    // Down migrations (undoing the up part's SET NOT NULL is their job) and other files.
     { code: '-- +goose Up\nALTER TABLE users ALTER COLUMN nickname SET NOT NULL;\n-- +goose Down\nALTER TABLE users ALTER COLUMN nickname DROP NOT NULL;', schema },
-    { code: '-- +goose Up\nSELECT 1;\n-- +goose Down\nALTER TABLE users ALTER COLUMN email DROP NOT NULL;', schema, settings: { rollbacks: 'all' } },
+    { code: '-- +goose Up\nSELECT 1;\n-- +goose Down\nALTER TABLE users ALTER COLUMN email DROP NOT NULL;', schema },
     { code: 'ALTER TABLE users ALTER COLUMN email DROP NOT NULL;', schema, migration: false },
     { code: 'ALTER TABLE users ALTER COLUMN email SET NOT NULL, ALTER COLUMN email DROP DEFAULT;', schema },
   ],
