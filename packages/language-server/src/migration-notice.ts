@@ -9,7 +9,7 @@ import { type FileClassification, unrecognisedMigrationsNotice } from '@sqlwarde
 export class MigrationNotices {
   private readonly settled = new Set<string>();
 
-  /** The notice to show now for `folder` after linting `filePath`, if any. */
+  /** The notice to show now that `result` was linted in `folder`, if any. */
   after(folder: string, result: { filePath: string; classification?: FileClassification }): string | undefined {
     if (this.settled.has(folder) || !result.classification) return undefined;
     if (result.classification.migration) {
