@@ -253,7 +253,7 @@ async function lint(options: CliOptions, io: CliIO): Promise<number> {
   checkBaselineOptions(options);
   const cwd = path.resolve(io.cwd);
   // Loaded here so --help, --version and usage errors do not start the parser's WASM.
-  const { Linter, readSourceFile, decodeSource, summarize } = await import('@sqlwarden/core');
+  const { Linter, readSourceFile, decodeSource, summarize, unrecognisedMigrationsNotice } = await import('@sqlwarden/core');
   const { builtinRules } = await import('@sqlwarden/rules');
 
   const overrides: { rules?: Record<string, unknown>; postgresVersion?: number } = {};
@@ -292,6 +292,8 @@ async function lint(options: CliOptions, io: CliIO): Promise<number> {
   const fixing = options.fix || options.fixDryRun;
   const fileLimits = options.maxFileBytes === undefined ? undefined : { maxBytes: options.maxFileBytes };
   let results: CliResult[];
+  /** What the engine linted, for the notice about schema changes outside migrations. */
+  let engineResults: LintFileResult[] = [];
   let failed = false;
   let reportStream: CliIO['stdout'] = io.stdout;
 
@@ -307,7 +309,9 @@ async function lint(options: CliOptions, io: CliIO): Promise<number> {
       failed = true;
     } else {
       const lintOptions = options.stdinFilename !== undefined ? { filePath, fix: fixing } : { fix: fixing };
-      result = fromEngine(await linter.lintText(decoded.text, lintOptions));
+      const linted = await linter.lintText(decoded.text, lintOptions);
+      engineResults = [linted];
+      result = fromEngine(linted);
     }
     if (options.fix) {
       // Filter mode: the fixed text (or the input unchanged) goes to stdout, the report to stderr.
@@ -344,6 +348,7 @@ async function lint(options: CliOptions, io: CliIO): Promise<number> {
       }
     }
     const linted = readable.length > 0 ? await lintReadable(readable, { options, io, cwd, linter, fixing, summarize, overrides }) : [];
+    engineResults = linted;
     baseline?.remember(linted);
     results.push(...linted.map(fromEngine));
     results.sort((a, b) => compareCodeUnits(a.filePath, b.filePath));
@@ -378,6 +383,10 @@ async function lint(options: CliOptions, io: CliIO): Promise<number> {
   const output = await formatter(results, { color, cwd, version: VERSION, rulesMeta });
   if (options.outputFile !== undefined) await writeReport(path.resolve(cwd, options.outputFile), output);
   else if (output !== '') reportStream.write(output);
+
+  // Not an error, so not with --quiet; on stderr, so JSON and SARIF reports stay parseable.
+  const notice = options.quiet ? undefined : unrecognisedMigrationsNotice(engineResults, { relativeTo: cwd });
+  if (notice !== undefined) io.stderr.write(`sqlwarden: ${notice}\n`);
 
   const totals = sumTotals(results);
   const tooManyWarnings = options.maxWarnings >= 0 && totals.warningCount > options.maxWarnings;

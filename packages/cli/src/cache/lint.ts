@@ -38,11 +38,13 @@ function byPath(a: LintFileResult, b: LintFileResult): number {
 function toEntry(key: string, result: LintFileResult): CacheEntry {
   const entry: CacheEntry = { key, messages: result.messages };
   if (result.statements !== undefined) entry.statements = result.statements.map((statement) => [statement.range.start, statement.range.end]);
+  if (result.classification !== undefined) entry.classification = result.classification;
   return entry;
 }
 
 function fromEntry(file: { path: string; text: string }, entry: CacheEntry, summarize: LintSelectedOptions['summarize']): LintFileResult {
   const result = summarize(file.path, file.text, entry.messages);
+  if (entry.classification !== undefined) result.classification = entry.classification;
   if (entry.statements !== undefined) {
     // Only the ranges are kept (what --baseline fingerprints use); the parse trees are not.
     result.statements = entry.statements.map(

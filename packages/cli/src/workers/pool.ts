@@ -95,6 +95,7 @@ export interface ParallelOptions {
 
 function fromWorker(file: { path: string; text: string }, result: WorkerResult, summarize: ParallelOptions['summarize']): LintFileResult {
   const converted = summarize(file.path, file.text, result.messages);
+  if (result.classification !== undefined) converted.classification = result.classification;
   if (result.statements !== undefined) {
     converted.statements = result.statements.map(([start, end], index) => ({ index, range: { start, end }, text: file.text.slice(start, end), section: 'up' as const }));
   }

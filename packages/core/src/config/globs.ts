@@ -10,8 +10,11 @@ export const DEFAULT_MIGRATION_GLOBS: readonly string[] = Object.freeze([
   '**/schema_migrations/**/*.sql',
   '**/prisma/migrations/*/migration.sql',
   '**/supabase/migrations/*.sql',
-  '**/V*__*.sql', // Flyway versioned
-  '**/R__*.sql', // Flyway repeatable
+  // Flyway's exact names, wherever they live: versioned `V<version>__<description>.sql` and undo
+  // `U<version>__...` (a version is digits, parts separated by `.` or `_`), repeatable
+  // `R__<description>.sql`. Nothing looser: `Views__x.sql` or `V__x.sql` is not Flyway's.
+  '**/[VU]+([0-9])*([._]+([0-9]))__?*.sql',
+  '**/R__?*.sql',
 ]);
 
 /** Never linted, whatever the config says. */

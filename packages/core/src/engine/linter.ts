@@ -21,6 +21,7 @@ import { FixWatch } from './fix-safety.ts';
 import { type EnabledRule, lintSource } from './lint-source.ts';
 import { SegmentParseCache } from './parse-cache.ts';
 import { compareReplayOrder, type ReplayOrder } from './replay.ts';
+import { changesExistingTables, declaresMigration, type FileClassification } from './classification.ts';
 
 /** Diagnostics the engine itself emits; they are always on and cannot be configured away. */
 export const ENGINE_RULE_IDS = ['syntax-error', 'internal-error', 'unused-suppression', 'not-analysed'] as const;
@@ -40,6 +41,8 @@ export interface LintFileResult {
   stats?: { statements: number };
   /** The statements as the engine split and parsed them (omitted when fixing changed the text). */
   statements?: readonly StatementInfo[];
+  /** Whether the file was linted as a migration, and why that may matter (`unrecognisedMigrationsNotice`). */
+  classification?: FileClassification;
 }
 
 export interface LintFilesOptions {
@@ -102,17 +105,6 @@ function adapterFor(dialect: Dialect): DialectAdapter {
 /** Registers another dialect's adapter (the MySQL adapter plugs in here). */
 export function registerDialect(adapter: DialectAdapter): void {
   adapters[adapter.dialect] = adapter;
-}
-
-/**
- * A directive only a migration tool reads makes a file a migration wherever it lives: goose's
- * `-- +goose Up`, dbmate's `-- migrate:up`, Liquibase's `--liquibase formatted sql` (looked for
- * in the first lines, where the tools require them).
- */
-const MIGRATION_DIRECTIVE = /^[ \t]*--[ \t]*(\+goose[ \t]+up\b|migrate:up\b|liquibase[ \t]+formatted[ \t]+sql\b)/im;
-
-export function declaresMigration(text: string): boolean {
-  return MIGRATION_DIRECTIVE.test(text.slice(0, 4096));
 }
 
 export function summarize(filePath: string, source: string, messages: Diagnostic[], output?: string): LintFileResult {
@@ -413,6 +405,7 @@ export class Linter {
         const file = files[index]!;
         const final = summarize(file.path, file.text, result.messages, texts[index]);
         if (result.stats) final.stats = result.stats;
+        if (result.classification) final.classification = result.classification;
         if (texts[index] === file.text && result.statements) final.statements = result.statements;
         return final;
       });
@@ -437,10 +430,11 @@ export class Linter {
    */
   private async lintOne(text: string, filePath: string, fix: boolean, onStatement?: LintFilesOptions['onStatement'], replayOnly = false, watch?: FixWatch): Promise<LintFileResult> {
     const configPath = filePath === '<text>' ? path.join(this.cwd, '<text>.sql') : filePath;
-    const { resolved: config, enabled, knownRuleIds, adapter } = await this.prepared(this.loadedConfigFor(configPath));
+    const loaded = this.loadedConfigFor(configPath);
+    const { resolved: config, enabled, knownRuleIds, adapter } = await this.prepared(loaded);
     const absolutePath = path.resolve(this.cwd, configPath);
     const isMigration = config.isMigrationPath(absolutePath) || declaresMigration(text);
-    const isSnapshot = filePath !== '<text>' && this.matchersFor(this.loadedConfigFor(configPath)).isSnapshotPath(absolutePath);
+    const isSnapshot = filePath !== '<text>' && this.matchersFor(loaded).isSnapshotPath(absolutePath);
     // A schema snapshot replays first, into the schema the snapshots before it built. The first
     // delta migration after the snapshots is linted on top of them; when it creates a table a
     // snapshot created, the deltas are the history the snapshots summarise, so it (and the
@@ -491,6 +485,13 @@ export class Linter {
       this.catalog = catalog;
       const result = summarize(filePath, text, messages, fix ? source : undefined);
       result.stats = { statements: statements.length };
+      result.classification = {
+        migration: isMigration,
+        snapshot: isSnapshot,
+        ...(loaded.path !== undefined ? { configPath: loaded.path } : {}),
+        globsDir: loaded.dir,
+        changesTables: changesExistingTables(statements),
+      };
       if (source === text) result.statements = statements;
       return result;
     }
