@@ -117,12 +117,16 @@ describe('migration globs', () => {
     'diesel/migrations/2024-01-01-000000_create_posts/down.sql',
     'app/schema_migrations/0003.sql',
     '.hidden/migrations/1.sql',
+    // psql scripts kept with the migrations (issue 12, item 10).
+    'db/migrations/0004_backfill.psql',
+    'db/migrate/20200102_x.psql',
   ];
   const notMigrations = [
     'queries/report.sql',
     'schema.sql',
     'sql/views/active_users.sql',
     'migrations/README.md',
+    'scripts/report.psql',
     'sql/v2_add.sql',
     // Only Flyway's exact pattern: a version of digits (parts separated by . or _) and a description.
     'sql/Views__active.sql',
