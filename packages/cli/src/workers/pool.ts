@@ -87,6 +87,8 @@ export interface ParallelOptions {
   replayed: number;
   threads: number;
   fix: boolean;
+  /** With `fix`: which files to fix (default every file); see LintFilesOptions.fixFile. */
+  fixFile?: (filePath: string) => boolean;
   progress: Progress;
   job: Omit<WorkerJob, 'files' | 'start'>;
   summarize: (filePath: string, source: string, messages: WorkerResult['messages']) => LintFileResult;
@@ -137,7 +139,7 @@ export async function lintInOrder(options: ParallelOptions): Promise<LintFileRes
     }
     if (options.fix) {
       // One call for the whole history: a fix is applied only once every file after it was seen.
-      const fixed = new Map((await linter.lintFiles(files.slice(from, to), { fix: true })).map((result) => [result.filePath, result] as const));
+      const fixed = new Map((await linter.lintFiles(files.slice(from, to), { fix: true, fixFile: options.fixFile })).map((result) => [result.filePath, result] as const));
       for (let index = from; index < to; index++) {
         results[index] = fixed.get(files[index]!.path)!;
         progress.tick();

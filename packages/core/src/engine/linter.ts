@@ -56,6 +56,13 @@ export interface LintFilesOptions {
    */
   fix?: boolean;
   /**
+   * With `fix`: whether to apply this file's fixes (default: every file's). A file left unfixed
+   * (a migration that has already run, whose text must not change) is linted and replayed as
+   * written, so the files after it see the schema it really built; its result keeps its fixes
+   * and fixable counts and has no `output`, as without `fix`.
+   */
+  fixFile?: (filePath: string) => boolean;
+  /**
    * Without `fix`: called for each parsed statement with the in-run catalog as it stands just
    * before that statement (the state the rules saw), so callers can describe it (`explain`).
    */
@@ -311,6 +318,15 @@ export class Linter {
     return this.matchersFor(this.loadedConfigFor(filePath)).isMigrationPath(path.resolve(this.cwd, filePath));
   }
 
+  /**
+   * Whether the file is linted as a migration: its path is one (`isMigrationPath`) or its text
+   * carries a migration tool's directive (`declaresMigration`). Throws ConfigError for an
+   * invalid config file.
+   */
+  isMigrationFile(filePath: string, text: string): boolean {
+    return this.isMigrationPath(filePath) || declaresMigration(text);
+  }
+
   /** JSON-friendly view of a file's resolved config, for `--print-config`; loads the config's plugins itself. */
   async getConfigForFile(filePath: string): Promise<Record<string, unknown>> {
     const config = await this.prepare(filePath);
@@ -366,7 +382,7 @@ export class Linter {
   async lintFiles(files: Array<{ path: string; text: string }>, options: LintFilesOptions = {}): Promise<LintFileResult[]> {
     const sorted = this.replayOrder(files);
     const results: LintFileResult[] = [];
-    if (options.fix && !options.replayOnly) results.push(...(await this.fixHistory(sorted)));
+    if (options.fix && !options.replayOnly) results.push(...(await this.fixHistory(sorted, options.fixFile ?? (() => true))));
     else {
       for (const file of sorted) results.push(await this.lintOne(file.text, file.path, false, options.onStatement, options.replayOnly ?? false));
     }
@@ -379,10 +395,11 @@ export class Linter {
    * round fixes nothing (or MAX_FIX_PASSES rounds). A fix is applied only once the whole history
    * after it has been seen: fixing file by file would apply it before the files that break it.
    */
-  private async fixHistory(files: Array<{ path: string; text: string }>): Promise<LintFileResult[]> {
+  private async fixHistory(files: Array<{ path: string; text: string }>, fixFile: (filePath: string) => boolean): Promise<LintFileResult[]> {
     const start = this.catalog;
     const startBase = this.snapshotBase;
     const texts = files.map((file) => file.text);
+    const fixing = files.map((file) => fixFile(file.path));
     for (let pass = 0; ; pass++) {
       this.catalog = start;
       this.snapshotBase = startBase && { catalog: startBase.catalog, files: new Set(startBase.files) };
@@ -392,6 +409,7 @@ export class Linter {
       let changed = false;
       if (pass < MAX_FIX_PASSES) {
         for (const [index, result] of linted.entries()) {
+          if (!fixing[index]) continue;
           const { output, fixed } = applyFixes(texts[index]!, result.messages);
           if (fixed && output !== texts[index]) {
             texts[index] = output;
