@@ -19,7 +19,6 @@ new RuleTester().run(rule, {
     'CREATE SCHEMA AUTHORIZATION etl;\nDROP SCHEMA etl CASCADE;',
     // Down migrations (undoing the up part), other files.
     { code: '-- +goose Up\nCREATE SCHEMA billing;\n-- +goose Down\nDROP SCHEMA billing CASCADE;' },
-    { code: '-- +goose Up\nCREATE SCHEMA billing;\n-- +goose Down\nDROP SCHEMA billing CASCADE;', schema, settings: { rollbacks: 'all' } },
     { code: '-- +goose Up\nCREATE TABLE billing.refunds (id bigint);\n-- +goose Down\nDROP TABLE billing.refunds;\nDROP TABLE billing.invoices;\nDROP TABLE billing.payments;\nDROP SCHEMA billing;', schema },
     { code: 'DROP SCHEMA billing CASCADE;', schema, migration: false },
     // Other objects.
