@@ -172,6 +172,6 @@ describe('fix guards see rollbacks whatever is reported there', () => {
     expect(result.output).toBeUndefined();
     expect(result.messages.map((m) => [m.ruleId, m.line])).toEqual([['test/rename', 2]]);
     expect(result.messages[0]!.fix).toBeUndefined();
-    expect(result.messages[0]!.suggestions![0]!.desc).toMatch(/not auto-fixed: migrations\/001_things\.sql line 4 the rollback uses things/);
+    expect(result.messages[0]!.detail).toMatch(/Not fixed automatically: migrations\/001_things\.sql line 4 the rollback uses things/);
   });
 });
