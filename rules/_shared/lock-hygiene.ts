@@ -422,7 +422,8 @@ export function toolOptOutAdvice(context: RuleContext<any>): string {
 /** "goose's transaction" when the tool is known, "the migration tool's transaction" otherwise. */
 export function toolTransactionPhrase(context: RuleContext<any>): string {
   const tool = context.file.migrationTool;
-  return tool && !tool.optedOut ? `${tool.name}'s transaction` : "the migration tool's transaction";
+  // "Liquibase (formatted SQL)" -> "Liquibase".
+  return tool && !tool.optedOut ? `${tool.name.replace(/\s*\(.*\)$/, '')}'s transaction` : "the migration tool's transaction";
 }
 
 /** Names for a headline: "`a`", "`a` and `b`", "`a` and 3 more". */
