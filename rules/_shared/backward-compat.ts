@@ -2,19 +2,19 @@
  * Helpers for the backward-incompatibility rules: which statements to judge (migrations, up
  * direction) and which objects are new in this file, so no deployed code can depend on them.
  */
-import { isDownMigrationPath } from '@sqlwarden/core';
 import type { AlterTable, AlterTableAction, CreateView, QualifiedName, RuleContext, StatementInfo } from '@sqlwarden/core';
 import { isNewTable } from './migration.ts';
 import { perFile } from './per-file.ts';
 import { tableKey } from './transactions.ts';
 
 /**
- * Whether the current statement is a change deployed code can be relying on: in a migration file,
- * in the up direction. A down migration undoes its up migration; dropping what the up added is
- * its job (strong_migrations does not check `down` either).
+ * Whether the current statement is a change deployed code can be relying on: one in a migration
+ * file. Rollbacks are left to the engine's rollback policy: a down migration undoes its up
+ * migration and dropping what the up added is its job, so their findings are reported only with
+ * `migrations.rollbacks: "all"` (or when the statement fails as written, `fails`).
  */
 export function judgesCompatibility(context: RuleContext<any>): boolean {
-  return context.file.isMigration && context.statement.section !== 'down' && !isDownMigrationPath(context.file.path);
+  return context.file.isMigration;
 }
 
 /** True when an earlier statement of this file (same section) added the column to the table. */

@@ -103,5 +103,8 @@ new RuleTester().run(rule, {
       errors: [{ message: message('tables `users` and 2 more', 'them', 'their'), detail: /^Dropping tables `users`, `legacy_sessions` and `audit` breaks/ }],
     },
     { code: '-- +goose Up\nDROP TABLE audit;\n-- +goose Down\nCREATE TABLE audit (id bigint PRIMARY KEY);', schema, errors: [{ line: 2 }] },
+    // Rollbacks are reported only when asked for (migrations.rollbacks: "all").
+    { code: '-- +goose Up\nCREATE TABLE audit_log (id bigint PRIMARY KEY);\n-- +goose Down\nDROP TABLE audit_log;', settings: { rollbacks: 'all' }, errors: [{ line: 4 }] },
+    { code: 'DROP TABLE audit;', filename: 'migrations/0002_audit.down.sql', schema, settings: { rollbacks: 'all' }, errors: [{ line: 1 }] },
   ],
 });

@@ -79,7 +79,7 @@ new RuleTester().run(rule, {
         {
           message: 'ALTER TYPE `mood` ADD VALUE fails inside a transaction block before PostgreSQL 12; run it outside one',
           detail:
-            'ALTER TYPE ... ADD VALUE cannot run inside a transaction block before PostgreSQL 12, and its statements run as one implicit transaction if the file is sent as one query string, which is assumed because no migration tool was recognised; `migrations.transaction` sets how your runner runs it: on PostgreSQL 11 the migration fails with "ALTER TYPE ... ADD cannot run inside a transaction block". Put it in a migration file of its own (golang-migrate and node-postgres send a file as one query string), or set `migrations.transaction` to "none" if your tool runs statements one at a time. Several values need one such migration each, or all of them outside a transaction.',
+            'ALTER TYPE ... ADD VALUE cannot run inside a transaction block before PostgreSQL 12, and its statements run as one implicit transaction if the file is sent as one query string, which is assumed because no migration tool was recognised; `migrations.transaction` sets how your runner runs it: on PostgreSQL 11 the migration fails with "ALTER TYPE ... ADD cannot run inside a transaction block". Put it in a migration file of its own (a runner that sends the file as one query string runs all its statements in one transaction), or set `migrations.transaction` to "none" if your tool runs statements one at a time. Several values need one such migration each, or all of them outside a transaction.',
           line: 1,
         },
         { line: 2 },
