@@ -39,7 +39,7 @@ const TAUTOLOGY_DETAIL = 'An always-true condition only hides the missing filter
 
 const TRUNCATE_MESSAGE = '`TRUNCATE` empties {{tables}} under an ACCESS EXCLUSIVE lock; make sure emptying it is intended';
 const TRUNCATE_DETAIL =
-  'TRUNCATE removes every row of {{tables}} unconditionally and holds an ACCESS EXCLUSIVE lock, blocking all reads and writes of each table until the transaction commits. To remove only some rows, use DELETE with a WHERE clause.';
+  'TRUNCATE removes every row of {{tables}} unconditionally and holds an ACCESS EXCLUSIVE lock, blocking all reads and writes until the transaction commits. To remove only some rows, use DELETE with a WHERE clause.';
 
 /**
  * Long conditions are cut for the message (to the length the engine keeps of a value in a

@@ -167,7 +167,7 @@ new RuleTester().run(rule, {
       errors: [
         {
           message: '`TRUNCATE` empties `t`, `app.u` under an ACCESS EXCLUSIVE lock; make sure emptying it is intended',
-          detail: 'TRUNCATE removes every row of `t`, `app.u` unconditionally and holds an ACCESS EXCLUSIVE lock, blocking all reads and writes of each table until the transaction commits. To remove only some rows, use DELETE with a WHERE clause.',
+          detail: 'TRUNCATE removes every row of `t`, `app.u` unconditionally and holds an ACCESS EXCLUSIVE lock, blocking all reads and writes until the transaction commits. To remove only some rows, use DELETE with a WHERE clause.',
           column: 1,
           endColumn: 11,
         },
