@@ -29,13 +29,21 @@ const MAX_TITLE_LENGTH = 80;
 /** Type names that, called like a function (`date(ts)`), are casts to that type. */
 const CAST_FUNCTIONS = new Set(['date', 'text', 'timestamp', 'timestamptz', 'int4', 'int8', 'numeric']);
 
+/**
+ * An expression for a headline, cut here to the length the engine keeps of a value there (so it is
+ * not cut again); details show more of it.
+ */
 function shorten(text: string): string {
-  return excerpt(text, 60, '...');
+  return excerpt(text, 48, '...');
+}
+
+function shortenForDetail(text: string): string {
+  return excerpt(text, 120, '...');
 }
 
 const WRAPPED_MESSAGE = '`{{expression}}` cannot use an index on `{{column}}`; {{instead}}, or index the expression';
 const WRAPPED_DETAIL =
-  '`{{expression}}` {{what}}, so a plain index on `{{column}}` cannot serve this condition: the index stores the values of `{{column}}`, not of the expression, so every candidate row is fetched and the expression computed. {{insteadDetail}} instead, or create an expression index on `({{expression}})`, which PostgreSQL uses when the condition contains exactly that expression.';
+  '`{{detailExpression}}` {{what}}, so a plain index on `{{column}}` cannot serve this condition: the index stores the values of `{{column}}`, not of the expression, so every candidate row is fetched and the expression computed. {{insteadDetail}} instead, or create an expression index on `({{detailExpression}})`, which PostgreSQL uses when the condition contains exactly that expression.';
 
 const LIKE_MESSAGE = '`{{operator}}` with a leading wildcard cannot use a B-tree index on `{{operand}}`; use a pg_trgm GIN index or full-text search';
 const LIKE_DETAIL =
@@ -43,7 +51,7 @@ const LIKE_DETAIL =
 
 const NEGATION_MESSAGE = 'Only negations like `{{expression}}` filter `{{table}}`, forcing a full scan; use `IN (...)` or a partial index';
 const NEGATION_DETAIL =
-  'Every condition on `{{table}}` here is a negation like `{{expression}}`. `<>` is not a B-tree search operator and `NOT IN (...)` is a chain of `<>`, so the planner has nothing to search an index for and scans the whole table. If few rows match, test for the values you want (`IN (...)`), or create a partial index `WHERE {{expression}}`, which serves this condition.';
+  'Every condition on `{{table}}` here is a negation like `{{detailExpression}}`. `<>` is not a B-tree search operator and `NOT IN (...)` is a chain of `<>`, so the planner has nothing to search an index for and scans the whole table. If few rows match, test for the values you want (`IN (...)`), or create a partial index `WHERE {{detailExpression}}`, which serves this condition.';
 
 function unwrapCollate(expr: Expr): Expr {
   return expr.type === 'OtherExpr' && expr.kind === 'Collate' && expr.children[0] ? unwrapCollate(expr.children[0]) : expr;
@@ -329,7 +337,7 @@ export default defineRule({
       return {
         message: WRAPPED_MESSAGE,
         detail: WRAPPED_DETAIL,
-        data: { expression: shorten(src(side)), column: col, what, instead, insteadDetail: instead.charAt(0).toUpperCase() + instead.slice(1) },
+        data: { expression: shorten(src(side)), detailExpression: shortenForDetail(src(side)), column: col, what, instead, insteadDetail: instead.charAt(0).toUpperCase() + instead.slice(1) },
       };
     };
 
@@ -460,7 +468,7 @@ export default defineRule({
       const table = tableOf(item);
       // A partial index may be exactly for this negation; the catalog does not keep its predicate.
       if (table?.indexes.some((i) => i.partial)) return;
-      context.report({ range: node.range, message: NEGATION_MESSAGE, detail: NEGATION_DETAIL, data: { table: exposedName(item) ?? '', expression: shorten(src(node)) } });
+      context.report({ range: node.range, message: NEGATION_MESSAGE, detail: NEGATION_DETAIL, data: { table: exposedName(item) ?? '', expression: shorten(src(node)), detailExpression: shortenForDetail(src(node)) } });
     };
 
     return {

@@ -132,6 +132,16 @@ new RuleTester().run(rule, {
     },
     { name: 'collation around the wrapped column', code: q('lower(email) COLLATE "C" = $1'), errors: [{ message: /^`lower\(email\) COLLATE "C"` cannot use an index on `email`/, detail: /^`lower\(email\) COLLATE "C"` applies `lower\(\)` to `email`/ }] },
     { name: 'qualified column', code: 'SELECT 1 FROM users u WHERE upper(u.email) = $1', errors: [{ message: /^`upper\(u\.email\)` cannot use an index on `u\.email`; compare the bare column/, detail: /^`upper\(u\.email\)` applies `upper\(\)` to `u\.email`, so a plain index on `u\.email`/, column: 29, endColumn: 43 }] },
+    {
+      name: 'a long expression: cut in the headline, whole in the detail',
+      code: q("coalesce(note, 'no note was written for this user at sign-up') = $1"),
+      errors: [
+        {
+          message: "`coalesce(note, 'no note was written for this ...` cannot use an index on `note`; compare the bare column, or index the expression",
+          detail: /^`coalesce\(note, 'no note was written for this user at sign-up'\)` applies `coalesce\(\)` to `note`.*create an expression index on `\(coalesce\(note, 'no note was written for this user at sign-up'\)\)`/,
+        },
+      ],
+    },
     { name: 'coalesce', code: q('coalesce(deleted, false) = false'), errors: [{ message: /^`coalesce\(deleted, false\)` cannot use an index on `deleted`/, detail: /^`coalesce\(deleted, false\)` applies `coalesce\(\)` to `deleted`/ }] },
     { name: 'arithmetic', code: q('price * 2 > 10'), errors: [{ message: '`price * 2` cannot use an index on `price`; move the computation to the other side, or index the expression', detail: /^`price \* 2` computes on `price`, so a plain index on `price` cannot serve this condition: .* Move the computation to the other side instead, or create an expression index on `\(price \* 2\)`/ }] },
     { name: 'col + 1 = 5', code: q('qty + 1 = 5'), errors: [{ message: /^`qty \+ 1` cannot use an index on `qty`; move the computation/, detail: /^`qty \+ 1` computes on `qty`/ }] },
