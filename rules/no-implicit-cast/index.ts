@@ -1,4 +1,4 @@
-import { childNodes, defineRule } from '@sqlwarden/core';
+import { childNodes, defineRule, excerpt } from '@sqlwarden/core';
 import type { Between, ColumnRef, Comparison, Expr, InList, Node, ResolvedColumn, RuleContext, TypeRef } from '@sqlwarden/core';
 import { columnSideTextCast, plainType } from '../_shared/column-side-cast.ts';
 import { FUNCTION_RETURNS, TEXT_LIKE, TYPE_CLASS, findMismatch, typeDisplay, type TypeMismatch } from '../_shared/types.ts';
@@ -8,7 +8,7 @@ const MESSAGES = {
   columnCast: '`{{column}}` is cast to {{castTo}} on every row, so an index on it is unusable; compare with {{article}} {{columnShort}} value',
   error: 'Comparing `{{column}}` ({{columnShort}}) with {{valueShort}} fails: operator does not exist; cast the value to {{columnShort}}, not the column',
   timeZone: 'Comparing `{{column}}` ({{columnShort}}) with {{valueShort}} depends on the session TimeZone; compare with {{article}} {{columnShort}} value',
-  columnSideCast: '`{{cast}}` cannot use an index on `{{column}}`; {{remedy}}: `{{better}}`',
+  columnSideCast: '`{{cast}}` cannot use an index on `{{column}}`; {{remedy}}: `{{betterShort}}`',
 };
 
 const DETAILS = {
@@ -36,6 +36,14 @@ const SHORT_TYPE_NAMES: Readonly<Record<string, string>> = {
   varchar: 'varchar',
   bpchar: 'char',
 };
+
+/**
+ * A value that can be long (a literal, a CAST(...)) cut for a headline to the length the engine
+ * keeps there, so that the engine does not cut it again; excerpt keeps surrogate pairs whole.
+ */
+function headlineValue(text: string): string {
+  return excerpt(text, 48, '...');
+}
 
 /** Where such values come from without anyone writing the cast, by the value's type. */
 function driverHint(valueType: string): string {
@@ -235,11 +243,12 @@ export default defineRule({
         message: MESSAGES.columnSideCast,
         detail: DETAILS.columnSideCast,
         data: {
-          cast: textOf(cast),
+          cast: headlineValue(textOf(cast)),
           column,
           columnType: typeDisplay(columnType),
           castType: typeDisplay(castType),
           better,
+          betterShort: headlineValue(better),
           remedy: isParameter ? 'cast the parameter instead' : 'compare the column itself',
           remedyDetail: isParameter ? `cast the parameter to ${sqlType} instead` : `compare the column itself with the literal, which PostgreSQL reads as ${sqlType}`,
         },

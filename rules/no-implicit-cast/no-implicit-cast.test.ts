@@ -166,7 +166,7 @@ new RuleTester().run(rule, {
     {
       code: "SELECT * FROM users WHERE external_id::text = '6b1c3c0e-7e44-4c53-9a53-2f0f1d2b8a11'",
       schema,
-      errors: [{ message: /^`external_id::text` cannot use an index on `external_id`; compare the column itself: `external_id = '6b1c3c0e/, detail: /compare the column itself with the literal, which PostgreSQL reads as uuid: `external_id = '6b1c3c0e-7e44-4c53-9a53-2f0f1d2b8a11'`\.$/, suggestions: [{ desc: 'Compare external_id itself with the literal', output: "SELECT * FROM users WHERE external_id = '6b1c3c0e-7e44-4c53-9a53-2f0f1d2b8a11'" }] }],
+      errors: [{ message: /^`external_id::text` cannot use an index on `external_id`; compare the column itself: `external_id = '6b1c3c0e[^`]*\.\.\.`$/, detail: /compare the column itself with the literal, which PostgreSQL reads as uuid: `external_id = '6b1c3c0e-7e44-4c53-9a53-2f0f1d2b8a11'`\.$/, suggestions: [{ desc: 'Compare external_id itself with the literal', output: "SELECT * FROM users WHERE external_id = '6b1c3c0e-7e44-4c53-9a53-2f0f1d2b8a11'" }] }],
     },
     {
       code: 'SELECT * FROM orders o JOIN users u ON u.id = o.user_id WHERE u.account_id::text = :account',

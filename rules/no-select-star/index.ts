@@ -1,4 +1,4 @@
-import { childNodes, defineRule } from '@sqlwarden/core';
+import { childNodes, defineRule, excerpt } from '@sqlwarden/core';
 import type { Cte, Delete, Insert, Node, RuleContext, Select, SelectItem, Star, Statement, TableRef, Update } from '@sqlwarden/core';
 import { exposedName, flattenFrom, joinsOf, quoteIdent, visibleCtes, type SourceItem } from '../_shared/query.ts';
 
@@ -10,10 +10,10 @@ type Place = 'query' | 'view' | 'insert' | 'ctas';
 
 /** Headlines: what the star does here, and the remedy. */
 const MESSAGES: Record<Place, string> = {
-  query: '`{{star}}` makes the result depend on the current columns of {{sources}}; list the columns',
-  view: '`{{star}}` in a view is frozen at CREATE VIEW and blocks dropping any column of {{sources}}; list the columns',
-  insert: '`INSERT ... SELECT {{star}}` matches columns of {{sources}} to the target\'s by position; list the columns on both sides',
-  ctas: '`CREATE TABLE ... AS SELECT {{star}}` copies the columns of {{sources}} as they are when it runs; list the columns',
+  query: '`{{star}}` makes the result depend on the current columns of {{sourcesShort}}; list the columns',
+  view: '`{{star}}` in a view is frozen at CREATE VIEW and blocks dropping any column of {{sourcesShort}}; list the columns',
+  insert: '`INSERT ... SELECT {{star}}` matches columns of {{sourcesShort}} to the target\'s by position; list the columns on both sides',
+  ctas: '`CREATE TABLE ... AS SELECT {{star}}` copies the columns of {{sourcesShort}} as they are when it runs; list the columns',
 };
 
 const DETAILS: Record<Place, string> = {
@@ -216,14 +216,36 @@ function cteBinding(ref: TableRef, parents: Map<Node, Node>): Cte | undefined {
 
 /** The starred sources for messages: `users`, `orders`, `a subquery`; with `quote: false` for titles, without backticks. */
 function describeSources(sources: SourceItem[], quote = true): string {
+  return sourceNames(sources, quote).join(', ');
+}
+
+function sourceNames(sources: SourceItem[], quote = true): string[] {
   const q = (name: string): string => (quote ? `\`${name}\`` : name);
-  const names = sources.map((s) => {
+  return sources.map((s) => {
     const name = exposedName(s);
     if (name !== undefined) return q(name);
     if (s.type === 'FunctionSource' && s.call.type === 'FuncCall') return q(`${s.call.name}()`);
     return s.type === 'DerivedTable' ? 'a subquery' : 'a function';
   });
-  return names.join(', ');
+}
+
+/** The length the engine keeps of a value in a headline. */
+const HEADLINE_VALUE_LENGTH = 48;
+
+/**
+ * The starred sources for a headline: whole names while they fit, then "and N more", so that no
+ * name is cut in the middle (the detail names them all).
+ */
+function describeSourcesShort(sources: SourceItem[]): string {
+  const names = sourceNames(sources);
+  const all = names.join(', ');
+  if (all.length <= HEADLINE_VALUE_LENGTH) return all;
+  for (let kept = names.length - 1; kept > 0; kept--) {
+    const short = `${names.slice(0, kept).join(', ')} and ${names.length - kept} more`;
+    if (short.length <= HEADLINE_VALUE_LENGTH) return short;
+  }
+  // Even the first name is too long: cut it (excerpt keeps surrogate pairs whole).
+  return excerpt(all, HEADLINE_VALUE_LENGTH, '...');
 }
 
 /**
@@ -356,7 +378,9 @@ export default defineRule<Options>({
         const range = star.range;
         const starText = text.slice(range.start, range.end);
         const open = starred?.filter((s) => sourceOpenness(s, ctes, new Set(), context.options.checkReturning) === 'open');
-        const data = { star: starText, sources: open ? describeSources(open) : `\`${star.table ?? ''}\`` };
+        const data = open
+          ? { star: starText, sources: describeSources(open), sourcesShort: describeSourcesShort(open) }
+          : { star: starText, sources: `\`${star.table ?? ''}\``, sourcesShort: `\`${star.table ?? ''}\`` };
         const expanded = starred && !(star.table === undefined && mergedColumns) ? expansion(star, starred, star.table === undefined && starred.length > 1, ctes) : undefined;
         context.report({
           range,

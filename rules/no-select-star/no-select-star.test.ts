@@ -166,7 +166,13 @@ new RuleTester().run(rule, {
       name: 'a title naming many tables gives their count instead',
       code: 'SELECT * FROM customer_accounts, customer_addresses, customer_preferences',
       schema: 'CREATE TABLE customer_accounts (id int);\nCREATE TABLE customer_addresses (id int);\nCREATE TABLE customer_preferences (id int);',
-      errors: [{ suggestions: [{ desc: 'Replace * with the 3 columns of 3 tables', output: 'SELECT customer_accounts.id, customer_addresses.id, customer_preferences.id FROM customer_accounts, customer_addresses, customer_preferences' }] }],
+      errors: [
+        {
+          message: /^`\*` makes the result depend on the current columns of `customer_accounts` and 2 more; list the columns$/,
+          detail: /^`\*` expands to the columns of `customer_accounts`, `customer_addresses`, `customer_preferences` as they are/,
+          suggestions: [{ desc: 'Replace * with the 3 columns of 3 tables', output: 'SELECT customer_accounts.id, customer_addresses.id, customer_preferences.id FROM customer_accounts, customer_addresses, customer_preferences' }],
+        },
+      ],
     },
     {
       name: 'a title too long even with the count names no table',
