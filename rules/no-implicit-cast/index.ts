@@ -1,17 +1,25 @@
-import { childNodes, defineRule } from '@sqlwarden/core';
+import { childNodes, defineRule, excerpt } from '@sqlwarden/core';
 import type { Between, ColumnRef, Comparison, Expr, InList, Node, ResolvedColumn, RuleContext, TypeRef } from '@sqlwarden/core';
 import { columnSideTextCast, plainType } from '../_shared/column-side-cast.ts';
 import { FUNCTION_RETURNS, TEXT_LIKE, TYPE_CLASS, findMismatch, typeDisplay, type TypeMismatch } from '../_shared/types.ts';
 
+/** Headlines: the problem and the remedy, with short type names (`timestamp`, not `timestamp without time zone`). */
 const MESSAGES = {
+  columnCast: '`{{column}}` is cast to {{castTo}} on every row, so an index on it is unusable; compare with {{article}} {{columnShort}} value',
+  error: 'Comparing `{{column}}` ({{columnShort}}) with {{valueShort}} fails: operator does not exist; cast the value to {{columnShort}}, not the column',
+  timeZone: 'Comparing `{{column}}` ({{columnShort}}) with {{valueShort}} depends on the session TimeZone; compare with {{article}} {{columnShort}} value',
+  columnSideCast: '`{{cast}}` cannot use an index on `{{column}}`; {{remedy}}: `{{betterShort}}`',
+};
+
+const DETAILS = {
   columnCast:
-    '`{{column}}` is {{columnType}} but the value is {{valueType}}: PostgreSQL casts the column to {{castTo}} on every row, so an index on `{{column}}` cannot be used. Compare with {{article}} {{columnType}} value instead.',
+    '`{{column}}` is {{columnType}} but the value is {{valueType}}. PostgreSQL has no `{{signature}}` operator, so it casts the column to {{castTo}} on every row and compares {{castTo}} values: an index on `{{column}}`, which stores {{columnType}} values, cannot serve the comparison, and the table is scanned. Compare with {{article}} {{columnShort}} value instead: cast the value, not the column ({{parameterHint}}). {{driverHint}}',
   error:
-    '`{{column}}` is {{columnType}} but the value is {{valueType}}: PostgreSQL rejects this with "operator does not exist: {{signature}}". Cast the value to {{sqlType}} (for a parameter, `$1::{{sqlType}}`), not the column, so an index on `{{column}}` stays usable.',
+    '`{{column}}` is {{columnType}} but the value is {{valueType}}: PostgreSQL rejects this with "operator does not exist: {{signature}}" (there has been no implicit cast from text to other types since PostgreSQL 8.3). Cast the value to {{columnShort}} (for a parameter, `$1::{{columnShort}}`), not the column: `{{column}}::text` would make the query run, but it converts the column on every row, so an index on `{{column}}` could not be used.',
   timeZone:
-    '`{{column}}` is {{columnType}} but the value is {{valueType}}: an index on `{{column}}` stays usable, but PostgreSQL converts between the two with the session TimeZone, so which rows match depends on the connection\'s TimeZone setting. {{hint}}',
+    '`{{column}}` is {{columnType}} but the value is {{valueType}}: date, timestamp and timestamptz share an operator family, so an index on `{{column}}` stays usable, but PostgreSQL converts between the zone-free and the zoned type with the session TimeZone, so which rows match depends on the connection\'s TimeZone setting (the same query returns different rows for a session in UTC and one in Europe/Paris). {{hint}}',
   columnSideCast:
-    'Casting `{{column}}` ({{columnType}}) to {{castType}} makes PostgreSQL convert the column on every row, so an index on `{{column}}` cannot be used. {{remedy}}: `{{better}}`.',
+    'Casting `{{column}}` ({{columnType}}) to {{castType}} makes PostgreSQL convert the column on every row, so an index on `{{column}}` cannot be used. The cast is the tempting fix of "operator does not exist: {{columnType}} = text"; {{remedyDetail}}: `{{better}}`.',
 };
 
 /** What to compare with instead, per column type, when the mix depends on the session TimeZone. */
@@ -20,6 +28,32 @@ const TIME_ZONE_HINTS: Record<string, string> = {
   timestamptz: "Compare with a timestamptz value (e.g. `'2024-01-01 00:00+00'::timestamptz`, or `x AT TIME ZONE 'UTC'` for a timestamp x).",
   date: 'Compare with a date value (e.g. `current_date`, or `now()::date`).',
 };
+
+/** Type names as written in SQL, for headlines and casts: PostgreSQL's long spellings only where they are the usual ones. */
+const SHORT_TYPE_NAMES: Readonly<Record<string, string>> = {
+  timestamp: 'timestamp',
+  timestamptz: 'timestamptz',
+  varchar: 'varchar',
+  bpchar: 'char',
+};
+
+/**
+ * A value that can be long (a literal, a CAST(...)) cut for a headline to the length the engine
+ * keeps there, so that the engine does not cut it again; excerpt keeps surrogate pairs whole.
+ */
+function headlineValue(text: string): string {
+  return excerpt(text, 48, '...');
+}
+
+/** Where such values come from without anyone writing the cast, by the value's type. */
+function driverHint(valueType: string): string {
+  return TEXT_LIKE.has(valueType)
+    ? 'A driver that types string parameters as text produces exactly this comparison.'
+    : 'A JDBC BigDecimal parameter (numeric) or a floating-point one produces exactly this comparison.';
+}
+
+/** A suggestion title names the column while that stays within this length. */
+const MAX_TITLE_LENGTH = 80;
 
 /** Nodes whose expressions are not queries: CHECK constraints, defaults, index definitions, ALTER ... USING. */
 const DDL_CONTEXTS: ReadonlySet<string> = new Set(['Constraint', 'ColumnDef', 'CreateIndex', 'IndexElement', 'AlterTableAction']);
@@ -38,6 +72,17 @@ function article(word: string): string {
 function columnTypeText(type: TypeRef): string {
   if (type.name === 'bpchar') return `char(${type.modifiers[0] ?? 1})`;
   return typeDisplay(type.name);
+}
+
+/** A type's short SQL name: `timestamp`, `varchar`, `integer`. */
+function shortType(name: string): string {
+  return SHORT_TYPE_NAMES[name] ?? typeDisplay(name);
+}
+
+/** How to write a parameter of the column's type; `$1::char` would be char(1), which truncates. */
+function parameterHint(type: TypeRef): string {
+  if (type.name === 'bpchar') return 'for a parameter, leave it untyped (`$1`) or cast it to varchar, which PostgreSQL compares as char';
+  return `for a parameter, \`$1::${shortType(type.name)}\``;
 }
 
 interface Finding {
@@ -162,18 +207,23 @@ export default defineRule({
 
     function report(node: { range: Comparison['range'] }, f: Finding): void {
       const columnType = columnTypeText(f.resolved.column.type);
+      const columnShort = f.resolved.column.type.name === 'bpchar' ? columnType : shortType(f.resolved.column.type.name);
       const data = {
         column: textOf(f.column),
         columnType,
+        columnShort,
         valueType: typeDisplay(f.valueType),
+        valueShort: shortType(f.valueType),
         castTo: f.mismatch.castTo ?? '',
-        article: article(columnType),
+        article: article(columnShort),
         signature: f.signature,
-        sqlType: typeDisplay(f.resolved.column.type.name),
+        parameterHint: parameterHint(f.resolved.column.type),
+        driverHint: driverHint(f.valueType),
         hint: TIME_ZONE_HINTS[f.resolved.column.type.name] ?? '',
       };
-      const message = f.mismatch.outcome === 'column-cast' ? MESSAGES.columnCast : f.mismatch.outcome === 'error' ? MESSAGES.error : MESSAGES.timeZone;
-      context.report({ node, message, data });
+      const outcome = f.mismatch.outcome === 'column-cast' ? 'columnCast' : f.mismatch.outcome === 'error' ? 'error' : 'timeZone';
+      // Only the missing operator makes PostgreSQL reject the statement; the others run (slowly, or zone-dependent).
+      context.report({ node, message: MESSAGES[outcome], detail: DETAILS[outcome], data, ...(outcome === 'error' ? { fails: true } : {}) });
     }
 
     /** `uuid_col::text = $1`: the cast that silences "operator does not exist" on the wrong side. */
@@ -183,19 +233,28 @@ export default defineRule({
       const { cast, value, param, columnType, castType, castOnLeft } = found;
       const column = textOf(found.column);
       const sqlType = typeDisplay(columnType);
+      const isParameter = param.type === 'Param';
       // An untyped literal is resolved as the column's type; a parameter needs the cast.
-      const valueText = param.type === 'Param' ? `${textOf(param)}::${sqlType}` : textOf(param);
+      const valueText = isParameter ? `${textOf(param)}::${sqlType}` : textOf(param);
       const better = castOnLeft ? `${column} ${node.operator} ${valueText}` : `${valueText} ${node.operator} ${column}`;
+      const title = isParameter ? `Compare ${column} with the parameter cast to ${sqlType}` : `Compare ${column} itself with the literal`;
       context.report({
         node,
         message: MESSAGES.columnSideCast,
-        data: { column, columnType: typeDisplay(columnType), castType: typeDisplay(castType), better, remedy: param.type === 'Param' ? 'Cast the parameter instead' : 'Compare the column itself; the literal is read as ' + sqlType },
+        detail: DETAILS.columnSideCast,
+        data: {
+          cast: headlineValue(textOf(cast)),
+          column,
+          columnType: typeDisplay(columnType),
+          castType: typeDisplay(castType),
+          better,
+          betterShort: headlineValue(better),
+          remedy: isParameter ? 'cast the parameter instead' : 'compare the column itself',
+          remedyDetail: isParameter ? `cast the parameter to ${sqlType} instead` : `compare the column itself with the literal, which PostgreSQL reads as ${sqlType}`,
+        },
         suggestions: [
           {
-            desc:
-              param.type === 'Param'
-                ? `Compare \`${column}\` itself with the parameter cast to ${sqlType}: \`${better}\`.`
-                : `Compare \`${column}\` itself with the literal, which PostgreSQL reads as ${sqlType}: \`${better}\`.`,
+            desc: title.length <= MAX_TITLE_LENGTH ? title : isParameter ? `Cast the parameter to ${sqlType} instead of the column` : 'Compare the column itself with the literal',
             fix: (fixer) => [fixer.replaceText(cast, column), fixer.replaceText(value, valueText)],
           },
         ],

@@ -1,6 +1,6 @@
 import { defineRule, excerpt, expressionKey } from '@sqlwarden/core';
 import type { CatalogTable, ColumnRef, Comparison, Delete, Expr, FromItem, InList, LikeExpr, Node, Between, RuleContext, Select, Update } from '@sqlwarden/core';
-import { columnRefsOf, containsAggregate, containsSubquery, exposedName, flattenFrom, isQueryParameter, joinsOf, visibleCtes, type SourceItem } from '../_shared/query.ts';
+import { columnRefsOf, containsAggregate, containsSubquery, exposedName, flattenFrom, isQueryParameter, joinsOf, quoteIdent, visibleCtes, type SourceItem } from '../_shared/query.ts';
 import { columnSideTextCast } from '../_shared/column-side-cast.ts';
 import { bound, flip, rangePredicate, truncationOf, type RangeOperator } from './date-range.ts';
 
@@ -24,12 +24,34 @@ const DATETIME_TYPES = new Set(['date', 'timestamp', 'timestamptz']);
 /** Casts within each group are relabelings (binary-coercible): an index on the column still serves the comparison. */
 const TEXT_LIKE = new Set(['text', 'varchar']);
 const OID_LIKE = new Set(['oid', 'regclass', 'regtype', 'regproc', 'regprocedure', 'regoper', 'regoperator', 'regnamespace', 'regrole', 'regconfig', 'regdictionary', 'regcollation']);
+/** Suggestion titles longer than this say what the rewrite does instead of showing it. */
+const MAX_TITLE_LENGTH = 80;
 /** Type names that, called like a function (`date(ts)`), are casts to that type. */
 const CAST_FUNCTIONS = new Set(['date', 'text', 'timestamp', 'timestamptz', 'int4', 'int8', 'numeric']);
 
+/**
+ * An expression for a headline, cut here to the length the engine keeps of a value there (so it is
+ * not cut again); details show more of it.
+ */
 function shorten(text: string): string {
-  return excerpt(text, 60, '...');
+  return excerpt(text, 48, '...');
 }
+
+function shortenForDetail(text: string): string {
+  return excerpt(text, 120, '...');
+}
+
+const WRAPPED_MESSAGE = '`{{expression}}` cannot use an index on `{{column}}`; {{instead}}, or index the expression';
+const WRAPPED_DETAIL =
+  '`{{detailExpression}}` {{what}}, so a plain index on `{{column}}` cannot serve this condition: the index stores the values of `{{column}}`, not of the expression, so every candidate row is fetched and the expression computed. {{insteadDetail}} instead, or create an expression index on `({{detailExpression}})`, which PostgreSQL uses when the condition contains exactly that expression.';
+
+const LIKE_MESSAGE = '`{{operator}}` with a leading wildcard cannot use a B-tree index on `{{operand}}`; use a pg_trgm GIN index or full-text search';
+const LIKE_DETAIL =
+  'A B-tree index serves `{{operator}}` only for a pattern anchored at the start (`\'abc%\'`), and in a non-C locale only with a text_pattern_ops or varchar_pattern_ops index; a pattern that starts with `%` or `_` can match anywhere, so no range of the index can be scanned and every row is read. The pg_trgm extension\'s GIN and GiST operator classes support index searches for LIKE and ILIKE wherever the wildcards are: `CREATE EXTENSION IF NOT EXISTS pg_trgm` and an index {{trigramIndex}}. Full-text search is the alternative for matching words.';
+
+const NEGATION_MESSAGE = 'Only negations like `{{expression}}` filter `{{table}}`, forcing a full scan; use `IN (...)` or a partial index';
+const NEGATION_DETAIL =
+  'Every condition on `{{table}}` here is a negation like `{{detailExpression}}`. `<>` is not a B-tree search operator and `NOT IN (...)` is a chain of `<>`, so the planner has nothing to search an index for and scans the whole table. If few rows match, test for the values you want (`IN (...)`), or create a partial index `WHERE {{detailExpression}}`, which serves this condition.';
 
 function unwrapCollate(expr: Expr): Expr {
   return expr.type === 'OtherExpr' && expr.kind === 'Collate' && expr.children[0] ? unwrapCollate(expr.children[0]) : expr;
@@ -295,24 +317,28 @@ export default defineRule({
       return ref;
     };
 
-    const describeWrapper = (side: Expr, ref: ColumnRef): string => {
+    /** The headline and detail of a wrapped column, with what to do instead for its kind of wrapper. */
+    const describeWrapper = (side: Expr, ref: ColumnRef): { message: string; detail: string; data: Record<string, string> } => {
       const inner = unwrapCollate(side);
       const col = src(ref);
       const truncation = truncationOf(inner);
       const instead = truncation
-        ? 'compare a range on the bare column instead'
+        ? 'compare a range on the bare column'
         : inner.type === 'Cast'
-          ? 'cast the other side to the column\'s type instead'
+          ? "cast the other side to the column's type"
           : inner.type === 'BinaryExpr' || inner.type === 'UnaryExpr'
-            ? 'move the computation to the other side instead'
-            : 'compare the bare column instead';
+            ? 'move the computation to the other side'
+            : 'compare the bare column';
       let what: string;
       if (inner.type === 'FuncCall') what = `applies \`${inner.name}()\` to \`${col}\``;
       else if (inner.type === 'Cast') what = `casts \`${col}\` to \`${inner.targetType.name}\``;
       else if (inner.type === 'BinaryExpr' || inner.type === 'UnaryExpr') what = `computes on \`${col}\``;
       else what = `is an expression over \`${col}\``;
-      const expr = shorten(src(side));
-      return `\`${expr}\` ${what}, so a plain index on \`${col}\` cannot serve this condition; ${instead}, or create an expression index on \`(${expr})\`.`;
+      return {
+        message: WRAPPED_MESSAGE,
+        detail: WRAPPED_DETAIL,
+        data: { expression: shorten(src(side)), detailExpression: shortenForDetail(src(side)), column: col, what, instead, insteadDetail: instead.charAt(0).toUpperCase() + instead.slice(1) },
+      };
     };
 
     /** The half-open range rewrite of a truncated timestamp comparison, as a suggestion. */
@@ -340,7 +366,9 @@ export default defineRule({
       const needsParens = (position.parentOperator === 'OR' || position.parentOperator === 'NOT') && rewritten.includes(' AND ');
       const replacement = needsParens ? `(${rewritten})` : rewritten;
       const { range } = node;
-      return { desc: `Rewrite as \`${replacement}\`, which an index on \`${col}\` can serve.`, fix: { range: [range.start, range.end], text: replacement } };
+      // The title shows the rewrite when it is short enough to read at a glance.
+      const title = `Rewrite as ${replacement}`;
+      return { desc: title.length <= MAX_TITLE_LENGTH ? title : `Rewrite as a range on ${col}`, fix: { range: [range.start, range.end], text: replacement } };
     };
 
     const checkSides = (node: Comparison | Between | InList, position: Position, sides: Array<{ side: Expr; others: Expr[] }>): void => {
@@ -348,9 +376,9 @@ export default defineRule({
         if (position.clause === 'having' && [side, ...others].some(containsAggregate)) continue;
         const ref = wrappedColumn(side, others);
         if (!ref) continue;
-        const message = describeWrapper(side, ref);
+        const described = describeWrapper(side, ref);
         const suggestion = node.type === 'InList' ? undefined : dateSuggestion(node, side, position);
-        context.report({ range: side.range, message, ...(suggestion ? { suggestions: [suggestion] } : {}) });
+        context.report({ range: side.range, ...described, ...(suggestion ? { suggestions: [suggestion] } : {}) });
       }
     };
 
@@ -365,6 +393,19 @@ export default defineRule({
           (index.method === 'gin' || index.method === 'gist') &&
           index.elements.some((e) => (bare.type === 'ColumnRef' && e.column === bare.column) || (e.expressionKey !== undefined && keys.includes(e.expressionKey))),
       );
+    };
+
+    /**
+     * The trigram index that would serve a leading-wildcard LIKE on `operand`, as index DDL names
+     * it: the bare column, or the expression when its columns are unqualified (an index definition
+     * cannot say `u.email`); an index on the column does not serve `lower(col) LIKE ...`.
+     */
+    const trigramIndexFor = (operand: Expr, refs: ColumnRef[]): string => {
+      const bare = unwrapCollate(operand);
+      if (bare.type === 'ColumnRef') return `\`USING gin (${quoteIdent(bare.column)} gin_trgm_ops)\``;
+      const expression = src(bare);
+      if (refs.every((r) => r.table === undefined) && expression.length <= 60) return `\`USING gin ((${expression}) gin_trgm_ops)\``;
+      return 'on the same expression, with the `gin_trgm_ops` operator class';
     };
 
     /** The column of `col <> const`, `col != const`, `col NOT IN (consts)`; undefined for other shapes. */
@@ -427,11 +468,7 @@ export default defineRule({
       const table = tableOf(item);
       // A partial index may be exactly for this negation; the catalog does not keep its predicate.
       if (table?.indexes.some((i) => i.partial)) return;
-      const expr = shorten(src(node));
-      context.report({
-        range: node.range,
-        message: `Every condition on \`${exposedName(item)}\` here is a negation like \`${expr}\`, which a B-tree index cannot search, so the whole table is scanned; if few rows match, test for the values you want (\`IN (...)\`) or create a partial index \`WHERE ${expr}\`.`,
-      });
+      context.report({ range: node.range, message: NEGATION_MESSAGE, detail: NEGATION_DETAIL, data: { table: exposedName(item) ?? '', expression: shorten(src(node)), detailExpression: shortenForDetail(src(node)) } });
     };
 
     return {
@@ -472,12 +509,8 @@ export default defineRule({
         if (refs.length === 1 && hasTrigramIndex(node.expr, refs[0]!)) return;
         if (refs.every((r) => isCatalogRelation(itemOf(r)))) return;
         const operand = shorten(src(node.expr));
-        const col = src(refs[0]!);
         const op = node.caseInsensitive ? 'ILIKE' : 'LIKE';
-        context.report({
-          range: node.range,
-          message: `\`${op}\` with a leading wildcard cannot use a B-tree index on \`${operand}\` (it only serves patterns anchored at the start); use a pg_trgm GIN index (\`USING gin (${col} gin_trgm_ops)\`) or full-text search.`,
-        });
+        context.report({ range: node.range, message: LIKE_MESSAGE, detail: LIKE_DETAIL, data: { operator: op, operand, trigramIndex: trigramIndexFor(node.expr, refs) } });
       },
     };
   },

@@ -1,4 +1,4 @@
-import { childNodes, defineRule } from '@sqlwarden/core';
+import { childNodes, defineRule, excerpt } from '@sqlwarden/core';
 import type { Cte, Delete, Insert, Node, RuleContext, Select, SelectItem, Star, Statement, TableRef, Update } from '@sqlwarden/core';
 import { exposedName, flattenFrom, joinsOf, quoteIdent, visibleCtes, type SourceItem } from '../_shared/query.ts';
 
@@ -8,17 +8,29 @@ interface Options {
 
 type Place = 'query' | 'view' | 'insert' | 'ctas';
 
+/** Headlines: what the star does here, and the remedy. */
 const MESSAGES: Record<Place, string> = {
-  query:
-    '`{{star}}` expands to the columns of {{sources}} as they are when the query runs: a column added, dropped or reordered later silently changes what the application receives, and unused columns are read and sent anyway. List the columns explicitly.',
-  view: '`{{star}}` in a view is expanded once, at CREATE VIEW: columns added to {{sources}} later never appear, and every expanded column becomes a dependency that blocks dropping or retyping it. List the columns explicitly.',
-  insert:
-    '`INSERT ... SELECT {{star}}` matches columns by position: adding or reordering a column of {{sources}} or of the target table makes the insert fail or write values into the wrong columns. List the columns on both sides.',
-  ctas: '`CREATE TABLE ... AS SELECT {{star}}` copies the columns of {{sources}} as they are when this runs, so the shape of the new table depends on the schema at that moment. List the columns explicitly.',
+  query: '`{{star}}` makes the result depend on the current columns of {{sourcesShort}}; list the columns',
+  view: '`{{star}}` in a view is frozen at CREATE VIEW and blocks dropping any column of {{sourcesShort}}; list the columns',
+  insert: '`INSERT ... SELECT {{star}}` matches columns of {{sourcesShort}} to the target\'s by position; list the columns on both sides',
+  ctas: '`CREATE TABLE ... AS SELECT {{star}}` copies the columns of {{sourcesShort}} as they are when it runs; list the columns',
 };
 
-const RETURNING_MESSAGE =
-  '`RETURNING {{star}}` returns every column of `{{table}}`: a column added later changes what the application receives and is sent on every call. List the columns you need.';
+const DETAILS: Record<Place, string> = {
+  query:
+    '`{{star}}` expands to the columns of {{sources}} as they are when the query runs, not as they were when it was written: a column added, dropped or reordered later silently changes what the application receives. Code that reads columns by position breaks; code that maps rows onto structs gets columns nobody asked for, or fails on a type it cannot decode; and unused columns (large text or jsonb values too) are read and sent on every call anyway. List the columns the query needs.',
+  view: '`{{star}}` in a view is expanded once, at CREATE VIEW, and the expanded list is stored: columns added to {{sources}} later never appear in the view, and every expanded column becomes a dependency of the view, so a later DROP COLUMN or ALTER COLUMN ... TYPE of it fails (cannot drop column ... because other objects depend on it) even when nobody reads it through the view, and the view has to be dropped and recreated first. List the columns the view needs.',
+  insert:
+    '`INSERT ... SELECT {{star}}` matches the selected columns to the target columns by position, left to right: adding or reordering a column of {{sources}} or of the target table makes the insert fail, or, when the types happen to be compatible, write values into the wrong columns. List the columns on both sides: `INSERT INTO target (a, b) SELECT a, b FROM ...`.',
+  ctas: '`CREATE TABLE ... AS SELECT {{star}}` copies the columns of {{sources}} as they are when this runs, so the shape of the new table depends on the schema at that moment: run against another schema state, it creates a different table. List the columns explicitly.',
+};
+
+const RETURNING_MESSAGE = '`RETURNING {{star}}` returns every column of `{{table}}`, including ones added later; list the columns you need';
+const RETURNING_DETAIL =
+  '`RETURNING {{star}}` returns every column `{{table}}` has when the statement runs: a column added later changes what the application receives, and every column is sent on every call. List the columns the caller needs.';
+
+/** Suggestion titles name the columns' tables while that stays short; past this, only how many tables. */
+const MAX_TITLE_LENGTH = 80;
 
 /** `t` of `t.*`, `s.t` of `s.t.*`, as written. */
 function starQualifier(star: Star, text: string): string {
@@ -202,14 +214,48 @@ function cteBinding(ref: TableRef, parents: Map<Node, Node>): Cte | undefined {
   return undefined;
 }
 
-function describeSources(sources: SourceItem[]): string {
-  const names = sources.map((s) => {
+/** The starred sources for messages: `users`, `orders`, `a subquery`; with `quote: false` for titles, without backticks. */
+function describeSources(sources: SourceItem[], quote = true): string {
+  return sourceNames(sources, quote).join(', ');
+}
+
+function sourceNames(sources: SourceItem[], quote = true): string[] {
+  const q = (name: string): string => (quote ? `\`${name}\`` : name);
+  return sources.map((s) => {
     const name = exposedName(s);
-    if (name !== undefined) return `\`${name}\``;
-    if (s.type === 'FunctionSource' && s.call.type === 'FuncCall') return `\`${s.call.name}()\``;
+    if (name !== undefined) return q(name);
+    if (s.type === 'FunctionSource' && s.call.type === 'FuncCall') return q(`${s.call.name}()`);
     return s.type === 'DerivedTable' ? 'a subquery' : 'a function';
   });
-  return names.join(', ');
+}
+
+/** The length the engine keeps of a value in a headline. */
+const HEADLINE_VALUE_LENGTH = 48;
+
+/**
+ * The starred sources for a headline: whole names while they fit, then "and N more", so that no
+ * name is cut in the middle (the detail names them all).
+ */
+function describeSourcesShort(sources: SourceItem[]): string {
+  const names = sourceNames(sources);
+  const all = names.join(', ');
+  if (all.length <= HEADLINE_VALUE_LENGTH) return all;
+  for (let kept = names.length - 1; kept > 0; kept--) {
+    const short = `${names.slice(0, kept).join(', ')} and ${names.length - kept} more`;
+    if (short.length <= HEADLINE_VALUE_LENGTH) return short;
+  }
+  // Even the first name is too long: cut it (excerpt keeps surrogate pairs whole).
+  return excerpt(all, HEADLINE_VALUE_LENGTH, '...');
+}
+
+/**
+ * A suggestion title: "Replace u.* with the 4 columns of u"; when long names make that too long,
+ * "... of 3 tables", and at last without the names at all.
+ */
+function replaceTitle(what: string, count: number, tables: string[]): string {
+  const columns = count === 1 ? 'the column' : `the ${count} columns`;
+  const candidates = [`Replace ${what} with ${columns} of ${tables.join(', ')}`, ...(tables.length > 1 ? [`Replace ${what} with ${columns} of ${tables.length} tables`] : [])];
+  return candidates.find((title) => title.length <= MAX_TITLE_LENGTH) ?? `Replace the star with ${columns}`;
 }
 
 export default defineRule<Options>({
@@ -332,17 +378,20 @@ export default defineRule<Options>({
         const range = star.range;
         const starText = text.slice(range.start, range.end);
         const open = starred?.filter((s) => sourceOpenness(s, ctes, new Set(), context.options.checkReturning) === 'open');
-        const data = { star: starText, sources: open ? describeSources(open) : `\`${star.table ?? ''}\`` };
+        const data = open
+          ? { star: starText, sources: describeSources(open), sourcesShort: describeSourcesShort(open) }
+          : { star: starText, sources: `\`${star.table ?? ''}\``, sourcesShort: `\`${star.table ?? ''}\`` };
         const expanded = starred && !(star.table === undefined && mergedColumns) ? expansion(star, starred, star.table === undefined && starred.length > 1, ctes) : undefined;
         context.report({
           range,
           message: MESSAGES[place],
+          detail: DETAILS[place],
           data,
-          ...(expanded
+          ...(expanded && starred
             ? {
                 suggestions: [
                   {
-                    desc: `Replace \`${starText}\` with ${expanded.count === 1 ? 'the column' : `the ${expanded.count} columns`} of ${data.sources}.`,
+                    desc: replaceTitle(starText, expanded.count, starred.map((source) => describeSources([source], false))),
                     fix: { range: [range.start, range.end] as [number, number], text: expanded.text },
                   },
                 ],
@@ -365,7 +414,7 @@ export default defineRule<Options>({
           table && table.columnsKnown && table.columns.length > 0
             ? [
                 {
-                  desc: `Replace \`RETURNING ${text.slice(range.start, range.end)}\` with ${table.columns.length === 1 ? 'the column' : `the ${table.columns.length} columns`} of \`${target.name}\`.`,
+                  desc: replaceTitle(`RETURNING ${text.slice(range.start, range.end)}`, table.columns.length, [target.name]),
                   fix: {
                     range: [range.start, range.end] as [number, number],
                     text: table.columns.map((c) => `${star.table !== undefined ? `${starQualifier(star, text)}.` : ''}${quoteIdent(c.name)}`).join(', '),
@@ -373,7 +422,7 @@ export default defineRule<Options>({
                 },
               ]
             : [];
-        context.report({ range, message: RETURNING_MESSAGE, data: { table: target.name, star: text.slice(range.start, range.end) }, ...(suggestions.length ? { suggestions } : {}) });
+        context.report({ range, message: RETURNING_MESSAGE, detail: RETURNING_DETAIL, data: { table: target.name, star: text.slice(range.start, range.end) }, ...(suggestions.length ? { suggestions } : {}) });
       }
     };
 

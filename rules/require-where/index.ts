@@ -7,24 +7,46 @@ interface Options {
   truncate: boolean;
 }
 
-const MIGRATION_CONSEQUENCE = {
-  update:
-    'in a migration this rewrites every row under a ROW EXCLUSIVE lock in one transaction, bloating the table and blocking concurrent updates of those rows: backfill in batches.',
-  delete:
-    'in a migration this locks every row until the transaction commits, blocking concurrent updates of those rows, and leaves them all as dead tuples for VACUUM: delete in batches, or use TRUNCATE if its ACCESS EXCLUSIVE lock is acceptable.',
+/** What the statement does to the table, as the headline's problem. */
+const EFFECT = {
+  missing: '{{statement}} without `WHERE` {{verb}} every row of `{{table}}`',
+  tautology: '`WHERE {{condition}}` is always true, selecting every row of `{{table}}`',
+  nonNull: '`WHERE {{condition}}` matches every row of `{{table}}` where {{column}} is not NULL',
 };
 
-const QUERY_CONSEQUENCE = {
-  missing: 'add the `WHERE` clause that selects the rows to change.',
-  tautology: 'write the condition that selects the rows to change; an always-true condition only hides the missing filter.',
+/** What to do instead, as the headline's remedy. */
+const REMEDY = {
+  migrationUpdate: 'backfill in batches',
+  migrationDelete: 'delete in batches, or use TRUNCATE',
+  missing: 'add the `WHERE` clause that selects the rows to change',
+  tautology: 'write the condition that selects the rows',
 };
 
-const TRUNCATE_MESSAGE =
-  '`TRUNCATE` removes every row of {{tables}} and holds an ACCESS EXCLUSIVE lock, blocking all reads and writes of the table until the transaction commits; make sure emptying it is intended.';
+/** Why it hurts: in a migration, how the statement runs; elsewhere, why it is almost always a bug. */
+const CONSEQUENCE = {
+  migrationUpdate:
+    'In a migration this rewrites every row under a ROW EXCLUSIVE lock in one transaction: PostgreSQL writes a new version of each row (the table grows, every index gets a new entry per row unless the update is HOT, and the old versions stay as dead tuples until VACUUM removes them), and each row stays locked until the transaction commits, blocking concurrent UPDATE, DELETE and SELECT ... FOR UPDATE of those rows (reads continue). If the file also runs DDL in the same transaction, the lock the DDL takes (often ACCESS EXCLUSIVE, which blocks reads too) is held for the whole backfill. Backfill in batches instead: a primary-key range per batch, each batch in its own transaction, outside the DDL migration.',
+  migrationDelete:
+    'In a migration this locks every row until the transaction commits, blocking concurrent UPDATE, DELETE and SELECT ... FOR UPDATE of those rows (reads continue), and leaves them all as dead tuples for VACUUM. Delete in batches (a primary-key range per batch, each in its own transaction), or use TRUNCATE if its ACCESS EXCLUSIVE lock is acceptable: it reclaims the space at once but blocks all reads and writes of the table until the transaction commits.',
+  query:
+    'Outside migrations an UPDATE or DELETE of every row is almost always a bug: a dropped condition, or a parameter that was meant to narrow the statement. If every row is really meant, say so with a `sqlwarden-ignore-line require-where` comment and the reason.',
+};
 
-/** Long conditions are cut for the message; the report's range shows the whole clause. */
+const NON_NULL_DETAIL =
+  'A comparison of {{column}} with itself is NULL, not true, where {{column}} is NULL: `WHERE {{condition}}` is true for every other row, so besides touching all of them it silently skips the rows where {{column}} is NULL. ';
+
+const TAUTOLOGY_DETAIL = 'An always-true condition only hides the missing filter (`WHERE 1 = 1` is the usual way around "WHERE required" guards). ';
+
+const TRUNCATE_MESSAGE = '`TRUNCATE` empties {{tables}} under an ACCESS EXCLUSIVE lock; make sure emptying it is intended';
+const TRUNCATE_DETAIL =
+  'TRUNCATE removes every row of {{tables}} unconditionally and holds an ACCESS EXCLUSIVE lock, blocking all reads and writes until the transaction commits. To remove only some rows, use DELETE with a WHERE clause.';
+
+/**
+ * Long conditions are cut for the message (to the length the engine keeps of a value in a
+ * headline); the report's range shows the whole clause.
+ */
 function shorten(text: string): string {
-  return excerpt(text, 60, '...');
+  return excerpt(text, 48, '...');
 }
 
 export default defineRule<Options>({
@@ -52,14 +74,18 @@ export default defineRule<Options>({
       const table = node.table;
       if (context.file.isTableCreatedInFile(table)) return;
       const keyword = node.type === 'Update' ? 'update' : 'delete';
-      const verb = context.file.isMigration ? (keyword === 'update' ? 'updates' : 'deletes') : 'affects';
-      const statement = keyword === 'update' ? '`UPDATE`' : '`DELETE`';
-      const tableName = table.schema ? `${table.schema}.${table.name}` : table.name;
+      const verb = context.file.isMigration ? (keyword === 'update' ? 'rewrites and locks' : 'deletes and locks') : 'affects';
+      const data: Record<string, string> = {
+        statement: keyword === 'update' ? '`UPDATE`' : '`DELETE`',
+        verb,
+        table: table.schema ? `${table.schema}.${table.name}` : table.name,
+      };
       let effect: string;
+      let why = '';
       let range: Range;
       let tautology = false;
       if (!node.where) {
-        effect = `${statement} without \`WHERE\` ${verb} every row of \`${tableName}\``;
+        effect = EFFECT.missing;
         range = statementHead(text, node, keyword);
       } else {
         const folder = new ConstantFolder((a, b) => sameColumn(node, a, b));
@@ -67,17 +93,27 @@ export default defineRule<Options>({
         if (truth !== 'true' && truth !== 'nonnull-true') return;
         tautology = true;
         const whereRange = node.where.range;
-        const condition = shorten(context.getText(whereRange));
+        data.condition = shorten(context.getText(whereRange));
         if (truth === 'true') {
-          effect = `\`WHERE ${condition}\` is always true, so this ${statement} ${verb} every row of \`${tableName}\``;
+          effect = EFFECT.tautology;
+          why = TAUTOLOGY_DETAIL;
         } else {
-          const column = nullColumn ? shorten(context.getText(nullColumn)) : 'the column';
-          effect = `\`WHERE ${condition}\` is true for every row where \`${column}\` is not NULL and silently skips the rows where it is NULL, so this ${statement} ${verb} almost every row of \`${tableName}\``;
+          data.column = nullColumn ? `\`${shorten(context.getText(nullColumn))}\`` : 'the column';
+          effect = EFFECT.nonNull;
+          why = NON_NULL_DETAIL;
         }
         range = whereRange;
       }
-      const consequence = context.file.isMigration ? MIGRATION_CONSEQUENCE[keyword] : tautology ? QUERY_CONSEQUENCE.tautology : QUERY_CONSEQUENCE.missing;
-      context.report({ range, message: `${effect}; ${consequence}` });
+      let remedy: string;
+      let consequence: string;
+      if (context.file.isMigration) {
+        remedy = keyword === 'update' ? REMEDY.migrationUpdate : REMEDY.migrationDelete;
+        consequence = keyword === 'update' ? CONSEQUENCE.migrationUpdate : CONSEQUENCE.migrationDelete;
+      } else {
+        remedy = tautology ? REMEDY.tautology : REMEDY.missing;
+        consequence = CONSEQUENCE.query;
+      }
+      context.report({ range, message: `${effect}; ${remedy}`, detail: `${why}${consequence}`, data });
     };
 
     const checkTruncate = (node: Truncate): void => {
@@ -85,7 +121,7 @@ export default defineRule<Options>({
       const tables = node.tables.filter((t) => !context.file.isTableCreatedInFile(t));
       if (tables.length === 0) return;
       const names = tables.map((t) => `\`${t.schema ? `${t.schema}.` : ''}${t.name}\``).join(', ');
-      context.report({ range: statementHead(text, { range: node.range, table: tables[0]! }, 'truncate'), message: TRUNCATE_MESSAGE, data: { tables: names } });
+      context.report({ range: statementHead(text, { range: node.range, table: tables[0]! }, 'truncate'), message: TRUNCATE_MESSAGE, detail: TRUNCATE_DETAIL, data: { tables: names } });
     };
 
     return { Update: check, Delete: check, Truncate: checkTruncate };

@@ -3,11 +3,9 @@ import type { Delete, RuleContext, Update } from '@sqlwarden/core';
 import { RuleTester } from '@sqlwarden/core/testing';
 import rule from './index.ts';
 
-const MIGRATION_UPDATE =
-  'in a migration this rewrites every row under a ROW EXCLUSIVE lock in one transaction, bloating the table and blocking concurrent updates of those rows: backfill in batches.';
-const MIGRATION_DELETE =
-  'in a migration this locks every row until the transaction commits, blocking concurrent updates of those rows, and leaves them all as dead tuples for VACUUM: delete in batches, or use TRUNCATE if its ACCESS EXCLUSIVE lock is acceptable.';
-const ALWAYS_TRUE = /is always true, so this `(UPDATE|DELETE)` (updates|deletes|affects) every row of `t`/;
+const MIGRATION_UPDATE = /In a migration this rewrites every row under a ROW EXCLUSIVE lock in one transaction: .*blocking concurrent UPDATE, DELETE and SELECT \.\.\. FOR UPDATE of those rows .*Backfill in batches instead/;
+const MIGRATION_DELETE = /In a migration this locks every row until the transaction commits, blocking concurrent UPDATE, DELETE and SELECT \.\.\. FOR UPDATE of those rows \(reads continue\), and leaves them all as dead tuples for VACUUM\. Delete in batches .*or use TRUNCATE if its ACCESS EXCLUSIVE lock is acceptable/;
+const ALWAYS_TRUE = /is always true, selecting every row of `t`; (backfill in batches|delete in batches, or use TRUNCATE|write the condition that selects the rows)$/;
 
 new RuleTester().run(rule, {
   valid: [
@@ -45,6 +43,10 @@ new RuleTester().run(rule, {
     // TRUNCATE only with the option.
     'TRUNCATE t',
     { code: 'CREATE TABLE t (id int);\nTRUNCATE t;', options: { truncate: true } },
+    // Rollbacks undo what their up part did (a seed's rows, a backfill): only findings whose statement
+    // fails as written are reported there by default, and an UPDATE or DELETE of every row does not fail.
+    { name: 'a goose Down section emptying a seeded table', code: "-- +goose Up\nINSERT INTO plans (name) VALUES ('free');\n-- +goose Down\nDELETE FROM plans;", schema: 'CREATE TABLE plans (name text);' },
+    { name: 'a down file resetting a backfilled column', code: 'UPDATE users SET plan = NULL;', filename: 'migrations/0002_backfill_plan.down.sql' },
     // Not DML.
     'SELECT * FROM t',
     'INSERT INTO t (a) VALUES (1)',
@@ -53,18 +55,18 @@ new RuleTester().run(rule, {
   invalid: [
     {
       code: 'UPDATE t SET a = 1',
-      errors: [{ message: `\`UPDATE\` without \`WHERE\` updates every row of \`t\`; ${MIGRATION_UPDATE}`, line: 1, column: 1, endLine: 1, endColumn: 9 }],
+      errors: [{ message: '`UPDATE` without `WHERE` rewrites and locks every row of `t`; backfill in batches', detail: MIGRATION_UPDATE, line: 1, column: 1, endLine: 1, endColumn: 9 }],
       output: null,
     },
     {
       code: 'DELETE FROM t',
-      errors: [{ message: `\`DELETE\` without \`WHERE\` deletes every row of \`t\`; ${MIGRATION_DELETE}`, line: 1, column: 1, endColumn: 14 }],
+      errors: [{ message: '`DELETE` without `WHERE` deletes and locks every row of `t`; delete in batches, or use TRUNCATE', detail: MIGRATION_DELETE, line: 1, column: 1, endColumn: 14 }],
     },
     {
       name: 'query file wording',
       code: 'UPDATE t SET a = 1',
       migration: false,
-      errors: [{ message: '`UPDATE` without `WHERE` affects every row of `t`; add the `WHERE` clause that selects the rows to change.' }],
+      errors: [{ message: '`UPDATE` without `WHERE` affects every row of `t`; add the `WHERE` clause that selects the rows to change', detail: /^Outside migrations an UPDATE or DELETE of every row is almost always a bug/ }],
     },
     { name: 'query file wording, DELETE', code: 'DELETE FROM t', migration: false, errors: [{ message: /^`DELETE` without `WHERE` affects every row of `t`; add the `WHERE` clause/ }] },
     {
@@ -73,7 +75,8 @@ new RuleTester().run(rule, {
       migration: false,
       errors: [
         {
-          message: '`WHERE 1 = 1` is always true, so this `DELETE` affects every row of `t`; write the condition that selects the rows to change; an always-true condition only hides the missing filter.',
+          message: '`WHERE 1 = 1` is always true, selecting every row of `t`; write the condition that selects the rows',
+          detail: /^An always-true condition only hides the missing filter .*Outside migrations an UPDATE or DELETE of every row is almost always a bug/,
           column: 21,
           endColumn: 26,
         },
@@ -81,25 +84,25 @@ new RuleTester().run(rule, {
     },
     { name: 'schema-qualified table', code: 'UPDATE app.accounts SET a = 1', errors: [{ message: /every row of `app\.accounts`/, column: 1, endColumn: 20 }] },
     { name: 'ONLY', code: 'DELETE FROM ONLY t', errors: [{ message: /^`DELETE` without `WHERE`/, column: 1 }] },
-    { name: 'UPDATE ... FROM without WHERE', code: 'UPDATE t SET a = u.a FROM u', errors: [{ message: /^`UPDATE` without `WHERE` updates every row of `t`/ }] },
-    { name: 'DELETE ... USING without WHERE', code: 'DELETE FROM t USING u', errors: [{ message: /^`DELETE` without `WHERE` deletes every row of `t`/ }] },
+    { name: 'UPDATE ... FROM without WHERE', code: 'UPDATE t SET a = u.a FROM u', errors: [{ message: /^`UPDATE` without `WHERE` rewrites and locks every row of `t`/ }] },
+    { name: 'DELETE ... USING without WHERE', code: 'DELETE FROM t USING u', errors: [{ message: /^`DELETE` without `WHERE` deletes and locks every row of `t`/ }] },
     { name: 'RETURNING', code: 'UPDATE t SET a = 1 RETURNING *', errors: 1 },
     {
       name: 'data-modifying CTE',
       code: 'WITH gone AS (DELETE FROM t RETURNING *) SELECT count(*) FROM gone',
-      errors: [{ message: /^`DELETE` without `WHERE` deletes every row of `t`/, column: 15, endColumn: 28 }],
+      errors: [{ message: /^`DELETE` without `WHERE` deletes and locks every row of `t`/, column: 15, endColumn: 28 }],
     },
     {
       name: 'UPDATE in a CTE of an INSERT',
       code: 'WITH u AS (UPDATE t SET a = 1 RETURNING id) INSERT INTO log (id) SELECT id FROM u',
-      errors: [{ message: /^`UPDATE` without `WHERE` updates every row of `t`/, column: 12, endColumn: 20 }],
+      errors: [{ message: /^`UPDATE` without `WHERE` rewrites and locks every row of `t`/, column: 12, endColumn: 20 }],
     },
     {
       name: 'the top-level statement of a WITH is reported at its own keyword',
       code: 'WITH x AS (SELECT 1)\nDELETE FROM t',
       errors: [{ line: 2, column: 1, endColumn: 14 }],
     },
-    { name: 'WHERE true', code: 'UPDATE t SET a = 1 WHERE true', errors: [{ message: `\`WHERE true\` is always true, so this \`UPDATE\` updates every row of \`t\`; ${MIGRATION_UPDATE}`, column: 26, endColumn: 30 }] },
+    { name: 'WHERE true', code: 'UPDATE t SET a = 1 WHERE true', errors: [{ message: '`WHERE true` is always true, selecting every row of `t`; backfill in batches', detail: /^An always-true condition only hides the missing filter .*In a migration this rewrites every row/, column: 26, endColumn: 30 }] },
     { name: 'WHERE 1 (MySQL truthiness)', code: 'DELETE FROM t WHERE 1', errors: [{ message: ALWAYS_TRUE }] },
     { name: "WHERE 'a' = 'a'", code: "DELETE FROM t WHERE 'a' = 'a'", errors: [{ message: ALWAYS_TRUE }] },
     { name: "WHERE 't' (boolean input string)", code: "DELETE FROM t WHERE 't'", errors: [{ message: ALWAYS_TRUE }] },
@@ -135,7 +138,8 @@ new RuleTester().run(rule, {
       code: 'UPDATE t SET a = 1 WHERE a = a',
       errors: [
         {
-          message: `\`WHERE a = a\` is true for every row where \`a\` is not NULL and silently skips the rows where it is NULL, so this \`UPDATE\` updates almost every row of \`t\`; ${MIGRATION_UPDATE}`,
+          message: '`WHERE a = a` matches every row of `t` where `a` is not NULL; backfill in batches',
+          detail: /^A comparison of `a` with itself is NULL, not true, where `a` is NULL: `WHERE a = a` is true for every other row, so besides touching all of them it silently skips the rows where `a` is NULL\. In a migration this rewrites/,
           column: 26,
           endColumn: 31,
         },
@@ -144,17 +148,17 @@ new RuleTester().run(rule, {
     {
       name: 'qualified and unqualified self-comparison (no other table)',
       code: 'UPDATE t SET a = 1 WHERE t.a = a',
-      errors: [{ message: /^`WHERE t\.a = a` is true for every row where `t\.a` is not NULL/, column: 26, endColumn: 33 }],
+      errors: [{ message: /^`WHERE t\.a = a` matches every row of `t` where `t\.a` is not NULL/, column: 26, endColumn: 33 }],
     },
-    { name: 'alias self-comparison', code: 'DELETE FROM t AS x WHERE x.a >= a', errors: [{ message: /almost every row of `t`/ }] },
-    { name: 'same unqualified column with a FROM list', code: 'UPDATE t SET a = 1 FROM u WHERE b = b', errors: [{ message: /almost every row/ }] },
-    { name: 'col = col OR anything', code: 'DELETE FROM t WHERE a = a OR b = 1', errors: [{ message: /almost every row/ }] },
-    { name: 'NOT (col <> col)', code: 'DELETE FROM t WHERE NOT (a <> a)', errors: [{ message: /almost every row/ }] },
-    { name: 'col = col AND true', code: 'DELETE FROM t WHERE a = a AND true', errors: [{ message: /almost every row/ }] },
+    { name: 'alias self-comparison', code: 'DELETE FROM t AS x WHERE x.a >= a', errors: [{ message: /matches every row of `t` where `x\.a` is not NULL/ }] },
+    { name: 'same unqualified column with a FROM list', code: 'UPDATE t SET a = 1 FROM u WHERE b = b', errors: [{ message: /where `[ab]` is not NULL/, detail: /silently skips the rows where `[ab]` is NULL/ }] },
+    { name: 'col = col OR anything', code: 'DELETE FROM t WHERE a = a OR b = 1', errors: [{ message: /where `[ab]` is not NULL/, detail: /silently skips the rows where `[ab]` is NULL/ }] },
+    { name: 'NOT (col <> col)', code: 'DELETE FROM t WHERE NOT (a <> a)', errors: [{ message: /where the column is not NULL/, detail: /silently skips the rows where the column is NULL/ }] },
+    { name: 'col = col AND true', code: 'DELETE FROM t WHERE a = a AND true', errors: [{ message: /where `[ab]` is not NULL/, detail: /silently skips the rows where `[ab]` is NULL/ }] },
     {
       name: 'long conditions are shortened in the message',
       code: "DELETE FROM t WHERE 'aaaaaaaaaaaaaaaaaaaa' = 'aaaaaaaaaaaaaaaaaaaa' AND 'bbbbbbbbbb' = 'bbbbbbbbbb'",
-      errors: [{ message: /^`WHERE 'aaaaaaaaaaaaaaaaaaaa' = 'aaaaaaaaaaaaaaaaaaaa' AND 'bbbb\.\.\.` is always true/ }],
+      errors: [{ message: /^`WHERE 'aaaaaaaaaaaaaaaaaaaa' = 'aaaaaaaaaaaaaaaaaaa\.\.\.` is always true, selecting every row of `t`/ }],
     },
     {
       name: 'TRUNCATE with the option',
@@ -162,13 +166,14 @@ new RuleTester().run(rule, {
       options: { truncate: true },
       errors: [
         {
-          message: '`TRUNCATE` removes every row of `t`, `app.u` and holds an ACCESS EXCLUSIVE lock, blocking all reads and writes of the table until the transaction commits; make sure emptying it is intended.',
+          message: '`TRUNCATE` empties `t`, `app.u` under an ACCESS EXCLUSIVE lock; make sure emptying it is intended',
+          detail: 'TRUNCATE removes every row of `t`, `app.u` unconditionally and holds an ACCESS EXCLUSIVE lock, blocking all reads and writes until the transaction commits. To remove only some rows, use DELETE with a WHERE clause.',
           column: 1,
           endColumn: 11,
         },
       ],
     },
-    { name: 'TRUNCATE TABLE of an old and a new table names only the old one', code: 'CREATE TABLE n (id int);\nTRUNCATE TABLE n, t;', options: { truncate: true }, errors: [{ message: /every row of `t` and/, line: 2, column: 1, endColumn: 20 }] },
+    { name: 'TRUNCATE TABLE of an old and a new table names only the old one', code: 'CREATE TABLE n (id int);\nTRUNCATE TABLE n, t;', options: { truncate: true }, errors: [{ message: /^`TRUNCATE` empties `t` under/, line: 2, column: 1, endColumn: 20 }] },
     {
       name: 'a table created in an earlier migration is not exempt',
       code: 'UPDATE t SET a = 1',
@@ -188,6 +193,14 @@ new RuleTester().run(rule, {
         { line: 3, column: 23, endLine: 3, endColumn: 28 },
       ],
     },
+    {
+      name: 'a goose Down section with rollbacks: all',
+      code: "-- +goose Up\nINSERT INTO plans (name) VALUES ('free');\n-- +goose Down\nDELETE FROM plans;",
+      schema: 'CREATE TABLE plans (name text);',
+      settings: { rollbacks: 'all' },
+      errors: [{ message: /^`DELETE` without `WHERE` deletes and locks every row of `plans`/, line: 4 }],
+    },
+    { name: 'a down file with rollbacks: all', code: 'UPDATE users SET plan = NULL;', filename: 'migrations/0002_backfill_plan.down.sql', settings: { rollbacks: 'all' }, errors: 1 },
     { name: 'several statements', code: 'UPDATE a SET x = 1;\nUPDATE b SET x = 1 WHERE id = 1;\nDELETE FROM c;', errors: [{ line: 1 }, { line: 3 }] },
   ],
 });
