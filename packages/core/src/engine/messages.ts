@@ -23,7 +23,11 @@ export function fillHeadline(template: string, data: Data): string {
 
 function shorten(value: string): string {
   const oneLine = value.replace(/\s*\n\s*/g, ' ');
-  return oneLine.length <= HEADLINE_VALUE_MAX_LENGTH ? oneLine : `${oneLine.slice(0, HEADLINE_VALUE_MAX_LENGTH - 1)}…`;
+  if (oneLine.length <= HEADLINE_VALUE_MAX_LENGTH) return oneLine;
+  let end = HEADLINE_VALUE_MAX_LENGTH - 1;
+  // Never half of a surrogate pair (an emoji in a name): the headline must stay well-formed.
+  if (/[\uD800-\uDBFF]/.test(oneLine.charAt(end - 1))) end--;
+  return `${oneLine.slice(0, end)}…`;
 }
 
 /**
