@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Linter } from '../src/engine/linter.ts';
 import { applyFixes } from '../src/engine/fixes.ts';
 import { LineIndex } from '../src/source/line-index.ts';
-import { escapeForHost, extractSqlFromSource, lintEmbedded, toHostFix } from '../src/embedded/index.ts';
+import { escapeForHost, extractSqlFromSource, lintEmbedded, mapFragmentDiagnostics, toHostFix } from '../src/embedded/index.ts';
 
 const dir = realpathSync(mkdtempSync(path.join(tmpdir(), 'sqlwarden-embedded-')));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -79,6 +79,30 @@ describe('lintEmbedded', () => {
     expect(escapeForHost(fragment!, "a'b\\c\nd`${")).toBe("a\\'b\\\\c\\nd`${");
     const [template] = extractSqlFromSource('sql`SELECT 1,\r\n  2`', { filePath: file });
     expect(escapeForHost(template!, "a'b\\c\nd`${e}")).toBe("a'b\\\\c\r\nd\\`\\${e}");
+  });
+
+  it("keeps a finding's detail and its fix's title in host positions, for occurrences too", () => {
+    const text = "db.query('SELECT a FROM t');\n";
+    const [fragment] = extractSqlFromSource(text, { filePath: file });
+    const at = fragment!.text.indexOf('a');
+    const finding = {
+      ruleId: 'x/titled',
+      severity: 2 as const,
+      message: 'headline',
+      detail: 'the explanation',
+      line: 1,
+      column: at + 1,
+      endLine: 1,
+      endColumn: at + 2,
+      range: { start: at, end: at + 1 },
+      fix: { range: [at, at + 1] as [number, number], text: 'b', desc: 'Use b' },
+    };
+    const [mapped] = mapFragmentDiagnostics(fragment!, [{ ...finding, occurrences: [finding, { ...finding, detail: 'the second explanation' }] }], new LineIndex(text));
+    expect(mapped).toMatchObject({ detail: 'the explanation', fix: { range: [text.indexOf('a '), text.indexOf('a ') + 1], text: 'b', desc: 'Use b' } });
+    expect(mapped!.occurrences!.map((o) => [o.detail, o.fix?.desc])).toEqual([
+      ['the explanation', 'Use b'],
+      ['the second explanation', 'Use b'],
+    ]);
   });
 
   it('drops fixes and suggestions that would edit an interpolation, and keeps the message', async () => {
