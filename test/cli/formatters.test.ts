@@ -304,7 +304,7 @@ describe('--output-file', () => {
     const help = runCli(['--help'], { cwd: copyFixture() });
     expect(help.status).toBe(0);
     expect(help.stdout).toContain('-o, --output-file <path>');
-    expect(help.stdout.replace(/\s+/g, ' ')).toContain('-f, --format <name> output format: stylish, json, sarif, github, gitlab, junit, checkstyle, or a formatter module');
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain('-f, --format <name> output format: stylish, codeframe, json, sarif, github, gitlab, junit, checkstyle, or a formatter module');
   });
 
   it('writes the report to the file, creating directories, with nothing on stdout and the same exit code', () => {
