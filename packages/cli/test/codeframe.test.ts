@@ -122,6 +122,32 @@ describe('codeframe', () => {
     expect(code.slice(marks.indexOf('^'), marks.lastIndexOf('^') + 1)).toBe('lower(email)');
   });
 
+  it('cuts a long line between characters, never inside a surrogate pair or a wide character', () => {
+    const source = `SELECT '${'𝄞日'.repeat(40)}' AS a, lower(email) FROM t;\n`;
+    const lines = frame(source, [at(source, 'lower(email)')], { width: 40 }).split('\n');
+    const code = lines[3]!;
+    expect(code).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
+    expect(code).toContain('lower(email)');
+    const marks = lines[4]!;
+    // Cells, not code units: the carets sit under lower(email) as the terminal shows it.
+    const cells = (text: string) => [...text].reduce((n, c) => n + (/[日]/.test(c) ? 2 : 1), 0);
+    expect(cells(code.slice(0, code.indexOf('lower(')))).toBe(marks.indexOf('^'));
+  });
+
+  it('frames many findings on a long one-line file in time proportional to what it shows', () => {
+    const statements = Array.from({ length: 5000 }, (_, i) => `SELECT * FROM t${i};`);
+    const source = `${statements.join(' ')}\n`;
+    const findings = statements.map((statement) => at(source, statement, { severity: 1, message: 'select star' }));
+    const started = performance.now();
+    const text = frame(source, findings, { width: 80 });
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(text.split('\n').filter((line) => line.startsWith('warning[')).length).toBe(5000);
+    // Each frame is a window of the line around its own statement.
+    const last = text.split('\n').slice(-8);
+    expect(last[3]).toMatch(/^1 \| ….{40,} SELECT \* FROM t4999;$/);
+    expect(last[3]!.slice(last[4]!.indexOf('^'), last[4]!.lastIndexOf('^') + 1)).toBe('SELECT * FROM t4999;');
+  });
+
   it('marks an insertion point with one caret, also at the end of a line', () => {
     const source = 'SELECT 1\n';
     const lines = frame(source, [{ ruleId: 'demo/rule', severity: 1, message: 'add a semicolon', line: 1, column: 9, endLine: 1, endColumn: 9 }]).split('\n');

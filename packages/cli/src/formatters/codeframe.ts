@@ -108,6 +108,8 @@ function helpTitles(message: CliMessage): string[] {
 }
 
 interface DisplayLine {
+  /** The line as written, without its line break. */
+  raw: string;
   /** The line as the terminal shows it: tabs expanded, control characters made visible. */
   text: string;
   /** Terminal column (0-based) of each UTF-16 index of the raw line, and of its end. */
@@ -134,6 +136,8 @@ class SourceView {
   readonly #lines: TextLines;
   readonly #text: string;
   #statements: Array<{ start: number; end: number }> | undefined;
+  /** Lines already shown: a long line with many findings is measured once. */
+  readonly #displayLines = new Map<number, DisplayLine>();
 
   constructor(text: string) {
     this.#text = text;
@@ -152,8 +156,8 @@ class SourceView {
     const startOffset = lines.offsetAt(startLine, startColumn);
     const endOffset = lines.offsetAt(endLine, endColumn);
     const statements = (this.#statements ??= statementSpans(this.#text));
-    const first = statements.find((s) => s.start <= startOffset && startOffset <= s.end);
-    const last = statements.find((s) => s.start <= endOffset && endOffset <= s.end) ?? first;
+    const first = statementAt(statements, startOffset);
+    const last = statementAt(statements, endOffset) ?? first;
     const frameFirst = Math.min(startLine, first ? lines.positionAt(first.start).line : startLine);
     const frameLast = Math.max(endLine, last ? lines.positionAt(last.end).line : endLine);
 
@@ -175,8 +179,12 @@ class SourceView {
     for (const line of [...shown].sort((a, b) => a - b)) {
       if (previous !== undefined && line > previous + 1) rows.push({ kind: 'gap' });
       previous = line;
-      const raw = lines.lineText(line);
-      const display = displayLine(raw);
+      let display = this.#displayLines.get(line);
+      if (!display) {
+        display = displayLine(lines.lineText(line));
+        this.#displayLines.set(line, display);
+      }
+      const raw = display.raw;
       const row: FrameRow = { kind: 'line', line, display };
       if (line >= startLine && line <= endLine) {
         const from = line === startLine ? Math.min(startColumn - 1, raw.length) : raw.length - raw.trimStart().length;
@@ -223,15 +231,17 @@ class FrameWindow {
 
   slice(display: DisplayLine): string {
     if (!this.#cut) return display.text;
-    let text = '';
-    let column = 0;
-    for (const char of display.text) {
-      const charWidth = codePointWidth(char.codePointAt(0)!);
-      if (column >= this.#from && column + charWidth <= this.#to) text += char;
-      column += charWidth;
-    }
+    const { raw, columns } = display;
+    // The characters that fit between the window's columns, found by binary search (columns
+    // never decrease) so that a megabyte-long line costs its window, not its length.
+    let start = firstIndex(columns, (column) => column >= this.#from);
+    let end = firstIndex(columns, (column) => column > this.#to) - 1;
+    if (start > 0 && isLowSurrogate(raw, start)) start--;
+    end = Math.max(start, Math.min(end, raw.length));
+    if (end > start && isLowSurrogate(raw, end)) end--;
+    const text = displayLine(raw.slice(start, end)).text;
     const before = this.#from > 0 ? '…' : '';
-    const after = column > this.#to ? '…' : '';
+    const after = columns[raw.length]! > this.#to ? '…' : '';
     return `${before}${text}${after}`.trimEnd();
   }
 
@@ -244,6 +254,30 @@ class FrameWindow {
     if (stop <= start) return undefined;
     return { start: start - this.#from + (this.#from > 0 ? 1 : 0), length: stop - start };
   }
+}
+
+/** The statement (first to last token) that contains the offset, by binary search over the spans in file order. */
+function statementAt(statements: ReadonlyArray<{ start: number; end: number }>, offset: number): { start: number; end: number } | undefined {
+  const index = firstIndex(statements, (s) => s.end >= offset);
+  const statement = statements[index];
+  return statement && statement.start <= offset ? statement : undefined;
+}
+
+/** The first index whose item satisfies `test` (which, over the array, turns from false to true once), or the length. */
+function firstIndex<T>(items: readonly T[], test: (item: T) => boolean): number {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (test(items[mid]!)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+function isLowSurrogate(text: string, index: number): boolean {
+  const code = text.charCodeAt(index);
+  return code >= 0xdc00 && code <= 0xdfff && index > 0 && text.charCodeAt(index - 1) >= 0xd800 && text.charCodeAt(index - 1) <= 0xdbff;
 }
 
 /** A raw line as the terminal shows it, with the column of each UTF-16 index. */
@@ -262,7 +296,7 @@ function displayLine(raw: string): DisplayLine {
     i += units;
   }
   columns[raw.length] = column;
-  return { text, columns };
+  return { raw, text, columns };
 }
 
 function clamp(value: number, min: number, max: number): number {
