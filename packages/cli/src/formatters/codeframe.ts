@@ -97,11 +97,11 @@ function finding(message: CliMessage, shownPath: string, source: SourceView | un
 function helpTitles(message: CliMessage): string[] {
   const fixes = message.occurrences ? message.occurrences.flatMap((o) => (o.fix ? [o.fix] : [])) : message.fix ? [message.fix] : [];
   const helps: string[] = [];
-  if (fixes.length > 0) {
-    const all = fixes.length > 1 ? `, all ${fixes.length}` : '';
-    for (const title of new Set(fixes.map((fix) => fix.desc))) {
-      helps.push(title ? `${title} (fixable with --fix${all})` : `sqlwarden --fix can fix this${all ? ` (${all.slice(2)})` : ''}`);
-    }
+  // A grouped finding's occurrences usually share one title: it is shown once, with their count.
+  const count = fixes.length;
+  for (const title of new Set(fixes.map((fix) => fix.desc))) {
+    if (title) helps.push(`${title} (fixable with --fix${count > 1 ? `, all ${count}` : ''})`);
+    else helps.push(`sqlwarden --fix can fix this${count > 1 ? ` (all ${count})` : ''}`);
   }
   for (const desc of new Set((message.suggestions ?? []).map((s) => s.desc))) helps.push(desc);
   return helps;
