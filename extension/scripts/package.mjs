@@ -3,7 +3,7 @@
 //
 // extension/dist holds everything the extension runs: the client bundle (extension.js, built by
 // scripts/build.mjs), a copy of the language server bundle with its libpg-query.wasm, the config
-// file schemas (for jsonValidation) and the icon. Nothing is installed at run time, so vsce packages with --no-dependencies; the allowlist
+// file schemas (for jsonValidation), the icon, and a copy of the repository's LICENSE. Nothing is installed at run time, so vsce packages with --no-dependencies; the allowlist
 // in extension/.vscodeignore keeps sources and node_modules out of the .vsix.
 import { execFile } from 'node:child_process';
 import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -53,6 +53,8 @@ export async function assemble() {
   const schema = JSON.parse(await readFile(schemaFile, 'utf8'));
   await writeFile(join(dist, PACKAGE_JSON_SCHEMA), `${JSON.stringify(packageJsonSchema(schema), null, 2)}\n`);
   await writeFile(join(dist, 'icon.png'), makeIcon(128));
+  // vsce takes the license from the extension's folder; the repository's one is the source.
+  await copyFile(join(root, 'LICENSE'), join(extensionDir, 'LICENSE'));
 }
 
 /** Runs `vsce package` offline; resolves to the .vsix path. */
@@ -62,7 +64,7 @@ export async function packageVsix() {
   // installing the .vsix while a build runs) never sees a missing or half-written package.
   const temporary = join(dirname(out), `.${process.pid}-${Date.now()}.vsix`);
   const vsce = join(dirname(createRequire(join(root, 'package.json')).resolve('@vscode/vsce/package.json')), 'vsce');
-  const args = [vsce, 'package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '--out', temporary];
+  const args = [vsce, 'package', '--no-dependencies', '--out', temporary];
   // stdin closed: vsce must never wait for an answer to a prompt in a build.
   const { stdout, stderr } = await promisify(execFile)(process.execPath, args, { cwd: extensionDir, maxBuffer: 16 << 20, env: { ...process.env, NO_COLOR: '1' } }).catch(async (error) => {
     await rm(temporary, { force: true });

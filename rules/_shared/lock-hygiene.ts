@@ -202,6 +202,8 @@ export function earlierInSection(context: RuleContext<any>): StatementInfo[] {
 export interface SlowWork {
   /** "rewrites `orders` and its indexes", "scans all of `orders`", "updates every row of `orders`". */
   what: string;
+  /** The same in a few words, for a headline: "rewrites `orders`", "builds an index on `orders`", "updates rows of `users`". */
+  short: string;
 }
 
 function relationText(rel: LockedRelation | undefined, fallback: string): string {
@@ -217,6 +219,15 @@ export function effectWork(effect: StatementEffect): string | undefined {
   if (effect.rewrite === 'index') return `rebuilds indexes of ${on}`;
   if (effect.scan === 'two_table_scans') return `scans all of ${on} twice`;
   if (effect.scan === 'table') return effect.operation.id.startsWith('create_index') ? `builds an index by scanning all of ${on}` : `scans all of ${on}`;
+  return undefined;
+}
+
+/** `effectWork` in a few words, for a headline: "rewrites `orders`", "scans `orders`", "builds an index on `orders`". */
+export function effectWorkShort(effect: StatementEffect): string | undefined {
+  const on = relationText(effect.subject, 'the table');
+  if (effect.rewrite === 'table_and_indexes' || effect.rewrite === 'table') return `rewrites ${on}`;
+  if (effect.rewrite === 'index') return `rebuilds indexes of ${on}`;
+  if (effect.scan === 'two_table_scans' || effect.scan === 'table') return effect.operation.id.startsWith('create_index') ? `builds an index on ${on}` : `scans ${on}`;
   return undefined;
 }
 
@@ -303,7 +314,7 @@ export function slowWorkOf(context: RuleContext<any>, stmt: Statement, effects: 
   for (let i = 0; i < effects.length; i++) {
     const effect = effects[i]!;
     const what = effectWork(effect);
-    if (what && !workOnEmptyRelation(context, stmt, effect)) return { what };
+    if (what && !workOnEmptyRelation(context, stmt, effect)) return { what, short: effectWorkShort(effect) ?? what };
   }
   if (stmt.type === 'Update' || stmt.type === 'Delete') {
     if (stmt.currentOf !== undefined || stmt.limit !== undefined) return undefined;
@@ -311,17 +322,18 @@ export function slowWorkOf(context: RuleContext<any>, stmt: Statement, effects: 
     const table = context.resolveTable(stmt.table);
     const verb = stmt.type === 'Update' ? 'updates' : 'deletes';
     const name = `\`${displayName(stmt.table)}\``;
-    if (!stmt.where) return { what: `${verb} every row of ${name}` };
+    if (!stmt.where) return { what: `${verb} every row of ${name}`, short: `${verb} every row of ${name}` };
     // Without the catalog nothing says whether the condition is selective: leave it.
     if (!table || isKeyLookup(table, stmt.where)) return undefined;
-    return { what: `${verb} every row of ${name} that matches its WHERE (not a primary or unique key lookup)` };
+    return { what: `${verb} every row of ${name} that matches its WHERE (not a primary or unique key lookup)`, short: `${verb} rows of ${name}` };
   }
   if (stmt.type === 'Insert' && stmt.source && stmt.source.from.length > 0) {
     if (readsFewRows(context, stmt.source)) return undefined;
     const read = effects.flatMap((e) => e.locks).filter((l) => l.on === 'read_tables' && !isUnresolved(l.relation));
     const inUse = read.filter((l) => !isNewRelation(context, l.relation) && emptiedInFile(context, l.relation) !== 'truncate');
     if (inUse.length === 0) return undefined;
-    return { what: `copies the rows of ${inUse.map((l) => `\`${displayRelation(l.relation)}\``).join(', ')} into \`${displayName(stmt.table)}\`` };
+    const sources = inUse.map((l) => `\`${displayRelation(l.relation)}\``);
+    return { what: `copies the rows of ${sources.join(', ')} into \`${displayName(stmt.table)}\``, short: `copies rows of ${namesShort(sources)}` };
   }
   return undefined;
 }
@@ -346,6 +358,79 @@ export function transactionRemedy(context: RuleContext<any>, kind: TransactionKi
   if (!tool || tool.optedOut || tool.transaction === 'none') return TRANSACTION_REMEDY[kind];
   const toolRemedy = `${capitalize(tool.remedy)}.`;
   return kind === 'explicit' ? `${TRANSACTION_REMEDY.explicit} ${toolRemedy}` : toolRemedy;
+}
+
+/**
+ * Each tool's per-file way out of its transaction, as a few words for a headline ("use X in a
+ * migration of its own"); `MigrationToolInfo.remedy` has the full wording. dbmate's depends on
+ * the section (see `optOutHeadline`).
+ */
+const TOOL_OPT_OUT_HEADLINE: Readonly<Record<string, string>> = {
+  flyway: '`executeInTransaction=false`',
+  liquibase: '`runInTransaction:false`',
+  goose: '`-- +goose NO TRANSACTION`',
+  dbmate: '`-- migrate:up transaction:false`',
+  rails: '`disable_ddl_transaction!`',
+  django: '`atomic = False`',
+  diesel: '`run_in_transaction = false`',
+  sqlx: '`-- no-transaction`',
+  atlas: '`-- atlas:txmode none`',
+};
+
+/** What to do instead, in a few words, with the tools that cannot turn their transaction off per file. */
+const TOOL_WORKAROUND_HEADLINE: Readonly<Record<string, string>> = {
+  'golang-migrate': 'put it alone in a migration file of its own',
+  sqitch: "move it outside the script's BEGIN ... COMMIT",
+  prisma: 'put it alone in a migration of its own',
+  'node-pg-migrate': 'write this migration in JS/TS with `pgm.noTransaction()`',
+  supabase: 'put it in a migration of its own',
+  psql: "move it out of the script's BEGIN ... COMMIT",
+};
+
+/** The tool's per-file opt-out in a few words ("`-- +goose NO TRANSACTION`"), for the section of the current statement. */
+export function optOutHeadline(context: RuleContext<any>): string | undefined {
+  const tool = context.file.migrationTool;
+  if (!tool?.optOut) return undefined;
+  if (tool.id === 'dbmate' && context.statement.section === 'down') return '`-- migrate:down transaction:false`';
+  return TOOL_OPT_OUT_HEADLINE[tool.id] ?? tool.optOut;
+}
+
+/**
+ * `transactionRemedy` in a few words for a headline, lower case and without a final period: "move
+ * it out of the BEGIN ... COMMIT block", "use `-- +goose NO TRANSACTION` in a migration of its
+ * own", "put it in a migration file of its own". Names the tool only when it is the file's.
+ */
+export function transactionRemedyHeadline(context: RuleContext<any>, kind: TransactionKind): string {
+  if (kind === 'explicit') return 'move it out of the BEGIN ... COMMIT block';
+  const tool = context.file.migrationTool;
+  if (!tool || tool.optedOut || tool.transaction === 'none') return kind === 'implicit' ? 'put it in a migration file of its own' : "run it in a migration without the tool's transaction";
+  const optOut = optOutHeadline(context);
+  if (optOut) return `use ${optOut} in a migration of its own`;
+  return TOOL_WORKAROUND_HEADLINE[tool.id] ?? `run it outside ${tool.name}'s transaction`;
+}
+
+/**
+ * How to stop the migration tool from wrapping this file, as a clause for a detail: the tool's own
+ * remedy when it is known, neutral advice otherwise (never another tool's opt-out).
+ */
+export function toolOptOutAdvice(context: RuleContext<any>): string {
+  const tool = context.file.migrationTool;
+  if (tool && !tool.optedOut && tool.transaction !== 'none') return tool.remedy;
+  return 'turn the migration tool\'s transaction off for this migration, or set `migrations.transaction` to "none" if your tool does not wrap files';
+}
+
+/** "goose's transaction" when the tool is known, "the migration tool's transaction" otherwise. */
+export function toolTransactionPhrase(context: RuleContext<any>): string {
+  const tool = context.file.migrationTool;
+  // "Liquibase (formatted SQL)" -> "Liquibase".
+  return tool && !tool.optedOut ? `${tool.name.replace(/\s*\(.*\)$/, '')}'s transaction` : "the migration tool's transaction";
+}
+
+/** Names for a headline: "`a`", "`a` and `b`", "`a` and 3 more". */
+export function namesShort(names: readonly string[]): string {
+  if (names.length <= 1) return names[0] ?? '';
+  if (names.length === 2) return `${names[0]} and ${names[1]}`;
+  return `${names[0]} and ${names.length - 1} more`;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -150,3 +150,17 @@ export function heldLocksBefore(
   }
   return out;
 }
+
+/**
+ * What the locks block, in two words for a headline: "reads and writes" when one of them blocks
+ * plain reads, "writes" when they block only writes, undefined when they block neither.
+ */
+export function blockedTraffic(locks: readonly ResolvedLock[]): 'reads and writes' | 'writes' | undefined {
+  let writes = false;
+  for (const l of locks) {
+    const b = blockedWork(l.mode);
+    if (b.reads) return 'reads and writes';
+    if (b.writes) writes = true;
+  }
+  return writes ? 'writes' : undefined;
+}

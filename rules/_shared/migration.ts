@@ -172,13 +172,17 @@ export function transactionKindReason(context: RuleContext<any>, kind: Transacti
   return kind === 'implicit' && context.file.transactionAssumption !== undefined ? ASSUMED_IMPLICIT_REASON : TRANSACTION_REASON[kind];
 }
 
-/** What to do so that a statement that cannot run in a transaction block runs outside one. */
+/**
+ * What to do so that a statement that cannot run in a transaction block runs outside one, when no
+ * migration tool (or none that wraps the file) is known: neutral advice, naming no tool. With a
+ * known tool, `transactionRemedy` (lock-hygiene.ts) gives the tool's own opt-out instead.
+ */
 export const TRANSACTION_REMEDY: Readonly<Record<TransactionKind, string>> = {
   explicit: 'Move it out of the BEGIN ... COMMIT block.',
   implicit:
-    'Put it in a migration file of its own (golang-migrate and node-postgres send a file as one query string), or set `migrations.transaction` to "none" if your tool runs statements one at a time.',
+    'Put it in a migration file of its own (a runner that sends the file as one query string runs all its statements in one transaction), or set `migrations.transaction` to "none" if your tool runs statements one at a time.',
   wrapped:
-    'Turn the transaction off for this migration (goose `-- +goose NO TRANSACTION`, dbmate `-- migrate:up transaction:false`, Rails `disable_ddl_transaction!`) and keep the statement in a migration of its own, or set `migrations.transaction` to match your tool.',
+    "Turn the migration tool's transaction off for this migration (most tools have a per-file opt-out) and keep the statement in a migration of its own, or set `migrations.tool` or `migrations.transaction` to match your tool.",
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -2,8 +2,13 @@ import { blockedWork, defineRule } from '@sqlwarden/core';
 import type { AlterSequence, AlterTable, ResolvedLock, RuleContext, Statement, StatementInfo } from '@sqlwarden/core';
 import { describeLocks } from '../_shared/lock-messages.ts';
 import { locksHeldByTransaction } from '../_shared/transaction-locks.ts';
+import { displayName } from '../_shared/migration.ts';
 import { effectsOf, headRange, isNewRelation, isUnresolved, lineAt, quoteStatement, slowWorkOf, transactionReason, type SlowWork } from '../_shared/lock-hygiene.ts';
 
+/** Headline: what waits, for how long, and the remedy. */
+const HEADLINE = 'ALTER SEQUENCE blocks nextval() on `{{sequence}}` until commit, while {{laterShort}} still {{verb}}; run it last or in its own transaction';
+
+/** The explanation: the lock, what waits on it, the transaction, the later (slow) work. */
 const MESSAGE =
   '{{statement}} takes {{locks}}, which makes every nextval() on it wait: every INSERT that takes its value from the sequence (a serial or identity default) waits until this transaction commits, {{reason}}, and {{later}} still {{verb}} after it{{slow}}. Run the ALTER SEQUENCE in a transaction of its own, or make it the last statement before COMMIT.';
 
@@ -69,9 +74,12 @@ export default defineRule({
       }
       context.report({
         range: headRange(text, stmt.range),
-        message: MESSAGE,
+        message: HEADLINE,
+        detail: MESSAGE,
         data: {
           statement: quoteStatement(text, stmt.range),
+          sequence: displayName(name),
+          laterShort: later.length === 1 ? `line ${first}` : first === last ? `${later.length} statements on line ${first}` : `lines ${first}-${last}`,
           locks: describeLocks(locks),
           reason: transactionReason(context, info.transaction),
           later: later.length === 1 ? `the statement at line ${first}` : first === last ? `${later.length} statements on line ${first}` : `lines ${first}-${last}`,

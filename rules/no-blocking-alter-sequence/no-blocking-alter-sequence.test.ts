@@ -33,6 +33,7 @@ new RuleTester().run(rule, {
     // A sequence created in this file has no users yet.
     { code: 'CREATE SEQUENCE s2;\nALTER SEQUENCE s2 OWNED BY orders.id;\nALTER TABLE orders ADD COLUMN note text;', schema },
     { code: 'ALTER SEQUENCE invoice_no RESTART WITH 1000;\nALTER TABLE orders ADD COLUMN note text;', schema, migration: false },
+    { code: '-- +goose Up\nSELECT 1;\n-- +goose Down\nALTER SEQUENCE invoice_no RESTART WITH 1;\nALTER TABLE orders DROP COLUMN amount;', schema, name: 'a goose Down section' },
   ],
   invalid: [
     {
@@ -40,7 +41,8 @@ new RuleTester().run(rule, {
       schema,
       errors: [
         {
-          message:
+          message: 'ALTER SEQUENCE blocks nextval() on `orders_id_seq` until commit, while line 2 still runs; run it last or in its own transaction',
+          detail:
             '`ALTER SEQUENCE orders_id_seq RESTART WITH 1000` takes a SHARE ROW EXCLUSIVE lock on `orders_id_seq`, which makes every nextval() on it wait: every INSERT that takes its value from the sequence (a serial or identity default) waits until this transaction commits, its statements run as one implicit transaction if the file is sent as one query string, which is assumed because no migration tool was recognised; `migrations.transaction` sets how your runner runs it, and the statement at line 2 still runs after it. Run the ALTER SEQUENCE in a transaction of its own, or make it the last statement before COMMIT.',
           line: 1,
           column: 1,
@@ -50,10 +52,13 @@ new RuleTester().run(rule, {
     {
       code: 'BEGIN;\nALTER SEQUENCE invoice_no OWNED BY orders.id;\nUPDATE orders SET amount = 0;\nCREATE INDEX orders_amount ON orders (amount);\nCOMMIT;',
       schema,
-      errors: [{ message: /it is inside BEGIN \.\.\. COMMIT, and lines 3-4 still run after it, including `UPDATE orders SET amount = 0`, which updates every row of `orders`\./, line: 2 }],
+      errors: [{ message: /^ALTER SEQUENCE blocks nextval\(\) on `invoice_no` until commit, while lines 3-4 still run;/, detail: /it is inside BEGIN \.\.\. COMMIT, and lines 3-4 still run after it, including `UPDATE orders SET amount = 0`, which updates every row of `orders`\./, line: 2 }],
     },
     // RENAME / OWNER TO reach the lock model as ALTER TABLE on the sequence: ACCESS EXCLUSIVE.
-    { code: 'ALTER SEQUENCE invoice_no RENAME TO invoice_number;\nALTER TABLE orders ADD COLUMN note text;', schema, errors: [{ message: /takes an ACCESS EXCLUSIVE lock on `invoice_no`/ }] },
-    { code: '-- +goose Up\nALTER SEQUENCE invoice_no INCREMENT BY 10;\nINSERT INTO orders (amount) VALUES (1);', schema, errors: [{ message: /runs this file inside a transaction/ }] },
+    { code: 'ALTER SEQUENCE invoice_no RENAME TO invoice_number;\nALTER TABLE orders ADD COLUMN note text;', schema, errors: [{ detail: /takes an ACCESS EXCLUSIVE lock on `invoice_no`/ }] },
+    { code: '-- +goose Up\nALTER SEQUENCE invoice_no INCREMENT BY 10;\nINSERT INTO orders (amount) VALUES (1);', schema, errors: [{ detail: /goose runs this file inside a transaction/ }] },
+    { code: 'BEGIN;\nALTER SEQUENCE invoice_no RESTART WITH 1000;\nSELECT 1; SELECT 2;\nCOMMIT;', schema, errors: [{ message: /while 2 statements on line 3 still run;/ }] },
+    // A rollback is checked only with `rollbacks: 'all'`: the statement does not fail.
+    { code: '-- +goose Up\nSELECT 1;\n-- +goose Down\nALTER SEQUENCE invoice_no RESTART WITH 1;\nALTER TABLE orders DROP COLUMN amount;', schema, settings: { rollbacks: 'all' }, errors: [{ line: 4 }] },
   ],
 });

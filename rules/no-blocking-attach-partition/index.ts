@@ -1,12 +1,26 @@
 import { defineRule } from '@sqlwarden/core';
 import type { AlterTable, AlterTableAction, CatalogTable, QualifiedName, ResolvedLock, RuleContext, Statement, StatementEffect } from '@sqlwarden/core';
-import { describeLocks, effectsOfAction, lockedRelations, whatItBlocks } from '../_shared/lock-messages.ts';
+import { blockedTraffic, describeLocks, effectsOfAction, lockedRelations } from '../_shared/lock-messages.ts';
 import { displayName } from '../_shared/migration.ts';
 import { quoteIdent } from '../_shared/query.ts';
 import { aLock, blocksReadsOrWrites, effectsAt, firstVersionAfter, isNewRelation, isUnresolved, sameName } from '../_shared/lock-hygiene.ts';
 import { boundCheck, boundImplied, boundOf, partitionKeyOf, type Bound, type Verdict } from './bounds.ts';
 import { whatItBlocksInTransaction } from '../_shared/transaction-locks.ts';
 
+/** Headlines: what the attach scans and blocks, and the remedy (completed by REMEDIES). */
+const HEADLINES = {
+  scan: 'ATTACH PARTITION scans {{partition}} while blocking its {{traffic}}; ',
+  scanWithParent: 'ATTACH PARTITION scans {{partition}} while blocking {{traffic}} on it and on {{parentName}}; ',
+  parentOnly: 'ATTACH PARTITION locks {{parentName}} against {{parentTraffic}} on PostgreSQL {{version}}; set a short lock_timeout and retry',
+};
+
+const REMEDIES = {
+  recipe: 'prove the bound with a validated CHECK first',
+  recipeNotValid: 'validate {{notValidName}} first',
+  recipeHash: 'attach it while empty and load rows through {{parentName}}',
+};
+
+/** Details: the locks, why the scan happens, and the recipe with the CHECK for the actual bound. */
 const MESSAGES = {
   scan:
     'ATTACH PARTITION {{partition}} scans all of {{partition}} to check that every row fits the partition bound ({{why}}), holding {{locks}}: it {{blocks}} for the whole scan{{parent}}.{{default}} {{recipe}}',
@@ -80,6 +94,13 @@ export default defineRule({
       return name.schema ? `${quoteIdent(name.schema)}.${quoteIdent(name.name)}` : quoteIdent(name.name);
     }
 
+    /** The headline's remedy, matching `recipe`. */
+    function recipeHeadline(bound: Bound | undefined, verdict: Verdict & { notValid?: string }): string {
+      if (bound?.strategy === 'hash') return REMEDIES.recipeHash;
+      if (verdict.result === 'scan' && verdict.notValid) return REMEDIES.recipeNotValid;
+      return REMEDIES.recipe;
+    }
+
     function recipe(partition: QualifiedName, bound: Bound | undefined, key: string[] | undefined, verdict: Verdict & { notValid?: string; guessedKey?: string }): string {
       const partitionSql = tableSql(partition);
       if (bound?.strategy === 'hash') return MESSAGES.recipeHash;
@@ -119,9 +140,12 @@ export default defineRule({
       // partition, which the catalog cannot name, gets a sentence of its own.
       const defaultPartition = locks.some((l) => l.on === 'default_partition' && isUnresolved(l.relation));
       const shown = locks.filter((l) => !(l.on === 'target' && parentNew) && !(l.on === 'partition' && partitionEmpty) && !(l.on === 'default_partition' && isUnresolved(l.relation)));
+      const partitionLock = shown.find((l) => l.on === 'partition');
       const data = {
         partition: `\`${displayName(partition)}\``,
         parentName: `\`${displayName(stmt.table)}\``,
+        traffic: blockedTraffic(partitionLock ? [partitionLock] : shown) ?? 'writes',
+        parentTraffic: (parentLock && blockedTraffic([parentLock])) ?? 'writes',
         locks: describeLocks(shown),
         blocks: whatItBlocksInTransaction(context, shown),
         version,
@@ -132,9 +156,11 @@ export default defineRule({
           .replace('{{default}}', defaultPartition && !parentNew ? MESSAGES.default : '');
         context.report({
           range: action.range,
-          message,
+          message: (parentBlocks ? HEADLINES.scanWithParent : HEADLINES.scan) + recipeHeadline(bound, verdict),
+          detail: message,
           data: {
             ...data,
+            ...(verdict.result === 'scan' && verdict.notValid ? { notValidName: `\`${verdict.notValid}\`` } : {}),
             why: verdict.reason,
             recipe: recipe(partition, bound, key, verdict),
             ...(later ? { since: later.since, laterLock: later.laterLock } : {}),
@@ -145,7 +171,8 @@ export default defineRule({
       if (parentBlocks) {
         context.report({
           range: action.range,
-          message: MESSAGES.parentOnly.replace('{{laterAdvice}}', later ? MESSAGES.laterAdvice : ''),
+          message: HEADLINES.parentOnly,
+          detail: MESSAGES.parentOnly.replace('{{laterAdvice}}', later ? MESSAGES.laterAdvice : ''),
           data: { ...data, ...(later ? { since: later.since, laterLock: later.laterLock } : {}) },
         });
       }

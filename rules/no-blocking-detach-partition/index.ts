@@ -1,6 +1,6 @@
 import { defineRule } from '@sqlwarden/core';
 import type { AlterTable, AlterTableAction, QualifiedName, ResolvedLock, RuleContext, Statement } from '@sqlwarden/core';
-import { describeLocks, lockedRelations, whatItBlocks } from '../_shared/lock-messages.ts';
+import { blockedTraffic, describeLocks, lockedRelations } from '../_shared/lock-messages.ts';
 import { displayName, isWord, scanTokens } from '../_shared/migration.ts';
 import { effectsOf, isNewRelation, isUnresolved, lineAt, sameName, transactionReason, transactionRemedy } from '../_shared/lock-hygiene.ts';
 import { whatItBlocksInTransaction } from '../_shared/transaction-locks.ts';
@@ -8,12 +8,21 @@ import { whatItBlocksInTransaction } from '../_shared/transaction-locks.ts';
 /** First release with `DETACH PARTITION ... CONCURRENTLY` (PostgreSQL 14 release notes). */
 const CONCURRENTLY_SINCE = 14;
 
+/** Headlines: what the plain DETACH blocks, and the way out that fits the file. */
+const HEADLINES = {
+  concurrently: 'DETACH PARTITION blocks {{traffic}} on {{parent}} until commit; use DETACH PARTITION ... CONCURRENTLY',
+  concurrentlyInTransaction: 'DETACH PARTITION blocks {{traffic}} on {{parent}} until commit; use CONCURRENTLY outside a transaction',
+  defaultPartition: 'DETACH PARTITION blocks {{traffic}} on {{parent}}; its DEFAULT partition rules out CONCURRENTLY, so set a short lock_timeout',
+  before14: 'DETACH PARTITION ... CONCURRENTLY fails on PostgreSQL {{version}} (added in {{since}}); drop CONCURRENTLY and set a short lock_timeout',
+};
+
+/** Details: the locks of the plain and the concurrent form, and when CONCURRENTLY is refused. */
 const MESSAGES = {
   blocking:
     'DETACH PARTITION {{partition}} takes {{locks}}: it {{blocks}} while it waits for every query already using them and until its transaction commits.{{extra}} {{advice}}',
   extra: ' It also locks {{others}}.',
   concurrently:
-    'Use `DETACH PARTITION {{partitionSql}} CONCURRENTLY` instead: it takes {{concurrent}}, so reads and writes of {{parent}} continue{{partitionNote}}, and waits in between its two transactions for the queries that use the partitioned table. It cannot run inside a transaction block, and it is refused while the partitioned table has a DEFAULT partition.',
+    'Use `DETACH PARTITION {{partitionSql}} CONCURRENTLY` instead: it takes {{concurrent}}, so reads and writes of {{parent}} continue{{partitionNote}}, and waits in between its two transactions for the queries that use the partitioned table. It cannot run inside a transaction block, and it is refused while the partitioned table has a DEFAULT partition. It cannot be rolled back as a whole: finish an interrupted one with `ALTER TABLE {{parentSql}} DETACH PARTITION {{partitionSql}} FINALIZE`.',
   concurrentlyInTransaction:
     'DETACH PARTITION ... CONCURRENTLY takes {{concurrent}}, so reads and writes of {{parent}} continue{{partitionNote}}, but it cannot run inside a transaction block, and {{reason}}. {{remedy}} It is also refused while the partitioned table has a DEFAULT partition.',
   defaultPartition:
@@ -89,13 +98,16 @@ export default defineRule({
         partition: `\`${displayName(partition)}\``,
         partitionSql: displayName(partition),
         parent: `\`${displayName(stmt.table)}\``,
+        parentSql: displayName(stmt.table),
+        traffic: blockedTraffic(plainLocks.filter((l) => l.on === 'target')) ?? 'reads and writes',
         locks: describeLocks(named),
         blocks: whatItBlocksInTransaction(context, named),
         version,
         since: CONCURRENTLY_SINCE,
       };
       if (action.concurrently) {
-        if (version < CONCURRENTLY_SINCE) context.report({ range: action.range, message: MESSAGES.before14, data });
+        // PostgreSQL rejects the statement: reported in rollbacks too.
+        if (version < CONCURRENTLY_SINCE) context.report({ range: action.range, message: HEADLINES.before14, detail: MESSAGES.before14, fails: true, data });
         return;
       }
       if (version < CONCURRENTLY_SINCE || isNewRelation(context, stmt.table)) return;
@@ -105,19 +117,24 @@ export default defineRule({
       const partitionNote = note ? ` (on ${data.partition}: ${note})` : '';
       const dflt = knownDefault(stmt.table);
       let advice: string;
+      let headline: string;
       let suggestion: { desc: string; fix: { range: [number, number]; text: string } } | undefined;
       if (dflt) {
+        headline = HEADLINES.defaultPartition;
         advice = MESSAGES.defaultPartition.replace('{{default}}', `\`${dflt.name}\``).replace('{{line}}', String(dflt.line));
       } else if (info.transaction) {
+        headline = HEADLINES.concurrentlyInTransaction;
         advice = MESSAGES.concurrentlyInTransaction.replace('{{reason}}', transactionReason(context, info.transaction)).replace('{{remedy}}', transactionRemedy(context, info.transaction));
       } else {
+        headline = HEADLINES.concurrently;
         advice = MESSAGES.concurrently;
         const fix = stmt.actions.length === 1 ? insertion(action) : undefined;
-        if (fix) suggestion = { desc: 'Add CONCURRENTLY (it runs two transactions and cannot be rolled back as a whole; finish an interrupted one with DETACH PARTITION ... FINALIZE).', fix };
+        if (fix) suggestion = { desc: 'Add CONCURRENTLY', fix };
       }
       context.report({
         range: action.range,
-        message: MESSAGES.blocking.replace('{{extra}}', others.length ? MESSAGES.extra : '').replace('{{advice}}', advice),
+        message: headline,
+        detail: MESSAGES.blocking.replace('{{extra}}', others.length ? MESSAGES.extra : '').replace('{{advice}}', advice),
         data: { ...data, concurrent, partitionNote, others: others.length > 1 ? `${others.slice(0, -1).join(', ')}, and ${others[others.length - 1]}` : (others[0] ?? '') },
         ...(suggestion ? { suggestions: [suggestion] } : {}),
       });

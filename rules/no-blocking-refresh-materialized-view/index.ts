@@ -1,14 +1,22 @@
 import { defineRule } from '@sqlwarden/core';
 import type { CatalogTable, RefreshMaterializedView, RuleContext } from '@sqlwarden/core';
-import { describeLocks, lockedRelations, whatItBlocks } from '../_shared/lock-messages.ts';
+import { blockedTraffic, describeLocks, lockedRelations, whatItBlocks } from '../_shared/lock-messages.ts';
 import { displayName, matchWords, scanTokens } from '../_shared/migration.ts';
 import { quoteIdent } from '../_shared/query.ts';
 import { effectWork, effectsOf, headRange, isNewRelation } from '../_shared/lock-hygiene.ts';
 import { whatItBlocksInTransaction } from '../_shared/transaction-locks.ts';
 
+/** Headlines: what the refresh blocks, and the remedy that fits what the catalog knows of the view's indexes. */
+const HEADLINES = {
+  hasIndex: 'REFRESH MATERIALIZED VIEW blocks {{traffic}} {{view}} while it recomputes; use REFRESH MATERIALIZED VIEW CONCURRENTLY',
+  noIndex: 'REFRESH MATERIALIZED VIEW blocks {{traffic}} {{view}} while it recomputes; add a unique index, then refresh CONCURRENTLY',
+  unknown: 'REFRESH MATERIALIZED VIEW blocks {{traffic}} {{view}} while it recomputes; refresh CONCURRENTLY (needs a unique index)',
+};
+
+/** Details: the locks of both forms and what CONCURRENTLY needs. */
 const MESSAGES = {
   refresh:
-    'REFRESH MATERIALIZED VIEW {{view}} takes {{locks}}: it {{blocks}} for as long as it {{work}}, i.e. the whole time the view\'s query runs. REFRESH MATERIALIZED VIEW CONCURRENTLY takes {{concurrent}} instead, which {{concurrentBlocks}}: it computes the new result beside the old one and applies only the differences. {{requirement}}',
+    'REFRESH MATERIALIZED VIEW {{view}} takes {{locks}}: it {{blocks}} for as long as it {{work}}, i.e. the whole time the view\'s query runs. REFRESH MATERIALIZED VIEW CONCURRENTLY takes {{concurrent}} instead, which {{concurrentBlocks}}: it computes the new result beside the old one and applies only the differences, which is slower. {{requirement}}',
   hasIndex: 'It needs a unique index on plain columns of the view, which {{view}} has ({{index}}), and a view that is already populated.',
   noIndex:
     'It needs a unique index on plain columns (no expression, no WHERE) covering every row, which {{view}} does not have yet: create one first, e.g. `CREATE UNIQUE INDEX CONCURRENTLY ON {{viewSql}} (...)`. It also needs a view that is already populated.',
@@ -59,14 +67,16 @@ export default defineRule({
           const viewToken = after > 0 ? tokens[after - 1] : undefined;
           if (viewToken) {
             const lower = text.slice(viewToken.start, viewToken.end) === 'view';
-            suggestion = { desc: 'Refresh CONCURRENTLY (slower, but reads of the view continue).', fix: { range: [viewToken.end, viewToken.end], text: lower ? ' concurrently' : ' CONCURRENTLY' } };
+            suggestion = { desc: 'Use REFRESH MATERIALIZED VIEW CONCURRENTLY', fix: { range: [viewToken.end, viewToken.end], text: lower ? ' concurrently' : ' CONCURRENTLY' } };
           }
         }
         context.report({
           range: headRange(text, stmt.range),
-          message: MESSAGES.refresh.replace('{{requirement}}', requirement),
+          message: !view ? HEADLINES.unknown : index ? HEADLINES.hasIndex : HEADLINES.noIndex,
+          detail: MESSAGES.refresh.replace('{{requirement}}', requirement),
           data: {
             ...names,
+            traffic: blockedTraffic(locks) === 'writes' ? 'writes to' : 'reads of',
             locks: describeLocks(locks),
             blocks: whatItBlocksInTransaction(context, locks),
             work,

@@ -19,6 +19,8 @@ new RuleTester().run(rule, {
     // A view created in this file has no readers yet (its first REFRESH populates it).
     { code: 'CREATE MATERIALIZED VIEW fresh AS SELECT id FROM orders WITH NO DATA;\nREFRESH MATERIALIZED VIEW fresh;', schema },
     { code: 'REFRESH MATERIALIZED VIEW totals;', schema, migration: false },
+    // Rollbacks only with `rollbacks: 'all'`: the statement does not fail.
+    { code: '-- +goose Up\nSELECT 1;\n-- +goose Down\nREFRESH MATERIALIZED VIEW totals;', schema, name: 'a goose Down section' },
   ],
   invalid: [
     {
@@ -26,11 +28,12 @@ new RuleTester().run(rule, {
       schema,
       errors: [
         {
-          message:
-            "REFRESH MATERIALIZED VIEW `totals` takes an ACCESS EXCLUSIVE lock on `totals`: it blocks reads and writes on `totals` for as long as it rewrites `totals` and its indexes, i.e. the whole time the view's query runs. REFRESH MATERIALIZED VIEW CONCURRENTLY takes an EXCLUSIVE lock on `totals` instead, which blocks writes to `totals` (reads continue): it computes the new result beside the old one and applies only the differences. It needs a unique index on plain columns of the view, which `totals` has (`totals_user`), and a view that is already populated.",
+          message: 'REFRESH MATERIALIZED VIEW blocks reads of `totals` while it recomputes; use REFRESH MATERIALIZED VIEW CONCURRENTLY',
+          detail:
+            "REFRESH MATERIALIZED VIEW `totals` takes an ACCESS EXCLUSIVE lock on `totals`: it blocks reads and writes on `totals` for as long as it rewrites `totals` and its indexes, i.e. the whole time the view's query runs. REFRESH MATERIALIZED VIEW CONCURRENTLY takes an EXCLUSIVE lock on `totals` instead, which blocks writes to `totals` (reads continue): it computes the new result beside the old one and applies only the differences, which is slower. It needs a unique index on plain columns of the view, which `totals` has (`totals_user`), and a view that is already populated.",
           line: 1,
           column: 1,
-          suggestions: [{ desc: 'Refresh CONCURRENTLY (slower, but reads of the view continue).', output: 'REFRESH MATERIALIZED VIEW CONCURRENTLY totals;' }],
+          suggestions: [{ desc: 'Use REFRESH MATERIALIZED VIEW CONCURRENTLY', output: 'REFRESH MATERIALIZED VIEW CONCURRENTLY totals;' }],
         },
       ],
       output: null,
@@ -40,11 +43,12 @@ new RuleTester().run(rule, {
     {
       code: 'REFRESH MATERIALIZED VIEW daily;',
       schema,
-      errors: [{ message: /which `daily` does not have yet: create one first, e\.g\. `CREATE UNIQUE INDEX CONCURRENTLY ON daily \(\.\.\.\)`/, suggestions: [] }],
+      errors: [{ message: 'REFRESH MATERIALIZED VIEW blocks reads of `daily` while it recomputes; add a unique index, then refresh CONCURRENTLY', detail: /which `daily` does not have yet: create one first, e\.g\. `CREATE UNIQUE INDEX CONCURRENTLY ON daily \(\.\.\.\)`/, suggestions: [] }],
     },
     // A view sqlwarden has not seen: the requirement is stated, no suggestion.
-    { code: 'REFRESH MATERIALIZED VIEW reports.monthly;', errors: [{ message: /^REFRESH MATERIALIZED VIEW `reports\.monthly` takes an ACCESS EXCLUSIVE lock on `reports\.monthly`.*It needs a unique index on plain columns of the view \(no expression, no WHERE\)/, suggestions: [] }] },
+    { code: 'REFRESH MATERIALIZED VIEW reports.monthly;', errors: [{ message: /^REFRESH MATERIALIZED VIEW blocks reads of `reports\.monthly` while it recomputes; refresh CONCURRENTLY \(needs a unique index\)$/, detail: /^REFRESH MATERIALIZED VIEW `reports\.monthly` takes an ACCESS EXCLUSIVE lock on `reports\.monthly`.*It needs a unique index on plain columns of the view \(no expression, no WHERE\)/, suggestions: [] }] },
     // Inside a transaction too (CONCURRENTLY is allowed in a transaction block, unlike CREATE INDEX CONCURRENTLY).
+    { code: '-- +goose Up\nSELECT 1;\n-- +goose Down\nREFRESH MATERIALIZED VIEW totals;', schema, settings: { rollbacks: 'all' }, errors: [{ line: 4 }] },
     { code: 'BEGIN;\nREFRESH MATERIALIZED VIEW totals;\nCOMMIT;', schema, errors: [{ line: 2, suggestions: [{ output: 'BEGIN;\nREFRESH MATERIALIZED VIEW CONCURRENTLY totals;\nCOMMIT;' }] }] },
   ],
 });

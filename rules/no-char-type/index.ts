@@ -2,8 +2,10 @@ import { defineRule } from '@sqlwarden/core';
 import type { RuleContext, Statement } from '@sqlwarden/core';
 import { declaredColumnTypes, declaredTypeSpan, matchCase } from '../_shared/column-types.ts';
 
-const MESSAGE =
-  '`{{column}}` is declared `{{written}}` ({{meaning}}): PostgreSQL pads shorter values with spaces and returns them padded, but ignores trailing spaces when comparing and drops them when casting to text (`{{column}} || \'-\'` loses it), and comparing it with a text parameter casts the column to text, so an index on it is not used. It is not faster or smaller than text or varchar. Use {{instead}}.';
+const MESSAGE = '`{{column}}` is declared `{{written}}`, a blank-padded type that compares ignoring trailing spaces; use {{instead}}';
+
+const DETAIL =
+  '`{{written}}` is {{meaning}}: PostgreSQL pads shorter values with spaces and returns them padded, but ignores trailing spaces when comparing and drops them when casting to text (`{{column}} || \'-\'` loses it), and comparing it with a text parameter casts the column to text, so an index on it is not used. It is not faster or smaller than text or varchar. Use {{insteadInDetail}}.';
 
 /** `"char"` (quoted) is PostgreSQL's internal one-byte type, a different type from `char`/`character`. */
 function isInternalCharType(quoted: boolean, nameText: string): boolean {
@@ -39,17 +41,19 @@ export default defineRule({
           const length = declared.type.modifiers[0];
           const suggestions = [];
           if (length !== undefined) {
-            suggestions.push({ desc: `Use varchar(${length}): same length limit, no padding.`, fix: { range: [span.base.start, span.base.end] as [number, number], text: matchCase(baseText, `varchar(${length})`) } });
+            suggestions.push({ desc: `Use varchar(${length}) (same length limit, no padding)`, fix: { range: [span.base.start, span.base.end] as [number, number], text: matchCase(baseText, `varchar(${length})`) } });
           }
-          suggestions.push({ desc: 'Use text (add a CHECK on char_length() if the length limit is a rule).', fix: { range: [span.base.start, span.base.end] as [number, number], text: matchCase(baseText, 'text') } });
+          suggestions.push({ desc: 'Use text (add a CHECK on char_length() if the limit is a rule)', fix: { range: [span.base.start, span.base.end] as [number, number], text: matchCase(baseText, 'text') } });
           context.report({
             range: span.range,
             message: MESSAGE,
+            detail: DETAIL,
             data: {
               column: declared.column,
               written: text.slice(span.range.start, span.range.end).replace(/\s+/g, ' '),
               meaning: length !== undefined ? `character(${length}), blank-padded` : 'bpchar, blank-padded, no length limit',
-              instead: length !== undefined ? `text (with a CHECK on char_length() if the limit matters) or varchar(${length})` : 'text',
+              instead: length !== undefined ? `text or varchar(${length})` : 'text',
+              insteadInDetail: length !== undefined ? `text (with a CHECK on char_length() if the limit matters) or varchar(${length})` : 'text',
             },
             suggestions,
           });

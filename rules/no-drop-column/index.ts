@@ -5,11 +5,21 @@ import { joinAnd, lockSentence } from '../_shared/breaking-change-locks.ts';
 import { lineAt } from '../_shared/lock-hygiene.ts';
 import { alterActionRange } from '../_shared/migration.ts';
 
-const MESSAGE =
-  'Dropping column `{{table}}.{{column}}` breaks every running instance of the application that still uses it: queries that name it fail with `column "{{column}}" does not exist`, and ORM models that still list it (Rails caches the columns at boot) fail on every SELECT and INSERT of the table. Its data is gone once this commits{{dependents}}.{{lock}} First deploy code that no longer reads or writes the column (Rails `ignored_columns`), then drop it in a later migration.';
+const MESSAGE = 'Dropping column `{{table}}.{{column}}` breaks code still using it and loses its data; deploy code without it first';
 
-const READDED_MESSAGE =
+const DETAIL =
+  'Every running instance of the application that still uses the column breaks: queries that name it fail with `column "{{column}}" does not exist`, and ORM models that still list it{{ormCache}} fail on every SELECT and INSERT of the table. Its data is gone once this commits{{dependents}}.{{lock}} First deploy code that no longer reads or writes the column{{ignore}}, then drop it in a later migration.';
+
+const READDED_MESSAGE = 'Dropping and re-adding `{{table}}.{{column}}` empties it; change its type with ALTER COLUMN ... TYPE ... USING';
+
+const READDED_DETAIL =
   'Dropping column `{{table}}.{{column}}` and adding it again {{where}} empties it: every row loses its value{{dependents}}, and nothing can be recovered once this commits. Queries never see the column missing (the ACCESS EXCLUSIVE lock holds them until COMMIT), but prepared statements fail with `cached plan must not change result type` if its type changed.{{lock}} To change the type and keep the data, use ALTER COLUMN ... TYPE ... USING, or add a new column, backfill it and switch over.';
+
+/** Tool-specific steps: Rails caches a table's columns at boot and has `ignored_columns` for this. */
+function ormAdvice(context: RuleContext, column: string): { ormCache: string; ignore: string } {
+  if (context.file.migrationTool?.id === 'rails') return { ormCache: ' (Rails caches the columns at boot)', ignore: ` (\`self.ignored_columns += ["${column}"]\` in the model)` };
+  return { ormCache: '', ignore: " (remove it from the application's models)" };
+}
 
 /** Whether dropping the column drops the constraint: it lists the column, or its CHECK expression names it. */
 function usesColumn(constraint: CatalogConstraint, column: string): boolean {
@@ -55,7 +65,9 @@ export default defineRule({
           context.report({
             range: alterActionRange(context, stmt, action),
             message: readded ? READDED_MESSAGE : MESSAGE,
+            detail: readded ? READDED_DETAIL : DETAIL,
             data: {
+              ...ormAdvice(context, column),
               table: shownName(stmt.table),
               column,
               where: readded === context.statement ? 'in the same ALTER TABLE' : `at line ${lineAt(context.file.text, readded?.range.start ?? 0)} of the same transaction`,

@@ -5,9 +5,14 @@ import { lockSentence } from '../_shared/breaking-change-locks.ts';
 import { alterActionRange } from '../_shared/migration.ts';
 
 const MESSAGES = {
+  dropNotNull: 'Dropping NOT NULL on `{{table}}.{{column}}` lets NULLs in, which breaks readers that assume a value; make every reader handle NULL first',
+  primaryKey: 'PostgreSQL rejects DROP NOT NULL on `{{table}}.{{column}}`, a primary key column; drop the primary key first or keep NOT NULL',
+};
+
+const DETAILS = {
   dropNotNull:
-    'Dropping NOT NULL on `{{table}}.{{column}}` lets NULLs in: code, reports and other services that assume it always has a value break at the first NULL written (null dereferences, `NOT IN (SELECT {{column}} ...)` matching nothing, counts that skip rows).{{lock}} Make every reader handle NULL before any code writes one. When this is the first step of removing the column, suppress this report with that reason.',
-  primaryKey: 'PostgreSQL rejects DROP NOT NULL on `{{table}}.{{column}}`: the column is part of the primary key (`column "{{column}}" is in a primary key`), so the migration fails here.',
+    'Code, reports and other services that assume `{{table}}.{{column}}` always has a value break at the first NULL written (null dereferences, `NOT IN (SELECT {{column}} ...)` matching nothing, counts that skip rows).{{lock}} Make every reader handle NULL before any code writes one. When this is the first step of removing the column, suppress this report with that reason.',
+  primaryKey: 'The column is part of the primary key, so PostgreSQL fails with `column "{{column}}" is in a primary key` and the migration stops here. A primary key column cannot allow NULLs: drop the primary key constraint first if the column really must become nullable.',
 };
 
 export default defineRule({
@@ -26,7 +31,10 @@ export default defineRule({
   create(context: RuleContext) {
     return {
       AlterTable(stmt: AlterTable) {
-        if (!judgesCompatibility(context) || (stmt.objectKind !== 'table' && stmt.objectKind !== 'foreign_table')) return;
+        if (!context.file.isMigration || (stmt.objectKind !== 'table' && stmt.objectKind !== 'foreign_table')) return;
+        // A rollback may drop NOT NULL (that is how it undoes a SET NOT NULL): there only the
+        // statements PostgreSQL rejects are worth reporting.
+        const judges = judgesCompatibility(context);
         if (isTableNewInFile(context, stmt.table)) return;
         const table = context.resolveTable(stmt.table);
         for (const action of stmt.actions) {
@@ -38,8 +46,8 @@ export default defineRule({
           if (known && !known.notNull) continue;
           const data = { table: shownName(stmt.table), column, lock: lockSentence(context, stmt, action) };
           const range = alterActionRange(context, stmt, action);
-          if (table?.constraints.some((c) => c.kind === 'primary_key' && c.columns.includes(column))) context.report({ range, message: MESSAGES.primaryKey, data });
-          else context.report({ range, message: MESSAGES.dropNotNull, data });
+          if (table?.constraints.some((c) => c.kind === 'primary_key' && c.columns.includes(column))) context.report({ range, message: MESSAGES.primaryKey, detail: DETAILS.primaryKey, data, fails: true });
+          else if (judges) context.report({ range, message: MESSAGES.dropNotNull, detail: DETAILS.dropNotNull, data });
         }
       },
     };

@@ -12,8 +12,9 @@ new RuleTester().run(rule, {
     // New table, new column.
     'CREATE TABLE drafts (id bigint PRIMARY KEY, title text NOT NULL);\nALTER TABLE drafts ALTER COLUMN title DROP NOT NULL;',
     { code: 'ALTER TABLE users ADD COLUMN plan text NOT NULL DEFAULT \'free\';\nALTER TABLE users ALTER COLUMN plan DROP NOT NULL;', schema },
-    // Down migrations and other files.
+    // Down migrations (undoing the up part's SET NOT NULL is their job) and other files.
     { code: '-- +goose Up\nALTER TABLE users ALTER COLUMN nickname SET NOT NULL;\n-- +goose Down\nALTER TABLE users ALTER COLUMN nickname DROP NOT NULL;', schema },
+    { code: '-- +goose Up\nSELECT 1;\n-- +goose Down\nALTER TABLE users ALTER COLUMN email DROP NOT NULL;', schema },
     { code: 'ALTER TABLE users ALTER COLUMN email DROP NOT NULL;', schema, migration: false },
     { code: 'ALTER TABLE users ALTER COLUMN email SET NOT NULL, ALTER COLUMN email DROP DEFAULT;', schema },
   ],
@@ -23,7 +24,8 @@ new RuleTester().run(rule, {
       schema,
       errors: [
         {
-          message: `Dropping NOT NULL on \`users.email\` lets NULLs in: code, reports and other services that assume it always has a value break at the first NULL written (null dereferences, \`NOT IN (SELECT email ...)\` matching nothing, counts that skip rows). ${LOCK} Make every reader handle NULL before any code writes one. When this is the first step of removing the column, suppress this report with that reason.`,
+          message: 'Dropping NOT NULL on `users.email` lets NULLs in, which breaks readers that assume a value; make every reader handle NULL first',
+          detail: `Code, reports and other services that assume \`users.email\` always has a value break at the first NULL written (null dereferences, \`NOT IN (SELECT email ...)\` matching nothing, counts that skip rows). ${LOCK} Make every reader handle NULL before any code writes one. When this is the first step of removing the column, suppress this report with that reason.`,
           line: 1,
           column: 19,
           endColumn: 51,
@@ -44,7 +46,15 @@ new RuleTester().run(rule, {
     {
       code: 'ALTER TABLE users ALTER COLUMN id DROP NOT NULL',
       schema,
-      errors: [{ message: 'PostgreSQL rejects DROP NOT NULL on `users.id`: the column is part of the primary key (`column "id" is in a primary key`), so the migration fails here.' }],
+      errors: [
+        {
+          message: 'PostgreSQL rejects DROP NOT NULL on `users.id`, a primary key column; drop the primary key first or keep NOT NULL',
+          detail: /^The column is part of the primary key, so PostgreSQL fails with `column "id" is in a primary key` and the migration stops here\./,
+        },
+      ],
     },
+    // It fails in a rollback too, so it is reported there (the other finding is not: see valid).
+    { code: '-- +goose Up\nSELECT 1;\n-- +goose Down\nALTER TABLE users ALTER COLUMN id DROP NOT NULL;', schema, errors: [{ message: /^PostgreSQL rejects DROP NOT NULL on `users.id`/, line: 4 }] },
+    { code: 'ALTER TABLE users ALTER COLUMN id DROP NOT NULL;', schema, filename: 'migrations/0002_test.down.sql', errors: [{ message: /^PostgreSQL rejects DROP NOT NULL/ }], name: 'primary key column in a down file' },
   ],
 });

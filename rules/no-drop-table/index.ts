@@ -4,12 +4,22 @@ import { isNameRestoredInTransaction, isTableNewInFile, judgesCompatibility, rec
 import { lineAt } from '../_shared/lock-hygiene.ts';
 import { joinAnd, linkedTables, lockSentence, relationLocks } from '../_shared/breaking-change-locks.ts';
 
-const MESSAGE =
+const MESSAGE = 'Dropping {{whatShort}} breaks code still using {{it}} and loses {{its}} data; deploy code without {{it}} first';
+
+const DETAIL =
   'Dropping {{what}} breaks every running instance of the application that still uses {{it}} (`relation "{{first}}" does not exist`), and {{its}} data is gone for good once this commits{{cascade}}.{{lock}} First deploy code that no longer uses {{it}}, then drop {{it}} in a later migration; drop {{its}} foreign keys{{referenced}} in earlier migrations, each with a short lock_timeout, so this statement does not have to lock the tables they reference.';
 
 /** The name comes back in the same transaction: no "does not exist" for running code, but the rows are gone. */
-const RECREATED =
+const RECREATED = 'Dropping {{whatShort}} and re-creating {{it}} at line {{line}} loses {{its}} rows; fill a new table and swap names instead';
+
+const RECREATED_DETAIL =
   'Dropping {{what}} and creating {{it}} again later in the same transaction (line {{line}}) leaves {{it}} empty: {{its}} data is gone for good once this commits{{cascade}}. Running code does not see the name missing (its queries wait for the lock, then use the new {{table}}), but prepared statements whose result columns changed fail with `cached plan must not change result type`.{{lock}} If the rows matter, build the new table under another name, copy them into it, then drop {{old}} and rename the new table to {{old}} in one transaction.';
+
+/** "table `a`", "tables `a` and `b`", "tables `a` and 2 more": few enough names for a headline. */
+function tablesShort(shown: readonly string[]): string {
+  if (shown.length === 1) return `table ${shown[0]}`;
+  return shown.length === 2 ? `tables ${joinAnd(shown)}` : `tables ${shown[0]} and ${shown.length - 1} more`;
+}
 
 export default defineRule({
   meta: {
@@ -40,8 +50,10 @@ export default defineRule({
           context.report({
             range: stmt.range,
             message: RECREATED,
+            detail: RECREATED_DETAIL,
             data: {
               what: many ? `tables ${joinAnd(shown)}` : `table ${shown[0]}`,
+              whatShort: tablesShort(shown),
               it: many ? 'them' : 'it',
               its: many ? 'their' : 'its',
               table: many ? 'tables' : 'table',
@@ -58,8 +70,10 @@ export default defineRule({
         context.report({
           range: stmt.range,
           message: MESSAGE,
+          detail: DETAIL,
           data: {
             what: existing.length > 1 ? `tables ${joinAnd(shown)}` : `table ${shown[0]}`,
+            whatShort: tablesShort(shown),
             first: existing[0]!.name,
             it: existing.length > 1 ? 'them' : 'it',
             its: existing.length > 1 ? 'their' : 'its',

@@ -2,9 +2,11 @@ import { clipToBytes, defineRule, MAX_IDENTIFIER_BYTES, utf8ByteLength } from '@
 import type { RuleContext } from '@sqlwarden/core';
 import { scanTokens } from '../_shared/migration.ts';
 
-const MESSAGE =
-  'Identifier `{{name}}` is {{bytes}} bytes long{{characters}}; PostgreSQL keeps only the first 63 bytes of a name and uses `{{truncated}}` instead, with nothing but a NOTICE. Names that share those 63 bytes are the same name: creating the second one fails (`already exists`) and a statement meant for one can act on the other, and tools that compare names with what you wrote (schema diffs, ORMs, queries on pg_indexes or information_schema) do not find it. Use a name of at most 63 bytes.';
+// At most 137 characters: a long name is shown shortened to 48 characters in a headline.
+const MESSAGE = 'Name `{{name}}` is {{bytes}} bytes{{characters}}, so PostgreSQL truncates it to 63; use a shorter name';
 
+const DETAIL =
+  '`{{name}}` is {{bytes}} bytes long in UTF-8{{characters}}. PostgreSQL keeps only the first 63 bytes of a name and uses `{{truncated}}` instead, with nothing but a NOTICE. Names that share those 63 bytes are the same name: creating the second one fails (`already exists`) and a statement meant for one can act on the other, and tools that compare names with what you wrote (schema diffs, ORMs, queries on pg_indexes or information_schema) do not find it. Use a name of at most 63 bytes.';
 
 export default defineRule({
   meta: {
@@ -49,8 +51,9 @@ export default defineRule({
           context.report({
             range: { start: token.start, end: token.end },
             message: MESSAGE,
+            detail: DETAIL,
             data: { name, bytes, characters: characters !== bytes ? ` (${characters} characters)` : '', truncated },
-            suggestions: [{ desc: `Use the name PostgreSQL stores: ${replacement}.`, fix: { range: [token.start, token.end], text: replacement } }],
+            suggestions: [{ desc: 'Use the truncated name PostgreSQL stores', fix: { range: [token.start, token.end], text: replacement } }],
           });
         });
       },

@@ -3,8 +3,10 @@ import type { AlterTable, RuleContext } from '@sqlwarden/core';
 import { isColumnAddedInFile, isTableNewInFile, judgesCompatibility, shownName } from '../_shared/backward-compat.ts';
 import { lockSentence } from '../_shared/breaking-change-locks.ts';
 
-const MESSAGE =
-  'Renaming `{{table}}.{{column}}` to `{{newName}}` breaks every running instance of the application that still uses the old name: from the moment this commits until the new code runs everywhere, its queries fail with `column "{{column}}" does not exist`.{{lock}} Instead, add the new column, write to both (a trigger can copy), backfill, move reads to it, and drop the old column in a later release; or keep the database name and rename only in the application (ORM column mapping).';
+const MESSAGE = 'Renaming `{{table}}.{{column}}` to `{{newName}}` breaks code still using the old name; add a new column instead';
+
+const DETAIL =
+  'Every running instance of the application that still uses the old name breaks: from the moment this commits until the new code runs everywhere, its queries fail with `column "{{column}}" does not exist`.{{lock}} Instead, add the new column, write to both (a trigger can copy), backfill, move reads to it, and drop the old column in a later release; or keep the database name and rename only in the application (ORM column mapping).';
 
 export default defineRule({
   meta: {
@@ -32,6 +34,7 @@ export default defineRule({
           context.report({
             range: stmt.range,
             message: MESSAGE,
+            detail: DETAIL,
             data: { table: shownName(stmt.table), column: action.column, newName: action.newName, lock: lockSentence(context, stmt, action) },
           });
         }

@@ -23,7 +23,8 @@ new RuleTester().run(rule, {
       schema,
       errors: [
         {
-          message: `Renaming \`users.email\` to \`email_address\` breaks every running instance of the application that still uses the old name: from the moment this commits until the new code runs everywhere, its queries fail with \`column "email" does not exist\`. ${LOCK('users')} Instead, add the new column, write to both (a trigger can copy), backfill, move reads to it, and drop the old column in a later release; or keep the database name and rename only in the application (ORM column mapping).`,
+          message: 'Renaming `users.email` to `email_address` breaks code still using the old name; add a new column instead',
+          detail: `Every running instance of the application that still uses the old name breaks: from the moment this commits until the new code runs everywhere, its queries fail with \`column "email" does not exist\`. ${LOCK('users')} Instead, add the new column, write to both (a trigger can copy), backfill, move reads to it, and drop the old column in a later release; or keep the database name and rename only in the application (ORM column mapping).`,
           line: 1,
           column: 1,
           endColumn: 55,
@@ -32,7 +33,7 @@ new RuleTester().run(rule, {
       output: null,
     },
     { code: 'alter table if exists public.users rename email to mail', schema, errors: [{ message: /^Renaming `users.email` to `mail`/ }], name: 'RENAME without COLUMN' },
-    { code: 'ALTER TABLE app.accounts RENAME COLUMN "Name" TO name', errors: [{ message: /^Renaming `app.accounts.Name` to `name`.* lock on `app.accounts`/ }] },
+    { code: 'ALTER TABLE app.accounts RENAME COLUMN "Name" TO name', errors: [{ message: /^Renaming `app.accounts.Name` to `name` breaks/, detail: / lock on `app.accounts`/ }] },
     { code: 'ALTER VIEW active_users RENAME COLUMN email TO mail', schema, errors: [{ message: /^Renaming `active_users.email` to `mail`/ }] },
     { code: 'ALTER MATERIALIZED VIEW stats RENAME COLUMN n TO total', errors: 1 },
     { code: '-- migrate:up\nALTER TABLE users RENAME COLUMN email TO mail;\n-- migrate:down\nALTER TABLE users RENAME COLUMN mail TO email;', schema, errors: [{ line: 2 }] },

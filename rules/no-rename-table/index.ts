@@ -5,11 +5,15 @@ import { lineAt } from '../_shared/lock-hygiene.ts';
 import { lockSentence } from '../_shared/breaking-change-locks.ts';
 import { quoteIdent } from '../_shared/query.ts';
 
-const MESSAGE =
-  'Renaming {{kind}} `{{old}}` to `{{newName}}` breaks every running instance of the application that still uses the old name: its queries fail with `relation "{{oldName}}" does not exist` until the new code runs everywhere.{{lock}} Keep the old name working in the same migration with `{{shim}}` (a simple view is updatable, so old code can still read and write), and drop the view once nothing uses the old name.';
+const MESSAGE = 'Renaming {{kind}} `{{old}}` to `{{newName}}` breaks code still using the old name; keep the old name as a view';
+
+const DETAIL =
+  'Every running instance of the application that still uses the old name breaks: its queries fail with `relation "{{oldName}}" does not exist` until the new code runs everywhere.{{lock}} Keep the old name working in the same migration with `{{shim}}` (a simple view is updatable, so old code can still read and write), and drop the view once nothing uses the old name.';
 
 /** The old name is given to a new table in the same transaction: it never goes missing, but the rows moved away. */
-const RECREATED =
+const RECREATED = 'Renaming {{kind}} `{{old}}` to `{{newName}}` and re-creating `{{old}}` hides its rows from running code; copy them over';
+
+const RECREATED_DETAIL =
   'Renaming {{kind}} `{{old}}` to `{{newName}}` and creating `{{old}}` again later in the same transaction (line {{line}}): running code does not see the name missing (its queries wait for the lock, then use the new `{{old}}`), but it no longer sees the rows, which stay in `{{newName}}`, and prepared statements whose result columns changed fail with `cached plan must not change result type`.{{lock}} If running code still needs those rows, copy them into the new `{{old}}` before the transaction commits.';
 
 const KIND: Readonly<Record<string, string>> = { table: 'table', foreign_table: 'foreign table', view: 'view', materialized_view: 'materialized view' };
@@ -58,6 +62,7 @@ export default defineRule({
             context.report({
               range: stmt.range,
               message: RECREATED,
+              detail: RECREATED_DETAIL,
               data: { kind, old: shownName(stmt.table), newName: action.newName, line: String(lineAt(text, recreated.range.start)), lock: lockSentence(context, stmt, action) },
             });
             continue;
@@ -69,8 +74,9 @@ export default defineRule({
           context.report({
             range: stmt.range,
             message: MESSAGE,
+            detail: DETAIL,
             data: { kind, old: shownName(stmt.table), oldName: stmt.table.name, newName: action.newName, lock: lockSentence(context, stmt, action), shim },
-            suggestions: [{ desc: `Add \`${shim}\` after the rename.`, fix: { range: [at, at], text: `${semicolon ? ';' : ''}\n${shim}` } }],
+            suggestions: [{ desc: 'Add a view under the old name after the rename', fix: { range: [at, at], text: `${semicolon ? ';' : ''}\n${shim}` } }],
           });
         }
       },

@@ -29,25 +29,27 @@ new RuleTester().run(rule, {
       schema,
       errors: [
         {
-          message: /^Renaming table `users` to `users_2024` and creating `users` again later in the same transaction \(line 3\): running code does not see the name missing \(its queries wait for the lock, then use the new `users`\), but it no longer sees the rows, which stay in `users_2024`, and prepared statements whose result columns changed fail with `cached plan must not change result type`\. It takes an ACCESS EXCLUSIVE lock on `users`.* If running code still needs those rows, copy them into the new `users` before the transaction commits\.$/,
+          message: 'Renaming table `users` to `users_2024` and re-creating `users` hides its rows from running code; copy them over',
+          detail: /^Renaming table `users` to `users_2024` and creating `users` again later in the same transaction \(line 3\): running code does not see the name missing \(its queries wait for the lock, then use the new `users`\), but it no longer sees the rows, which stay in `users_2024`, and prepared statements whose result columns changed fail with `cached plan must not change result type`\. It takes an ACCESS EXCLUSIVE lock on `users`.* If running code still needs those rows, copy them into the new `users` before the transaction commits\.$/,
           line: 2,
           suggestions: [],
         },
       ],
     },
     // Outside a transaction block the name is missing until the CREATE TABLE runs.
-    { code: 'ALTER TABLE users RENAME TO users_2024;\nCREATE TABLE users (id bigint PRIMARY KEY);', schema, settings: { migrationTransaction: 'none' }, errors: [{ message: /`relation "users" does not exist`/ }] },
+    { code: 'ALTER TABLE users RENAME TO users_2024;\nCREATE TABLE users (id bigint PRIMARY KEY);', schema, settings: { migrationTransaction: 'none' }, errors: [{ message: /^Renaming table `users` to `users_2024` breaks code still using the old name/, detail: /`relation "users" does not exist`/ }] },
     {
       code: 'ALTER TABLE users RENAME TO customers;',
       schema,
       errors: [
         {
-          message: `Renaming table \`users\` to \`customers\` breaks every running instance of the application that still uses the old name: its queries fail with \`relation "users" does not exist\` until the new code runs everywhere. ${LOCK('users')} Keep the old name working in the same migration with \`CREATE VIEW users AS SELECT * FROM customers;\` (a simple view is updatable, so old code can still read and write), and drop the view once nothing uses the old name.`,
+          message: 'Renaming table `users` to `customers` breaks code still using the old name; keep the old name as a view',
+          detail: `Every running instance of the application that still uses the old name breaks: its queries fail with \`relation "users" does not exist\` until the new code runs everywhere. ${LOCK('users')} Keep the old name working in the same migration with \`CREATE VIEW users AS SELECT * FROM customers;\` (a simple view is updatable, so old code can still read and write), and drop the view once nothing uses the old name.`,
           line: 1,
           column: 1,
           endColumn: 38,
           suggestions: [
-            { desc: 'Add `CREATE VIEW users AS SELECT * FROM customers;` after the rename.', output: 'ALTER TABLE users RENAME TO customers;\nCREATE VIEW users AS SELECT * FROM customers;' },
+            { desc: 'Add a view under the old name after the rename', output: 'ALTER TABLE users RENAME TO customers;\nCREATE VIEW users AS SELECT * FROM customers;' },
           ],
         },
       ],

@@ -1,8 +1,13 @@
 import { defineRule, displayRelation, lockModeSql } from '@sqlwarden/core';
 import type { LockedRelation, ResolvedLock, RuleContext, Statement, StatementInfo } from '@sqlwarden/core';
 import { tableKey } from '../_shared/transactions.ts';
-import { effectsOf, headRange, transactionReason, isUnresolved, lineAt, lockOnNewRelation, quoteStatement, slowWorkOf } from '../_shared/lock-hygiene.ts';
+import { effectsOf, headRange, transactionReason, isUnresolved, lineAt, lockOnNewRelation, namesShort, quoteStatement, slowWorkOf } from '../_shared/lock-hygiene.ts';
 
+/** Headlines: the slow work, the table it keeps unreadable, and where to end the transaction. */
+const HEADLINE = 'This statement {{workShort}} while {{tablesShort}} {{stay}} unreadable; commit after line {{line}}';
+const HEADLINE_BACKFILL = 'This statement {{workShort}} while {{tablesShort}} {{stay}} unreadable; commit after line {{line}} and backfill in batches';
+
+/** The explanation: which locks, taken where, what waits, how much more slow work follows. */
 const MESSAGE =
   '{{statement}} {{work}} while this transaction still holds {{held}}{{more}}: reads and writes on {{tables}} wait until the transaction ends, so they wait for all of this work, not just for the moment the earlier statement needed. Locks are released only at COMMIT ({{reason}}): end the transaction after line {{line}} (run this statement in a transaction or migration of its own){{backfill}}.';
 
@@ -18,6 +23,8 @@ interface Hold {
 
 interface Finding {
   info: StatementInfo;
+  /** The slow work is a backfill (UPDATE, DELETE, INSERT ... SELECT): the remedy says to batch it. */
+  backfill: boolean;
   data: Record<string, string>;
   /** How many locks the report names ("while it is held" / "while they are held"). */
   locks: number;
@@ -130,6 +137,8 @@ export default defineRule({
                 if (more > 0) parts.push(`the ${lockModeSql('AccessExclusive')} locks on ${more} more relation${more > 1 ? 's' : ''} taken earlier in the transaction`);
                 const shownTables = groups.slice(0, 3).flatMap(([, rels]) => rels.map((r) => `\`${displayRelation(r)}\``));
                 const tables = [...new Set(shownTables), ...(more > 0 ? [`the ${more} other${more > 1 ? 's' : ''}`] : [])];
+                // Nearest first, as the detail names them.
+                const held = [...new Set(fresh.map((h) => `\`${displayRelation(h.relation)}\``).reverse())];
                 // Ending the transaction must release every lock this statement runs under, reported
                 // here or earlier: the latest one it does not take itself.
                 let lastHeld = tx.held.length - 1;
@@ -142,9 +151,13 @@ export default defineRule({
                   transaction: tx,
                   slowFrom: position + 1,
                   notUnder: new Set(),
+                  backfill: node.type === 'Update' || node.type === 'Delete' || node.type === 'Insert',
                   data: {
                     statement: quoteStatement(text, info.range),
                     work: work.what,
+                    workShort: work.short,
+                    tablesShort: namesShort(held),
+                    stay: held.length > 1 ? 'stay' : 'stays',
                     held: parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}` : parts[0]!,
                     tables: tables.length > 1 ? `${tables.slice(0, -1).join(', ')} and ${tables[tables.length - 1]}` : tables[0]!,
                     reason: transactionReason(context, info.transaction),
@@ -174,7 +187,8 @@ export default defineRule({
         for (const finding of findings) {
           context.report({
             range: headRange(text, finding.info.range),
-            message: MESSAGE,
+            message: finding.backfill ? HEADLINE_BACKFILL : HEADLINE,
+            detail: MESSAGE,
             data: { ...finding.data, more: furtherWork(text, finding) },
           });
         }

@@ -52,14 +52,15 @@ new RuleTester().run(rule, {
       code: 'BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nREPACK orders;\nCOMMIT;',
       schema,
       settings: { postgresVersion: 19 },
-      errors: [{ message: /^`REPACK orders` rewrites `orders` and its indexes while this transaction still holds the ACCESS EXCLUSIVE lock on `users`/, line: 3 }],
+      errors: [{ message: 'This statement rewrites `orders` while `users` stays unreadable; commit after line 2', detail: /^`REPACK orders` rewrites `orders` and its indexes while this transaction still holds the ACCESS EXCLUSIVE lock on `users`/, line: 3 }],
     },
     {
       code: 'BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nCREATE INDEX orders_amount ON orders (amount);\nCOMMIT;',
       schema,
       errors: [
         {
-          message:
+          message: 'This statement builds an index on `orders` while `users` stays unreadable; commit after line 2',
+          detail:
             '`CREATE INDEX orders_amount ON orders (amount)` builds an index by scanning all of `orders` while this transaction still holds the ACCESS EXCLUSIVE lock on `users` that `ALTER TABLE users ADD COLUMN nickname text` took at line 2: reads and writes on `users` wait until the transaction ends, so they wait for all of this work, not just for the moment the earlier statement needed. Locks are released only at COMMIT (it is inside BEGIN ... COMMIT): end the transaction after line 2 (run this statement in a transaction or migration of its own).',
           line: 3,
           column: 1,
@@ -71,16 +72,16 @@ new RuleTester().run(rule, {
     {
       code: "ALTER TABLE users ADD COLUMN nickname text;\nUPDATE users SET nickname = email;",
       schema,
-      errors: [{ message: /^`UPDATE users SET nickname = email` updates every row of `users` while this transaction still holds the ACCESS EXCLUSIVE lock on `users` .* \(its statements run as one implicit transaction if the file is sent as one query string, which is assumed because no migration tool was recognised; .*, and backfill in batches outside the DDL transaction\.$/ }],
+      errors: [{ message: 'This statement updates every row of `users` while `users` stays unreadable; commit after line 1 and backfill in batches', detail: /^`UPDATE users SET nickname = email` updates every row of `users` while this transaction still holds the ACCESS EXCLUSIVE lock on `users` .* \(its statements run as one implicit transaction if the file is sent as one query string, which is assumed because no migration tool was recognised; .*, and backfill in batches outside the DDL transaction\.$/ }],
     },
     {
       code: "ALTER TABLE users ADD COLUMN nickname text;\nUPDATE users SET nickname = email WHERE nickname IS NULL;",
       schema,
-      errors: [{ message: /updates every row of `users` that matches its WHERE \(not a primary or unique key lookup\)/ }],
+      errors: [{ message: /^This statement updates rows of `users` while/, detail: /updates every row of `users` that matches its WHERE \(not a primary or unique key lookup\)/ }],
     },
-    { code: 'ALTER TABLE users ADD COLUMN nickname text;\nDELETE FROM audit;', schema, errors: [{ message: /deletes every row of `audit`/ }] },
-    { code: 'ALTER TABLE users ADD COLUMN nickname text;\nINSERT INTO audit (id, at) SELECT id, now() FROM orders;', schema, errors: [{ message: /copies the rows of `orders` into `audit`/ }] },
-    { name: 'INSERT ... SELECT by a column that is not a key', code: 'ALTER TABLE users ADD COLUMN nickname text;\nINSERT INTO audit (id) SELECT id FROM orders WHERE amount = 5;', schema, errors: [{ message: /copies the rows of `orders`/ }] },
+    { code: 'ALTER TABLE users ADD COLUMN nickname text;\nDELETE FROM audit;', schema, errors: [{ detail: /deletes every row of `audit`/ }] },
+    { code: 'ALTER TABLE users ADD COLUMN nickname text;\nINSERT INTO audit (id, at) SELECT id, now() FROM orders;', schema, errors: [{ detail: /copies the rows of `orders` into `audit`/ }] },
+    { name: 'INSERT ... SELECT by a column that is not a key', code: 'ALTER TABLE users ADD COLUMN nickname text;\nINSERT INTO audit (id) SELECT id FROM orders WHERE amount = 5;', schema, errors: [{ detail: /copies the rows of `orders`/ }] },
     { name: 'INSERT ... SELECT aggregate per group', code: 'ALTER TABLE users ADD COLUMN nickname text;\nINSERT INTO audit (id) SELECT max(id) FROM orders GROUP BY user_id;', schema, errors: 1 },
     { name: 'INSERT ... SELECT with a window function returns every row', code: 'ALTER TABLE users ADD COLUMN nickname text;\nINSERT INTO audit (id) SELECT count(*) OVER () FROM orders;', schema, errors: 1 },
     { name: 'INSERT ... SELECT joining a key lookup to a whole table', code: 'ALTER TABLE users ADD COLUMN nickname text;\nINSERT INTO audit (id) SELECT o.id FROM orders o JOIN users u ON u.id = o.user_id WHERE o.id = 1;', schema, errors: 1 },
@@ -88,7 +89,7 @@ new RuleTester().run(rule, {
     {
       code: 'ALTER TABLE users ADD COLUMN tag text;\nALTER TABLE orders VALIDATE CONSTRAINT orders_amount_positive;',
       schema,
-      errors: [{ message: /^`ALTER TABLE orders VALIDATE CONSTRAINT orders_amount_posi...` scans all of `orders` while this transaction still holds the ACCESS EXCLUSIVE lock on `users`/ }],
+      errors: [{ detail: /^`ALTER TABLE orders VALIDATE CONSTRAINT orders_amount_posi...` scans all of `orders` while this transaction still holds the ACCESS EXCLUSIVE lock on `users`/ }],
     },
     // Rewrites of another table; several held locks are all named.
     {
@@ -96,21 +97,23 @@ new RuleTester().run(rule, {
       schema,
       errors: [
         {
-          message:
+          message: 'This statement rewrites `orders` while `audit` and `users` stay unreadable; commit after line 3',
+          detail:
             /^`ALTER TABLE orders ALTER COLUMN note TYPE varchar\(20\)` rewrites `orders` and its indexes while this transaction still holds the ACCESS EXCLUSIVE lock on `audit` that `LOCK TABLE audit IN ACCESS EXCLUSIVE MODE` took at line 3 and the ACCESS EXCLUSIVE lock on `users` that `ALTER TABLE users ADD COLUMN nickname text` took at line 2: reads and writes on `audit` and `users` wait .* \(goose runs this file inside a transaction\): end the transaction after line 3/,
           line: 4,
         },
       ],
     },
-    { code: 'ALTER TABLE users ADD COLUMN nickname text;\nREFRESH MATERIALIZED VIEW totals;', schema, errors: [{ message: /rewrites `totals` and its indexes/ }] },
-    { code: 'ALTER TABLE users ADD COLUMN nickname text;\nREINDEX TABLE orders;', schema, errors: [{ message: /rebuilds indexes of `orders`/ }] },
+    { code: 'ALTER TABLE users ADD COLUMN nickname text;\nREFRESH MATERIALIZED VIEW totals;', schema, errors: [{ detail: /rewrites `totals` and its indexes/ }] },
+    { code: 'ALTER TABLE users ADD COLUMN nickname text;\nREINDEX TABLE orders;', schema, errors: [{ detail: /rebuilds indexes of `orders`/ }] },
     // Many held locks: the nearest three are named, the rest counted.
     {
       code: 'ALTER TABLE t1 ADD COLUMN x int;\nALTER TABLE t2 ADD COLUMN x int;\nALTER TABLE t3 ADD COLUMN x int;\nALTER TABLE t4 ADD COLUMN x int;\nCREATE INDEX orders_amount ON orders (amount);',
       schema: `${schema}\nCREATE TABLE t1 (id int);\nCREATE TABLE t2 (id int);\nCREATE TABLE t3 (id int);\nCREATE TABLE t4 (id int);`,
       errors: [
         {
-          message:
+          message: 'This statement builds an index on `orders` while `t4` and 3 more stay unreadable; commit after line 4',
+          detail:
             /still holds the ACCESS EXCLUSIVE lock on `t4` that .* took at line 4, the ACCESS EXCLUSIVE lock on `t3` .* line 3, the ACCESS EXCLUSIVE lock on `t2` .* line 2 and the ACCESS EXCLUSIVE locks on 1 more relation taken earlier in the transaction: reads and writes on `t4`, `t3`, `t2` and the 1 other wait .* end the transaction after line 4/,
           line: 5,
         },
@@ -122,7 +125,7 @@ new RuleTester().run(rule, {
       schema,
       errors: [
         {
-          message:
+          detail:
             '`CREATE INDEX orders_amount ON orders (amount)` builds an index by scanning all of `orders` while this transaction still holds the ACCESS EXCLUSIVE lock on `users` that `ALTER TABLE users ADD COLUMN nickname text` took at line 2, and 2 more statements in this transaction do slow work while it is held (lines 5–6): reads and writes on `users` wait until the transaction ends, so they wait for all of this work, not just for the moment the earlier statement needed. Locks are released only at COMMIT (it is inside BEGIN ... COMMIT): end the transaction after line 2 (run this statement in a transaction or migration of its own).',
           line: 3,
           column: 1,
@@ -130,20 +133,20 @@ new RuleTester().run(rule, {
         },
       ],
     },
-    { code: 'TRUNCATE audit;\nCREATE INDEX orders_amount ON orders (amount);\nCREATE INDEX orders_user ON orders (user_id);', schema, errors: [{ message: /lock on `audit` that `TRUNCATE audit` took at line 1, and 1 more statement in this transaction does slow work while it is held \(line 3\): reads/, line: 2 }] },
+    { code: 'TRUNCATE audit;\nCREATE INDEX orders_amount ON orders (amount);\nCREATE INDEX orders_user ON orders (user_id);', schema, errors: [{ detail: /lock on `audit` that `TRUNCATE audit` took at line 1, and 1 more statement in this transaction does slow work while it is held \(line 3\): reads/, line: 2 }] },
     // Locks taken before the same first slow statement share its report.
     {
       code: 'ALTER TABLE users ADD COLUMN nickname text;\nALTER TABLE audit ADD COLUMN note text;\nCREATE INDEX orders_amount ON orders (amount);\nCREATE INDEX orders_user ON orders (user_id);',
       schema,
-      errors: [{ message: /holds the ACCESS EXCLUSIVE lock on `audit` that .* took at line 2 and the ACCESS EXCLUSIVE lock on `users` that .* took at line 1, and 1 more statement in this transaction does slow work while they are held \(line 4\): reads and writes on `audit` and `users` wait/, line: 3 }],
+      errors: [{ detail: /holds the ACCESS EXCLUSIVE lock on `audit` that .* took at line 2 and the ACCESS EXCLUSIVE lock on `users` that .* took at line 1, and 1 more statement in this transaction does slow work while they are held \(line 4\): reads and writes on `audit` and `users` wait/, line: 3 }],
     },
     // Two acquisitions with slow work after each: one report for each, the later slow work counted under both.
     {
       code: 'ALTER TABLE users ADD COLUMN nickname text;\nCREATE INDEX orders_amount ON orders (amount);\nALTER TABLE audit ADD COLUMN note text;\nCREATE INDEX orders_user ON orders (user_id);\nUPDATE users SET nickname = email;',
       schema,
       errors: [
-        { message: /holds the ACCESS EXCLUSIVE lock on `users` that `ALTER TABLE users ADD COLUMN nickname text` took at line 1, and 2 more statements in this transaction do slow work while it is held \(lines 4–5\): reads and writes on `users` wait .* end the transaction after line 1 /, line: 2 },
-        { message: /^`CREATE INDEX orders_user ON orders \(user_id\)` builds an index .* holds the ACCESS EXCLUSIVE lock on `audit` that `ALTER TABLE audit ADD COLUMN note text` took at line 3, and 1 more statement in this transaction does slow work while it is held \(line 5\): reads and writes on `audit` wait .* end the transaction after line 3 /, line: 4 },
+        { detail: /holds the ACCESS EXCLUSIVE lock on `users` that `ALTER TABLE users ADD COLUMN nickname text` took at line 1, and 2 more statements in this transaction do slow work while it is held \(lines 4–5\): reads and writes on `users` wait .* end the transaction after line 1 /, line: 2 },
+        { detail: /^`CREATE INDEX orders_user ON orders \(user_id\)` builds an index .* holds the ACCESS EXCLUSIVE lock on `audit` that `ALTER TABLE audit ADD COLUMN note text` took at line 3, and 1 more statement in this transaction does slow work while it is held \(line 5\): reads and writes on `audit` wait .* end the transaction after line 3 /, line: 4 },
       ],
     },
     // A statement that locks a held table itself is not counted under that lock, but is reported under another.
@@ -151,8 +154,8 @@ new RuleTester().run(rule, {
       code: 'ALTER TABLE orders ADD COLUMN tag text;\nALTER TABLE users ADD COLUMN nickname text;\nALTER TABLE orders ALTER COLUMN amount TYPE bigint;\nCREATE INDEX orders_user ON orders (user_id);',
       schema,
       errors: [
-        { message: /^`ALTER TABLE orders ALTER COLUMN amount TYPE bigint` rewrites `orders` .* lock on `users` that .* took at line 2, and 1 more statement in this transaction does slow work while it is held \(line 4\): reads and writes on `users` wait/, line: 3 },
-        { message: /^`CREATE INDEX orders_user ON orders \(user_id\)` builds an index .* lock on `orders` that `ALTER TABLE orders ADD COLUMN tag text` took at line 1: reads and writes on `orders` wait .* end the transaction after line 2 /, line: 4 },
+        { detail: /^`ALTER TABLE orders ALTER COLUMN amount TYPE bigint` rewrites `orders` .* lock on `users` that .* took at line 2, and 1 more statement in this transaction does slow work while it is held \(line 4\): reads and writes on `users` wait/, line: 3 },
+        { detail: /^`CREATE INDEX orders_user ON orders \(user_id\)` builds an index .* lock on `orders` that `ALTER TABLE orders ADD COLUMN tag text` took at line 1: reads and writes on `orders` wait .* end the transaction after line 2 /, line: 4 },
       ],
     },
     // Separate transactions: separate reports, each counting only its own transaction.
@@ -160,29 +163,37 @@ new RuleTester().run(rule, {
       code: 'BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nCREATE INDEX orders_amount ON orders (amount);\nCREATE INDEX orders_user ON orders (user_id);\nCOMMIT;\nBEGIN;\nALTER TABLE users ADD COLUMN tag text;\nUPDATE users SET tag = email;\nCOMMIT;',
       schema,
       errors: [
-        { message: /lock on `users` that `ALTER TABLE users ADD COLUMN nickname text` took at line 2, and 1 more statement in this transaction does slow work while it is held \(line 4\): /, line: 3 },
-        { message: /^`UPDATE users SET tag = email` updates every row of `users` while this transaction still holds the ACCESS EXCLUSIVE lock on `users` that `ALTER TABLE users ADD COLUMN tag text` took at line 7: reads/, line: 8 },
+        { detail: /lock on `users` that `ALTER TABLE users ADD COLUMN nickname text` took at line 2, and 1 more statement in this transaction does slow work while it is held \(line 4\): /, line: 3 },
+        { detail: /^`UPDATE users SET tag = email` updates every row of `users` while this transaction still holds the ACCESS EXCLUSIVE lock on `users` that `ALTER TABLE users ADD COLUMN tag text` took at line 7: reads/, line: 8 },
       ],
+    },
+    // The Down section is a transaction of its own; rollbacks are checked only with `rollbacks: 'all'`.
+    {
+      code: '-- +goose Up\nALTER TABLE users ADD COLUMN nickname text;\nCREATE INDEX orders_amount ON orders (amount);\n-- +goose Down\nALTER TABLE users DROP COLUMN nickname;\nDROP INDEX orders_amount;\nCREATE INDEX orders_user ON orders (user_id);',
+      schema,
+      errors: [{ detail: /took at line 2: reads/, line: 3 }],
+      name: 'goose: the Down section is not checked by default',
     },
     {
       code: '-- +goose Up\nALTER TABLE users ADD COLUMN nickname text;\nCREATE INDEX orders_amount ON orders (amount);\n-- +goose Down\nALTER TABLE users DROP COLUMN nickname;\nDROP INDEX orders_amount;\nCREATE INDEX orders_user ON orders (user_id);',
       schema,
+      settings: { rollbacks: 'all' },
       errors: [
-        { message: /took at line 2: reads/, line: 3 },
-        { message: /lock on `users` that `ALTER TABLE users DROP COLUMN nickname` took at line 5: reads/, line: 7 },
+        { detail: /took at line 2: reads/, line: 3 },
+        { detail: /lock on `users` that `ALTER TABLE users DROP COLUMN nickname` took at line 5: reads/, line: 7 },
       ],
     },
     // The catalog before each statement: a rewrite the version decides (volatile default rewrites everywhere).
     {
       code: 'ALTER TABLE users ADD COLUMN nickname text;\nALTER TABLE orders ADD COLUMN created_at timestamptz DEFAULT clock_timestamp();',
       schema,
-      errors: [{ message: /rewrites `orders` and its indexes/ }],
+      errors: [{ detail: /rewrites `orders` and its indexes/ }],
     },
     {
       code: 'ALTER TABLE users ADD COLUMN nickname text;\nALTER TABLE orders ADD COLUMN flag boolean DEFAULT false;',
       schema,
       settings: { postgresVersion: 10 },
-      errors: [{ message: /rewrites `orders` and its indexes/ }],
+      errors: [{ detail: /rewrites `orders` and its indexes/ }],
     },
   ],
 });

@@ -1,13 +1,35 @@
-import { defineRule, storageTypeName } from '@sqlwarden/core';
-import type { AlterTable, AlterTableAction, Cluster, ColumnDef, Range, Repack, RuleContext, StatementEffect, TypeRef, Vacuum } from '@sqlwarden/core';
+import { blockedWork, defineRule, storageTypeName } from '@sqlwarden/core';
+import type { AlterTable, AlterTableAction, Cluster, ColumnDef, Range, Repack, ResolvedLock, RuleContext, StatementEffect, TypeRef, Vacuum } from '@sqlwarden/core';
 import { displayName, emptiedInFile, isNewTable, isWord, scanTokens } from '../_shared/migration.ts';
-import { describeLocks, effectsOfAction, lockedRelations, statementEffects, whatItBlocks } from '../_shared/lock-messages.ts';
+import { describeLocks, effectsOfAction, lockedRelations, statementEffects } from '../_shared/lock-messages.ts';
 import { whatItBlocksInTransaction } from '../_shared/transaction-locks.ts';
 
 const HOLDING = 'while holding {{locks}}, {{blocks}} until it finishes';
 const NEW_COLUMN = 'Add a new column of the new type, keep it in sync with a trigger, backfill it in batches, then switch reads and writes to it and drop the old column';
+/** Headlines say what the rewrite blocks; the details name the locks. */
+const BLOCKING = 'blocking {{blocked}}';
 
 const MESSAGES = {
+  typeChange: `ALTER COLUMN \`{{column}}\` TYPE {{newType}} rewrites \`{{table}}\`, ${BLOCKING}; add a new column instead and backfill it`,
+  typeChangeIndexes: `ALTER COLUMN \`{{column}}\` TYPE {{newType}} rebuilds the indexes on \`{{column}}\`, ${BLOCKING}; add a new column, or run it off-peak`,
+  typeChangeMaybe: `ALTER COLUMN \`{{column}}\` TYPE {{newType}} may rewrite \`{{table}}\`, ${BLOCKING}; if so, add a new column and backfill it`,
+  generatedStored: `ADD COLUMN \`{{column}}\` ... STORED rewrites \`{{table}}\`, ${BLOCKING}; use {{alternative}}`,
+  serial: `ADD COLUMN \`{{column}}\` {{type}} rewrites \`{{table}}\`, ${BLOCKING}; add a plain {{storage}} column and backfill it`,
+  identity: `ADD COLUMN \`{{column}}\` ... AS IDENTITY rewrites \`{{table}}\`, ${BLOCKING}; backfill a plain column, then ADD GENERATED`,
+  setLogged: `SET LOGGED rewrites \`{{table}}\` and writes it all to the WAL, ${BLOCKING}; run it off-peak or swap in a logged copy`,
+  setUnlogged: `SET UNLOGGED rewrites \`{{table}}\`, ${BLOCKING}; run it off-peak or swap in an unlogged copy`,
+  setTablespace: `SET TABLESPACE copies all of \`{{table}}\`, ${BLOCKING}; move it with pg_repack --tablespace or off-peak`,
+  setAccessMethod: `SET ACCESS METHOD rewrites \`{{table}}\`, ${BLOCKING}; swap in a copy with the new access method, or run it off-peak`,
+  cluster: `CLUSTER rewrites \`{{table}}\`, ${BLOCKING}; {{onlineShort}}`,
+  clusterAll: `CLUSTER without a table rewrites every clustered table, ${BLOCKING} on each; {{onlineShort}}`,
+  vacuumFull: `VACUUM FULL rewrites \`{{table}}\`, ${BLOCKING}; use plain VACUUM, or {{onlineShort}}`,
+  vacuumFullAll: `VACUUM FULL without a table rewrites every table, ${BLOCKING}; use plain VACUUM, or {{onlineShort}}`,
+  repack: `REPACK rewrites \`{{table}}\`, ${BLOCKING}; use REPACK (CONCURRENTLY) outside a transaction block`,
+  repackAll: `REPACK without a table rewrites every table{{which}}, ${BLOCKING}; REPACK (CONCURRENTLY) by name`,
+  partitions: `{{verb}} copies rows while ${BLOCKING} on \`{{table}}\`; copy into a new table in batches and ATTACH it instead`,
+};
+
+const DETAILS = {
   typeChange: `ALTER COLUMN \`{{column}}\` TYPE {{newType}}{{from}} rewrites \`{{table}}\`{{indexes}} ${HOLDING}. ${NEW_COLUMN}.`,
   typeChangeIndexes: `ALTER COLUMN \`{{column}}\` TYPE {{newType}}{{from}} does not rewrite the table but rebuilds the indexes on \`{{column}}\` ${HOLDING}. ${NEW_COLUMN}, or accept the rebuild at a quiet time.`,
   typeChangeMaybe: `ALTER COLUMN \`{{column}}\` TYPE {{newType}}{{from}} may rewrite \`{{table}}\` and its indexes ${HOLDING}: {{uncertain}}. If it does: ${NEW_COLUMN}.`,
@@ -35,6 +57,18 @@ const ONLINE = {
   reclaim: (version: number, table: string): string =>
     version >= 19 ? `Reclaim space online with REPACK (CONCURRENTLY) ${table || '<table>'} (PostgreSQL 19+, outside a transaction block)` : 'Reclaim space online with pg_repack or pg_squeeze',
 };
+
+/** The same advice, short enough for a headline. */
+const ONLINE_SHORT = {
+  reorder: (version: number): string => (version >= 19 ? 'use REPACK (CONCURRENTLY) ... USING INDEX' : 'reorder it online with pg_repack or pg_squeeze'),
+  reorderAll: (version: number): string => (version >= 19 ? 'REPACK (CONCURRENTLY) ... USING INDEX by name' : 'use pg_repack or pg_squeeze instead'),
+  reclaim: (version: number): string => (version >= 19 ? 'REPACK (CONCURRENTLY) to reclaim space online' : 'pg_repack to reclaim space online'),
+};
+
+/** "reads and writes" or "writes": what the strongest of the locks blocks. */
+function blockedBy(locks: readonly ResolvedLock[]): string {
+  return locks.some((l) => blockedWork(l.mode).reads) ? 'reads and writes' : 'writes';
+}
 
 /** A type as written, from the model's token-joined text: `varchar ( 20 )` -> `varchar(20)`. */
 function typeText(t: TypeRef): string {
@@ -93,7 +127,7 @@ export default defineRule({
 
     function lockData(effects: readonly StatementEffect[]) {
       const locks = lockedRelations(effects);
-      return { locks: describeLocks(locks), blocks: whatItBlocksInTransaction(context, locks, { verb: 'blocking' }), indexes: indexesClause(effects) };
+      return { locks: describeLocks(locks), blocks: whatItBlocksInTransaction(context, locks, { verb: 'blocking' }), blocked: blockedBy(locks), indexes: indexesClause(effects) };
     }
 
     function typeChange(stmt: AlterTable, action: AlterTableAction, range: Range): void {
@@ -110,14 +144,14 @@ export default defineRule({
       };
       const uncertain = effects.find((e) => e.uncertain !== undefined)?.uncertain;
       if (uncertain !== undefined) {
-        context.report({ range, message: MESSAGES.typeChangeMaybe, data: { ...data, uncertain } });
+        context.report({ range, message: MESSAGES.typeChangeMaybe, detail: DETAILS.typeChangeMaybe, data: { ...data, uncertain } });
         return;
       }
-      if (effects.some((e) => e.rewrite === 'table' || e.rewrite === 'table_and_indexes')) context.report({ range, message: MESSAGES.typeChange, data });
+      if (effects.some((e) => e.rewrite === 'table' || e.rewrite === 'table_and_indexes')) context.report({ range, message: MESSAGES.typeChange, detail: DETAILS.typeChange, data });
       else if (effects.some((e) => e.rewrite === 'index')) {
         // Only indexes that involve the column are rebuilt: none known on a known table, nothing to do.
         const indexed = !table || table.indexes.some((i) => i.elements.some((e) => e.column === column || e.expressionKey !== undefined));
-        if (indexed) context.report({ range, message: MESSAGES.typeChangeIndexes, data });
+        if (indexed) context.report({ range, message: MESSAGES.typeChangeIndexes, detail: DETAILS.typeChangeIndexes, data });
       }
     }
 
@@ -128,19 +162,22 @@ export default defineRule({
     function addColumn(stmt: AlterTable, action: AlterTableAction, def: ColumnDef, range: Range): void {
       const effects = effectsOfAction(context, stmt, action);
       if (!rewrites(effects)) return;
-      const data = { table: displayName(stmt.table), column: def.name, type: typeText(def.dataType), storage: INTEGER_NAMES[storageTypeName(def.dataType.name)] ?? storageTypeName(def.dataType.name), virtual: '', ...lockData(effects) };
+      const data = { table: displayName(stmt.table), column: def.name, type: typeText(def.dataType), storage: INTEGER_NAMES[storageTypeName(def.dataType.name)] ?? storageTypeName(def.dataType.name), virtual: '', alternative: 'a trigger-filled column and backfill it', ...lockData(effects) };
       const generated = def.constraints.find((c) => c.kind === 'generated');
       if (generated?.generatedKind === 'stored') {
-        data.virtual = version >= 18 ? ', or use a VIRTUAL generated column (computed when read; PostgreSQL 18+)' : '';
-        context.report({ range, message: MESSAGES.generatedStored, data });
-      } else if (def.constraints.some((c) => c.kind === 'identity')) context.report({ range, message: MESSAGES.identity, data });
-      else if (storageTypeName(def.dataType.name) !== def.dataType.name) context.report({ range, message: MESSAGES.serial, data });
+        if (version >= 18) {
+          data.virtual = ', or use a VIRTUAL generated column (computed when read; PostgreSQL 18+)';
+          data.alternative = 'a VIRTUAL or trigger-filled column';
+        }
+        context.report({ range, message: MESSAGES.generatedStored, detail: DETAILS.generatedStored, data });
+      } else if (def.constraints.some((c) => c.kind === 'identity')) context.report({ range, message: MESSAGES.identity, detail: DETAILS.identity, data });
+      else if (storageTypeName(def.dataType.name) !== def.dataType.name) context.report({ range, message: MESSAGES.serial, detail: DETAILS.serial, data });
     }
 
-    function tableAction(stmt: AlterTable, action: AlterTableAction, message: string): void {
+    function tableAction(stmt: AlterTable, action: AlterTableAction, kind: 'setLogged' | 'setUnlogged' | 'setTablespace' | 'setAccessMethod'): void {
       const effects = effectsOfAction(context, stmt, action);
       if (!rewrites(effects)) return;
-      context.report({ range: action.range, message, data: { table: displayName(stmt.table), ...lockData(effects) } });
+      context.report({ range: action.range, message: MESSAGES[kind], detail: DETAILS[kind], data: { table: displayName(stmt.table), ...lockData(effects) } });
     }
 
     /** MERGE / SPLIT PARTITION: the rows of the old partitions are copied while the parent is locked. */
@@ -153,12 +190,13 @@ export default defineRule({
       const merge = action.action === 'merge_partitions';
       const data = {
         verb: merge ? 'MERGE PARTITIONS' : 'SPLIT PARTITION',
+        table: displayName(stmt.table),
         from: names(old),
         into: `${merge ? 'the new partition' : 'the new partitions'} ${names(action.newPartitions ?? [])}`,
         ...lockData(effects),
       };
       const range = stmt.newerSyntax ? { start: stmt.range.start + stmt.newerSyntax.offset, end: stmt.range.start + stmt.newerSyntax.offset + stmt.newerSyntax.length } : action.range;
-      context.report({ range, message: MESSAGES.partitions, data });
+      context.report({ range, message: MESSAGES.partitions, detail: DETAILS.partitions, data });
     }
 
     /** `VACUUM FULL`, `CLUSTER`: the statement's keywords up to the first table name. */
@@ -174,10 +212,10 @@ export default defineRule({
         for (const action of stmt.actions) {
           if (action.action === 'alter_column_type') typeChange(stmt, action, action.range);
           else if (action.action === 'add_column' && action.columnDef) addColumn(stmt, action, action.columnDef, action.range);
-          else if (action.action === 'set_logged') tableAction(stmt, action, MESSAGES.setLogged);
-          else if (action.action === 'set_unlogged') tableAction(stmt, action, MESSAGES.setUnlogged);
-          else if (action.action === 'set_tablespace') tableAction(stmt, action, MESSAGES.setTablespace);
-          else if (action.action === 'set_access_method') tableAction(stmt, action, MESSAGES.setAccessMethod);
+          else if (action.action === 'set_logged') tableAction(stmt, action, 'setLogged');
+          else if (action.action === 'set_unlogged') tableAction(stmt, action, 'setUnlogged');
+          else if (action.action === 'set_tablespace') tableAction(stmt, action, 'setTablespace');
+          else if (action.action === 'set_access_method') tableAction(stmt, action, 'setAccessMethod');
           else if (action.action === 'merge_partitions' || action.action === 'split_partition') partitions(stmt, action);
         }
       },
@@ -189,11 +227,11 @@ export default defineRule({
         if (!rewrites(effects)) return;
         const range = { start: stmt.range.start + stmt.newerSyntax.offset, end: stmt.range.start + stmt.newerSyntax.offset + stmt.newerSyntax.length };
         if (!stmt.table) {
-          context.report({ range, message: MESSAGES.repackAll, data: { which: stmt.usingIndex ? ' that has a clustering index' : ' in the database', ...lockData(effects) } });
+          context.report({ range, message: MESSAGES.repackAll, detail: DETAILS.repackAll, data: { which: stmt.usingIndex ? ' that has a clustering index' : ' in the database', ...lockData(effects) } });
           return;
         }
         const usingIndex = stmt.usingIndex ? ` USING INDEX${stmt.index ? ` ${stmt.index}` : ''}` : '';
-        context.report({ range, message: MESSAGES.repack, data: { table: displayName(stmt.table), usingIndex, ...lockData(effects) } });
+        context.report({ range, message: MESSAGES.repack, detail: DETAILS.repack, data: { table: displayName(stmt.table), usingIndex, ...lockData(effects) } });
       },
 
       Cluster(stmt: Cluster) {
@@ -203,8 +241,8 @@ export default defineRule({
         if (!rewrites(effects)) return;
         const table = stmt.table ? displayName(stmt.table) : '';
         const online = stmt.table ? ONLINE.reorder(version, table, stmt.index ?? '') : ONLINE.reorderAll(version);
-        const data = { table, online, ...lockData(effects) };
-        context.report({ range: head(stmt.range, stmt.table ? 2 : 1), message: stmt.table ? MESSAGES.cluster : MESSAGES.clusterAll, data });
+        const data = { table, online, onlineShort: stmt.table ? ONLINE_SHORT.reorder(version) : ONLINE_SHORT.reorderAll(version), ...lockData(effects) };
+        context.report({ range: head(stmt.range, stmt.table ? 2 : 1), message: stmt.table ? MESSAGES.cluster : MESSAGES.clusterAll, detail: stmt.table ? DETAILS.cluster : DETAILS.clusterAll, data });
       },
 
       Vacuum(stmt: Vacuum) {
@@ -222,11 +260,16 @@ export default defineRule({
         }
         const range = end >= 0 ? { start: stmt.range.start, end: tokens[end]!.end } : stmt.range;
         if (stmt.tables.length === 0) {
-          context.report({ range, message: MESSAGES.vacuumFullAll, data: { table: '', online: ONLINE.reclaim(version, '').replace(' <table>', ' on each table'), ...lockData(effects) } });
+          context.report({
+            range,
+            message: MESSAGES.vacuumFullAll,
+            detail: DETAILS.vacuumFullAll,
+            data: { table: '', online: ONLINE.reclaim(version, '').replace(' <table>', ' on each table'), onlineShort: ONLINE_SHORT.reclaim(version), ...lockData(effects) },
+          });
           return;
         }
-        const data = { table: tables.map((t) => displayName(t)).join('`, `'), online: ONLINE.reclaim(version, tables.length === 1 ? displayName(tables[0]!) : ''), ...lockData(effects) };
-        context.report({ range, message: MESSAGES.vacuumFull, data });
+        const data = { table: tables.map((t) => displayName(t)).join('`, `'), online: ONLINE.reclaim(version, tables.length === 1 ? displayName(tables[0]!) : ''), onlineShort: ONLINE_SHORT.reclaim(version), ...lockData(effects) };
+        context.report({ range, message: MESSAGES.vacuumFull, detail: DETAILS.vacuumFull, data });
       },
     };
   },

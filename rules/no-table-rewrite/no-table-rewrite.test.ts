@@ -50,6 +50,8 @@ new RuleTester().run(rule, {
     // Not a migration.
     { code: 'VACUUM FULL accounts', schema, migration: false },
     { code: 'ALTER TABLE accounts ALTER COLUMN id TYPE bigint', schema, migration: false },
+    // A rollback's rewrite is reported only with rollbacks: 'all' (see invalid).
+    { code: '-- +goose Up\nSELECT 1;\n-- +goose Down\nALTER TABLE accounts ALTER COLUMN id TYPE bigint;', schema },
   ],
   invalid: [
     // 1. Type changes.
@@ -58,7 +60,8 @@ new RuleTester().run(rule, {
       schema,
       errors: [
         {
-          message: `ALTER COLUMN \`id\` TYPE bigint (from int) rewrites \`accounts\` and all its indexes ${AE}. Add a new column of the new type, keep it in sync with a trigger, backfill it in batches, then switch reads and writes to it and drop the old column.`,
+          message: 'ALTER COLUMN `id` TYPE bigint rewrites `accounts`, blocking reads and writes; add a new column instead and backfill it',
+          detail: `ALTER COLUMN \`id\` TYPE bigint (from int) rewrites \`accounts\` and all its indexes ${AE}. Add a new column of the new type, keep it in sync with a trigger, backfill it in batches, then switch reads and writes to it and drop the old column.`,
           line: 1,
           column: 22,
           endColumn: 49,
@@ -66,74 +69,76 @@ new RuleTester().run(rule, {
       ],
       output: null,
     },
-    { code: 'ALTER TABLE accounts ALTER COLUMN name TYPE varchar(20)', schema, errors: [{ message: /^ALTER COLUMN `name` TYPE varchar\(20\) \(from varchar\(50\)\) rewrites/ }], name: 'a shorter varchar' },
-    { code: 'ALTER TABLE accounts ALTER COLUMN balance TYPE numeric(10, 4)', schema, errors: [{ message: /rewrites `accounts`/ }], name: 'a numeric scale change' },
+    { code: 'ALTER TABLE accounts ALTER COLUMN name TYPE varchar(20)', schema, errors: [{ detail: /^ALTER COLUMN `name` TYPE varchar\(20\) \(from varchar\(50\)\) rewrites/ }], name: 'a shorter varchar' },
+    { code: 'ALTER TABLE accounts ALTER COLUMN balance TYPE numeric(10, 4)', schema, errors: [{ detail: /rewrites `accounts`/ }], name: 'a numeric scale change' },
     { code: 'ALTER TABLE accounts ALTER COLUMN code TYPE varchar(10)', schema, errors: 1, name: 'text to a limited varchar' },
-    { code: 'ALTER TABLE accounts ALTER COLUMN name TYPE text USING upper(name)', schema, errors: [{ message: /rewrites `accounts`/ }], name: 'USING computes new values' },
+    { code: 'ALTER TABLE accounts ALTER COLUMN name TYPE text USING upper(name)', schema, errors: [{ detail: /rewrites `accounts`/ }], name: 'USING computes new values' },
     // Version-aware: varchar widening skips the rewrite only from 9.2.
     { code: 'ALTER TABLE accounts ALTER COLUMN name TYPE varchar(100)', schema, settings: { postgresVersion: 9.1 }, errors: 1 },
     {
       code: 'ALTER TABLE accounts ALTER COLUMN name TYPE citext',
       schema,
-      errors: [{ message: /^ALTER COLUMN `name` TYPE citext \(from varchar\(50\)\) does not rewrite the table but rebuilds the indexes on `name` while holding an ACCESS EXCLUSIVE lock/ }],
+      errors: [{ message: 'ALTER COLUMN `name` TYPE citext rebuilds the indexes on `name`, blocking reads and writes; add a new column, or run it off-peak', detail: /^ALTER COLUMN `name` TYPE citext \(from varchar\(50\)\) does not rewrite the table but rebuilds the indexes on `name` while holding an ACCESS EXCLUSIVE lock/ }],
     },
     // Unknown old type: "may rewrite", saying why.
     {
       code: 'ALTER TABLE invoices ALTER COLUMN total TYPE bigint',
-      errors: [{ message: /^ALTER COLUMN `total` TYPE bigint may rewrite `invoices` and its indexes while holding an ACCESS EXCLUSIVE lock on `invoices`, blocking reads and writes on `invoices` until it finishes: the current type of column total is unknown/ }],
+      errors: [{ message: 'ALTER COLUMN `total` TYPE bigint may rewrite `invoices`, blocking reads and writes; if so, add a new column and backfill it', detail: /^ALTER COLUMN `total` TYPE bigint may rewrite `invoices` and its indexes while holding an ACCESS EXCLUSIVE lock on `invoices`, blocking reads and writes on `invoices` until it finishes: the current type of column total is unknown/ }],
     },
     // timestamp -> timestamptz depends on the session TimeZone (PostgreSQL 12+).
-    { code: 'ALTER TABLE accounts ALTER COLUMN created_at TYPE timestamptz', schema, errors: [{ message: /^ALTER COLUMN `created_at` TYPE timestamptz \(from timestamp\) may rewrite .*TimeZone is UTC/ }] },
-    { code: 'ALTER TABLE accounts ALTER COLUMN created_at TYPE timestamptz', schema, settings: { postgresVersion: 11 }, errors: [{ message: /^ALTER COLUMN `created_at` TYPE timestamptz \(from timestamp\) rewrites/ }] },
+    { code: 'ALTER TABLE accounts ALTER COLUMN created_at TYPE timestamptz', schema, errors: [{ detail: /^ALTER COLUMN `created_at` TYPE timestamptz \(from timestamp\) may rewrite .*TimeZone is UTC/ }] },
+    { code: 'ALTER TABLE accounts ALTER COLUMN created_at TYPE timestamptz', schema, settings: { postgresVersion: 11 }, errors: [{ detail: /^ALTER COLUMN `created_at` TYPE timestamptz \(from timestamp\) rewrites/ }] },
     // 2. Columns that fill every row.
     {
       code: 'ALTER TABLE accounts ADD COLUMN name_lower text GENERATED ALWAYS AS (lower(name)) STORED',
       schema,
-      errors: [{ message: /^ADD COLUMN `name_lower` GENERATED ALWAYS AS \(\.\.\.\) STORED computes the value for every existing row, rewriting `accounts` and all its indexes while holding an ACCESS EXCLUSIVE lock .* backfill it in batches\.$/ }],
+      errors: [{ message: 'ADD COLUMN `name_lower` ... STORED rewrites `accounts`, blocking reads and writes; use a trigger-filled column and backfill it', detail: /^ADD COLUMN `name_lower` GENERATED ALWAYS AS \(\.\.\.\) STORED computes the value for every existing row, rewriting `accounts` and all its indexes while holding an ACCESS EXCLUSIVE lock .* backfill it in batches\.$/ }],
     },
     {
       code: 'ALTER TABLE accounts ADD COLUMN name_lower text GENERATED ALWAYS AS (lower(name)) STORED',
       schema,
       settings: { postgresVersion: 18 },
-      errors: [{ message: /or use a VIRTUAL generated column \(computed when read; PostgreSQL 18\+\)\.$/ }],
+      errors: [{ message: /; use a VIRTUAL or trigger-filled column$/, detail: /or use a VIRTUAL generated column \(computed when read; PostgreSQL 18\+\)\.$/ }],
     },
-    { code: 'ALTER TABLE accounts ADD COLUMN seq bigserial', schema, errors: [{ message: /^ADD COLUMN `seq` bigserial fills every existing row from a sequence .* Add a plain bigint column/ }] },
-    { code: 'ALTER TABLE accounts ADD COLUMN n int GENERATED ALWAYS AS IDENTITY', schema, errors: [{ message: /^ADD COLUMN `n` \.\.\. AS IDENTITY fills every existing row, rewriting `accounts`/ }] },
+    { code: 'ALTER TABLE accounts ADD COLUMN seq bigserial', schema, errors: [{ message: 'ADD COLUMN `seq` bigserial rewrites `accounts`, blocking reads and writes; add a plain bigint column and backfill it', detail: /^ADD COLUMN `seq` bigserial fills every existing row from a sequence .* Add a plain bigint column/ }] },
+    { code: 'ALTER TABLE accounts ADD COLUMN n int GENERATED ALWAYS AS IDENTITY', schema, errors: [{ message: 'ADD COLUMN `n` ... AS IDENTITY rewrites `accounts`, blocking reads and writes; backfill a plain column, then ADD GENERATED', detail: /^ADD COLUMN `n` \.\.\. AS IDENTITY fills every existing row, rewriting `accounts`/ }] },
     // 3. Table-level rewrites.
-    { code: 'ALTER TABLE accounts SET LOGGED', schema, errors: [{ message: /^SET LOGGED rewrites `accounts` and writes all of it to the WAL/, column: 22, endColumn: 32 }] },
-    { code: 'ALTER TABLE accounts SET UNLOGGED', schema, errors: [{ message: /^SET UNLOGGED rewrites `accounts`/ }] },
-    { code: 'ALTER TABLE accounts SET TABLESPACE archive', schema, errors: [{ message: /^SET TABLESPACE copies all of `accounts` to the new tablespace while holding an ACCESS EXCLUSIVE lock/ }] },
-    { code: 'ALTER TABLE accounts SET ACCESS METHOD heap2', schema, errors: [{ message: /^SET ACCESS METHOD rewrites `accounts`/ }] },
+    { code: 'ALTER TABLE accounts SET LOGGED', schema, errors: [{ message: 'SET LOGGED rewrites `accounts` and writes it all to the WAL, blocking reads and writes; run it off-peak or swap in a logged copy', detail: /^SET LOGGED rewrites `accounts` and writes all of it to the WAL/, column: 22, endColumn: 32 }] },
+    { code: 'ALTER TABLE accounts SET UNLOGGED', schema, errors: [{ message: /^SET UNLOGGED rewrites `accounts`, blocking reads and writes;/, detail: /^SET UNLOGGED rewrites `accounts` while holding/ }] },
+    { code: 'ALTER TABLE accounts SET TABLESPACE archive', schema, errors: [{ message: 'SET TABLESPACE copies all of `accounts`, blocking reads and writes; move it with pg_repack --tablespace or off-peak', detail: /^SET TABLESPACE copies all of `accounts` to the new tablespace while holding an ACCESS EXCLUSIVE lock/ }] },
+    { code: 'ALTER TABLE accounts SET ACCESS METHOD heap2', schema, errors: [{ message: /^SET ACCESS METHOD rewrites `accounts`, blocking reads and writes;/, detail: /^SET ACCESS METHOD rewrites `accounts` and all its indexes in the new format/ }] },
     // 4. CLUSTER and VACUUM FULL.
-    { code: 'CLUSTER accounts USING accounts_pkey;', schema, errors: [{ message: /^CLUSTER rewrites `accounts` in index order and rebuilds all its indexes while holding an ACCESS EXCLUSIVE lock on `accounts`/, column: 1, endColumn: 17 }] },
-    { code: 'CLUSTER;', schema, settings: none, errors: [{ message: /^CLUSTER without a table name rewrites every table that was clustered before/ }] },
-    { code: 'VACUUM FULL accounts;', schema, settings: none, errors: [{ message: /^VACUUM FULL rewrites `accounts` and rebuilds its indexes while holding an ACCESS EXCLUSIVE lock on `accounts`/, column: 1, endColumn: 12 }] },
-    { code: 'vacuum (full, analyze) accounts;', schema, settings: none, errors: [{ message: /^VACUUM FULL rewrites `accounts`/, column: 1, endColumn: 23 }] },
-    { code: 'VACUUM FULL;', settings: none, errors: [{ message: /^VACUUM FULL without a table name rewrites every table in the database/ }] },
+    { code: 'CLUSTER accounts USING accounts_pkey;', schema, errors: [{ message: 'CLUSTER rewrites `accounts`, blocking reads and writes; reorder it online with pg_repack or pg_squeeze', detail: /^CLUSTER rewrites `accounts` in index order and rebuilds all its indexes while holding an ACCESS EXCLUSIVE lock on `accounts`/, column: 1, endColumn: 17 }] },
+    { code: 'CLUSTER;', schema, settings: none, errors: [{ message: 'CLUSTER without a table rewrites every clustered table, blocking reads and writes on each; use pg_repack or pg_squeeze instead', detail: /^CLUSTER without a table name rewrites every table that was clustered before/ }] },
+    { code: 'VACUUM FULL accounts;', schema, settings: none, errors: [{ message: 'VACUUM FULL rewrites `accounts`, blocking reads and writes; use plain VACUUM, or pg_repack to reclaim space online', detail: /^VACUUM FULL rewrites `accounts` and rebuilds its indexes while holding an ACCESS EXCLUSIVE lock on `accounts`/, column: 1, endColumn: 12 }] },
+    { code: 'vacuum (full, analyze) accounts;', schema, settings: none, errors: [{ detail: /^VACUUM FULL rewrites `accounts`/, column: 1, endColumn: 23 }] },
+    { code: 'VACUUM FULL;', settings: none, errors: [{ message: /^VACUUM FULL without a table rewrites every table, blocking reads and writes;/, detail: /^VACUUM FULL without a table name rewrites every table in the database/ }] },
     // PostgreSQL 19 (no PG 19 server here: the facts are from repack.sgml / repack.c, see locks/VERIFICATION.md).
-    { code: 'CLUSTER accounts USING accounts_pkey;', schema, settings: { postgresVersion: 19 }, errors: [{ message: /Reorder it online with REPACK \(CONCURRENTLY\) accounts USING INDEX accounts_pkey \(PostgreSQL 19\+, outside a transaction block\)\.$/ }] },
-    { code: 'VACUUM FULL accounts;', schema, settings: { ...none, postgresVersion: 19 }, errors: [{ message: /Reclaim space online with REPACK \(CONCURRENTLY\) accounts \(PostgreSQL 19\+, outside a transaction block\); plain VACUUM/ }] },
+    { code: 'CLUSTER accounts USING accounts_pkey;', schema, settings: { postgresVersion: 19 }, errors: [{ message: /; use REPACK \(CONCURRENTLY\) \.\.\. USING INDEX$/, detail: /Reorder it online with REPACK \(CONCURRENTLY\) accounts USING INDEX accounts_pkey \(PostgreSQL 19\+, outside a transaction block\)\.$/ }] },
+    { code: 'VACUUM FULL accounts;', schema, settings: { ...none, postgresVersion: 19 }, errors: [{ message: /; use plain VACUUM, or REPACK \(CONCURRENTLY\) to reclaim space online$/, detail: /Reclaim space online with REPACK \(CONCURRENTLY\) accounts \(PostgreSQL 19\+, outside a transaction block\); plain VACUUM/ }] },
     {
       code: 'REPACK accounts;',
       schema,
       settings: { postgresVersion: 19 },
       errors: [
         {
-          message: `REPACK rewrites \`accounts\` and rebuilds its indexes ${AE} (and needs room for a second copy). Use REPACK (CONCURRENTLY) accounts outside a transaction block: it holds ACCESS EXCLUSIVE only to swap the files.`,
+          message: 'REPACK rewrites `accounts`, blocking reads and writes; use REPACK (CONCURRENTLY) outside a transaction block',
+          detail: `REPACK rewrites \`accounts\` and rebuilds its indexes ${AE} (and needs room for a second copy). Use REPACK (CONCURRENTLY) accounts outside a transaction block: it holds ACCESS EXCLUSIVE only to swap the files.`,
           line: 1,
           column: 1,
           endColumn: 7,
         },
       ],
     },
-    { code: 'REPACK (VERBOSE) accounts USING INDEX accounts_name;', schema, settings: { postgresVersion: 19 }, errors: [{ message: /^REPACK rewrites `accounts`.*Use REPACK \(CONCURRENTLY\) accounts USING INDEX accounts_name outside/ }] },
-    { code: 'REPACK;', settings: { ...none, postgresVersion: 19 }, errors: [{ message: /^REPACK without a table name rewrites every table in the database, one after the other, each while holding ACCESS EXCLUSIVE locks on every table/ }] },
+    { code: 'REPACK (VERBOSE) accounts USING INDEX accounts_name;', schema, settings: { postgresVersion: 19 }, errors: [{ detail: /^REPACK rewrites `accounts`.*Use REPACK \(CONCURRENTLY\) accounts USING INDEX accounts_name outside/ }] },
+    { code: 'REPACK;', settings: { ...none, postgresVersion: 19 }, errors: [{ message: 'REPACK without a table rewrites every table in the database, blocking reads and writes; REPACK (CONCURRENTLY) by name', detail: /^REPACK without a table name rewrites every table in the database, one after the other, each while holding ACCESS EXCLUSIVE locks on every table/ }] },
     {
       code: 'ALTER TABLE events MERGE PARTITIONS (events_2024_01, events_2024_02) INTO events_2024_q1;',
       settings: { postgresVersion: 19 },
       errors: [
         {
-          message:
+          message: 'MERGE PARTITIONS copies rows while blocking reads and writes on `events`; copy into a new table in batches and ATTACH it instead',
+          detail:
             'MERGE PARTITIONS copies the rows of `events_2024_01`, `events_2024_02` into the new partition `events_2024_q1` and builds their indexes while holding ACCESS EXCLUSIVE locks on `events`, `events_2024_01` and `events_2024_02`, blocking reads and writes on `events`, `events_2024_01` and `events_2024_02` until it finishes. Keep the parent readable: create the new table, copy rows in batches, then DETACH the old partition and ATTACH the new one with a CHECK that proves its bounds.',
           line: 1,
           column: 20,
@@ -144,8 +149,9 @@ new RuleTester().run(rule, {
     {
       code: 'ALTER TABLE events SPLIT PARTITION events_2024 INTO (PARTITION events_2024_h1 FOR VALUES FROM (\'2024-01-01\') TO (\'2024-07-01\'), PARTITION events_2024_h2 FOR VALUES FROM (\'2024-07-01\') TO (\'2025-01-01\'));',
       settings: { postgresVersion: 19 },
-      errors: [{ message: /^SPLIT PARTITION copies the rows of `events_2024` into the new partitions `events_2024_h1`, `events_2024_h2` and builds their indexes while holding ACCESS EXCLUSIVE locks on `events` and `events_2024`/, column: 20, endColumn: 35 }],
+      errors: [{ message: /^SPLIT PARTITION copies rows while blocking reads and writes on `events`;/, detail: /^SPLIT PARTITION copies the rows of `events_2024` into the new partitions `events_2024_h1`, `events_2024_h2` and builds their indexes while holding ACCESS EXCLUSIVE locks on `events` and `events_2024`/, column: 20, endColumn: 35 }],
     },
+    { code: '-- +goose Up\nSELECT 1;\n-- +goose Down\nALTER TABLE accounts ALTER COLUMN id TYPE bigint;', schema, settings: { rollbacks: 'all' }, errors: [{ message: /^ALTER COLUMN `id` TYPE bigint rewrites `accounts`/, line: 4 }] },
     // Several rewrites in one statement: each reported.
     { code: 'ALTER TABLE accounts ALTER COLUMN id TYPE bigint, SET LOGGED', schema, errors: 2 },
   ],

@@ -3,8 +3,9 @@ import type { RuleContext, Truncate } from '@sqlwarden/core';
 import { isTableNewInFile, judgesCompatibility, shownName } from '../_shared/backward-compat.ts';
 import { joinAnd, linkedTables, lockSentence, relationLocks } from '../_shared/breaking-change-locks.ts';
 
-const MESSAGE =
-  'TRUNCATE ... CASCADE also empties every table that references {{tables}} by foreign key, and the tables that reference those, recursively{{known}}: tables this statement does not name lose all their rows, and the data cannot be recovered once this commits.{{lock}} List every table to empty explicitly: without CASCADE, TRUNCATE fails instead of spreading when a referencing table is missing from the list.';
+const MESSAGE = 'TRUNCATE ... CASCADE also empties every table that references {{tables}}, recursively; list every table to empty instead';
+const DETAIL =
+  'CASCADE follows foreign keys: every table that references {{tables}} is emptied too, and every table that references those, recursively{{known}}. Tables this statement does not name lose all their rows, and the data cannot be recovered once this commits.{{lock}} List every table to empty explicitly: without CASCADE, TRUNCATE fails instead of spreading when a referencing table is missing from the list.';
 
 export default defineRule({
   meta: {
@@ -29,6 +30,7 @@ export default defineRule({
         context.report({
           range: stmt.range,
           message: MESSAGE,
+          detail: DETAIL,
           data: {
             tables: joinAnd(stmt.tables.map((t) => `\`${shownName(t)}\``)),
             known: referencing.length ? ` (the catalog knows of ${joinAnd(referencing)})` : '',

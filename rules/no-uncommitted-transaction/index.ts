@@ -2,6 +2,9 @@ import { defineRule } from '@sqlwarden/core';
 import type { RuleContext, StatementInfo } from '@sqlwarden/core';
 import { analyzeTransactions, transactionKeyword } from '../_shared/transaction-blocks.ts';
 
+const HEADLINE = 'This {{keyword}} is never committed: {{where}} ends with its transaction open; add COMMIT at the end';
+
+/** What happens to the changes and the locks, explained. */
 const MESSAGE =
   'This {{keyword}} is never committed: {{where}} ends with its transaction still open, so nothing after it is committed. When the session ends PostgreSQL rolls it all back while the migration still looks successful (psql -f exits with status 0), and until then every lock the transaction took stays held, blocking other sessions. Add COMMIT at the end.';
 
@@ -36,12 +39,15 @@ export default defineRule({
           const { at, needsSemicolon } = afterStatement(analysis.last);
           context.report({
             range: begin.range,
-            message: MESSAGE,
+            message: HEADLINE,
+            detail: MESSAGE,
+            // The migration's changes are rolled back when the session ends: broken as written, reported in rollbacks too.
+            fails: true,
             data: {
               keyword: transactionKeyword(begin),
               where: analysis.section === 'down' ? 'the down migration' : context.file.statements.some((s) => s.section === 'down') ? 'the up migration' : 'the file',
             },
-            suggestions: [{ desc: 'Add COMMIT after the last statement.', fix: { range: [at, at], text: `${needsSemicolon ? ';' : ''}\nCOMMIT;` } }],
+            suggestions: [{ desc: 'Add COMMIT after the last statement', fix: { range: [at, at], text: `${needsSemicolon ? ';' : ''}\nCOMMIT;` } }],
           });
         }
       },

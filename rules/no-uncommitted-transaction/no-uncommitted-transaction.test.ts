@@ -23,12 +23,13 @@ new RuleTester().run(rule, {
       code: 'BEGIN;\nALTER TABLE users ADD COLUMN plan text;\nUPDATE users SET plan = \'free\';',
       errors: [
         {
-          message:
+          message: 'This BEGIN is never committed: the file ends with its transaction open; add COMMIT at the end',
+          detail:
             'This BEGIN is never committed: the file ends with its transaction still open, so nothing after it is committed. When the session ends PostgreSQL rolls it all back while the migration still looks successful (psql -f exits with status 0), and until then every lock the transaction took stays held, blocking other sessions. Add COMMIT at the end.',
           line: 1,
           column: 1,
           endColumn: 6,
-          suggestions: [{ desc: 'Add COMMIT after the last statement.', output: 'BEGIN;\nALTER TABLE users ADD COLUMN plan text;\nUPDATE users SET plan = \'free\';\nCOMMIT;' }],
+          suggestions: [{ desc: 'Add COMMIT after the last statement', output: 'BEGIN;\nALTER TABLE users ADD COLUMN plan text;\nUPDATE users SET plan = \'free\';\nCOMMIT;' }],
         },
       ],
       output: null,
@@ -36,22 +37,23 @@ new RuleTester().run(rule, {
     {
       code: 'BEGIN;\nSELECT 1;\nCOMMIT;\nSTART TRANSACTION;\nUPDATE t SET a = 1',
       settings: none,
-      errors: [{ message: /^This START TRANSACTION is never committed: /, line: 4, suggestions: [{ output: 'BEGIN;\nSELECT 1;\nCOMMIT;\nSTART TRANSACTION;\nUPDATE t SET a = 1;\nCOMMIT;' }] }],
+      errors: [{ message: /^This START TRANSACTION is never committed: the file ends with its transaction open; add COMMIT at the end$/, line: 4, suggestions: [{ output: 'BEGIN;\nSELECT 1;\nCOMMIT;\nSTART TRANSACTION;\nUPDATE t SET a = 1;\nCOMMIT;' }] }],
     },
-    { code: 'begin;', settings: none, errors: [{ message: /^This BEGIN is never committed/, suggestions: [{ output: 'begin;\nCOMMIT;' }] }] },
+    { code: 'begin;', settings: none, errors: [{ detail: /^This BEGIN is never committed/, suggestions: [{ output: 'begin;\nCOMMIT;' }] }] },
     { code: 'BEGIN;\nSELECT 1;  -- trailing comment', settings: none, errors: [{ suggestions: [{ output: 'BEGIN;\nSELECT 1;\nCOMMIT;  -- trailing comment' }] }] },
     // Sections: the up section leaves its transaction open.
     {
       code: '-- +goose Up\n-- +goose NO TRANSACTION\nCREATE INDEX CONCURRENTLY users_plan ON users (plan);\nBEGIN;\nALTER TABLE users ALTER COLUMN plan SET DEFAULT \'free\';\n-- +goose Down\nDROP INDEX CONCURRENTLY users_plan;',
       errors: [
         {
-          message: /^This BEGIN is never committed: the up migration ends with its transaction still open/,
+          message: /^This BEGIN is never committed: the up migration ends with its transaction open/,
+          detail: /^This BEGIN is never committed: the up migration ends with its transaction still open/,
           line: 4,
           suggestions: [{ output: '-- +goose Up\n-- +goose NO TRANSACTION\nCREATE INDEX CONCURRENTLY users_plan ON users (plan);\nBEGIN;\nALTER TABLE users ALTER COLUMN plan SET DEFAULT \'free\';\nCOMMIT;\n-- +goose Down\nDROP INDEX CONCURRENTLY users_plan;' }],
         },
       ],
     },
-    { code: '-- migrate:up transaction:false\nSELECT 1;\n-- migrate:down transaction:false\nBEGIN;\nDROP TABLE t;', errors: [{ message: /the down migration ends/, line: 4 }] },
+    { code: '-- migrate:up transaction:false\nSELECT 1;\n-- migrate:down transaction:false\nBEGIN;\nDROP TABLE t;', errors: [{ message: /the down migration ends/, line: 4 }], name: 'a down block left open is reported by default: it fails as written' },
     // Not a migration: psql-style script.
     { code: 'BEGIN;\nUPDATE t SET a = 1;', migration: false, errors: 1 },
     // Nested BEGIN: the first one stays open when nothing commits.

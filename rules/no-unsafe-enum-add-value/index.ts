@@ -4,13 +4,19 @@ import { quoteIdent } from '../_shared/query.ts';
 import { effectsOf, headRange, lineAt, mainRelation, quoteStatement, transactionReason, transactionRemedy } from '../_shared/lock-hygiene.ts';
 
 const MESSAGES = {
+  inTransaction: 'ALTER TYPE {{type}} ADD VALUE fails inside a transaction block before PostgreSQL 12; run it outside one',
+  use: "New enum value '{{value}}' is used before its ADD VALUE (line {{line}}) commits, which PostgreSQL rejects; commit in between",
+  useUnsure: "New enum value '{{value}}' may be used before its ADD VALUE (line {{line}}) commits, which PostgreSQL rejects; commit in between",
+  rename: "RENAME VALUE '{{old}}' TO '{{value}}' of enum {{type}} breaks clients that still send '{{old}}'; add '{{value}}' as a new value",
+};
+
+const DETAILS = {
   inTransaction:
-    "ALTER TYPE {{type}} ADD VALUE cannot run inside a transaction block before PostgreSQL 12, and {{reason}}: on PostgreSQL {{version}} the migration fails with \"ALTER TYPE ... ADD cannot run inside a transaction block\". {{remedy}} Several values need one such migration each, or all of them outside a transaction.",
-  use:
-    "{{what}} uses '{{value}}', the value that {{added}} (line {{line}}) adds to enum {{type}} in the same transaction{{unsure}}: PostgreSQL rejects it with \"unsafe use of new value\" until the ADD VALUE has committed. Commit in between: put the ADD VALUE in a migration of its own, or end the transaction after line {{line}}.",
-  unsure: " (if {{column}} is of type {{type}}: the schema sqlwarden has seen does not say)",
+    'ALTER TYPE ... ADD VALUE cannot run inside a transaction block before PostgreSQL 12, and {{reason}}: on PostgreSQL {{version}} the migration fails with "ALTER TYPE ... ADD cannot run inside a transaction block". {{remedy}} Several values need one such migration each, or all of them outside a transaction.',
+  use: "{{what}} uses '{{value}}', the value that {{added}} (line {{line}}) adds to enum {{type}} in the same transaction{{unsure}}: PostgreSQL rejects it with \"unsafe use of new value\" until the ADD VALUE has committed. Commit in between: put the ADD VALUE in a migration of its own, or end the transaction after line {{line}}.",
+  unsure: ' (if {{column}} is of type {{type}}: the schema sqlwarden has seen does not say)',
   rename:
-    "RENAME VALUE '{{old}}' TO '{{value}}' of enum {{type}} breaks every client that still sends or compares '{{old}}': PostgreSQL rejects the old label at once (invalid input value for enum). Add '{{value}}' as a new value instead, make the application handle both, move the rows over, then stop using '{{old}}' (enum values cannot be dropped without recreating the type).",
+    "Renaming a label is instant, but PostgreSQL rejects the old one from then on (invalid input value for enum): every client that still sends or compares '{{old}}' breaks. Add '{{value}}' as a new value instead, make the application handle both, move the rows over, then stop using '{{old}}' (enum values cannot be dropped without recreating the type).",
 };
 
 interface Added {
@@ -87,6 +93,8 @@ export default defineRule({
         context.report({
           range: headRange(text, stmt.range),
           message: MESSAGES.inTransaction,
+          detail: DETAILS.inTransaction,
+          fails: true,
           data: { type: typeSql(stmt.name), reason: transactionReason(context, info.transaction), remedy: transactionRemedy(context, info.transaction), version },
         });
         return;
@@ -145,14 +153,16 @@ export default defineRule({
       const info = context.statement;
       context.report({
         range,
-        message: MESSAGES.use,
+        message: unsure ? MESSAGES.useUnsure : MESSAGES.use,
+        detail: DETAILS.use,
+        fails: true,
         data: {
           what: quoteStatement(text, info.range),
           value,
           added: quoteStatement(text, a.info.range),
           line: lineAt(text, a.info.range.start),
           type: typeSql(a.type),
-          unsure: unsure ? MESSAGES.unsure.replace('{{column}}', `\`${unsure}\``).replace('{{type}}', typeSql(a.type)) : '',
+          unsure: unsure ? DETAILS.unsure.replace('{{column}}', `\`${unsure}\``).replace('{{type}}', typeSql(a.type)) : '',
         },
       });
     }
@@ -167,7 +177,7 @@ export default defineRule({
         if (!context.file.isMigration) return;
         if (stmt.action === 'add_value') addValue(stmt);
         else if (stmt.oldValue !== undefined && !createdInFile(stmt.name)) {
-          context.report({ range: headRange(text, stmt.range), message: MESSAGES.rename, data: { type: typeSql(stmt.name), old: stmt.oldValue, value: stmt.value } });
+          context.report({ range: headRange(text, stmt.range), message: MESSAGES.rename, detail: DETAILS.rename, data: { type: typeSql(stmt.name), old: stmt.oldValue, value: stmt.value } });
         }
       },
       Literal(node: Literal) {

@@ -60,7 +60,7 @@ describe('no-unsafe-enum-add-value agrees with PostgreSQL 18 (PGlite)', () => {
       expect(error === undefined || rejected, `unexpected error: ${error}`).toBe(true);
       const messages = lintWithRule(rule, { schema: SCHEMA, code, settings: { postgresVersion: 18 } });
       expect(messages.filter((m) => m.ruleId === 'syntax-error' || m.ruleId === 'internal-error')).toEqual([]);
-      const reported = messages.some((m) => m.ruleId === rule.meta.id && /unsafe use of new value/.test(m.message));
+      const reported = messages.some((m) => m.ruleId === rule.meta.id && /unsafe use of new value/.test(m.detail ?? ''));
       expect(reported, error ?? 'PostgreSQL accepted it').toBe(rejected);
     });
   }

@@ -15,16 +15,32 @@ function volatilityOf(expr: Expr): DefaultVolatility {
 
 const REWRITE = 'rewrites `{{table}}` and all its indexes under an ACCESS EXCLUSIVE lock, blocking reads and writes for the whole rewrite';
 const BACKFILL = 'Add the column without a default, set the default in a separate `ALTER COLUMN {{column}} SET DEFAULT ...` (it applies to new rows only), and backfill existing rows in batches.';
+const WITHOUT_DEFAULT = 'add it without one, then SET DEFAULT';
 
 const MESSAGES = {
-  notNullWithoutDefault:
-    'Adding `{{column}}` as NOT NULL without a DEFAULT fails on any non-empty table: PostgreSQL checks every existing row, all NULL, under an ACCESS EXCLUSIVE lock. Add it nullable, backfill in batches, then enforce NOT NULL with {{recipe}}; or give it a constant DEFAULT (no rewrite on PostgreSQL 11+).',
-  volatileDefault: `The default \`{{fn}}()\` of \`{{column}}\` is volatile, so ADD COLUMN ${REWRITE}. ${BACKFILL}`,
-  maybeVolatileDefault: `If \`{{fn}}()\` is volatile, ADD COLUMN \`{{column}}\` ${REWRITE}; a STABLE or IMMUTABLE default is evaluated once and rewrites nothing. If it is volatile: ${BACKFILL}`,
-  oldVersionDefault: `Before PostgreSQL 11 (target: {{version}}), any DEFAULT on ADD COLUMN ${REWRITE}. ${BACKFILL}`,
-  setNotNull:
-    '{{what}} on `{{table}}.{{column}}` scans the whole table under an ACCESS EXCLUSIVE lock, blocking reads and writes until every row is checked. {{recipe}}',
+  notNullWithoutDefault: 'ADD COLUMN `{{column}}` NOT NULL without a DEFAULT fails on a table with rows; add it nullable and backfill, or add a DEFAULT',
+  volatileDefault: `ADD COLUMN \`{{column}}\` rewrites \`{{table}}\` for its volatile default \`{{fn}}()\`; ${WITHOUT_DEFAULT}`,
+  maybeVolatileDefault: `ADD COLUMN \`{{column}}\` rewrites \`{{table}}\` if its default \`{{fn}}()\` is volatile; ${WITHOUT_DEFAULT}`,
+  oldVersionDefault: `Before PostgreSQL 11, ADD COLUMN \`{{column}}\` with a DEFAULT rewrites \`{{table}}\`; ${WITHOUT_DEFAULT}`,
+  // By target version: the way to NOT NULL without the scan differs.
+  setNotNull18: '{{what}} on `{{table}}.{{column}}` blocks reads and writes for a full scan; add NOT NULL ... NOT VALID, then VALIDATE it',
+  setNotNull12: '{{what}} on `{{table}}.{{column}}` blocks reads and writes for a full scan; prove it with a validated CHECK first',
+  setNotNull11: '{{what}} on `{{table}}.{{column}}` blocks reads and writes for a full scan; before PostgreSQL 12, keep a validated CHECK instead',
 };
+
+const DETAILS = {
+  notNullWithoutDefault:
+    'The new column is NULL in every existing row, and PostgreSQL checks them all under an ACCESS EXCLUSIVE lock: on any non-empty table the statement fails (`column "{{column}}" of relation "{{relation}}" contains null values`), though it passes on an empty one. Add it nullable, backfill in batches, then enforce NOT NULL with {{recipe}}; or give it a constant DEFAULT (no rewrite on PostgreSQL 11+).',
+  volatileDefault: `The default \`{{fn}}()\` of \`{{column}}\` is volatile: it is computed for every existing row, so ADD COLUMN ${REWRITE}. ${BACKFILL}`,
+  maybeVolatileDefault: `If \`{{fn}}()\` is volatile, it is computed for every existing row, and ADD COLUMN \`{{column}}\` ${REWRITE}; a STABLE or IMMUTABLE default is evaluated once and rewrites nothing. Only the function's CREATE FUNCTION says which: if it is STABLE or IMMUTABLE, declare it so. If it is volatile: ${BACKFILL}`,
+  oldVersionDefault: `Before PostgreSQL 11 (target: {{version}}), any DEFAULT on ADD COLUMN is written into every existing row: it ${REWRITE}. ${BACKFILL}`,
+  setNotNull: '{{what}} on `{{table}}.{{column}}` scans the whole table under an ACCESS EXCLUSIVE lock, blocking reads and writes until every row is checked. {{recipe}}',
+};
+
+function setNotNullMessage(version: number): string {
+  if (version >= 18) return MESSAGES.setNotNull18;
+  return version >= 12 ? MESSAGES.setNotNull12 : MESSAGES.setNotNull11;
+}
 
 /** The safe way to make an existing column NOT NULL on the target version. */
 function notNullRecipe(version: number, column: string): string {
@@ -67,7 +83,7 @@ export default defineRule({
     const version = context.settings.postgresVersion;
 
     function addColumn(stmt: AlterTable, action: AlterTableAction, def: ColumnDef, noLiveRows: boolean, unused: boolean): void {
-      const data = { table: displayName(stmt.table), column: def.name, version, type: def.dataType.text || def.dataType.name };
+      const data = { table: displayName(stmt.table), relation: stmt.table.name, column: def.name, version, type: def.dataType.text || def.dataType.name };
       const node = action;
       // Generated, identity and serial columns rewrite the table too; no-table-rewrite reports them.
       if (def.constraints.some((c) => c.kind === 'generated' || c.kind === 'identity')) return;
@@ -76,13 +92,14 @@ export default defineRule({
       if (defaultExpr) {
         if (unused) return;
         const volatility = volatilityOf(defaultExpr);
-        if (volatility.kind === 'volatile') context.report({ node, message: MESSAGES.volatileDefault, data: { ...data, fn: volatility.fn } });
-        else if (version < 11) context.report({ node, message: MESSAGES.oldVersionDefault, data });
-        else if (volatility.kind === 'unknown') context.report({ node, message: MESSAGES.maybeVolatileDefault, data: { ...data, fn: volatility.fn } });
+        if (volatility.kind === 'volatile') context.report({ node, message: MESSAGES.volatileDefault, detail: DETAILS.volatileDefault, data: { ...data, fn: volatility.fn } });
+        else if (version < 11) context.report({ node, message: MESSAGES.oldVersionDefault, detail: DETAILS.oldVersionDefault, data });
+        else if (volatility.kind === 'unknown') context.report({ node, message: MESSAGES.maybeVolatileDefault, detail: DETAILS.maybeVolatileDefault, data: { ...data, fn: volatility.fn } });
         return;
       }
       if (def.notNull && !noLiveRows) {
-        context.report({ node, message: MESSAGES.notNullWithoutDefault, data: { ...data, recipe: shortRecipe(version, def.name) } });
+        // PostgreSQL rejects the statement on any table with rows: worth reporting in a rollback too.
+        context.report({ node, message: MESSAGES.notNullWithoutDefault, detail: DETAILS.notNullWithoutDefault, data: { ...data, recipe: shortRecipe(version, def.name) }, fails: true });
       }
     }
 
@@ -94,7 +111,7 @@ export default defineRule({
       // PostgreSQL 12+ skips the scan when a validated CHECK proves the column has no NULLs: known
       // to the catalog, or shown by this file (the recipe on a table whose CREATE TABLE was not seen).
       if (version >= 12 && ((table && hasValidatedNotNullCheck(table, column)) || notNullProvenInFile(context, stmt.table, column))) return;
-      context.report({ range, message: MESSAGES.setNotNull, data: { what, table: displayName(stmt.table), column, recipe: notNullRecipe(version, column) } });
+      context.report({ range, message: setNotNullMessage(version), detail: DETAILS.setNotNull, data: { what, table: displayName(stmt.table), column, recipe: notNullRecipe(version, column) } });
     }
 
     return {

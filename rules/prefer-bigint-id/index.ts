@@ -50,17 +50,27 @@ const WIDER: Readonly<Record<string, string>> = {
   serial2: 'serial8',
 };
 
+/** Headlines: the problem and the 64-bit type to use. */
 const MESSAGES = {
+  primaryKey: 'Primary key `{{table}}.{{column}}` is `{{written}}`, which runs out at {{max}}; use {{instead}}',
+  generated: 'Sequence-filled `{{table}}.{{column}}` is `{{written}}`, which runs out at {{max}}; use {{instead}}',
+  foreignKeyNarrower: 'Foreign key `{{table}}.{{column}}` is `{{written}}`, narrower than the {{referencedType}} key `{{referenced}}`; use {{instead}}',
+  foreignKey: 'Foreign key `{{table}}.{{column}}` is `{{written}}` and must be widened along with `{{referenced}}`; use {{instead}}',
+  namedId: '`{{table}}.{{column}}` looks like an id but is `{{written}}`, which holds at most {{max}}; use {{instead}}',
+};
+
+/** The explanations behind the headlines. */
+const DETAILS: Readonly<Record<keyof typeof MESSAGES, string>> = {
   primaryKey:
-    'Primary key `{{table}}.{{column}}` is `{{written}}`: ids run out at {{max}}, and from then on every INSERT fails ({{failure}}). Widening it then {{cost}}, and every foreign key column that references it needs the same change. Use {{instead}} ({{extraBytes}} more bytes per row).',
+    'Ids of `{{table}}.{{column}}` run out at {{max}}, and from then on every INSERT fails ({{failure}}). Widening it then {{cost}}, and every foreign key column that references it needs the same change. Use {{instead}} ({{extraBytes}} more bytes per row).',
   generated:
     '`{{table}}.{{column}}` is filled from a sequence as `{{written}}`: it runs out at {{max}}, and from then on every INSERT fails ({{failure}}). Widening it then {{cost}}. Use {{instead}} ({{extraBytes}} more bytes per row).',
   foreignKeyNarrower:
-    'Foreign key column `{{table}}.{{column}}` is `{{written}}` but references `{{referenced}}`, which is {{referencedType}}: once ids pass {{max}}, rows that point to them cannot be stored (integer out of range). Use {{instead}}.',
+    '`{{table}}.{{column}}` references `{{referenced}}`, which is {{referencedType}}: once ids pass {{max}}, rows that point to them cannot be stored (integer out of range). Use {{instead}}.',
   foreignKey:
-    'Foreign key column `{{table}}.{{column}}` is `{{written}}`, so it can only point to ids up to {{max}}: when `{{referenced}}` is widened to bigint this column must be widened too, and that {{cost}}. Use {{instead}}; a bigint column can reference an integer key.',
+    '`{{table}}.{{column}}` is `{{written}}`, so it can only point to ids up to {{max}}: when `{{referenced}}` is widened to bigint this column must be widened too, and that {{cost}}. Use {{instead}} now; a bigint column can reference an integer key.',
   namedId:
-    '`{{table}}.{{column}}` looks like an id (it matches `idColumnPattern`) and is `{{written}}`: it can only hold ids up to {{max}}, and widening it later {{cost}}. Use {{instead}}.',
+    '`{{table}}.{{column}}` matches `idColumnPattern`, so it is taken as an id: as `{{written}}` it can only hold ids up to {{max}}, and widening it later {{cost}}. Use {{instead}}.',
 };
 
 type Kind = keyof typeof MESSAGES;
@@ -174,6 +184,7 @@ export default defineRule<Options>({
       context.report({
         range: span.range,
         message: MESSAGES[kind],
+        detail: DETAILS[kind],
         data: {
           table: declared.table.name,
           column: declared.column,
@@ -186,7 +197,7 @@ export default defineRule<Options>({
           referenced: referenced?.name ?? '',
           referencedType: referencedTypeName,
         },
-        suggestions: [{ desc: `Use ${replacement}.`, fix: { range: [span.base.start, span.base.end], text: replacement } }],
+        suggestions: [{ desc: `Use ${replacement}`, fix: { range: [span.base.start, span.base.end], text: replacement } }],
       });
     }
 

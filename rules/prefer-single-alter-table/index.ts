@@ -39,6 +39,12 @@ function separateWork(effect: StatementEffect): boolean {
 }
 
 const MESSAGES = {
+  queue: '{{count}} ALTER TABLE statements on `{{table}}` each queue for a lock in their own transaction; merge them into one ALTER TABLE',
+  passes: 'ALTER TABLE statements on `{{table}}` go over the table {{times}} times under {{lock}}; merge them to read it once',
+  upgrade: 'Line {{strongLine}} needs {{strong}} on `{{table}}` and queues for it again; merge lines {{lines}} into one ALTER TABLE',
+};
+
+const DETAILS = {
   queue:
     '{{count}} ALTER TABLE statements on `{{table}}` in a row (lines {{lines}}) run in separate transactions, so each one queues for its own lock on `{{table}}`, and while one waits, the queries on `{{table}}` that arrive wait behind it{{passes}}. One ALTER TABLE with the subcommands separated by commas queues once, for {{lock}}{{onePass}}.',
   passes:
@@ -204,6 +210,7 @@ export default defineRule({
         }
 
         let message: string | undefined;
+        let detail: string | undefined;
         let data: Record<string, string | number> = { table, lines, count: run.length, lock: aLock(strongest) };
         const blocking = modes.filter((m) => m !== undefined && blocksReadsOrWrites(m)).length;
         if (!sameTransaction) {
@@ -213,9 +220,11 @@ export default defineRule({
           }
           const passes = working.length >= 2 ? `, and ${working.length} of them each read the whole table` : '';
           message = MESSAGES.queue;
+          detail = DETAILS.queue;
           data = { ...data, passes, onePass: working.length >= 2 ? ' and reads the table once' : '' };
         } else if (working.length >= 2) {
           message = MESSAGES.passes;
+          detail = DETAILS.passes;
           data = { ...data, work: working.map((s) => `line ${lineAt(text, s.range.start)} ${work[run.indexOf(s)]}`).join('; '), times: working.length };
         } else {
           // A later statement that needs a stronger lock than the ones before it must wait for it
@@ -226,6 +235,7 @@ export default defineRule({
             if (!mode) continue;
             if (held && !isAtLeast(held, mode) && !isAtLeast(stronger(held, heldBefore())!, mode)) {
               message = MESSAGES.upgrade;
+              detail = DETAILS.upgrade;
               const weakIndex = modes.findIndex((m) => m === held);
               data = { ...data, weak: aLock(held), strong: aLock(mode), weakLine: lineAt(text, run[weakIndex]!.range.start), strongLine: lineAt(text, run[i]!.range.start) };
               break;
@@ -240,8 +250,9 @@ export default defineRule({
         context.report({
           range: { start: second.range.start, end: run[run.length - 1]!.range.end },
           message,
+          ...(detail ? { detail } : {}),
           data,
-          ...(fix ? { suggestions: [{ desc: `Merge the ${run.length} statements into one ALTER TABLE.`, fix }] } : {}),
+          ...(fix ? { suggestions: [{ desc: `Merge the ${run.length} statements into one ALTER TABLE`, fix }] } : {}),
         });
       },
     };

@@ -58,6 +58,8 @@ new RuleTester().run(rule, {
     // New tables block nobody.
     { code: 'CREATE TABLE t (id int);\nALTER TABLE t ADD COLUMN a text;\nALTER TABLE t ADD COLUMN b text;', schema, settings: none },
     { code: 'ALTER TABLE users ADD COLUMN a text;\nALTER TABLE users ADD COLUMN b text;', schema, settings: none, migration: false },
+    // Rollbacks: reported only with rollbacks: 'all' (see invalid).
+    { code: '-- +goose Up\nSELECT 1;\n-- +goose Down\nALTER TABLE users ALTER COLUMN name SET NOT NULL;\nALTER TABLE users ALTER COLUMN plan SET NOT NULL;', schema },
   ],
   invalid: [
     // Autocommit: each statement queues for ACCESS EXCLUSIVE again.
@@ -67,13 +69,14 @@ new RuleTester().run(rule, {
       settings: none,
       errors: [
         {
-          message:
+          message: '3 ALTER TABLE statements on `users` each queue for a lock in their own transaction; merge them into one ALTER TABLE',
+          detail:
             '3 ALTER TABLE statements on `users` in a row (lines 1, 2 and 3) run in separate transactions, so each one queues for its own lock on `users`, and while one waits, the queries on `users` that arrive wait behind it. One ALTER TABLE with the subcommands separated by commas queues once, for an ACCESS EXCLUSIVE lock.',
           line: 2,
           endLine: 3,
           suggestions: [
             {
-              desc: 'Merge the 3 statements into one ALTER TABLE.',
+              desc: 'Merge the 3 statements into one ALTER TABLE',
               output: 'ALTER TABLE users ADD COLUMN a text,\n  ADD COLUMN b text,\n  DROP COLUMN plan;',
             },
           ],
@@ -86,7 +89,8 @@ new RuleTester().run(rule, {
       schema,
       errors: [
         {
-          message:
+          message: 'ALTER TABLE statements on `users` go over the table 2 times under an ACCESS EXCLUSIVE lock; merge them to read it once',
+          detail:
             'Consecutive ALTER TABLE statements on `users` go over the whole table 2 times while the transaction holds an ACCESS EXCLUSIVE lock on it: line 1 scans all of `users`; line 2 scans all of `users`. PostgreSQL does the scans and rewrites of one ALTER TABLE in a single pass (ALTER TABLE, Notes): written as one statement (lines 1 and 2), `users` is read once instead of 2 times.',
           suggestions: [{ output: 'ALTER TABLE users ALTER COLUMN name SET NOT NULL,\n  ALTER COLUMN plan SET NOT NULL;' }],
         },
@@ -97,7 +101,8 @@ new RuleTester().run(rule, {
       schema,
       errors: [
         {
-          message: /line 2 rewrites `orders` and its indexes; line 3 rewrites `orders` and its indexes/,
+          message: /^ALTER TABLE statements on `orders` go over the table 2 times under an ACCESS EXCLUSIVE lock;/,
+          detail: /line 2 rewrites `orders` and its indexes; line 3 rewrites `orders` and its indexes/,
           line: 3,
           suggestions: [{ output: 'BEGIN;\n  ALTER TABLE orders ALTER COLUMN note TYPE varchar(5),\n    ALTER COLUMN amount TYPE bigint;\nCOMMIT;' }],
         },
@@ -109,7 +114,8 @@ new RuleTester().run(rule, {
       schema,
       errors: [
         {
-          message:
+          message: 'Line 2 needs an ACCESS EXCLUSIVE lock on `users` and queues for it again; merge lines 1 and 2 into one ALTER TABLE',
+          detail:
             'Line 1 takes a SHARE UPDATE EXCLUSIVE lock on `users` and line 2 then needs an ACCESS EXCLUSIVE lock: the upgrade queues again behind the queries already using `users`, and every later query waits behind it. Written as one statement (lines 1 and 2), the ALTER TABLE takes an ACCESS EXCLUSIVE lock once.',
         },
       ],
@@ -118,22 +124,23 @@ new RuleTester().run(rule, {
     {
       code: 'BEGIN;\nLOCK TABLE users IN SHARE UPDATE EXCLUSIVE MODE;\nALTER TABLE users ALTER COLUMN email SET STATISTICS 500;\nALTER TABLE users ADD COLUMN a text;\nCOMMIT;',
       schema,
-      errors: [{ message: /^Line 3 takes a SHARE UPDATE EXCLUSIVE lock on `users` and line 4 then needs an ACCESS EXCLUSIVE lock/ }],
+      errors: [{ message: /^Line 4 needs an ACCESS EXCLUSIVE lock on `users` and queues for it again; merge lines 3 and 4/, detail: /^Line 3 takes a SHARE UPDATE EXCLUSIVE lock on `users` and line 4 then needs an ACCESS EXCLUSIVE lock/ }],
     },
     // CHECK constraints and SET NOT NULL are checked in one pass over the table when merged.
     {
       code: "ALTER TABLE orders ADD CONSTRAINT a CHECK (amount > 0);\nALTER TABLE orders ADD CONSTRAINT b CHECK (note <> '');",
       schema,
-      errors: [{ message: /go over the whole table 2 times .*line 1 scans all of `orders`; line 2 scans all of `orders`/ }],
+      errors: [{ message: /go over the table 2 times/, detail: /go over the whole table 2 times .*line 1 scans all of `orders`; line 2 scans all of `orders`/ }],
     },
     // Rewrites share one pass, and SET UNLOGGED combines with a type change (checked on PostgreSQL 15).
-    { code: 'ALTER TABLE orders SET UNLOGGED;\nALTER TABLE orders ALTER COLUMN amount TYPE bigint;', schema, errors: [{ message: /go over the whole table 2 times/ }] },
+    { code: 'ALTER TABLE orders SET UNLOGGED;\nALTER TABLE orders ALTER COLUMN amount TYPE bigint;', schema, errors: [{ message: /^ALTER TABLE statements on `orders` go over the table 2 times/ }] },
     // Only the work that shares the pass counts: a foreign key between two scans.
     {
       code: 'ALTER TABLE orders ALTER COLUMN amount SET NOT NULL;\nALTER TABLE orders ADD FOREIGN KEY (user_id) REFERENCES users;\nALTER TABLE orders ALTER COLUMN note SET NOT NULL;',
       schema,
-      errors: [{ message: /go over the whole table 2 times .*: line 1 scans all of `orders`; line 3 scans all of `orders`\./ }],
+      errors: [{ detail: /go over the whole table 2 times .*: line 1 scans all of `orders`; line 3 scans all of `orders`\./ }],
     },
+    { code: '-- +goose Up\nSELECT 1;\n-- +goose Down\nALTER TABLE users ALTER COLUMN name SET NOT NULL;\nALTER TABLE users ALTER COLUMN plan SET NOT NULL;', schema, settings: { rollbacks: 'all' }, errors: [{ message: /go over the table 2 times/, line: 5 }] },
     // Comments between the statements: reported, but no suggestion (they would be lost).
     { code: 'ALTER TABLE users ADD COLUMN a text;\n-- and another\nALTER TABLE users ADD COLUMN b text;', schema, settings: none, errors: [{ suggestions: [] }] },
     // The run stops at the first statement that cannot join it; the rest is judged on its own.
@@ -141,7 +148,7 @@ new RuleTester().run(rule, {
       code: 'ALTER TABLE users ADD COLUMN score int;\nALTER TABLE users ADD COLUMN tag text;\nALTER TABLE users ALTER COLUMN score TYPE bigint;',
       schema,
       settings: none,
-      errors: [{ message: /^2 ALTER TABLE statements on `users` in a row \(lines 1 and 2\)/, suggestions: [{ output: 'ALTER TABLE users ADD COLUMN score int,\n  ADD COLUMN tag text;\nALTER TABLE users ALTER COLUMN score TYPE bigint;' }] }],
+      errors: [{ message: /^2 ALTER TABLE statements on `users` each queue/, detail: /^2 ALTER TABLE statements on `users` in a row \(lines 1 and 2\)/, suggestions: [{ output: 'ALTER TABLE users ADD COLUMN score int,\n  ADD COLUMN tag text;\nALTER TABLE users ALTER COLUMN score TYPE bigint;' }] }],
     },
   ],
 });

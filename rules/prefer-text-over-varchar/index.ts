@@ -3,8 +3,10 @@ import type { RuleContext, Statement } from '@sqlwarden/core';
 import { declaredColumnTypes, declaredTypeSpan, matchCase } from '../_shared/column-types.ts';
 import { hypotheticalTypeChange } from '../_shared/locks.ts';
 
-const MESSAGE =
-  '`{{column}}` is declared `{{written}}`: the length limit is part of the column type, so changing it later is an ALTER COLUMN TYPE. Raising it {{raise}}; lowering it {{lower}}. As `text` with `CHECK (char_length({{column}}) <= {{length}})`, the limit is changed by adding a new constraint NOT VALID and validating it, which lets reads and writes continue. Storage and speed are the same.';
+const MESSAGE = '`{{column}}` is declared `{{written}}`, a limit only ALTER COLUMN TYPE can change; use text with a CHECK';
+
+const DETAIL =
+  'The length limit is part of the column type, so changing it later is an ALTER COLUMN TYPE. Raising it {{raise}}; lowering it {{lower}}. As `text` with `CHECK (char_length({{column}}) <= {{length}})`, the limit is changed by adding a new constraint NOT VALID and validating it, which lets reads and writes continue. Storage and speed are the same.';
 
 export default defineRule({
   meta: {
@@ -34,6 +36,7 @@ export default defineRule({
           context.report({
             range: span.range,
             message: MESSAGE,
+            detail: DETAIL,
             data: {
               column: declared.column,
               written: text.slice(span.range.start, span.range.end).replace(/\s+/g, ' '),
@@ -41,7 +44,7 @@ export default defineRule({
               raise: hypotheticalTypeChange(context, declared.table, declared.column, declared.type, 'varchar', [length * 2]),
               lower: hypotheticalTypeChange(context, declared.table, declared.column, declared.type, 'varchar', [Math.max(1, Math.floor(length / 2))]),
             },
-            suggestions: [{ desc: `Use text (and add CHECK (char_length(${declared.column}) <= ${length}) if the limit is a rule).`, fix: { range: [span.base.start, span.base.end], text: matchCase(baseText, 'text') } }],
+            suggestions: [{ desc: 'Use text (add a CHECK on char_length() if the limit is a rule)', fix: { range: [span.base.start, span.base.end], text: matchCase(baseText, 'text') } }],
           });
         }
       },

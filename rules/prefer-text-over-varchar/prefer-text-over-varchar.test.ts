@@ -14,12 +14,13 @@ new RuleTester().run(rule, {
       code: 'CREATE TABLE users (id bigint, email varchar(255) NOT NULL);',
       errors: [
         {
-          message:
-            '`email` is declared `varchar(255)`: the length limit is part of the column type, so changing it later is an ALTER COLUMN TYPE. Raising it only changes the catalog, under a brief hold of an ACCESS EXCLUSIVE lock on `users`; lowering it rewrites `users` and all its indexes while holding an ACCESS EXCLUSIVE lock on `users`, blocking reads and writes on `users` until it finishes. As `text` with `CHECK (char_length(email) <= 255)`, the limit is changed by adding a new constraint NOT VALID and validating it, which lets reads and writes continue. Storage and speed are the same.',
+          message: '`email` is declared `varchar(255)`, a limit only ALTER COLUMN TYPE can change; use text with a CHECK',
+          detail:
+            'The length limit is part of the column type, so changing it later is an ALTER COLUMN TYPE. Raising it only changes the catalog, under a brief hold of an ACCESS EXCLUSIVE lock on `users`; lowering it rewrites `users` and all its indexes while holding an ACCESS EXCLUSIVE lock on `users`, blocking reads and writes on `users` until it finishes. As `text` with `CHECK (char_length(email) <= 255)`, the limit is changed by adding a new constraint NOT VALID and validating it, which lets reads and writes continue. Storage and speed are the same.',
           line: 1,
           column: 38,
           endColumn: 50,
-          suggestions: [{ desc: 'Use text (and add CHECK (char_length(email) <= 255) if the limit is a rule).', output: 'CREATE TABLE users (id bigint, email text NOT NULL);' }],
+          suggestions: [{ desc: 'Use text (add a CHECK on char_length() if the limit is a rule)', output: 'CREATE TABLE users (id bigint, email text NOT NULL);' }],
         },
       ],
       output: null,

@@ -2,8 +2,10 @@ import { defineRule } from '@sqlwarden/core';
 import type { RuleContext, Statement } from '@sqlwarden/core';
 import { declaredColumnTypes, declaredTypeSpan, matchCase } from '../_shared/column-types.ts';
 
-const MESSAGE =
-  '`{{column}}` is declared `{{written}}` (timestamp without time zone): it stores a wall-clock reading, not an instant. PostgreSQL silently ignores any offset in the input, so `2024-03-10 09:00+01` and `2024-03-10 09:00-05` are stored as the same value although they are six hours apart, and comparing it with now() or a timestamptz converts it using each session\'s TimeZone setting. Use timestamptz: the same 8 bytes, stored as UTC and shown in the session\'s time zone.';
+const MESSAGE = '`{{column}}` is declared `{{written}}`, a wall-clock time that ignores input offsets; use timestamptz';
+
+const DETAIL =
+  '`{{written}}` (timestamp without time zone) stores a wall-clock reading, not an instant. PostgreSQL silently ignores any offset in the input, so `2024-03-10 09:00+01` and `2024-03-10 09:00-05` are stored as the same value although they are six hours apart, and comparing it with now() or a timestamptz converts it using each session\'s TimeZone setting. timestamptz takes the same 8 bytes, stored as UTC and shown in the session\'s time zone. The change is only a suggestion: existing values, and values the application sends without an offset, are then read in the session\'s TimeZone.';
 
 export default defineRule({
   meta: {
@@ -38,12 +40,10 @@ export default defineRule({
           context.report({
             range: span.range,
             message: MESSAGE,
+            detail: DETAIL,
             data: { column: declared.column, written: text.slice(span.range.start, span.range.end).replace(/\s+/g, ' ') },
             suggestions: [
-              {
-                desc: `Use ${replacement}. Existing values, and values the application sends without an offset, are then read in the session's TimeZone.`,
-                fix: { range: [span.base.start, span.base.end], text: replacement },
-              },
+              { desc: `Use ${replacement}`, fix: { range: [span.base.start, span.base.end], text: replacement } },
             ],
           });
         }

@@ -1,7 +1,7 @@
 import { defineRule, displayRelation, walk } from '@sqlwarden/core';
 import type { FuncCall, Literal, ResolvedLock, RuleContext, SetStatement, Statement, StatementInfo } from '@sqlwarden/core';
-import { describeLocks, whatItBlocks } from '../_shared/lock-messages.ts';
-import { effectsOf, headRange, isConditionalLock, isNewRelation, isUnresolved, lineAt, quoteStatement, trafficBlockingLocks } from '../_shared/lock-hygiene.ts';
+import { blockedTraffic, describeLocks, whatItBlocks } from '../_shared/lock-messages.ts';
+import { effectsOf, headRange, isConditionalLock, isNewRelation, isUnresolved, lineAt, namesShort, quoteStatement, trafficBlockingLocks } from '../_shared/lock-hygiene.ts';
 import { cascadeLocks, heldCovering, locksHeldByTransaction } from '../_shared/transaction-locks.ts';
 
 interface Options {
@@ -12,6 +12,13 @@ interface Options {
 
 type Param = 'lock_timeout' | 'statement_timeout';
 
+/** Headlines: the queue the missing timeout allows, and the remedy. */
+const HEADLINES = {
+  lock: 'No lock_timeout: {{traffic}} {{tablesShort}} queue while this statement waits for its lock; set {{settings}} first',
+  statementOnly: 'No statement_timeout: nothing bounds how long this statement waits for or holds its lock on {{tablesShort}}; set statement_timeout first',
+};
+
+/** Details: the locks, what they block, why an earlier SET does not apply, and the SET to write. */
 const MESSAGES = {
   lock:
     '{{statement}} takes {{locks}}, {{blocks}}, and no `lock_timeout` is set before it{{why}}. If another transaction holds a conflicting lock on {{tables}} (even an idle transaction that only read it), this statement waits for it without limit, and every query on {{tables}} that arrives meanwhile queues behind it: the outage lasts as long as that wait, on top of the time the statement itself takes. Set `{{set}}` before it and retry the migration when it times out.{{statementTimeout}}{{dropped}}',
@@ -220,6 +227,7 @@ export default defineRule<Options>({
       const named = (tablesFirst.length ? tablesFirst : locks).filter((l) => !isUnresolved(l.relation));
       const names = [...new Set((named.length ? named : tablesFirst.length ? tablesFirst : locks).map((l) => (isUnresolved(l.relation) ? l.relation.name : `\`${displayRelation(l.relation)}\``)))];
       const tables = names.length <= 1 ? (names[0] ?? 'the table') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+      const tablesShort = names.length ? namesShort(names) : 'the table';
       const lockMissing = missing.includes('lock_timeout');
       const via = [...new Set(locks.filter((l) => cascaded.has(l)).map((l) => l.note!))];
       const data = {
@@ -227,6 +235,9 @@ export default defineRule<Options>({
         locks: describeLocks(locks),
         blocks: whatItBlocks(locks, { verb: 'blocking' }),
         tables,
+        tablesShort,
+        traffic: blockedTraffic(tablesFirst.length ? tablesFirst : locks) === 'reads and writes' ? 'reads and writes on' : 'writes to',
+        settings: missing.join(' and '),
         why: lockMissing ? state.lock.why(text, info) : state.statement.why(text, info),
         set: setStatements(info, [lockMissing ? 'lock_timeout' : 'statement_timeout'])[0]!,
         statementTimeout: lockMissing && missing.includes('statement_timeout') ? MESSAGES.alsoStatement : '',
@@ -234,9 +245,10 @@ export default defineRule<Options>({
       };
       context.report({
         range: headRange(text, info.range),
-        message: lockMissing ? MESSAGES.lock : MESSAGES.statementOnly,
+        message: lockMissing ? HEADLINES.lock : HEADLINES.statementOnly,
+        detail: lockMissing ? MESSAGES.lock : MESSAGES.statementOnly,
         data,
-        suggestions: [{ desc: `Insert \`${sets.join(' ')}\` before this statement.`, fix: { range: [info.range.start, info.range.start], text: insert } }],
+        suggestions: [{ desc: `Set ${missing.join(' and ')} before this statement`, fix: { range: [info.range.start, info.range.start], text: insert } }],
       });
     }
 

@@ -10,6 +10,7 @@ CREATE MATERIALIZED VIEW totals AS SELECT user_id, sum(amount) AS total FROM ord
 `;
 const none = { migrationTransaction: 'none' as const };
 const TRIGGER_FN = 'CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;';
+const HEADLINE_USERS = 'No lock_timeout: reads and writes on `users` queue while this statement waits for its lock; set lock_timeout first';
 const AE_USERS = /takes an ACCESS EXCLUSIVE lock on `users`, blocking reads and writes on `users`, and no `lock_timeout` is set before it/;
 
 new RuleTester().run(rule, {
@@ -54,29 +55,33 @@ new RuleTester().run(rule, {
       code: "BEGIN;\nSET LOCAL lock_timeout = '2s';\nALTER TABLE users ADD COLUMN note text;\nSET LOCAL lock_timeout = 0;\nCREATE INDEX users_note ON users (note);\nCOMMIT;",
       schema,
     },
+    // Rollbacks are reported only with `rollbacks: 'all'`.
+    { code: "-- +goose Up\nSET lock_timeout = '2s';\nALTER TABLE users ADD COLUMN note text;\n-- +goose Down\nALTER TABLE users DROP COLUMN note;", schema, name: 'a goose Down section without a timeout' },
+    { code: 'ALTER TABLE users DROP COLUMN note;', schema, filename: 'migrations/000002_add_note.down.sql', name: 'a down file without a timeout' },
     // The lock model says ATTACH PARTITION takes ACCESS EXCLUSIVE on the parent only before 12.
     { code: 'CREATE TABLE p2 (id bigint, k int);\nALTER TABLE events ATTACH PARTITION p2 FOR VALUES FROM (0) TO (100);', schema, settings: { postgresVersion: 13 } },
   ],
   invalid: [
     // PostgreSQL 19 statements recognised from tokens (no PG 19 server here; facts in locks/VERIFICATION.md).
-    { code: 'REPACK users;', schema, settings: { postgresVersion: 19 }, errors: [{ message: /^`REPACK users` takes an ACCESS EXCLUSIVE lock on `users`, blocking reads and writes on `users`, and no `lock_timeout` is set before it/ }] },
+    { code: 'REPACK users;', schema, settings: { postgresVersion: 19 }, errors: [{ detail: /^`REPACK users` takes an ACCESS EXCLUSIVE lock on `users`, blocking reads and writes on `users`, and no `lock_timeout` is set before it/ }] },
     {
       code: 'ALTER TABLE users MERGE PARTITIONS (users_a, users_b) INTO users_ab;',
       schema,
       settings: { postgresVersion: 19 },
-      errors: [{ message: /^`ALTER TABLE users MERGE PARTITIONS \(users_a, users_b\) INT\.\.\.` takes ACCESS EXCLUSIVE locks on `users`, `users_a` and `users_b`/ }],
+      errors: [{ detail: /^`ALTER TABLE users MERGE PARTITIONS \(users_a, users_b\) INT\.\.\.` takes ACCESS EXCLUSIVE locks on `users`, `users_a` and `users_b`/ }],
     },
     {
       code: 'ALTER TABLE users ADD COLUMN note text;',
       schema,
       errors: [
         {
-          message:
+          message: HEADLINE_USERS,
+          detail:
             "`ALTER TABLE users ADD COLUMN note text` takes an ACCESS EXCLUSIVE lock on `users`, blocking reads and writes on `users`, and no `lock_timeout` is set before it. If another transaction holds a conflicting lock on `users` (even an idle transaction that only read it), this statement waits for it without limit, and every query on `users` that arrives meanwhile queues behind it: the outage lasts as long as that wait, on top of the time the statement itself takes. Set `SET lock_timeout = '2s';` before it and retry the migration when it times out.",
           line: 1,
           column: 1,
           endColumn: 39,
-          suggestions: [{ desc: "Insert `SET lock_timeout = '2s';` before this statement.", output: "SET lock_timeout = '2s';\nALTER TABLE users ADD COLUMN note text;" }],
+          suggestions: [{ desc: 'Set lock_timeout before this statement', output: "SET lock_timeout = '2s';\nALTER TABLE users ADD COLUMN note text;" }],
         },
       ],
       output: null,
@@ -87,65 +92,66 @@ new RuleTester().run(rule, {
       schema,
       errors: [
         {
-          message: /^`CREATE INDEX orders_amount ON orders \(amount\)` takes a SHARE lock on `orders`, blocking writes to `orders` \(reads continue\), and no `lock_timeout`/,
+          message: 'No lock_timeout: writes to `orders` queue while this statement waits for its lock; set lock_timeout first',
+          detail: /^`CREATE INDEX orders_amount ON orders \(amount\)` takes a SHARE lock on `orders`, blocking writes to `orders` \(reads continue\), and no `lock_timeout`/,
           line: 2,
           suggestions: [{ output: "BEGIN;\n  SET LOCAL lock_timeout = '2s';\n  CREATE INDEX orders_amount ON orders (amount);\n  ALTER TABLE users ADD COLUMN note text;\nCOMMIT;" }],
         },
       ],
     },
     // The timeout comes too late.
-    { code: "ALTER TABLE users ADD COLUMN note text;\nSET lock_timeout = '2s';", schema, errors: [{ message: AE_USERS, line: 1 }] },
+    { code: "ALTER TABLE users ADD COLUMN note text;\nSET lock_timeout = '2s';", schema, errors: [{ message: HEADLINE_USERS, detail: AE_USERS, line: 1 }] },
     // SET LOCAL ends with its transaction.
     {
       code: "BEGIN;\nSET LOCAL lock_timeout = '2s';\nALTER TABLE users ADD COLUMN a text;\nCOMMIT;\nALTER TABLE users ADD COLUMN b text;",
       schema,
-      errors: [{ message: /no `lock_timeout` is set before it \(the `SET LOCAL lock_timeout` at line 2 ended with its transaction\)/, line: 5, suggestions: [{ output: "BEGIN;\nSET LOCAL lock_timeout = '2s';\nALTER TABLE users ADD COLUMN a text;\nCOMMIT;\nSET LOCAL lock_timeout = '2s';\nALTER TABLE users ADD COLUMN b text;" }] }],
+      errors: [{ detail: /no `lock_timeout` is set before it \(the `SET LOCAL lock_timeout` at line 2 ended with its transaction\)/, line: 5, suggestions: [{ output: "BEGIN;\nSET LOCAL lock_timeout = '2s';\nALTER TABLE users ADD COLUMN a text;\nCOMMIT;\nSET LOCAL lock_timeout = '2s';\nALTER TABLE users ADD COLUMN b text;" }] }],
     },
     // SET LOCAL outside a transaction block does nothing (PostgreSQL warns and ignores it).
     {
       code: "SET LOCAL lock_timeout = '2s';\nALTER TABLE users ADD COLUMN note text;",
       schema,
       settings: none,
-      errors: [{ message: /\(the `SET LOCAL lock_timeout` at line 1 has no effect outside a transaction block\)/ }],
+      errors: [{ detail: /\(the `SET LOCAL lock_timeout` at line 1 has no effect outside a transaction block\)/ }],
     },
     // A ROLLBACK undoes a SET made in its transaction.
     {
       code: "BEGIN;\nSET lock_timeout = '2s';\nROLLBACK;\nALTER TABLE users ADD COLUMN note text;",
       schema,
-      errors: [{ message: /\(the ROLLBACK at line 3 undid the `SET lock_timeout` at line 2\)/, line: 4 }],
+      errors: [{ detail: /\(the ROLLBACK at line 3 undid the `SET lock_timeout` at line 2\)/, line: 4 }],
     },
     // Turned off again.
-    { code: "SET lock_timeout = '2s';\nRESET lock_timeout;\nALTER TABLE users ADD COLUMN note text;", schema, errors: [{ message: /\(line 2 turns it off \(RESET\)\)/ }] },
-    { code: "SET lock_timeout = '2s';\nSET lock_timeout = 0;\nALTER TABLE users ADD COLUMN note text;", schema, errors: [{ message: /\(line 2 turns it off \(0 disables it\)\)/ }] },
-    { code: "SET lock_timeout = '2s';\nSET lock_timeout TO DEFAULT;\nALTER TABLE users ADD COLUMN note text;", schema, errors: [{ message: /turns it off \(SET \.\.\. TO DEFAULT\)/ }] },
+    { code: "SET lock_timeout = '2s';\nRESET lock_timeout;\nALTER TABLE users ADD COLUMN note text;", schema, errors: [{ detail: /\(line 2 turns it off \(RESET\)\)/ }] },
+    { code: "SET lock_timeout = '2s';\nSET lock_timeout = 0;\nALTER TABLE users ADD COLUMN note text;", schema, errors: [{ detail: /\(line 2 turns it off \(0 disables it\)\)/ }] },
+    { code: "SET lock_timeout = '2s';\nSET lock_timeout TO DEFAULT;\nALTER TABLE users ADD COLUMN note text;", schema, errors: [{ detail: /turns it off \(SET \.\.\. TO DEFAULT\)/ }] },
     { code: "SET lock_timeout = '2s';\nRESET ALL;\nALTER TABLE users ADD COLUMN note text;", schema, errors: 1 },
     { code: "SET lock_timeout = '2s';\nDISCARD ALL;\nALTER TABLE users ADD COLUMN note text;", schema, settings: none, errors: 1 },
     // Another setting is not enough.
-    { code: "SET statement_timeout = '5s';\nALTER TABLE users ADD COLUMN note text;", schema, errors: [{ message: AE_USERS }] },
+    { code: "SET statement_timeout = '5s';\nALTER TABLE users ADD COLUMN note text;", schema, errors: [{ detail: AE_USERS }] },
     // A table created in this file, with a foreign key to a table in use: SHARE ROW EXCLUSIVE on users.
     {
       code: 'CREATE TABLE payments (id bigint PRIMARY KEY, user_id bigint REFERENCES users (id));',
       schema,
-      errors: [{ message: /takes a SHARE ROW EXCLUSIVE lock on `users`, blocking writes to `users` \(reads continue\)/ }],
+      errors: [{ detail: /takes a SHARE ROW EXCLUSIVE lock on `users`, blocking writes to `users` \(reads continue\)/ }],
     },
     // Version-aware: ATTACH PARTITION takes ACCESS EXCLUSIVE on the parent before PostgreSQL 12.
     {
       code: 'CREATE TABLE p2 (id bigint, k int);\nALTER TABLE events ATTACH PARTITION p2 FOR VALUES FROM (0) TO (100);',
       schema,
       settings: { postgresVersion: 11 },
-      errors: [{ message: /ACCESS EXCLUSIVE locks on `events` and the DEFAULT partition of events, if there is one, blocking reads and writes/, line: 2 }],
+      errors: [{ detail: /ACCESS EXCLUSIVE locks on `events` and the DEFAULT partition of events, if there is one, blocking reads and writes/, line: 2 }],
     },
     // Attaching a table in use locks it ACCESS EXCLUSIVE.
     {
       code: 'ALTER TABLE events ATTACH PARTITION events_new FOR VALUES FROM (0) TO (100);',
       schema,
-      errors: [{ message: /takes ACCESS EXCLUSIVE locks on `events_new` and the DEFAULT partition of events, if there is one, .* every query on `events_new` that arrives/ }],
+      errors: [{ detail: /takes ACCESS EXCLUSIVE locks on `events_new` and the DEFAULT partition of events, if there is one, .* every query on `events_new` that arrives/ }],
     },
     // Other statements the lock model knows block traffic.
-    { code: 'REFRESH MATERIALIZED VIEW totals;', schema, errors: [{ message: /ACCESS EXCLUSIVE lock on `totals`/ }] },
-    { code: 'ALTER SEQUENCE users_id_seq RESTART WITH 100;', schema, errors: [{ message: /SHARE ROW EXCLUSIVE lock on `users_id_seq`/ }] },
-    { code: 'LOCK TABLE orders IN SHARE MODE;', schema, errors: [{ message: /SHARE lock on `orders`/ }] },
-    { code: 'VACUUM FULL orders;', schema, errors: [{ message: /ACCESS EXCLUSIVE lock on `orders`/ }] },
+    { code: 'REFRESH MATERIALIZED VIEW totals;', schema, errors: [{ detail: /ACCESS EXCLUSIVE lock on `totals`/ }] },
+    { code: 'ALTER SEQUENCE users_id_seq RESTART WITH 100;', schema, errors: [{ detail: /SHARE ROW EXCLUSIVE lock on `users_id_seq`/ }] },
+    { code: 'LOCK TABLE orders IN SHARE MODE;', schema, errors: [{ detail: /SHARE lock on `orders`/ }] },
+    { code: 'VACUUM FULL orders;', schema, errors: [{ detail: /ACCESS EXCLUSIVE lock on `orders`/ }] },
     { code: 'DROP TABLE orders;', schema, errors: 1 },
     // With requireStatementTimeout, both settings; the suggestion inserts both.
     {
@@ -154,8 +160,9 @@ new RuleTester().run(rule, {
       options: { requireStatementTimeout: true, statementTimeout: '15min' },
       errors: [
         {
-          message: /and no `lock_timeout` is set before it\. .* No `statement_timeout` is set either/,
-          suggestions: [{ desc: "Insert `set lock_timeout = '2s'; set statement_timeout = '15min';` before this statement.", output: "set lock_timeout = '2s';\nset statement_timeout = '15min';\nalter table users add column note text;" }],
+          message: 'No lock_timeout: reads and writes on `users` queue while this statement waits for its lock; set lock_timeout and statement_timeout first',
+          detail: /and no `lock_timeout` is set before it\. .* No `statement_timeout` is set either/,
+          suggestions: [{ desc: 'Set lock_timeout and statement_timeout before this statement', output: "set lock_timeout = '2s';\nset statement_timeout = '15min';\nalter table users add column note text;" }],
         },
       ],
     },
@@ -163,7 +170,7 @@ new RuleTester().run(rule, {
       code: "SET lock_timeout = '2s';\nALTER TABLE users ADD COLUMN note text;",
       schema,
       options: { requireStatementTimeout: true },
-      errors: [{ message: /and no `statement_timeout` is set before it: nothing bounds how long it runs/, line: 2, suggestions: [{ output: "SET lock_timeout = '2s';\nSET LOCAL statement_timeout = '1h';\nALTER TABLE users ADD COLUMN note text;" }] }],
+      errors: [{ message: /^No statement_timeout: nothing bounds how long this statement waits for or holds its lock on `users`; set statement_timeout first$/, detail: /and no `statement_timeout` is set before it: nothing bounds how long it runs/, line: 2, suggestions: [{ desc: 'Set statement_timeout before this statement', output: "SET lock_timeout = '2s';\nSET LOCAL statement_timeout = '1h';\nALTER TABLE users ADD COLUMN note text;" }] }],
     },
     // Statement on the same line as another one: the SET goes inline.
     { code: 'BEGIN; ALTER TABLE users ADD COLUMN note text; COMMIT;', schema, errors: [{ suggestions: [{ output: "BEGIN; SET LOCAL lock_timeout = '2s'; ALTER TABLE users ADD COLUMN note text; COMMIT;" }] }] },
@@ -177,7 +184,7 @@ new RuleTester().run(rule, {
     {
       code: "BEGIN;\nSAVEPOINT s;\nSET LOCAL lock_timeout = '2s';\nALTER TABLE users ADD COLUMN a text;\nSET LOCAL lock_timeout = 0;\nROLLBACK TO SAVEPOINT s;\nALTER TABLE users ADD COLUMN b text;\nCOMMIT;",
       schema,
-      errors: [{ message: AE_USERS, line: 7 }],
+      errors: [{ detail: AE_USERS, line: 7 }],
     },
     // DROP FUNCTION ... CASCADE drops the triggers that execute the function, which takes ACCESS
     // EXCLUSIVE on their tables (PostgreSQL 15, pg_locks): that statement waits, not the
@@ -187,7 +194,7 @@ new RuleTester().run(rule, {
       schema,
       errors: [
         {
-          message: /^`DROP FUNCTION f\(\) CASCADE` \(dropping trigger `ta` on `users`\) takes an ACCESS EXCLUSIVE lock on `users`, blocking reads and writes on `users`, and no `lock_timeout` is set before it \(line 3 turns it off \(RESET\)\)\./,
+          detail: /^`DROP FUNCTION f\(\) CASCADE` \(dropping trigger `ta` on `users`\) takes an ACCESS EXCLUSIVE lock on `users`, blocking reads and writes on `users`, and no `lock_timeout` is set before it \(line 3 turns it off \(RESET\)\)\./,
           line: 5,
         },
       ],
@@ -199,15 +206,17 @@ new RuleTester().run(rule, {
       schema,
       errors: [
         {
-          message: /SHARE ROW EXCLUSIVE lock on `users`.* If the `DROP FUNCTION f\(\) CASCADE` at line 2 dropped a trigger on `users` \(this file does not show one\), that statement took an ACCESS EXCLUSIVE lock on it and is the one that waited: set the timeout before it\.$/,
+          detail: /SHARE ROW EXCLUSIVE lock on `users`.* If the `DROP FUNCTION f\(\) CASCADE` at line 2 dropped a trigger on `users` \(this file does not show one\), that statement took an ACCESS EXCLUSIVE lock on it and is the one that waited: set the timeout before it\.$/,
           line: 4,
         },
       ],
     },
-    // Up and down sections run separately: each needs its own timeout.
+    // Up and down sections run separately: each needs its own timeout. A rollback is checked only
+    // with `rollbacks: 'all'` (a missing timeout does not make the statement fail; see the valid cases).
     {
       code: "-- +goose Up\nSET lock_timeout = '2s';\nALTER TABLE users ADD COLUMN note text;\n-- +goose Down\nALTER TABLE users DROP COLUMN note;",
       schema,
+      settings: { rollbacks: 'all' },
       errors: [{ line: 5 }],
     },
   ],

@@ -1,4 +1,4 @@
-import { CatalogList, defineRule, excerpt, truncateText, walk } from '@sqlwarden/core';
+import { blockedWork, CatalogList, defineRule, displayRelation, excerpt, truncateText, walk } from '@sqlwarden/core';
 import type { AlterTable, AlterTableAction, CatalogReader, CatalogTable, ColumnDef, Constraint, Node, ResolvedLock, RuleContext, StatementInfo } from '@sqlwarden/core';
 import { displayName, emptiedInFile, isEmptyNewTable, isNewTable, isWord, scanTokens } from '../_shared/migration.ts';
 import { quoteIdent } from '../_shared/query.ts';
@@ -9,6 +9,16 @@ import { whatItBlocksInTransaction } from '../_shared/transaction-locks.ts';
 const SEPARATE = 'in a separate transaction (a migration of its own, or after a COMMIT)';
 
 const MESSAGES = {
+  foreignKey: 'ADD FOREIGN KEY blocks {{blocked}}{{blockedToo}} for a full check; add it NOT VALID, then VALIDATE it separately',
+  foreignKeyPartitioned: 'ADD FOREIGN KEY blocks {{blocked}}{{blockedToo}} while it checks every partition; add it NOT VALID to each partition first',
+  check: 'ADD CHECK blocks {{blocked}}{{blockedToo}} for a full check; add it NOT VALID, then VALIDATE it separately',
+  columnForeignKey: 'ADD COLUMN `{{column}}` ... REFERENCES blocks {{blocked}}{{blockedToo}} for a full check; add the foreign key NOT VALID after',
+  columnCheck: 'ADD COLUMN `{{column}}` ... CHECK blocks {{blocked}}{{blockedToo}} for a full check; add the CHECK NOT VALID after',
+  validateAfterAdd: 'VALIDATE runs while the ADD CONSTRAINT {{whereShort}} still blocks {{blocked}}{{blockedToo}}; commit before validating',
+  validateAfterLock: 'VALIDATE runs while {{whatShort}} still blocks {{blocked}}{{blockedToo}}; validate in a separate transaction',
+};
+
+const DETAILS = {
   foreignKey:
     'ADD FOREIGN KEY {{constraint}} takes {{locks}} and scans all of `{{table}}` to check the existing rows, {{blocks}} for the whole scan. Add it NOT VALID (the same locks, held only for a moment; new and updated rows are checked at once), then run `ALTER TABLE {{tableSql}} VALIDATE CONSTRAINT {{name}}` {{separate}}: it takes {{validateLocks}}.',
   foreignKeyPartitioned:
@@ -41,6 +51,24 @@ function defaultConstraintName(table: string, constraint: Constraint): string {
 
 function tableSql(name: { schema?: string; name: string }): string {
   return name.schema ? `${quoteIdent(name.schema)}.${quoteIdent(name.name)}` : quoteIdent(name.name);
+}
+
+/**
+ * What the locks block, short enough for a headline, in two parts that each stay under the
+ * headline's limit for a value: `blocked` "writes to `orders` and `users`" or "reads and writes on
+ * `orders`", and `blockedToo` " and writes to `users`" when the locks differ. The details give the
+ * lock modes.
+ */
+function blockedShort(locks: readonly ResolvedLock[]): { blocked: string; blockedToo: string } {
+  const named = (pick: (l: ResolvedLock) => boolean): string => joinAnd([...new Set(locks.filter(pick).map((l) => ('unresolved' in l.relation && l.relation.unresolved ? l.relation.name : `\`${displayRelation(l.relation)}\``)))]);
+  const readsAndWrites = named((l) => blockedWork(l.mode).reads);
+  const writes = named((l) => !blockedWork(l.mode).reads && blockedWork(l.mode).writes);
+  if (readsAndWrites) return { blocked: `reads and writes on ${readsAndWrites}`, blockedToo: writes ? ` and writes to ${writes}` : '' };
+  return { blocked: writes ? `writes to ${writes}` : 'other DDL', blockedToo: '' };
+}
+
+function joinAnd(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
 /** "the lock blocks" / "the locks block", followed by what they block. */
@@ -123,12 +151,13 @@ export default defineRule({
         name: quoteIdent(name),
         locks: describeLocks(locks),
         blocks: whatItBlocksInTransaction(context, locks, { verb: 'blocking' }),
+        ...blockedShort(locks),
         separate: SEPARATE,
         version,
         validateLocks: '',
       };
       if (constraint.kind === 'foreign_key' && context.resolveTable(stmt.table)?.partitioned === true && version < 18) {
-        context.report({ range, message: MESSAGES.foreignKeyPartitioned, data });
+        context.report({ range, message: MESSAGES.foreignKeyPartitioned, detail: DETAILS.foreignKeyPartitioned, data });
         return;
       }
       const validation = validationLocks(stmt, name, constraint);
@@ -136,6 +165,7 @@ export default defineRule({
       context.report({
         range,
         message: constraint.kind === 'foreign_key' ? MESSAGES.foreignKey : MESSAGES.check,
+        detail: constraint.kind === 'foreign_key' ? DETAILS.foreignKey : DETAILS.check,
         data,
         suggestions: [suggestion(stmt, action, constraint, name)],
       });
@@ -159,11 +189,16 @@ export default defineRule({
       const alone = !context.statement.transaction;
       if (alone) edits.push({ range: [stmt.range.end, stmt.range.end], text: `;\n${kw('ALTER TABLE')} ${tableSql(stmt.table)} ${kw('VALIDATE CONSTRAINT')} ${quoteIdent(name)}` });
       return {
-        desc: alone
-          ? 'Add the constraint NOT VALID and validate it in a statement of its own.'
-          : `Add the constraint NOT VALID; then run \`ALTER TABLE ${tableSql(stmt.table)} VALIDATE CONSTRAINT ${quoteIdent(name)}\` in a separate migration.`,
+        // The VALIDATE statement to run later is spelled out in the detail.
+        desc: alone ? 'Add NOT VALID and validate in a statement of its own' : 'Add NOT VALID; validate in a separate migration',
         fix: edits,
       };
+    }
+
+    /** `blockedShort` for the altered table alone: a column's headline has no room for the referenced table, which the detail names. */
+    function blockedOnTable(stmt: AlterTable, locks: readonly ResolvedLock[]): { blocked: string; blockedToo: string } {
+      const own = locks.filter((l) => !('unresolved' in l.relation && l.relation.unresolved) && sameTable(context, l.relation, stmt.table));
+      return blockedShort(own.length ? own : locks);
     }
 
     function addColumn(stmt: AlterTable, action: AlterTableAction, def: ColumnDef): void {
@@ -178,15 +213,19 @@ export default defineRule({
         const own = effects.filter((e) => e.operation.id.startsWith(operation));
         if (!own.some((e) => e.scan !== 'none')) continue;
         const locks = lockedRelations(effects);
-        const data = { ...base, locks: describeLocks(locks), blocks: whatItBlocksInTransaction(context, locks, { verb: 'blocking' }), referenced: c.references ? displayName(c.references.table) : 'the referenced table' };
-        context.report({ range: action.range, message: c.kind === 'check' ? MESSAGES.columnCheck : MESSAGES.columnForeignKey, data });
+        const data = { ...base, locks: describeLocks(locks), blocks: whatItBlocksInTransaction(context, locks, { verb: 'blocking' }), ...blockedOnTable(stmt, locks), referenced: c.references ? displayName(c.references.table) : 'the referenced table' };
+        context.report({ range: action.range, message: c.kind === 'check' ? MESSAGES.columnCheck : MESSAGES.columnForeignKey, detail: c.kind === 'check' ? DETAILS.columnCheck : DETAILS.columnForeignKey, data });
       }
     }
 
-    /** Where an earlier statement sits, for messages: `(line 3)`. */
+    function lineOf(info: StatementInfo): number {
+      return text.slice(0, info.range.start).split('\n').length;
+    }
+
+    /** Where an earlier statement sits, for details: `(line 3)`. */
     function where(info: StatementInfo | undefined): string {
       if (!info) return 'in this statement';
-      return `(line ${text.slice(0, info.range.start).split('\n').length})`;
+      return `(line ${lineOf(info)})`;
     }
 
     /** The `ADD CONSTRAINT name ... NOT VALID` subcommand of `node` on the same table, before `before` if given. */
@@ -225,7 +264,12 @@ export default defineRule({
       if (add) {
         const fromAdd = held.filter((h) => h.info === addInfo && h.action === add!.action).map((h) => h.lock);
         const locks = fromAdd.length ? fromAdd : lockedRelations(effectsOfAction(context, add.alter, add.action));
-        context.report({ range: action.range, message: MESSAGES.validateAfterAdd, data: { ...data, where: where(addInfo), held: describeLocks(locks), heldBlocks: heldBlocks(locks) } });
+        context.report({
+          range: action.range,
+          message: MESSAGES.validateAfterAdd,
+          detail: DETAILS.validateAfterAdd,
+          data: { ...data, where: where(addInfo), whereShort: addInfo ? `on line ${lineOf(addInfo)}` : 'in this statement', held: describeLocks(locks), heldBlocks: heldBlocks(locks), ...blockedShort(locks) },
+        });
         return;
       }
       const nearest = held[0];
@@ -237,7 +281,16 @@ export default defineRule({
       context.report({
         range: action.range,
         message: MESSAGES.validateAfterLock,
-        data: { ...data, what, where: where(nearest.info), held: describeLocks(locks), heldBlocks: heldBlocks(locks) },
+        detail: DETAILS.validateAfterLock,
+        data: {
+          ...data,
+          what,
+          where: where(nearest.info),
+          whatShort: nearest.info ? `line ${lineOf(nearest.info)} of this transaction` : 'another subcommand of this statement',
+          held: describeLocks(locks),
+          heldBlocks: heldBlocks(locks),
+          ...blockedShort(locks),
+        },
       });
     }
 

@@ -1,12 +1,20 @@
-import { defineRule } from '@sqlwarden/core';
-import type { AlterTable, AlterTableAction, CatalogTable, Constraint, RuleContext } from '@sqlwarden/core';
+import { blockedWork, defineRule } from '@sqlwarden/core';
+import type { AlterTable, AlterTableAction, CatalogTable, Constraint, ResolvedLock, RuleContext } from '@sqlwarden/core';
 import { displayName, emptiedInFile, isNewTable, isWord, scanTokens } from '../_shared/migration.ts';
 import { quoteIdent } from '../_shared/query.ts';
-import { describeLocks, effectsOfAction, lockedRelations, whatItBlocks } from '../_shared/lock-messages.ts';
+import { describeLocks, effectsOfAction, lockedRelations } from '../_shared/lock-messages.ts';
 import { setNotNullScans } from '../_shared/not-null.ts';
 import { whatItBlocksInTransaction } from '../_shared/transaction-locks.ts';
 
 const MESSAGES = {
+  build: 'ADD {{kind}} blocks {{blocked}} `{{table}}` while it builds its index; build it CONCURRENTLY first, then ADD ... USING INDEX',
+  buildPartitioned: 'ADD {{kind}} blocks {{blocked}} `{{table}}` while it indexes every partition; add it to each partition USING INDEX first',
+  column: 'ADD COLUMN `{{column}}` ... {{kind}} blocks {{blocked}} `{{table}}` while it builds the index; add the column, then index it CONCURRENTLY',
+  primaryKeyNullable12: 'ADD PRIMARY KEY USING INDEX blocks {{blocked}} `{{table}}` while it checks {{columns}} for NULLs; validate a NOT NULL CHECK first',
+  primaryKeyNullable11: 'ADD PRIMARY KEY USING INDEX blocks {{blocked}} `{{table}}` while it checks {{columns}} for NULLs; run it at a quiet time',
+};
+
+const DETAILS = {
   build:
     'ADD {{kind}} {{constraint}} builds a unique index on `{{table}}` while holding {{locks}}, {{blocks}} for the whole build (a full scan and sort){{notNull}}. Build the index first, outside a transaction: `{{createIndex}}`; check it is VALID (pg_index.indisvalid); then `{{attach}}`, which only holds the lock for a moment. (There is no NOT VALID for UNIQUE or PRIMARY KEY.)',
   buildPartitioned:
@@ -16,6 +24,11 @@ const MESSAGES = {
   primaryKeyNullable:
     'ADD PRIMARY KEY USING INDEX {{index}} makes {{columns}} NOT NULL, which scans all of `{{table}}` while holding {{locks}}, {{blocks}} until every row is checked. {{recipe}}',
 };
+
+/** "reads and writes on" or "writes to": what the strongest of the locks blocks, for a headline. */
+function blockedOn(locks: readonly ResolvedLock[]): string {
+  return locks.some((l) => blockedWork(l.mode).reads) ? 'reads and writes on' : 'writes to';
+}
 
 /** The safe way to make the columns NOT NULL before the primary key, on the target version. */
 function notNullRecipe(version: number, columns: string[]): string {
@@ -59,7 +72,7 @@ export default defineRule({
 
     function lockData(stmt: AlterTable, action: AlterTableAction) {
       const locks = lockedRelations(effectsOfAction(context, stmt, action));
-      return { locks: describeLocks(locks), blocks: whatItBlocksInTransaction(context, locks, { verb: 'blocking' }) };
+      return { locks: describeLocks(locks), blocks: whatItBlocksInTransaction(context, locks, { verb: 'blocking' }), blocked: blockedOn(locks) };
     }
 
     /** Columns of a primary key that would need SET NOT NULL, when the catalog knows them. */
@@ -87,7 +100,8 @@ export default defineRule({
         if (columns.length === 0) return;
         context.report({
           range,
-          message: MESSAGES.primaryKeyNullable,
+          message: version >= 12 ? MESSAGES.primaryKeyNullable12 : MESSAGES.primaryKeyNullable11,
+          detail: DETAILS.primaryKeyNullable,
           data: { index: quoteIdent(constraint.usingIndex), columns: columns.map((c) => `\`${c}\``).join(', '), table: displayName(stmt.table), recipe: notNullRecipe(version, columns), ...lockData(stmt, action) },
         });
         return;
@@ -106,7 +120,7 @@ export default defineRule({
         attach: `ALTER TABLE ${tableSql(stmt)} ADD CONSTRAINT ${quoteIdent(indexName)} ${kind} USING INDEX ${quoteIdent(indexName)}`,
         ...lockData(stmt, action),
       };
-      context.report({ range, message: table?.partitioned ? MESSAGES.buildPartitioned : MESSAGES.build, data });
+      context.report({ range, message: table?.partitioned ? MESSAGES.buildPartitioned : MESSAGES.build, detail: table?.partitioned ? DETAILS.buildPartitioned : DETAILS.build, data });
     }
 
     return {
@@ -126,6 +140,7 @@ export default defineRule({
             context.report({
               range: action.range,
               message: MESSAGES.column,
+              detail: DETAILS.column,
               data: { column: def.name, kind, table: displayName(stmt.table), tableSql: tableSql(stmt), ...lockData(stmt, action) },
             });
           }

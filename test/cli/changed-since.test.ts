@@ -139,7 +139,11 @@ describe('--changed-since: which files', () => {
     git(dir, 'checkout', '-q', '-b', 'feature');
     write(dir, 'migrations/003_index.sql', INDEX('users_idx'));
     commitAll(dir);
-    const result = await runIn(dir, ['--changed-since', 'main', '--fix', '-f', 'json']);
+    // 003 is committed (on the branch), so --fix leaves it alone; the notice counts only changed files, not 002.
+    const kept = await runIn(dir, ['--changed-since', 'main', '--fix', '-f', 'json']);
+    expect(kept.stderr).toMatch(/^sqlwarden: 1 committed migration file was not fixed: .* --fix-committed-migrations fixes it too\.\n$/);
+    expect(readFileSync(path.join(dir, 'migrations/003_index.sql'), 'utf8')).toBe(INDEX('users_idx'));
+    const result = await runIn(dir, ['--changed-since', 'main', '--fix', '--fix-committed-migrations', '-f', 'json']);
     expect(reportedFiles(result.stdout, dir)).toEqual(['migrations/003_index.sql']);
     expect(readFileSync(path.join(dir, 'migrations/003_index.sql'), 'utf8')).toContain('CONCURRENTLY');
     expect(readFileSync(path.join(dir, 'migrations/002_orders.sql'), 'utf8')).not.toContain('CONCURRENTLY');

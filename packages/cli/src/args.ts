@@ -13,6 +13,8 @@ export interface CliOptions extends ChangedOptions, BaselineOptions {
   outputFile?: string;
   fix: boolean;
   fixDryRun: boolean;
+  /** --fix-committed-migrations: fix migrations committed to git too (see committed-migrations.ts). */
+  fixCommittedMigrations?: boolean;
   rules: Record<string, RuleSetting>;
   pgVersion?: number;
   /** -1: no limit. */
@@ -91,6 +93,8 @@ Commands (see "sqlwarden <command> --help"):
   help [command]     show this help, or a command's help
 
 With --stdin --fix the fixed SQL is printed to stdout and remaining problems to stderr.
+--fix and --fix-dry-run leave migrations committed to git unchanged (they may have run
+already) and say so on stderr; untracked and staged ones are fixed.
 
 Exit codes:
   0  no errors, and warnings within --max-warnings
@@ -115,6 +119,7 @@ export function createProgram(version: string, output: ArgsOutput): Command {
     .option('-o, --output-file <path>', 'write the report to this file instead of stdout')
     .option('--fix', 'apply fixes to the files')
     .option('--fix-dry-run', 'report as if fixes were applied, without writing files')
+    .option('--fix-committed-migrations', 'with --fix or --fix-dry-run: also fix migrations committed to git (they may have run already)')
     .option('--rule <id:severity>', 'set a rule, e.g. no-select-star:error or \'id:["error",{...}]\' (repeatable)', collectRules)
     .option('--pg-version <version>', 'target PostgreSQL version, e.g. 15', parsePgVersion)
     .option('--max-warnings <n>', 'fail (exit 1) when there are more warnings than this', parseMaxWarnings)
@@ -154,6 +159,7 @@ interface RawOptions {
   outputFile?: string;
   fix?: boolean;
   fixDryRun?: boolean;
+  fixCommittedMigrations?: boolean;
   rule?: Record<string, RuleSetting>;
   pgVersion?: number;
   maxWarnings?: number;
@@ -195,6 +201,7 @@ export function parseArgs(argv: readonly string[], version: string, output: Args
     errorOnUnmatchedPattern: raw.errorOnUnmatchedPattern,
     ignore: raw.ignore,
   };
+  if (raw.fixCommittedMigrations) options.fixCommittedMigrations = true;
   if (raw.cache) options.cache = true;
   if (raw.verbose) options.verbose = true;
   if (raw.maxFileSize !== undefined) options.maxFileBytes = raw.maxFileSize;

@@ -6,6 +6,7 @@ import { parseArgs, type CliOptions } from './args.ts';
 import { checkBaselineOptions, prepareBaseline } from './baseline/index.ts';
 import { checkChangedOptions, findChangedFiles } from './changed/index.ts';
 import { commandNames, looksLikeCommandWord, subcommandFor } from './commands/index.ts';
+import { keptMigrationsNotice, migrationsToKeep, type KeptMigration } from './committed-migrations.ts';
 import { compareCodeUnits, discoverFiles } from './discover.ts';
 import { UsageError } from './errors.ts';
 import { fixSummary } from './fix-summary.ts';
@@ -130,6 +131,7 @@ function reportFailure(error: unknown, io: CliIO): void {
 
 function checkCombinations(options: CliOptions): void {
   if (options.fix && options.fixDryRun) throw new UsageError('The --fix option and the --fix-dry-run option cannot be used together.');
+  if (options.fixCommittedMigrations && !options.fix && !options.fixDryRun) throw new UsageError('--fix-committed-migrations needs --fix or --fix-dry-run.');
   if (options.stdinFilename !== undefined && !options.stdin) throw new UsageError('--stdin-filename needs --stdin.');
   if (options.stdin && options.patterns.length > 0) {
     throw new UsageError('--stdin cannot be combined with file patterns (name the input with --stdin-filename).');
@@ -158,6 +160,15 @@ function ignoredResult(filePath: string): CliResult {
     { filePath, messages: [], errorCount: 0, warningCount: 0, fixableErrorCount: 0, fixableWarningCount: 0, fatalErrorCount: 0 },
     [{ ruleId: null, severity: 1, message: IGNORED_FILE_MESSAGE, line: 1, column: 1 }],
   );
+}
+
+/** Whether the engine lints the file as a migration; a file whose config is invalid is not (its lint reports the config). */
+function isMigration(linter: LintReadableContext['linter'], file: { path: string; text: string }): boolean {
+  try {
+    return linter.isMigrationFile(file.path, file.text);
+  } catch {
+    return false;
+  }
 }
 
 function fromEngine(result: LintFileResult): CliResult {
@@ -211,6 +222,8 @@ interface LintReadableContext {
   cwd: string;
   linter: LintSelectedOptions['linter'];
   fixing: boolean;
+  /** Files whose fixes are not applied (committed migrations); see LintSelectedOptions.fixFile. */
+  keep: ReadonlyMap<string, KeptMigration>;
   summarize: LintSelectedOptions['summarize'];
   overrides: LintSelectedOptions['job']['overrides'];
 }
@@ -239,6 +252,7 @@ async function lintReadable(files: Array<{ path: string; text: string }>, contex
       linter,
       files,
       fix: fixing,
+      ...(context.keep.size > 0 ? { fixFile: (filePath: string) => !context.keep.has(filePath) } : {}),
       progress,
       summarize: context.summarize,
       ...(cache ? { cache } : {}),
@@ -260,7 +274,7 @@ async function lint(options: CliOptions, io: CliIO): Promise<number> {
   checkBaselineOptions(options);
   const cwd = path.resolve(io.cwd);
   // Loaded here so --help, --version and usage errors do not start the parser's WASM.
-  const { Linter, readSourceFile, decodeSource, summarize } = await import('@sqlwarden/core');
+  const { Linter, readSourceFile, decodeSource, summarize, unrecognisedMigrationsNotice } = await import('@sqlwarden/core');
   const { builtinRules } = await import('@sqlwarden/rules');
 
   const overrides: { rules?: Record<string, unknown>; postgresVersion?: number } = {};
@@ -299,10 +313,13 @@ async function lint(options: CliOptions, io: CliIO): Promise<number> {
   const fixing = options.fix || options.fixDryRun;
   const fileLimits = options.maxFileBytes === undefined ? undefined : { maxBytes: options.maxFileBytes };
   let results: CliResult[];
+  /** What the engine linted, for the notice about schema changes outside migrations. */
+  let engineResults: LintFileResult[] = [];
   let failed = false;
   let reportStream: CliIO['stdout'] = io.stdout;
   /** With --fix, the files written (stdin's fixed text goes to stdout instead). */
   let writtenFiles: Set<string> | undefined;
+  let keptNotice: string | undefined;
 
   if (options.stdin) {
     const bytes = await readAll(io.stdin);
@@ -316,7 +333,9 @@ async function lint(options: CliOptions, io: CliIO): Promise<number> {
       failed = true;
     } else {
       const lintOptions = options.stdinFilename !== undefined ? { filePath, fix: fixing } : { fix: fixing };
-      result = fromEngine(await linter.lintText(decoded.text, lintOptions));
+      const linted = await linter.lintText(decoded.text, lintOptions);
+      engineResults = [linted];
+      result = fromEngine(linted);
     }
     if (options.fix) {
       // Filter mode: the fixed text (or the input unchanged) goes to stdout, the report to stderr.
@@ -352,7 +371,18 @@ async function lint(options: CliOptions, io: CliIO): Promise<number> {
         failed = true;
       }
     }
-    const linted = readable.length > 0 ? await lintReadable(readable, { options, io, cwd, linter, fixing, summarize, overrides }) : [];
+    // Fixing leaves migrations committed to git as they are, unless asked (committed-migrations.ts).
+    const keep = await migrationsToKeep(fixing && !options.fixCommittedMigrations ? readable.filter((file) => isMigration(linter, file)).map((file) => file.path) : []);
+    const linted = readable.length > 0 ? await lintReadable(readable, { options, io, cwd, linter, fixing, keep, summarize, overrides }) : [];
+    engineResults = linted;
+    // Kept files with fixes that would otherwise have been applied (--changed-since fixes only changed files).
+    keptNotice = keptMigrationsNotice(
+      linted.flatMap((result) => {
+        const kept = keep.get(result.filePath);
+        const fixable = result.fixableErrorCount + result.fixableWarningCount > 0;
+        return kept !== undefined && fixable && (!changes || changes.includes(result.filePath)) ? [kept] : [];
+      }),
+    );
     baseline?.remember(linted);
     results.push(...linted.map(fromEngine));
     results.sort((a, b) => compareCodeUnits(a.filePath, b.filePath));
@@ -390,6 +420,11 @@ async function lint(options: CliOptions, io: CliIO): Promise<number> {
   if (options.outputFile !== undefined) await writeReport(path.resolve(cwd, options.outputFile), output);
   else if (output !== '') reportStream.write(output);
   if (options.verbose && fixing) io.stderr.write(fixSummary(results, { cwd, dryRun: options.fixDryRun, ...(writtenFiles ? { written: writtenFiles } : {}) }));
+  if (keptNotice !== undefined) io.stderr.write(keptNotice);
+
+  // Not an error, so not with --quiet; on stderr, so JSON and SARIF reports stay parseable.
+  const notice = options.quiet ? undefined : unrecognisedMigrationsNotice(engineResults, { relativeTo: cwd });
+  if (notice !== undefined) io.stderr.write(`sqlwarden: ${notice}\n`);
 
   const totals = sumTotals(results);
   const tooManyWarnings = options.maxWarnings >= 0 && totals.warningCount > options.maxWarnings;

@@ -35,7 +35,7 @@ describe('parseArgs', () => {
     expect(
       options(
         'migrations', 'queries/**/*.sql',
-        '-c', 'conf.json', '-f', 'json', '--fix', '--rule', 'no-select-star:error', '--rule', 'require-where: off',
+        '-c', 'conf.json', '-f', 'json', '--fix', '--fix-committed-migrations', '--rule', 'no-select-star:error', '--rule', 'require-where: off',
         '--pg-version', '9.6', '--max-warnings', '3', '--quiet', '--no-color', '--no-error-on-unmatched-pattern', '--no-ignore',
       ),
     ).toEqual({
@@ -44,6 +44,7 @@ describe('parseArgs', () => {
       format: 'json',
       fix: true,
       fixDryRun: false,
+      fixCommittedMigrations: true,
       rules: { 'no-select-star': 'error', 'require-where': 'off' },
       pgVersion: 9.6,
       maxWarnings: 3,

@@ -8,6 +8,7 @@ export { Catalog } from './catalog/catalog.ts';
 export { CatalogList } from './catalog/list.ts';
 export { clipToBytes, MAX_IDENTIFIER_BYTES, utf8ByteLength } from './source/identifiers.ts';
 export { Linter, ENGINE_RULE_IDS, registerDialect, summarize, type LintFileResult, type LintFilesOptions, type LinterOptions } from './engine/linter.ts';
+export { changesExistingTables, declaresMigration, unrecognisedMigrationsNotice, type FileClassification } from './engine/classification.ts';
 export { lintSource, isDownMigrationPath, type EnabledRule, type LintSourceOptions } from './engine/lint-source.ts';
 export { applyFixes, type AppliedFix } from './engine/fixes.ts';
 export { HEADLINE_MAX_LENGTH, messageMarkdown, titleProblem } from './engine/messages.ts';

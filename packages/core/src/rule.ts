@@ -82,16 +82,20 @@ export interface ReportDescriptor {
   /**
    * What the fix changes that statements run after this one may depend on. With a guard, the
    * fix stays a fix (applied by `--fix`, the preferred quick fix) only while no later statement
-   * of the replayed history conflicts with it; otherwise it becomes a suggestion. Without one,
-   * the fix must be correct whatever runs later.
+   * of the replayed history conflicts with it (rollbacks included, see LaterStatement);
+   * otherwise it becomes a suggestion. Without one, the fix must be correct whatever runs later.
    */
   fixGuard?: FixGuard;
   /**
    * The statement fails as written, or leaves the migration broken (PostgreSQL rejects it, a
-   * transaction stays open): reported in rollbacks too. Rollbacks (down files, goose/dbmate down
-   * sections) undo what their up part did, usually right after it, so by default only such
-   * findings are reported there, as strong_migrations checks only the up direction; config
-   * `migrations.rollbacks: "all"` lints rollbacks with every finding.
+   * transaction stays open): reported in rollbacks too. Rollbacks (down files such as
+   * `1_x.down.sql`, diesel's `down.sql` and Flyway's `U1__x.sql`; goose, dbmate and
+   * node-pg-migrate down sections; Sqitch `revert/` scripts) undo what their up part did, usually
+   * right after it, so by default only such findings are reported there, as strong_migrations
+   * checks only the up direction unless `check_down` is set; config `migrations.rollbacks: "all"`
+   * reports every finding there. Syntax errors and the engine's own diagnostics are always
+   * reported. Leave it unset for a hazard of running the statement (a lock, a rewrite, broken
+   * running code): in a rollback that is the price of undoing the up part.
    */
   fails?: boolean;
   /** Each `desc` is a title as for `fixDesc`: imperative, one line, no final period. */
@@ -107,8 +111,10 @@ export interface ReportDescriptor {
 
 /**
  * A statement replayed after the one whose fix is guarded: later in the same file, or in a later
- * file of the run (replay order). Rollbacks (down files and sections) are shown too: a rollback
- * that the fix breaks is a conflict like any other.
+ * file of the run (replay order). Rollbacks (down files and sections) are shown too, although
+ * `migrations.rollbacks` reports only failing statements there by default: that setting decides
+ * which findings a rollback gets, while a fix of an up migration must still leave its rollback
+ * runnable, so a rollback that the fix breaks is a conflict like any other.
  */
 export interface LaterStatement {
   statement: StatementInfo;

@@ -76,10 +76,13 @@ export interface Settings {
    * default): only findings whose statement fails as written (`ReportDescriptor.fails`); `all`:
    * every finding, as in up migrations.
    */
-  rollbacks?: 'failures' | 'all';
+  rollbacks?: RollbacksSetting;
 }
 
 export type MigrationToolSetting = 'auto' | 'none' | MigrationToolId;
+
+/** `migrations.rollbacks`: `failures` (the default) or `all`; see `Settings.rollbacks`. */
+export type RollbacksSetting = 'failures' | 'all';
 
 export const DEFAULT_SETTINGS: Settings = {
   dialect: 'postgresql',

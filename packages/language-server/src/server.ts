@@ -13,8 +13,10 @@ import {
   ErrorCodes,
   type Hover,
   LSPErrorCodes,
+  MessageType,
   ProposedFeatures,
   ResponseError,
+  ShowMessageNotification,
   TextDocumentSyncKind,
   TextDocuments,
   createConnection,
@@ -27,6 +29,7 @@ import { embeddedLocksAt, embeddedQuickFixes, isEmbeddedDocument, lintEmbeddedDo
 import { CONFIG_FILE_NAMES, ConfigWatcher } from './config-watch.ts';
 import { Engine, SupersededLint, type TableDefinition } from './engine.ts';
 import { guardFraming } from './frames.ts';
+import { MigrationNotices } from './migration-notice.ts';
 import { PullResults } from './pull-results.ts';
 import { type ServerSettings, DEFAULT_SETTINGS, normalizeSettings } from './settings.ts';
 
@@ -92,6 +95,21 @@ export function startServer(connection: Connection): void {
   }
   const timers = new Map<string, NodeJS.Timeout>();
   const pullResults = new PullResults();
+  const migrationNotices = new MigrationNotices();
+
+  /**
+   * Schema changes in a document that is not a migration, with no config: said once per
+   * workspace folder per session, as an information message (a popup: a line in the output
+   * channel alone would go unread, and the findings silently missing are the problem).
+   */
+  function noticeMigrations(filePath: string, result: Parameters<MigrationNotices['after']>[1]): void {
+    const folder = engine.folderOf(filePath) ?? result.classification?.globsDir;
+    const notice = folder === undefined ? undefined : migrationNotices.after(folder, result);
+    if (notice === undefined) return;
+    connection.console.info(`sqlwarden: ${notice}`);
+    // A notification (window/showMessage), not the request showInformationMessage sends: no answer to wait for.
+    void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message: `sqlwarden: ${notice}` });
+  }
 
   function logError(where: string, error: unknown): void {
     const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
@@ -164,6 +182,7 @@ export function startServer(connection: Connection): void {
       const { result, rules, pluginsSkipped } = embedded ? await lintEmbeddedDocument(engine, document, filePathOf(document.uri)) : await engine.lint(filePathOf(document.uri), text, false, superseded);
       const diagnostics = result.messages.map((m) => toLspDiagnostic(m, rules));
       if (pluginsSkipped) diagnostics.unshift(pluginsNotLoadedDiagnostic());
+      if (!embedded) noticeMigrations(filePathOf(document.uri), result);
       trace(
         `linted ${document.uri} (version ${document.version}): ${diagnostics.length} diagnostics, ${result.stats?.statements ?? 0} statements, ${(performance.now() - started).toFixed(1)} ms`,
         diagnostics.map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1} ${String(d.code)}`).join('\n'),

@@ -36,6 +36,8 @@ export class TestClient {
   readonly connection: MessageConnection;
   readonly published: PublishDiagnosticsParams[] = [];
   readonly logs: string[] = [];
+  /** `window/showMessage` notifications. */
+  readonly shown: Array<{ type: number; message: string }> = [];
   readonly traces: Array<{ message: string; verbose?: string }> = [];
   readonly registrations: Registration[] = [];
   /** Per-folder answers to workspace/configuration, by scopeUri; unscoped items get `settings`. */
@@ -54,6 +56,9 @@ export class TestClient {
     });
     this.connection.onNotification('window/logMessage', (p: { message: string }) => {
       this.logs.push(p.message);
+    });
+    this.connection.onNotification('window/showMessage', (p: { type: number; message: string }) => {
+      this.shown.push(p);
     });
     this.connection.onNotification('$/logTrace', (p: { message: string; verbose?: string }) => {
       this.traces.push(p);

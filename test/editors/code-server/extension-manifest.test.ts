@@ -241,6 +241,7 @@ describe.skipIf(!existsSync(vsixPath()))('the built .vsix', () => {
         'extension/package.json',
         'extension/readme.md',
         'extension/changelog.md',
+        'extension/LICENSE.txt',
         `extension/${manifest.main.replace(/^\.\//, '')}`,
         'extension/dist/server.mjs',
         'extension/dist/libpg-query.wasm',
@@ -254,5 +255,16 @@ describe.skipIf(!existsSync(vsixPath()))('the built .vsix', () => {
     const vsixManifest = zipEntry(vsix, 'extension.vsixmanifest').toString('utf8');
     expect(vsixManifest).toContain(`Id="${manifest.name}"`);
     expect(vsixManifest).toContain(`Publisher="${manifest.publisher}"`);
+  });
+
+  it('carries the license and the repository', () => {
+    const vsix = readFileSync(vsixPath());
+    expect(zipEntry(vsix, 'extension/LICENSE.txt').toString('utf8')).toBe(read('LICENSE'));
+    const vsixManifest = zipEntry(vsix, 'extension.vsixmanifest').toString('utf8');
+    expect(vsixManifest).toContain('<License>extension/LICENSE.txt</License>');
+    expect(vsixManifest).toContain('https://github.com/sqlwarden/sqlwarden');
+    const packaged = JSON.parse(zipEntry(vsix, 'extension/package.json').toString('utf8'));
+    expect(packaged.license).toBe('MIT');
+    expect(packaged.repository.url).toContain('github.com/sqlwarden/sqlwarden');
   });
 });

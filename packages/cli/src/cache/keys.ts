@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { type Linter, isMigrationToolMarker } from '@sqlwarden/core';
 
 /** Bump when the stored entry shape or the key recipe changes. */
-export const CACHE_FORMAT = 1;
+export const CACHE_FORMAT = 2;
 
 export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');

@@ -19,6 +19,8 @@ export interface LintSelectedOptions {
   linter: Linter;
   files: Array<{ path: string; text: string }>;
   fix: boolean;
+  /** With `fix`: which files to fix (default every file); see LintFilesOptions.fixFile. */
+  fixFile?: (filePath: string) => boolean;
   progress: Progress;
   /** Absent, and ignored when fixing: fix runs are never cached. */
   cache?: { store: LintCache; globalKey: string; log: CacheLog };
@@ -38,11 +40,13 @@ function byPath(a: LintFileResult, b: LintFileResult): number {
 function toEntry(key: string, result: LintFileResult): CacheEntry {
   const entry: CacheEntry = { key, messages: result.messages };
   if (result.statements !== undefined) entry.statements = result.statements.map((statement) => [statement.range.start, statement.range.end]);
+  if (result.classification !== undefined) entry.classification = result.classification;
   return entry;
 }
 
 function fromEntry(file: { path: string; text: string }, entry: CacheEntry, summarize: LintSelectedOptions['summarize']): LintFileResult {
   const result = summarize(file.path, file.text, entry.messages);
+  if (entry.classification !== undefined) result.classification = entry.classification;
   if (entry.statements !== undefined) {
     // Only the ranges are kept (what --baseline fingerprints use); the parse trees are not.
     result.statements = entry.statements.map(
@@ -57,7 +61,7 @@ export async function lintSelected(options: LintSelectedOptions): Promise<LintFi
   const { linter, progress } = options;
   const ordered = linter.replayOrder(options.files);
   const lint = (files: Array<{ path: string; text: string }>, replayed: number): Promise<LintFileResult[]> =>
-    lintInOrder({ linter, files, replayed, threads: options.threads, fix: options.fix, progress, job: options.job, summarize: options.summarize, log: options.workersLog });
+    lintInOrder({ linter, files, replayed, threads: options.threads, fix: options.fix, fixFile: options.fixFile, progress, job: options.job, summarize: options.summarize, log: options.workersLog });
 
   const cache = options.fix ? undefined : options.cache;
   if (!cache) return (await lint(ordered, 0)).sort(byPath);

@@ -6,7 +6,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Diagnostic } from '@sqlwarden/core';
+import type { Diagnostic, FileClassification } from '@sqlwarden/core';
 import { osErrorReason } from '../discover.ts';
 import { CACHE_FORMAT } from './keys.ts';
 
@@ -18,6 +18,8 @@ export interface CacheEntry {
   messages: Diagnostic[];
   /** Statement ranges (what --baseline fingerprints need), as [start, end] pairs. */
   statements?: Array<[number, number]>;
+  /** Whether the file is a migration etc., for the notice about schema changes outside migrations. */
+  classification?: FileClassification;
 }
 
 interface CacheDocument {

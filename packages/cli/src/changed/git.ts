@@ -8,15 +8,26 @@ export interface GitOutput {
   stderr: string;
 }
 
+/** Git could not be started at all; `reason` says why without naming the option that needed git. */
+export class GitUnavailableError extends UsageError {
+  constructor(
+    message: string,
+    readonly reason: string,
+  ) {
+    super(message);
+  }
+}
+
 /**
  * Runs `git <args>` in `cwd` without a shell. A non-zero exit is returned, not thrown, so callers
- * can turn git's failures into advice; only a git that cannot be started at all throws.
+ * can turn git's failures into advice; only a git that cannot be started at all throws
+ * (GitUnavailableError). `extraEnv` is added to the environment git runs with.
  *
  * Pathspecs are literal (a file named `a*.sql` is that file), output is never coloured or paged,
  * messages are in English (they are matched), and git takes no optional locks, so the linter never
  * writes to the repository (not even the index refresh `git status` would do).
  */
-export function git(args: readonly string[], cwd: string): Promise<GitOutput> {
+export function git(args: readonly string[], cwd: string, extraEnv: Record<string, string> = {}): Promise<GitOutput> {
   const fullArgs = ['--no-pager', '--literal-pathspecs', '-c', 'core.quotePath=false', '-c', 'color.ui=false', ...args];
   return new Promise((resolve, reject) => {
     execFile(
@@ -27,7 +38,7 @@ export function git(args: readonly string[], cwd: string): Promise<GitOutput> {
         encoding: 'utf8',
         maxBuffer: 512 * 1024 * 1024,
         windowsHide: true,
-        env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', LANGUAGE: 'C' },
+        env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', LANGUAGE: 'C', ...extraEnv },
       },
       (error, stdout, stderr) => {
         if (error === null) {
@@ -40,10 +51,11 @@ export function git(args: readonly string[], cwd: string): Promise<GitOutput> {
           return;
         }
         if (code === 'ENOENT') {
-          reject(new UsageError('--changed-since needs git, and no "git" program was found on the PATH.'));
+          reject(new GitUnavailableError('--changed-since needs git, and no "git" program was found on the PATH.', 'no "git" program was found on the PATH'));
           return;
         }
-        reject(new UsageError(`--changed-since: could not run git: ${error.message.split('\n')[0]}`));
+        const reason = `could not run git: ${error.message.split('\n')[0]}`;
+        reject(new GitUnavailableError(`--changed-since: ${reason}`, reason));
       },
     );
   });

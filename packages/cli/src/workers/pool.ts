@@ -87,6 +87,8 @@ export interface ParallelOptions {
   replayed: number;
   threads: number;
   fix: boolean;
+  /** With `fix`: which files to fix (default every file); see LintFilesOptions.fixFile. */
+  fixFile?: (filePath: string) => boolean;
   progress: Progress;
   job: Omit<WorkerJob, 'files' | 'start'>;
   summarize: (filePath: string, source: string, messages: WorkerResult['messages']) => LintFileResult;
@@ -95,6 +97,7 @@ export interface ParallelOptions {
 
 function fromWorker(file: { path: string; text: string }, result: WorkerResult, summarize: ParallelOptions['summarize']): LintFileResult {
   const converted = summarize(file.path, file.text, result.messages);
+  if (result.classification !== undefined) converted.classification = result.classification;
   if (result.statements !== undefined) {
     converted.statements = result.statements.map(([start, end], index) => ({ index, range: { start, end }, text: file.text.slice(start, end), section: 'up' as const }));
   }
@@ -136,7 +139,7 @@ export async function lintInOrder(options: ParallelOptions): Promise<LintFileRes
     }
     if (options.fix) {
       // One call for the whole history: a fix is applied only once every file after it was seen.
-      const fixed = new Map((await linter.lintFiles(files.slice(from, to), { fix: true })).map((result) => [result.filePath, result] as const));
+      const fixed = new Map((await linter.lintFiles(files.slice(from, to), { fix: true, fixFile: options.fixFile })).map((result) => [result.filePath, result] as const));
       for (let index = from; index < to; index++) {
         results[index] = fixed.get(files[index]!.path)!;
         progress.tick();

@@ -1,5 +1,5 @@
 /** Messages between the CLI's main thread and its lint workers (see pool.ts). */
-import type { Diagnostic } from '@sqlwarden/core';
+import type { Diagnostic, FileClassification } from '@sqlwarden/core';
 
 export interface WorkerJob {
   cwd: string;
@@ -14,6 +14,7 @@ export interface WorkerJob {
 export interface WorkerResult {
   messages: Diagnostic[];
   statements?: Array<[number, number]>;
+  classification?: FileClassification;
 }
 
 export type WorkerMessage =

@@ -21,6 +21,7 @@ async function work(job: WorkerJob, post: (message: WorkerMessage) => void): Pro
     const [result] = await linter.lintFiles([job.files[index]!]);
     const slim: WorkerMessage = { type: 'result', index, result: { messages: result!.messages } };
     if (result!.statements !== undefined) slim.result.statements = result!.statements.map((s) => [s.range.start, s.range.end]);
+    if (result!.classification !== undefined) slim.result.classification = result!.classification;
     post(slim);
   }
   post({ type: 'done' });

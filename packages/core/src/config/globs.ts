@@ -3,15 +3,19 @@ import picomatch from 'picomatch';
 
 /** Where migration tools keep migrations; used when the config has no migrations.include. */
 export const DEFAULT_MIGRATION_GLOBS: readonly string[] = Object.freeze([
-  '**/migrations/**/*.sql', // generic, knex, sqlx, golang-migrate, diesel's */up.sql and */down.sql
-  '**/migrate/**/*.sql', // Rails db/migrate, dbmate
-  '**/db/migrate/**/*.sql',
-  '**/migration/**/*.sql',
-  '**/schema_migrations/**/*.sql',
+  // `.psql` too: psql scripts (the extension editors associate with SQL) kept with the migrations.
+  '**/migrations/**/*.{sql,psql}', // generic, knex, sqlx, golang-migrate, diesel's */up.sql and */down.sql
+  '**/migrate/**/*.{sql,psql}', // Rails db/migrate, dbmate
+  '**/db/migrate/**/*.{sql,psql}',
+  '**/migration/**/*.{sql,psql}',
+  '**/schema_migrations/**/*.{sql,psql}',
   '**/prisma/migrations/*/migration.sql',
   '**/supabase/migrations/*.sql',
-  '**/V*__*.sql', // Flyway versioned
-  '**/R__*.sql', // Flyway repeatable
+  // Flyway's exact names, wherever they live: versioned `V<version>__<description>.sql` and undo
+  // `U<version>__...` (a version is digits, parts separated by `.` or `_`), repeatable
+  // `R__<description>.sql`. Nothing looser: `Views__x.sql` or `V__x.sql` is not Flyway's.
+  '**/[VU]+([0-9])*([._]+([0-9]))__?*.sql',
+  '**/R__?*.sql',
 ]);
 
 /** Never linted, whatever the config says. */

@@ -208,6 +208,7 @@ export function resolveConfig(
       postgresVersion,
       ...(raw.migrations?.transaction === undefined ? {} : { migrationTransaction: raw.migrations.transaction }),
       ...(raw.migrations?.tool === undefined ? {} : { migrationTool: raw.migrations.tool }),
+      ...(raw.migrations?.rollbacks === undefined ? {} : { rollbacks: raw.migrations.rollbacks }),
     },
     rules,
     migrationGlobs,

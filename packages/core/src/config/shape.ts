@@ -2,7 +2,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import configSchema from '../../schema/sqlwarden.config.schema.json' with { type: 'json' };
 import { REPLAY_ORDERS, type ReplayOrder } from '../engine/replay.ts';
 import { MIGRATION_TOOL_IDS } from '../migration-tools/tools.ts';
-import type { Dialect, MigrationToolSetting, MigrationTransactionMode } from '../types.ts';
+import type { Dialect, MigrationToolSetting, MigrationTransactionMode, RollbacksSetting } from '../types.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { formatValue, keyPath } from './errors.ts';
 
@@ -11,7 +11,7 @@ export interface RawConfig {
   $schema?: string;
   dialect?: Dialect;
   postgresVersion?: number;
-  migrations?: { include?: string[]; exclude?: string[]; transaction?: MigrationTransactionMode; tool?: MigrationToolSetting; order?: ReplayOrder; snapshots?: string[] };
+  migrations?: { include?: string[]; exclude?: string[]; transaction?: MigrationTransactionMode; tool?: MigrationToolSetting; order?: ReplayOrder; snapshots?: string[]; rollbacks?: RollbacksSetting };
   ignores?: string[];
   rules?: Record<string, unknown>;
   plugins?: string[];
@@ -27,6 +27,7 @@ export const CONFIG_KEYS: readonly string[] = Object.keys(configSchema.propertie
 export const DIALECTS: readonly Dialect[] = ['postgresql', 'mysql'];
 export const TRANSACTION_MODES: readonly MigrationTransactionMode[] = ['implicit', 'wrapped', 'none'];
 export const MIGRATION_TOOL_SETTINGS: readonly MigrationToolSetting[] = ['auto', 'none', ...MIGRATION_TOOL_IDS];
+export const ROLLBACKS_SETTINGS: readonly RollbacksSetting[] = ['failures', 'all'];
 export const MIN_POSTGRES_VERSION = 9;
 export const MAX_POSTGRES_VERSION = 19;
 
@@ -152,6 +153,13 @@ function explain(raw: unknown, error: ErrorObject): ShapeProblem {
         return {
           key: 'migrations.tool',
           message: `"migrations.tool" must be one of ${MIGRATION_TOOL_SETTINGS.map((m) => `"${m}"`).join(', ')}; got ${formatValue(value.tool)}${hint ? ` (${hint})` : ''}`,
+        };
+      }
+      if (second === 'rollbacks') {
+        const hint = typeof value.rollbacks === 'string' ? didYouMean(value.rollbacks, ROLLBACKS_SETTINGS) : undefined;
+        return {
+          key: 'migrations.rollbacks',
+          message: `"migrations.rollbacks" must be one of ${ROLLBACKS_SETTINGS.map((m) => `"${m}"`).join(', ')}; got ${formatValue(value.rollbacks)}${hint ? ` (${hint})` : ''}`,
         };
       }
       break;

@@ -19,6 +19,7 @@ import type { Fix, Suggestion } from '../types.ts';
 export interface FixCarrier {
   fix?: Fix;
   suggestions?: Suggestion[];
+  detail?: string;
 }
 
 interface Watched {
@@ -38,18 +39,22 @@ export interface ObservedStatement {
   line: number;
 }
 
-/** The suggestion title of a withheld fix: what it does, then why it was not applied. */
-export function withheldDescription(desc: string, where: string, conflict: string): string {
-  const what = desc.replace(/[.\s]+$/, '');
-  return `${what} (not auto-fixed: ${where} ${conflict}).`;
+/** The suggestion title of a withheld fix: what it does, marked as not applied by --fix. */
+export function withheldDescription(desc: string): string {
+  return `${desc.replace(/[.:;\s]+$/, '')} (not auto-fixed)`;
 }
 
-/** Turns the carrier's fix into its first suggestion. */
-export function withholdFix(target: FixCarrier, desc: string): void {
+/**
+ * Turns the carrier's fix into its first suggestion, and says in its detail why the fix was
+ * held back (`reason`: where the later statement is and what it does), which a title has no room for.
+ */
+export function withholdFix(target: FixCarrier, desc: string, reason: string): void {
   const fix = target.fix;
   if (!fix) return;
   delete target.fix;
-  target.suggestions = [{ desc, fix }, ...(target.suggestions ?? [])];
+  target.suggestions = [{ desc, fix: { range: fix.range, text: fix.text } }, ...(target.suggestions ?? [])];
+  const why = `Not fixed automatically: ${reason}.`;
+  target.detail = target.detail ? `${target.detail}\n\n${why}` : why;
 }
 
 /** The words of a statement's text for FixGuard.words: identifier-like runs, also without trailing digits. */
@@ -155,7 +160,7 @@ export class FixWatch {
       }
       this.count--;
       if (verdict === 'release') continue;
-      withholdFix(entry.target, withheldDescription(entry.guard.desc, `${this.describePath(observed.filePath)} line ${observed.line}`, verdict.conflict));
+      withholdFix(entry.target, withheldDescription(entry.guard.desc), `${this.describePath(observed.filePath)} line ${observed.line} ${verdict.conflict}`);
     }
   }
 

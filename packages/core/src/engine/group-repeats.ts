@@ -72,7 +72,9 @@ export function groupRepeats(diagnostics: Diagnostic[], groups: ReadonlyMap<Diag
  * suggestion after grouping, and the occurrence must show that.
  */
 function toOccurrence(d: Diagnostic): Occurrence {
-  const occurrence: Occurrence = { message: d.message, ...(d.detail ? { detail: d.detail } : {}), line: d.line, column: d.column, endLine: d.endLine, endColumn: d.endColumn, range: { start: d.range.start, end: d.range.end } };
+  const occurrence: Occurrence = { message: d.message, line: d.line, column: d.column, endLine: d.endLine, endColumn: d.endColumn, range: { start: d.range.start, end: d.range.end } };
+  // A withheld fix adds its reason to the detail, after grouping too.
+  Object.defineProperty(occurrence, 'detail', { get: () => d.detail, enumerable: true });
   Object.defineProperty(occurrence, 'fix', { get: () => d.fix, enumerable: true });
   Object.defineProperty(occurrence, 'suggestions', { get: () => (d.suggestions?.length ? d.suggestions : undefined), enumerable: true });
   return occurrence;

@@ -161,7 +161,12 @@ export function lintSource(options: LintSourceOptions): LintSourceResult {
   };
 
   const downFile = isDownMigrationPath(options.filePath);
-  /** Whether a statement is part of a rollback: a down file, or a goose/dbmate down section. */
+  /**
+   * Whether a statement is part of a rollback: a down file by name, or a down section (goose,
+   * dbmate, node-pg-migrate; a whole Sqitch revert script). There, `migrations.rollbacks`
+   * ("failures" by default) keeps only reports that say `fails`; syntax errors and the engine's
+   * own diagnostics do not go through report() and are always kept.
+   */
   const inRollback = (stmt: StatementInfo | undefined): boolean => downFile || stmt?.section === 'down';
 
   // 3. Rules: each gets its own context; a throwing rule is disabled for the file and reported.

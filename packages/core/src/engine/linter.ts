@@ -21,6 +21,7 @@ import { FixWatch } from './fix-safety.ts';
 import { type EnabledRule, lintSource } from './lint-source.ts';
 import { SegmentParseCache } from './parse-cache.ts';
 import { compareReplayOrder, type ReplayOrder } from './replay.ts';
+import { changesExistingTables, declaresMigration, type FileClassification } from './classification.ts';
 
 /** Diagnostics the engine itself emits; they are always on and cannot be configured away. */
 export const ENGINE_RULE_IDS = ['syntax-error', 'internal-error', 'unused-suppression', 'not-analysed'] as const;
@@ -42,6 +43,8 @@ export interface LintFileResult {
   stats?: { statements: number };
   /** The statements as the engine split and parsed them (omitted when fixing changed the text). */
   statements?: readonly StatementInfo[];
+  /** Whether the file was linted as a migration, and why that may matter (`unrecognisedMigrationsNotice`). */
+  classification?: FileClassification;
 }
 
 export interface LintFilesOptions {
@@ -54,6 +57,13 @@ export interface LintFilesOptions {
    * before it, never on those after it (what `--cache` and `--concurrency` rely on).
    */
   fix?: boolean;
+  /**
+   * With `fix`: whether to apply this file's fixes (default: every file's). A file left unfixed
+   * (a migration that has already run, whose text must not change) is linted and replayed as
+   * written, so the files after it see the schema it really built; its result keeps its fixes
+   * and fixable counts and has no `output`, as without `fix`.
+   */
+  fixFile?: (filePath: string) => boolean;
   /**
    * Without `fix`: called for each parsed statement with the in-run catalog as it stands just
    * before that statement (the state the rules saw), so callers can describe it (`explain`).
@@ -104,17 +114,6 @@ function adapterFor(dialect: Dialect): DialectAdapter {
 /** Registers another dialect's adapter (the MySQL adapter plugs in here). */
 export function registerDialect(adapter: DialectAdapter): void {
   adapters[adapter.dialect] = adapter;
-}
-
-/**
- * A directive only a migration tool reads makes a file a migration wherever it lives: goose's
- * `-- +goose Up`, dbmate's `-- migrate:up`, Liquibase's `--liquibase formatted sql` (looked for
- * in the first lines, where the tools require them).
- */
-const MIGRATION_DIRECTIVE = /^[ \t]*--[ \t]*(\+goose[ \t]+up\b|migrate:up\b|liquibase[ \t]+formatted[ \t]+sql\b)/im;
-
-export function declaresMigration(text: string): boolean {
-  return MIGRATION_DIRECTIVE.test(text.slice(0, 4096));
 }
 
 export function summarize(filePath: string, source: string, messages: Diagnostic[], output?: string): LintFileResult {
@@ -321,6 +320,15 @@ export class Linter {
     return this.matchersFor(this.loadedConfigFor(filePath)).isMigrationPath(path.resolve(this.cwd, filePath));
   }
 
+  /**
+   * Whether the file is linted as a migration: its path is one (`isMigrationPath`) or its text
+   * carries a migration tool's directive (`declaresMigration`). Throws ConfigError for an
+   * invalid config file.
+   */
+  isMigrationFile(filePath: string, text: string): boolean {
+    return this.isMigrationPath(filePath) || declaresMigration(text);
+  }
+
   /** JSON-friendly view of a file's resolved config, for `--print-config`; loads the config's plugins itself. */
   async getConfigForFile(filePath: string): Promise<Record<string, unknown>> {
     const config = await this.prepare(filePath);
@@ -336,6 +344,7 @@ export class Linter {
         include: config.migrationGlobs,
         tool: config.settings.migrationTool ?? 'auto',
         ...(config.settings.migrationTransaction ? { transaction: config.settings.migrationTransaction } : {}),
+        rollbacks: config.settings.rollbacks ?? 'failures',
       },
       isMigration: config.isMigrationPath(path.resolve(this.cwd, filePath)),
       ignores: config.ignoreGlobs,
@@ -375,7 +384,7 @@ export class Linter {
   async lintFiles(files: Array<{ path: string; text: string }>, options: LintFilesOptions = {}): Promise<LintFileResult[]> {
     const sorted = this.replayOrder(files);
     const results: LintFileResult[] = [];
-    if (options.fix && !options.replayOnly) results.push(...(await this.fixHistory(sorted)));
+    if (options.fix && !options.replayOnly) results.push(...(await this.fixHistory(sorted, options.fixFile ?? (() => true))));
     else {
       for (const file of sorted) results.push(await this.lintOne(file.text, file.path, false, options.onStatement, options.replayOnly ?? false));
     }
@@ -388,11 +397,12 @@ export class Linter {
    * round fixes nothing (or MAX_FIX_PASSES rounds). A fix is applied only once the whole history
    * after it has been seen: fixing file by file would apply it before the files that break it.
    */
-  private async fixHistory(files: Array<{ path: string; text: string }>): Promise<LintFileResult[]> {
+  private async fixHistory(files: Array<{ path: string; text: string }>, fixFile: (filePath: string) => boolean): Promise<LintFileResult[]> {
     const start = this.catalog;
     const startBase = this.snapshotBase;
     const texts = files.map((file) => file.text);
     const applied = files.map((): AppliedFix[] => []);
+    const fixing = files.map((file) => fixFile(file.path));
     for (let pass = 0; ; pass++) {
       this.catalog = start;
       this.snapshotBase = startBase && { catalog: startBase.catalog, files: new Set(startBase.files) };
@@ -402,6 +412,7 @@ export class Linter {
       let changed = false;
       if (pass < MAX_FIX_PASSES) {
         for (const [index, result] of linted.entries()) {
+          if (!fixing[index]) continue;
           const round = applyFixes(texts[index]!, result.messages);
           if (round.fixed && round.output !== texts[index]) {
             texts[index] = round.output;
@@ -417,6 +428,7 @@ export class Linter {
         const final = summarize(file.path, file.text, result.messages, texts[index]);
         if (final.output !== undefined && applied[index]!.length > 0) final.appliedFixes = applied[index];
         if (result.stats) final.stats = result.stats;
+        if (result.classification) final.classification = result.classification;
         if (texts[index] === file.text && result.statements) final.statements = result.statements;
         return final;
       });
@@ -441,10 +453,11 @@ export class Linter {
    */
   private async lintOne(text: string, filePath: string, fix: boolean, onStatement?: LintFilesOptions['onStatement'], replayOnly = false, watch?: FixWatch): Promise<LintFileResult> {
     const configPath = filePath === '<text>' ? path.join(this.cwd, '<text>.sql') : filePath;
-    const { resolved: config, enabled, knownRuleIds, adapter } = await this.prepared(this.loadedConfigFor(configPath));
+    const loaded = this.loadedConfigFor(configPath);
+    const { resolved: config, enabled, knownRuleIds, adapter } = await this.prepared(loaded);
     const absolutePath = path.resolve(this.cwd, configPath);
     const isMigration = config.isMigrationPath(absolutePath) || declaresMigration(text);
-    const isSnapshot = filePath !== '<text>' && this.matchersFor(this.loadedConfigFor(configPath)).isSnapshotPath(absolutePath);
+    const isSnapshot = filePath !== '<text>' && this.matchersFor(loaded).isSnapshotPath(absolutePath);
     // A schema snapshot replays first, into the schema the snapshots before it built. The first
     // delta migration after the snapshots is linted on top of them; when it creates a table a
     // snapshot created, the deltas are the history the snapshots summarise, so it (and the
@@ -498,6 +511,13 @@ export class Linter {
       const result = summarize(filePath, text, messages, fix ? source : undefined);
       if (result.output !== undefined && applied.length > 0) result.appliedFixes = applied;
       result.stats = { statements: statements.length };
+      result.classification = {
+        migration: isMigration,
+        snapshot: isSnapshot,
+        ...(loaded.path !== undefined ? { configPath: loaded.path } : {}),
+        globsDir: loaded.dir,
+        changesTables: changesExistingTables(statements),
+      };
       if (source === text) result.statements = statements;
       return result;
     }

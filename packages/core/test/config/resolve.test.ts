@@ -74,6 +74,8 @@ describe('settings', () => {
       postgresVersion: 15,
     });
     expect(resolveConfig(loadedFrom({ migrations: { tool: 'flyway' } }), KNOWN).settings.migrationTool).toBe('flyway');
+    expect(resolveConfig(loadedFrom({ migrations: { rollbacks: 'all' } }), KNOWN).settings.rollbacks).toBe('all');
+    expect(resolveConfig(loadedFrom({ migrations: { rollbacks: 'failures' } }), KNOWN).settings.rollbacks).toBe('failures');
   });
 
   it('from the file, then CLI overrides on top', () => {
@@ -107,12 +109,35 @@ describe('migration globs', () => {
     'V1.1__baseline.sql',
     'sql/R__views.sql',
     'src/main/resources/db/migration/V3__index.sql',
+    // Flyway names make a file a migration wherever it lives (issue 12, item 1).
+    'sql/V1_2__add_index.sql',
+    'scripts/V2024.01.15.1200__backfill.sql',
+    'sql/U2__undo_add.sql',
     'diesel/migrations/2024-01-01-000000_create_posts/up.sql',
     'diesel/migrations/2024-01-01-000000_create_posts/down.sql',
     'app/schema_migrations/0003.sql',
     '.hidden/migrations/1.sql',
+    // psql scripts kept with the migrations (issue 12, item 10).
+    'db/migrations/0004_backfill.psql',
+    'db/migrate/20200102_x.psql',
   ];
-  const notMigrations = ['queries/report.sql', 'schema.sql', 'sql/views/active_users.sql', 'migrations/README.md', 'sql/v2_add.sql'];
+  const notMigrations = [
+    'queries/report.sql',
+    'schema.sql',
+    'sql/views/active_users.sql',
+    'migrations/README.md',
+    'scripts/report.psql',
+    'sql/v2_add.sql',
+    // Only Flyway's exact pattern: a version of digits (parts separated by . or _) and a description.
+    'sql/Views__active.sql',
+    'sql/V__x.sql',
+    'sql/V1__.sql',
+    'sql/V1.__x.sql',
+    'sql/V1a__x.sql',
+    'sql/v1__lowercase.sql',
+    'sql/R__.sql',
+    'sql/Undo__x.sql',
+  ];
 
   it('the defaults cover common migration tools', () => {
     const resolved = resolveConfig(loadedFrom({}, '/project'), KNOWN);

@@ -120,10 +120,10 @@ describe('config shape', () => {
   });
 
   it('migrations', () => {
-    expectConfigError({ migrations: ['db/**'] }, '"migrations" must be an object with "include", "exclude", "transaction", "tool", "order" and/or "snapshots"; got ["db/**"]');
+    expectConfigError({ migrations: ['db/**'] }, '"migrations" must be an object with "include", "exclude", "transaction", "tool", "order", "snapshots" and/or "rollbacks"; got ["db/**"]');
     expectConfigError(
       { migrations: { inclde: [] } },
-      'unknown key "migrations.inclde" (allowed: include, exclude, transaction, tool, order, snapshots); did you mean "include"?',
+      'unknown key "migrations.inclde" (allowed: include, exclude, transaction, tool, order, snapshots, rollbacks); did you mean "include"?',
       'migrations.inclde',
     );
     expectConfigError({ migrations: { include: 'db/**' } }, '"migrations.include" must be an array of glob strings; got "db/**"');
@@ -143,9 +143,15 @@ describe('config shape', () => {
   it('migrations.order and migrations.snapshots', () => {
     expectConfigError({ migrations: { order: 'versions' } }, '"migrations.order" must be one of "version", "path"; got "versions" (did you mean "version"?)', 'migrations.order');
     expectConfigError({ migrations: { order: 1 } }, '"migrations.order" must be one of "version", "path"; got 1');
-    expectConfigError({ migrations: { snapshot: [] } }, 'unknown key "migrations.snapshot" (allowed: include, exclude, transaction, tool, order, snapshots); did you mean "snapshots"?', 'migrations.snapshot');
+    expectConfigError({ migrations: { snapshot: [] } }, 'unknown key "migrations.snapshot" (allowed: include, exclude, transaction, tool, order, snapshots, rollbacks); did you mean "snapshots"?', 'migrations.snapshot');
     expectConfigError({ migrations: { snapshots: 'db/structure.sql' } }, '"migrations.snapshots" must be an array of glob strings; got "db/structure.sql"');
     expectConfigError({ migrations: { snapshots: [''] } }, '"migrations.snapshots[0]" must be a non-empty glob string; got ""', 'migrations.snapshots[0]');
+  });
+
+  it('migrations.rollbacks', () => {
+    expectConfigError({ migrations: { rollbacks: 'failure' } }, '"migrations.rollbacks" must be one of "failures", "all"; got "failure" (did you mean "failures"?)', 'migrations.rollbacks');
+    expectConfigError({ migrations: { rollbacks: true } }, '"migrations.rollbacks" must be one of "failures", "all"; got true', 'migrations.rollbacks');
+    expectConfigError({ migrations: { rollback: 'all' } }, 'unknown key "migrations.rollback" (allowed: include, exclude, transaction, tool, order, snapshots, rollbacks); did you mean "rollbacks"?', 'migrations.rollback');
   });
 
   it('ignores and plugins', () => {

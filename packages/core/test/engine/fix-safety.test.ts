@@ -48,7 +48,7 @@ describe('fix safety in the engine', () => {
     const first = results[0]!;
     expect(first.output).toBe('CREATE TABLE temp_a (a int);\nCREATE TABLE kept_temp_b (a int);\n');
     expect(first.messages).toHaveLength(1);
-    expect(first.messages[0]).toMatchObject({ message: 'table temp_a', suggestions: [{ desc: 'Rename temp_a (not auto-fixed: migrations/2.sql line 2 uses temp_a).', fix: { range: [0, 27], text: 'CREATE TABLE kept_temp_a (a int)' } }] });
+    expect(first.messages[0]).toMatchObject({ message: 'table temp_a', detail: 'Not fixed automatically: migrations/2.sql line 2 uses temp_a.', suggestions: [{ desc: 'Rename temp_a (not auto-fixed)', fix: { range: [0, 27], text: 'CREATE TABLE kept_temp_a (a int)' } }] });
     expect(first.messages[0]!.fix).toBeUndefined();
     expect(first.fixableWarningCount).toBe(0);
   });
@@ -56,7 +56,8 @@ describe('fix safety in the engine', () => {
   it('a guard that throws withholds its fix (it cannot vouch for it)', async () => {
     const [result] = await new Linter({ cwd: root, rules: [renameTemp] }).lintFiles([file('1.sql', "CREATE TABLE temp_throws (a int);\nSELECT 'boom';\n")], { fix: true });
     expect(result!.output).toBeUndefined();
-    expect(result!.messages[0]!.suggestions![0]!.desc).toBe('Rename temp_throws (not auto-fixed: migrations/1.sql line 2 could not be checked against the fix (boom)).');
+    expect(result!.messages[0]!.suggestions![0]!.desc).toBe('Rename temp_throws (not auto-fixed)');
+    expect(result!.messages[0]!.detail).toBe('Not fixed automatically: migrations/1.sql line 2 could not be checked against the fix (boom).');
   });
 
   it("a released guard no longer looks, and a suppressed finding's fix is not applied", async () => {
@@ -71,6 +72,6 @@ describe('fix safety in the engine', () => {
     const linter = new Linter({ cwd: root, rules: [renameTemp] });
     const result = await linter.lintText('CREATE TABLE temp_a (a int);\nSELECT * FROM temp_a;\n', { filePath: path.join(root, 'migrations/1.sql'), fix: true });
     expect(result.output).toBeUndefined();
-    expect(result.messages[0]!.suggestions![0]!.desc).toMatch(/not auto-fixed: migrations\/1\.sql line 2 uses temp_a/);
+    expect(result.messages[0]!.detail).toMatch(/Not fixed automatically: migrations\/1\.sql line 2 uses temp_a/);
   });
 });

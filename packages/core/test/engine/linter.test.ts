@@ -102,6 +102,35 @@ describe('Linter', () => {
     await expect(linter.lintText('select 1', { filePath: path.join(dir, 'q.sql') })).rejects.toThrow(/"rules.no-delete" severity must be one of/);
   });
 
+  it('with fix, leaves the files fixFile excludes as written: they keep their fixes, and later files see the schema they build', async () => {
+    const dir = project({});
+    const addColumn = defineRule({
+      meta: { id: 'add-column', description: 'x', defaultSeverity: 'warn', category: 'style', fixable: 'code' },
+      create: (context) => ({
+        CreateTable: (node) => {
+          if (node.columns.length === 1) context.report({ node, message: 'one column', fix: (fixer) => fixer.replaceText(node, 'create table t (a int, b int)') });
+        },
+      }),
+    });
+    const columnsSeen = new Map<string, number>();
+    const probe = defineRule({
+      meta: { id: 'probe', description: 'x', defaultSeverity: 'warn', category: 'style' },
+      create: (context) => ({ Select: () => void columnsSeen.set(context.file.path, context.catalog.getTable({ name: 't' })?.columns.length ?? 0) }),
+    });
+    const files = [
+      { path: path.join(dir, 'm/001.sql'), text: 'create table t (a int);' },
+      { path: path.join(dir, 'm/002.sql'), text: 'select 1;' },
+    ];
+    const kept = await new Linter({ cwd: dir, rules: [addColumn, probe] }).lintFiles(files, { fix: true, fixFile: (file) => !file.endsWith('001.sql') });
+    expect(kept[0]).not.toHaveProperty('output');
+    expect(kept[0]).toMatchObject({ warningCount: 1, fixableWarningCount: 1, messages: [{ ruleId: 'add-column', fix: { text: 'create table t (a int, b int)' } }] });
+    expect(columnsSeen.get(files[1]!.path)).toBe(1);
+
+    const fixed = await new Linter({ cwd: dir, rules: [addColumn, probe] }).lintFiles(files, { fix: true });
+    expect(fixed[0]!.output).toBe('create table t (a int, b int);');
+    expect(columnsSeen.get(files[1]!.path)).toBe(2);
+  });
+
   it('later files see tables created by earlier ones, whatever order they are given in', async () => {
     const dir = project({});
     const seen: string[] = [];
