@@ -236,7 +236,7 @@ describe('exit codes and results', () => {
 describe('usage and configuration failures exit 2 without a stack trace', () => {
   it.each([
     [['--bogus'], /unknown option '--bogus'/],
-    [['--format', 'xml'], /Cannot find formatter "xml": it is not a built-in formatter \(stylish, json, sarif, github, gitlab, junit, checkstyle\), and no package "sqlwarden-formatter-xml"/],
+    [['--format', 'xml'], /Cannot find formatter "xml": it is not a built-in formatter \(stylish, codeframe, json, sarif, github, gitlab, junit, checkstyle\), and no package "sqlwarden-formatter-xml"/],
     [['--pg-version', 'fifteen'], /PostgreSQL version/],
     [['--max-warnings', 'many'], /whole number/],
     [['--rule', 'no-select-star'], /rule-id:severity/],

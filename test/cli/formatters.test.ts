@@ -25,8 +25,9 @@ const validateSarif = (() => {
 
 /** A file name with every character the formats escape: XML markup, quotes, %, and the workflow commands' , and :. */
 const AWKWARD = 'queries/50% <&> "x", y:z.sql';
-/** The plugin rule's message (fixtures/cli/formatters/odd-plugin.mjs). */
-const ODD_MESSAGE = 'Odd <b>&amp;</b> "quoted" \'single\' 100% a:b, c]]>\r\nsecond line\u0001 end';
+/** The plugin rule's headline and detail (fixtures/cli/formatters/odd-plugin.mjs). */
+const ODD_MESSAGE = 'Odd <b>&amp;</b> "quoted" \'single\' 100% a:b, c]]>\u0001 end';
+const ODD_DETAIL = 'Second <i>&</i> "q" 100% a:b, *x*\r\nthird line\u0001 ]]> end';
 const NON_ASCII_LINE = '/* é 日本 𝄞 */ CREATE INDEX users_email_idx ON users (email);';
 
 /**
@@ -96,7 +97,10 @@ describe('-f sarif', () => {
       ['queries/report.sql', 'odd/special-characters', 'warning'],
     ]);
     expect(where(results[2]!).artifactLocation).toEqual({ uri: 'queries/50%25%20%3C%26%3E%20%22x%22%2C%20y%3Az.sql', uriBaseId: '%SRCROOT%' });
-    expect(results[6]!.message.text).toBe(ODD_MESSAGE);
+    expect(results[6]!.message).toEqual({
+      text: ODD_MESSAGE,
+      markdown: 'Odd \\<b\\>\\&amp;\\</b\\> "quoted" \'single\' 100% a:b, c\\]\\]\\>\u0001 end\n\nSecond \\<i\\>\\&\\</i\\> "q" 100% a:b, \\*x\\*  \nthird line\u0001 \\]\\]\\> end',
+    });
 
     // Columns count UTF-16 code units: the clef before CREATE is two of them but one code point.
     const index = results[0]!;
@@ -148,7 +152,7 @@ describe('-f github', () => {
     expect(lines[3]).toMatch(/^::warning file=queries\/50%25 <&> "x"%2C y%3Az\.sql,line=1,endLine=1,col=8,endColumn=9,title=sqlwarden%3A no-select-star::/);
     expect(lines[7]).toBe(
       '::warning file=queries/report.sql,line=4,endLine=4,col=1,endColumn=22,title=sqlwarden%3A odd/special-characters::' +
-        'Odd <b>&amp;</b> "quoted" \'single\' 100%25 a:b, c]]>%0D%0Asecond line\u0001 end',
+        'Odd <b>&amp;</b> "quoted" \'single\' 100%25 a:b, c]]>\u0001 end',
     );
   });
 });
@@ -183,6 +187,7 @@ describe('-f gitlab', () => {
 
 describe('-f junit and -f checkstyle', () => {
   const inXml = ODD_MESSAGE.replace('\u0001', '\\u0001');
+  const detailInXml = ODD_DETAIL.replace('\u0001', '\\u0001');
 
   it('junit: a suite per file, a failure per finding, an error per unreadable file', () => {
     const dir = project();
@@ -204,7 +209,7 @@ describe('-f junit and -f checkstyle', () => {
     expect(odd).toMatchObject({ name: '4:1 odd/special-characters', classname: 'queries/report.sql' });
     expect(odd.failure).toMatchObject({ message: inXml, type: 'warning' });
     expect(odd.failure['#text']).toBe(
-      `warning at queries/report.sql:4:1 (odd/special-characters)\n${inXml}\nDocumentation: https://example.com/rules/special-characters?a=1&b=2`,
+      `warning at queries/report.sql:4:1 (odd/special-characters)\n${inXml}\n\n${detailInXml}\n\nDocumentation: https://example.com/rules/special-characters?a=1&b=2`,
     );
   });
 
@@ -304,7 +309,7 @@ describe('--output-file', () => {
     const help = runCli(['--help'], { cwd: copyFixture() });
     expect(help.status).toBe(0);
     expect(help.stdout).toContain('-o, --output-file <path>');
-    expect(help.stdout.replace(/\s+/g, ' ')).toContain('-f, --format <name> output format: stylish, json, sarif, github, gitlab, junit, checkstyle, or a formatter module');
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain('-f, --format <name> output format: stylish, codeframe, json, sarif, github, gitlab, junit, checkstyle, or a formatter module');
   });
 
   it('writes the report to the file, creating directories, with nothing on stdout and the same exit code', () => {

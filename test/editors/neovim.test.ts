@@ -13,6 +13,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Linter } from '@sqlwarden/core';
+import { builtinRules } from '@sqlwarden/rules';
+import { fixTitle } from '../../packages/language-server/src/actions.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SERVER = path.join(ROOT, 'packages/language-server/dist/server.mjs');
@@ -104,7 +107,17 @@ interface Report {
 }
 
 const DISABLE_LINE = 'Disable require-lock-timeout for this line';
-const FIX = 'Fix no-blocking-index-build (sqlwarden)';
+/**
+ * The title the server gives the CONCURRENTLY quick fix: the rule's fix title, or "Fix: <headline>"
+ * while the rule gives none (actions.ts's fixTitle on the finding the engine reports for the file).
+ */
+const FIX = await (async () => {
+  const file = path.join(FIXTURE, FILE);
+  const { messages } = await new Linter({ cwd: FIXTURE, rules: builtinRules }).lintText(readFileSync(file, 'utf8'), { filePath: file });
+  const finding = messages.find((m) => m.ruleId === 'no-blocking-index-build');
+  if (!finding?.fix) throw new Error(`${FILE} has no fixable no-blocking-index-build finding`);
+  return fixTitle(finding.fix, finding.message);
+})();
 // Disable first, then fix: the fix then has to find its diagnostic (and its fix offsets) on the
 // line the comment pushed down, which only works if Neovim kept the re-published data.
 const STEPS = [

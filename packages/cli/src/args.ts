@@ -23,6 +23,8 @@ export interface CliOptions extends ChangedOptions, BaselineOptions {
   maxFileBytes?: number;
   printConfig?: string;
   quiet: boolean;
+  /** --verbose: stylish prints each finding's detail; --fix/--fix-dry-run list what they fixed on stderr. */
+  verbose?: boolean;
   /** Undefined: decide from the terminal and NO_COLOR / FORCE_COLOR. */
   color?: boolean;
   stdin: boolean;
@@ -124,6 +126,7 @@ export function createProgram(version: string, output: ArgsOutput): Command {
     .option('--max-file-size <MiB>', 'report files larger than this instead of linting them (default 10; about 100 MB of memory per MiB of SQL)', parseMaxFileSize)
     .option('--print-config <file>', 'print the configuration used for <file> as JSON')
     .option('--quiet', 'report errors only')
+    .option('--verbose', "explain each finding under its headline (stylish); with --fix, list the fixes made")
     .option('--color', 'force coloured output')
     .option('--no-color', 'disable coloured output')
     .option('--stdin', 'lint SQL read from stdin')
@@ -163,6 +166,7 @@ interface RawOptions {
   maxFileSize?: number;
   printConfig?: string;
   quiet?: boolean;
+  verbose?: boolean;
   color?: boolean;
   stdin?: boolean;
   stdinFilename?: string;
@@ -199,6 +203,7 @@ export function parseArgs(argv: readonly string[], version: string, output: Args
   };
   if (raw.fixCommittedMigrations) options.fixCommittedMigrations = true;
   if (raw.cache) options.cache = true;
+  if (raw.verbose) options.verbose = true;
   if (raw.maxFileSize !== undefined) options.maxFileBytes = raw.maxFileSize;
   if (raw.concurrency !== undefined) options.concurrency = raw.concurrency;
   if (raw.cacheLocation !== undefined) options.cacheLocation = raw.cacheLocation;

@@ -9,10 +9,12 @@ import { commandNames, looksLikeCommandWord, subcommandFor } from './commands/in
 import { keptMigrationsNotice, migrationsToKeep, type KeptMigration } from './committed-migrations.ts';
 import { compareCodeUnits, discoverFiles } from './discover.ts';
 import { UsageError } from './errors.ts';
+import { fixSummary } from './fix-summary.ts';
 import { encodeText, writeFixes, type FixTarget, type TextEncoding } from './fix-writer.ts';
 import { collectRulesMeta } from './formatters/context.ts';
 import { loadFormatter } from './formatters/load.ts';
 import { writeReport } from './formatters/output.ts';
+import { terminalWidth } from './formatters/terminal.ts';
 import { readAll } from './stdin.ts';
 import { connectionSecrets, redactingIO } from './trace/redact.ts';
 import { debugLogger } from './cache/debug.ts';
@@ -24,8 +26,8 @@ import { threadCount } from './workers/pool.ts';
 import { sumTotals, withMessages, type CliMessage, type CliResult } from './types.ts';
 
 export interface CliIO {
-  stdout: { write(text: string | Uint8Array): unknown; isTTY?: boolean };
-  stderr: { write(text: string | Uint8Array): unknown; isTTY?: boolean };
+  stdout: { write(text: string | Uint8Array): unknown; isTTY?: boolean; columns?: number };
+  stderr: { write(text: string | Uint8Array): unknown; isTTY?: boolean; columns?: number };
   stdin: AsyncIterable<string | Uint8Array>;
   cwd: string;
   env: Record<string, string | undefined>;
@@ -180,11 +182,13 @@ function fromEngine(result: LintFileResult): CliResult {
       endLine: diagnostic.endLine,
       endColumn: diagnostic.endColumn,
     };
+    if (diagnostic.detail) message.detail = diagnostic.detail;
     if (diagnostic.fix) message.fix = diagnostic.fix;
     if (diagnostic.suggestions && diagnostic.suggestions.length > 0) message.suggestions = diagnostic.suggestions;
     if (diagnostic.occurrences) {
       message.occurrences = diagnostic.occurrences.map((o) => ({
         message: o.message,
+        ...(o.detail ? { detail: o.detail } : {}),
         line: o.line,
         column: o.column,
         endLine: o.endLine,
@@ -205,7 +209,10 @@ function fromEngine(result: LintFileResult): CliResult {
     fatalErrorCount: 0,
     source: result.source,
   };
-  if (result.output !== undefined && result.output !== result.source) converted.output = result.output;
+  if (result.output !== undefined && result.output !== result.source) {
+    converted.output = result.output;
+    if (result.appliedFixes?.length) converted.appliedFixes = result.appliedFixes.map((f) => ({ ...f }));
+  }
   return converted;
 }
 
@@ -310,6 +317,8 @@ async function lint(options: CliOptions, io: CliIO): Promise<number> {
   let engineResults: LintFileResult[] = [];
   let failed = false;
   let reportStream: CliIO['stdout'] = io.stdout;
+  /** With --fix, the files written (stdin's fixed text goes to stdout instead). */
+  let writtenFiles: Set<string> | undefined;
   let keptNotice: string | undefined;
 
   if (options.stdin) {
@@ -386,7 +395,8 @@ async function lint(options: CliOptions, io: CliIO): Promise<number> {
         const { bom, encoding } = encodings.get(result.filePath) ?? { bom: false, encoding: 'utf-8' };
         targets.push({ filePath: result.filePath, source: result.source, output: result.output, bom, encoding });
       }
-      const { failures } = await writeFixes(targets);
+      const { written, failures } = await writeFixes(targets);
+      writtenFiles = new Set(written);
       for (const failure of failures) {
         io.stderr.write(`sqlwarden: Could not write fixes to ${failure.filePath}: ${failure.message}\n`);
         failed = true;
@@ -405,9 +415,11 @@ async function lint(options: CliOptions, io: CliIO): Promise<number> {
   const rulesMeta = await collectRulesMeta(builtinRules, results, linter);
   // A report file gets colour only when --color asks for it.
   const color = options.outputFile !== undefined ? options.color === true : useColor(options.color, reportStream, io.env);
-  const output = await formatter(results, { color, cwd, version: VERSION, rulesMeta });
+  const width = options.outputFile !== undefined ? undefined : terminalWidth(reportStream, io.env);
+  const output = await formatter(results, { color, cwd, version: VERSION, rulesMeta, ...(options.verbose ? { verbose: true } : {}), ...(width !== undefined ? { width } : {}) });
   if (options.outputFile !== undefined) await writeReport(path.resolve(cwd, options.outputFile), output);
   else if (output !== '') reportStream.write(output);
+  if (options.verbose && fixing) io.stderr.write(fixSummary(results, { cwd, dryRun: options.fixDryRun, ...(writtenFiles ? { written: writtenFiles } : {}) }));
   if (keptNotice !== undefined) io.stderr.write(keptNotice);
 
   // Not an error, so not with --quiet; on stderr, so JSON and SARIF reports stay parseable.

@@ -6,6 +6,8 @@
 export interface CliFix {
   range: [number, number];
   text: string;
+  /** What the fix does, as a title ("Use CREATE INDEX CONCURRENTLY"); absent when the rule gives none. */
+  desc?: string;
 }
 
 export interface CliSuggestion {
@@ -17,7 +19,10 @@ export interface CliMessage {
   /** Null for problems that are not a rule's (unreadable file, ignored file), as in ESLint. */
   ruleId: string | null;
   severity: 1 | 2;
+  /** The headline: one line stating the problem and the remedy. */
   message: string;
+  /** The explanation behind the headline, when the rule gives one (why, what it blocks, the safe recipe). */
+  detail?: string;
   /** 1-based. */
   line: number;
   column: number;
@@ -36,6 +41,7 @@ export interface CliMessage {
 
 export interface CliOccurrence {
   message: string;
+  detail?: string;
   line: number;
   column: number;
   endLine: number;
@@ -56,6 +62,8 @@ export interface CliResult {
   source?: string;
   /** The fixed text, when fixing changed it. */
   output?: string;
+  /** With --fix/--fix-dry-run: the fixes that made `output`, each with its rule and title. */
+  appliedFixes?: Array<{ ruleId: string; desc?: string }>;
 }
 
 /** What a formatter knows about a rule: core's RuleMeta, structurally (plugin rules included). */
@@ -88,6 +96,13 @@ export interface FormatterContext {
    * `internal-error`, `unused-suppression`).
    */
   rulesMeta: Readonly<Record<string, FormatterRuleMeta>>;
+  /** --verbose: print each finding's detail (the explanation behind its headline) where the format has room. */
+  verbose?: boolean;
+  /**
+   * Columns to wrap text at: the terminal's width when the report goes to one (or `COLUMNS`),
+   * else 80.
+   */
+  width?: number;
 }
 
 /**

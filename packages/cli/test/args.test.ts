@@ -56,6 +56,12 @@ describe('parseArgs', () => {
     });
   });
 
+  it('reads --verbose, and lists it in --help', () => {
+    expect(options('--verbose')).toMatchObject({ verbose: true });
+    expect(options()).not.toHaveProperty('verbose');
+    expect(parse('--help').out).toMatch(/--verbose +explain each finding under its headline/);
+  });
+
   it('reads stdin, print-config and --color', () => {
     expect(options('--stdin', '--stdin-filename', 'm/1.sql', '--color', '--fix-dry-run')).toMatchObject({
       stdin: true,

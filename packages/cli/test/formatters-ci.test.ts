@@ -411,3 +411,55 @@ describe('formatter names', () => {
     for (const name of ['count', '@acme', '@acme/count', 'sqlwarden-formatter-x']) expect(isPathSpecifier(name)).toBe(false);
   });
 });
+
+describe('headlines and details in the CI formats', () => {
+  const source = 'SELECT 1;\nCREATE INDEX i ON t (c);\n';
+  const at = source.indexOf('INDEX') + 'INDEX'.length;
+  const finding: CliMessage = {
+    ruleId: 'require-where',
+    severity: 2,
+    message: 'CREATE INDEX blocks writes to `t` while it builds; use CREATE INDEX CONCURRENTLY',
+    detail: 'It takes a SHARE lock on `t`: INSERT, UPDATE and DELETE *wait*.\nCONCURRENTLY <lets> them run.',
+    line: 2,
+    column: 1,
+    endLine: 2,
+    endColumn: 13,
+    fix: { range: [at, at], text: ' CONCURRENTLY', desc: 'Use CREATE INDEX CONCURRENTLY' },
+    suggestions: [{ desc: 'Set lock_timeout before this statement', fix: { range: [10, 10], text: "SET lock_timeout = '2s';\n" } }],
+  };
+  const results = [result('/repo/m.sql', [finding], { source })];
+
+  it('sarif: message.text is the headline, message.markdown adds the detail; fixes carry their titles; valid SARIF 2.1.0', () => {
+    const schema = JSON.parse(readFileSync(path.join(repoRoot, 'test/cli/schemas/sarif-schema-2.1.0.json'), 'utf8'));
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    addFormats(ajv);
+    const validate = ajv.compile(schema);
+    const log = JSON.parse(sarif(results, context));
+    expect(validate(log), JSON.stringify(validate.errors, null, 2)).toBe(true);
+    const [entry] = log.runs[0].results;
+    expect(entry.message).toEqual({
+      text: finding.message,
+      markdown:
+        'CREATE INDEX blocks writes to `t` while it builds; use CREATE INDEX CONCURRENTLY\n\n' +
+        'It takes a SHARE lock on `t`: INSERT, UPDATE and DELETE \\*wait\\*.  \nCONCURRENTLY \\<lets\\> them run.',
+    });
+    expect(entry.fixes.map((fix: { description: { text: string } }) => fix.description.text)).toEqual(['Use CREATE INDEX CONCURRENTLY', 'Set lock_timeout before this statement']);
+    // Without a detail, no markdown; without a fix title, the fix says what --fix does.
+    const bare = JSON.parse(sarif([result('/repo/m.sql', [{ ...finding, detail: undefined, fix: { range: [at, at], text: ' CONCURRENTLY' } } as CliMessage], { source })], context));
+    expect(bare.runs[0].results[0].message).toEqual({ text: finding.message });
+    expect(bare.runs[0].results[0].fixes[0].description.text).toBe('Apply the fix that `sqlwarden --fix` makes');
+    expect(validate(bare)).toBe(true);
+  });
+
+  it('github, gitlab and checkstyle show the headline only', () => {
+    expect(github(results, context)).toBe(`::error file=m.sql,line=2,endLine=2,col=1,endColumn=13,title=sqlwarden%3A require-where::${finding.message}\n`);
+    expect(JSON.parse(gitlab(results, context))[0].description).toBe(finding.message);
+    expect(parseXml(checkstyle(results, context), ['file', 'error']).checkstyle.file[0].error[0].message).toBe(finding.message);
+  });
+
+  it('junit: the failure message is the headline; the text opened from it adds the detail', () => {
+    const failure = parseXml(junit(results, context), ['testsuite', 'testcase']).testsuites.testsuite[0].testcase[0].failure;
+    expect(failure.message).toBe(finding.message);
+    expect(failure['#text']).toBe(`error at m.sql:2:1 (require-where)\n${finding.message}\n\n${finding.detail}\n`);
+  });
+});

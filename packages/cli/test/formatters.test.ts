@@ -35,6 +35,21 @@ const blockingIndex: CliMessage = {
   suggestions: [{ desc: 'Build it concurrently', fix: { range: [13, 13], text: 'CONCURRENTLY ' } }],
 };
 
+/** A finding as the converted rules report it: a headline, a detail, a fix with its title. */
+const twoLevel: CliMessage = {
+  ruleId: 'no-blocking-index-build',
+  severity: 2,
+  message: 'CREATE INDEX blocks writes to `orders` while it builds; use CREATE INDEX CONCURRENTLY',
+  detail:
+    'CREATE INDEX takes a SHARE lock on `orders` for the whole build, which blocks INSERT, UPDATE and DELETE until the index is built. CREATE INDEX CONCURRENTLY lets writes continue.\nIt cannot run inside a transaction block.',
+  line: 2,
+  column: 1,
+  endLine: 2,
+  endColumn: 13,
+  fix: { range: [12, 12], text: ' CONCURRENTLY', desc: 'Use CREATE INDEX CONCURRENTLY' },
+  suggestions: [{ desc: 'Set lock_timeout before this statement', fix: { range: [0, 0], text: "SET lock_timeout = '2s';\n" } }],
+};
+
 describe('stylish', () => {
   it('prints nothing when there are no problems', () => {
     expect(stylish([result('/p/a.sql', [])], { color: false, cwd: '/p', version: '0.0.0', rulesMeta: {} })).toBe('');
@@ -83,6 +98,32 @@ describe('stylish', () => {
     expect(coloured).toMatch(/\u001b\[4m\/p\/a\.sql/); // underlined path
     expect(coloured).toMatch(/\u001b\[31m/); // red
     expect(coloured.replace(/\u001b\[\d+m/g, '')).toBe(plain);
+  });
+
+  it('shows the headline only, and with --verbose the detail under the message column, wrapped to the width', () => {
+    const results = [result('/p/a.sql', [twoLevel, selectStar])];
+    const plain = stylish(results, { color: false, cwd: '/p', version: '0.0.0', rulesMeta: {} });
+    expect(plain).toContain(`  2:1  error    ${twoLevel.message}  no-blocking-index-build\n`);
+    expect(plain).not.toContain('SHARE lock');
+    const verbose = stylish(results, { color: false, cwd: '/p', version: '0.0.0', rulesMeta: {}, verbose: true, width: 60 });
+    expect(verbose.split('\n').slice(1, 11)).toEqual([
+      '/p/a.sql',
+      `  2:1  error    ${twoLevel.message}  no-blocking-index-build`,
+      '                CREATE INDEX takes a SHARE lock on `orders`',
+      '                for the whole build, which blocks INSERT,',
+      '                UPDATE and DELETE until the index is built.',
+      '                CREATE INDEX CONCURRENTLY lets writes',
+      '                continue.',
+      '                It cannot run inside a transaction block.',
+      '',
+      `  3:8  warning  Avoid SELECT *; list the columns${' '.repeat(twoLevel.message.length - 32)}  no-select-star`,
+    ]);
+    // Without a width (not a terminal): 80 columns.
+    const wide = stylish(results, { color: false, cwd: '/p', version: '0.0.0', rulesMeta: {}, verbose: true });
+    expect(wide).toContain('                CREATE INDEX takes a SHARE lock on `orders` for the whole build,\n');
+    // Colour does not change the layout.
+    const coloured = stylish(results, { color: true, cwd: '/p', version: '0.0.0', rulesMeta: {}, verbose: true, width: 60 });
+    expect(coloured.replace(/\u001b\[\d+m/g, '')).toBe(verbose);
   });
 
   it('uses yellow for a warnings-only summary', () => {
@@ -140,6 +181,36 @@ describe('json', () => {
         fixableWarningCount: 0,
         usedDeprecatedRules: [],
       },
+    ]);
+  });
+
+  it('adds the detail, and the fix title as fixDesc beside an unchanged { range, text } fix, for occurrences too', () => {
+    const grouped: CliMessage = {
+      ...twoLevel,
+      message: `${twoLevel.message} (and 1 more in this file: line 5)`,
+      occurrences: [
+        { message: twoLevel.message, detail: twoLevel.detail!, line: 2, column: 1, endLine: 2, endColumn: 13, fix: twoLevel.fix! },
+        { message: twoLevel.message, detail: 'Another detail.', line: 5, column: 1, endLine: 5, endColumn: 13, fix: { range: [40, 40], text: ' CONCURRENTLY' } },
+      ],
+    };
+    const [entry] = JSON.parse(json([result('/p/a.sql', [twoLevel, grouped], { source: 'x' })], { color: false, cwd: '/p', version: '0.0.0', rulesMeta: {} }));
+    const [single, group] = entry.messages;
+    expect(single).toEqual({
+      ruleId: 'no-blocking-index-build',
+      severity: 2,
+      message: twoLevel.message,
+      detail: twoLevel.detail,
+      line: 2,
+      column: 1,
+      endLine: 2,
+      endColumn: 13,
+      fix: { range: [12, 12], text: ' CONCURRENTLY' },
+      fixDesc: 'Use CREATE INDEX CONCURRENTLY',
+      suggestions: [{ desc: 'Set lock_timeout before this statement', fix: { range: [0, 0], text: "SET lock_timeout = '2s';\n" } }],
+    });
+    expect(group.occurrences).toEqual([
+      { message: twoLevel.message, detail: twoLevel.detail, line: 2, column: 1, endLine: 2, endColumn: 13, fix: { range: [12, 12], text: ' CONCURRENTLY' }, fixDesc: 'Use CREATE INDEX CONCURRENTLY' },
+      { message: twoLevel.message, detail: 'Another detail.', line: 5, column: 1, endLine: 5, endColumn: 13, fix: { range: [40, 40], text: ' CONCURRENTLY' } },
     ]);
   });
 

@@ -10,11 +10,12 @@ export { clipToBytes, MAX_IDENTIFIER_BYTES, utf8ByteLength } from './source/iden
 export { Linter, ENGINE_RULE_IDS, registerDialect, summarize, type LintFileResult, type LintFilesOptions, type LinterOptions } from './engine/linter.ts';
 export { changesExistingTables, declaresMigration, unrecognisedMigrationsNotice, type FileClassification } from './engine/classification.ts';
 export { lintSource, isDownMigrationPath, type EnabledRule, type LintSourceOptions } from './engine/lint-source.ts';
-export { applyFixes } from './engine/fixes.ts';
-export { HEADLINE_MAX_LENGTH, titleProblem } from './engine/messages.ts';
+export { applyFixes, type AppliedFix } from './engine/fixes.ts';
+export { HEADLINE_MAX_LENGTH, messageMarkdown, titleProblem } from './engine/messages.ts';
 export { postgresAdapter, initPostgres } from './dialects/postgres/index.ts';
 export type { DialectAdapter, ParsedSegment, Token } from './dialects/adapter.ts';
 export { LineIndex } from './source/line-index.ts';
+export { statementSpans } from './source/statement-spans.ts';
 export { readSourceFile, decodeSource, type ReadResult } from './source/read.ts';
 export { excerpt, stringifyWellFormed, toWellFormed, truncateText } from './source/text.ts';
 export { nearMatches } from './config/did-you-mean.ts';

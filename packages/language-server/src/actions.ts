@@ -1,3 +1,4 @@
+import type { Fix } from '@sqlwarden/core';
 import { type CodeAction, CodeActionKind, type Diagnostic } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { type DiagnosticData, SOURCE, fixToEdit, isDiagnosticData } from './convert.ts';
@@ -7,14 +8,22 @@ export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.sqlwarden`;
 /** Engine diagnostics that suppression comments cannot or should not silence. */
 export const NOT_SUPPRESSIBLE: ReadonlySet<string> = new Set(['syntax-error', 'internal-error', 'unused-suppression', 'file-too-large']);
 
+/**
+ * The title of a rule's fix: the rule's own (`Fix.desc`, "Use CREATE INDEX CONCURRENTLY"), or,
+ * for rules that give none (plugins), the headline it fixes.
+ */
+export function fixTitle(fix: Fix, headline: string): string {
+  return fix.desc ?? `Fix: ${headline}`;
+}
+
 /** The rule's fix (preferred) and its suggestions as quick fixes; their edits are in document offsets. */
 export function ruleFixActions(document: TextDocument, diagnostic: Diagnostic & { data: DiagnosticData }): CodeAction[] {
   const uri = document.uri;
-  const { ruleId, fix, suggestions } = diagnostic.data;
+  const { fix, suggestions } = diagnostic.data;
   const actions: CodeAction[] = [];
   if (fix) {
     actions.push({
-      title: `Fix ${ruleId} (sqlwarden)`,
+      title: fixTitle(fix, typeof diagnostic.message === 'string' ? diagnostic.message : diagnostic.message.value),
       kind: CodeActionKind.QuickFix,
       diagnostics: [diagnostic],
       isPreferred: true,

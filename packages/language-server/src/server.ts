@@ -22,6 +22,7 @@ import {
   createConnection,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { messageMarkdown } from '@sqlwarden/core';
 import { FIX_ALL_KIND, fixAllAction, quickFixes, wants } from './actions.ts';
 import { SOURCE, toLspDiagnostic } from './convert.ts';
 import { embeddedLocksAt, embeddedQuickFixes, isEmbeddedDocument, lintEmbeddedDocument } from './embedded.ts';
@@ -383,16 +384,22 @@ export function startServer(connection: Connection): void {
       const filePath = filePathOf(document.uri);
       const parts: string[] = [];
       const { result, rules } = embedded ? await lintEmbeddedDocument(engine, document, filePath) : await engine.lint(filePath, document.getText());
-      // VS Code shows each diagnostic's message right above the hover: say what the rule is about
-      // and where its docs are, once per rule, without repeating the message.
-      const shown = new Set<string>();
+      // VS Code shows each diagnostic's headline right above the hover: say what the rule is
+      // about, where its docs are, and the explanation behind the headline (its detail), once per
+      // rule and detail, without repeating the headline.
+      const byRule = new Map<string, { heading: string; details: Set<string> }>();
       for (const m of result.messages) {
-        if (offset < m.range.start || offset > m.range.end || shown.has(m.ruleId)) continue;
-        shown.add(m.ruleId);
-        const rule = rules.get(m.ruleId);
-        const url = rule?.meta.docs?.url;
-        parts.push(`**sqlwarden ${m.ruleId}**${rule ? ` — ${rule.meta.description}` : ''}${url ? ` [Documentation](${url})` : ''}`);
+        if (offset < m.range.start || offset > m.range.end) continue;
+        let block = byRule.get(m.ruleId);
+        if (!block) {
+          const rule = rules.get(m.ruleId);
+          const url = rule?.meta.docs?.url;
+          block = { heading: `**sqlwarden ${m.ruleId}**${rule ? ` — ${rule.meta.description}` : ''}${url ? ` [Documentation](${url})` : ''}`, details: new Set() };
+          byRule.set(m.ruleId, block);
+        }
+        if (m.detail) block.details.add(m.detail);
       }
+      for (const { heading, details } of byRule.values()) parts.push([heading, ...[...details].map(messageMarkdown)].join('\n\n'));
       if (embedded) {
         const locks = await embeddedLocksAt(engine, document, filePath, offset);
         if (locks) parts.push(`**Locks:** ${locks.summary}`);

@@ -16,8 +16,11 @@ import { CHROMIUM, CODE_SERVER, FIXTURE, NODE24_DIR, vsixPath } from './prereqs.
 export const MIGRATION = 'migrations/20240101000000_index_t.sql';
 export const RULE = 'no-blocking-index-build';
 export const FIXED_STATEMENT = 'CREATE INDEX CONCURRENTLY idx ON t (a);';
-/** The quick fix to choose: titled with CONCURRENTLY, or the rule's own fix ("Fix <rule> (sqlwarden)"). */
-const FIX_TITLE = new RegExp(`CONCURRENTLY|^Fix ${RULE}\\b`, 'i');
+/**
+ * The quick fix to choose: the rule's fix, titled by what it does ("Use CREATE INDEX CONCURRENTLY"),
+ * or "Fix: <headline>" while the rule gives no title; both name CONCURRENTLY.
+ */
+const FIX_TITLE = /CONCURRENTLY/i;
 
 /** Generous bounds for each wait; they only stop a hung run, nothing is timed. */
 const STARTUP_MS = 120_000;

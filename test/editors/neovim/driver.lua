@@ -5,7 +5,7 @@
 --   SQLWARDEN_NVIM_FILE=/abs/workspace/migrations/0001_add_index.sql \
 --   SQLWARDEN_NVIM_ROOT=/abs/workspace \
 --   SQLWARDEN_NVIM_HOVER=0:20 \
---   SQLWARDEN_NVIM_STEPS='[{"code":"no-blocking-index-build","title":"Fix no-blocking-index-build (sqlwarden)"}]' \
+--   SQLWARDEN_NVIM_STEPS='[{"code":"no-blocking-index-build","title":"Use CREATE INDEX CONCURRENTLY"}]' \
 --   nvim --headless -u NONE -i NONE -n -c 'luafile test/editors/neovim/driver.lua' </dev/null
 --
 -- Optional: SQLWARDEN_NVIM_TIMEOUT_MS (each wait, default 30000; a guard against hangs, not a timing check).

@@ -6,8 +6,8 @@ import { UsageError } from '../errors.ts';
 
 /** What a subcommand needs from the process (the same streams `run` gets). */
 export interface CommandIO {
-  stdout: { write(text: string | Uint8Array): unknown; isTTY?: boolean };
-  stderr: { write(text: string | Uint8Array): unknown; isTTY?: boolean };
+  stdout: { write(text: string | Uint8Array): unknown; isTTY?: boolean; columns?: number };
+  stderr: { write(text: string | Uint8Array): unknown; isTTY?: boolean; columns?: number };
   cwd: string;
   env: Record<string, string | undefined>;
 }

@@ -1,6 +1,7 @@
 import { describeStatementLocks, LineIndex, stringifyWellFormed, type StatementLocks } from '@sqlwarden/core';
 import { explainFile, type DescribedStatement, type ExplainReport } from '../explain/model.ts';
 import { formatExplainText } from '../explain/format.ts';
+import { terminalWidth } from '../formatters/terminal.ts';
 import {
   createLinter,
   formatOption,
@@ -53,7 +54,10 @@ export async function explainCommand(argv: readonly string[], io: CommandIO): Pr
   try {
     const report = await explain(io, patterns, options);
     if (options.format === 'json') io.stdout.write(`${stringifyWellFormed(report, 2)}\n`);
-    else io.stdout.write(formatExplainText(report, { color: useColor(options.color, io.stdout, io.env) }));
+    else {
+      const width = terminalWidth(io.stdout, io.env);
+      io.stdout.write(formatExplainText(report, { color: useColor(options.color, io.stdout, io.env), ...(width !== undefined ? { width } : {}) }));
+    }
     return 0;
   } catch (error) {
     return reportFailure('explain', error, io);

@@ -1,4 +1,5 @@
 import { createColors } from 'picocolors';
+import { wrapText, wrapWidth } from '../formatters/terminal.ts';
 import { statementHead } from '../trace/format.ts';
 import type { ExplainFile, ExplainFinding, ExplainLock, ExplainReport, ExplainStatement } from './model.ts';
 
@@ -29,8 +30,13 @@ const SCAN_TEXT: Record<ExplainStatement['scan'], string> = {
   two_table_scans: 'scans the table twice',
 };
 
-export function formatExplainText(report: ExplainReport, options: { color: boolean }): string {
+/**
+ * `explain`'s text: per file, per statement its locks, work, transaction and notes, then its
+ * findings, each a headline followed by its detail wrapped to `width` columns (80 by default).
+ */
+export function formatExplainText(report: ExplainReport, options: { color: boolean; width?: number }): string {
   const c = createColors(options.color);
+  const width = wrapWidth(options.width);
   const out: string[] = [];
   for (const file of report.files) {
     if (out.length > 0) out.push('');
@@ -41,8 +47,8 @@ export function formatExplainText(report: ExplainReport, options: { color: boole
     const what = `${file.isMigration ? 'migration' : 'not a migration'}; ${mode}`;
     out.push(`${c.underline(file.path)}  ${c.dim(`(${what}; PostgreSQL ${report.postgresVersion})`)}`);
     if (file.statements.length === 0) out.push(c.dim('  no statements'));
-    for (const stmt of file.statements) out.push('', ...formatStatement(stmt, c));
-    for (const finding of file.otherFindings) out.push(`  ${formatFinding(finding, c)}`);
+    for (const stmt of file.statements) out.push('', ...formatStatement(stmt, c, width));
+    for (const finding of file.otherFindings) out.push(...formatFinding(finding, c, '  ', width));
   }
   const statements = report.files.reduce((n, f) => n + f.statements.length, 0);
   const findings = report.files.reduce((n, f) => n + f.otherFindings.length + f.statements.reduce((m, s) => m + s.findings.length, 0), 0);
@@ -56,7 +62,7 @@ function row(label: string, text: string, c: Colors): string {
   return `       ${c.dim(label.padEnd(LABEL_WIDTH))} ${text}`;
 }
 
-function formatStatement(stmt: ExplainStatement, c: Colors): string[] {
+function formatStatement(stmt: ExplainStatement, c: Colors, width: number): string[] {
   const out: string[] = [];
   const down = stmt.section === 'down' ? c.dim(' (down section: not run on migrate)') : '';
   out.push(`  ${`${stmt.line}:${stmt.column}`.padEnd(5)}${c.bold(statementHead(stmt.text, 90))}${down}`);
@@ -82,7 +88,7 @@ function formatStatement(stmt: ExplainStatement, c: Colors): string[] {
   const blocking = stmt.locks.some((l) => l.blocks.writes);
   const safer = [...new Set(stmt.effects.flatMap((e) => (e.saferAlternative ? [e.saferAlternative] : [])))];
   if (blocking || stmt.findings.length > 0) safer.forEach((s, i) => out.push(row(i === 0 ? 'safer' : '', s, c)));
-  for (const finding of stmt.findings) out.push(`       ${formatFinding(finding, c)}`);
+  for (const finding of stmt.findings) out.push(...formatFinding(finding, c, '       ', width));
   return out;
 }
 
@@ -92,7 +98,14 @@ function formatLock(lock: ExplainLock, width: number, c: Colors): string {
   return `${name}${' '.repeat(Math.max(0, width - lock.relation.length))}  ${mode}  ${c.dim(lock.blocksText)}${lock.note ? c.dim(` (${lock.note})`) : ''}`;
 }
 
-function formatFinding(finding: ExplainFinding, c: Colors): string {
+/** The headline row, then the detail indented under the headline's text. */
+function formatFinding(finding: ExplainFinding, c: Colors, indent: string, width: number): string[] {
   const label = finding.severity === 'error' ? c.red('✖ error') : c.yellow('⚠ warning');
-  return `${label}  ${finding.message.replace(/\s*\r?\n\s*/g, ' ')}  ${c.dim(`${finding.ruleId} ${finding.line}:${finding.column}`)}`;
+  const plainLabel = finding.severity === 'error' ? '✖ error' : '⚠ warning';
+  const out = [`${indent}${label}  ${finding.message.replace(/\s*\r?\n\s*/g, ' ')}  ${c.dim(`${finding.ruleId} ${finding.line}:${finding.column}`)}`];
+  if (finding.detail) {
+    const detailIndent = ' '.repeat(indent.length + plainLabel.length + 2);
+    for (const line of wrapText(finding.detail, Math.max(20, width - detailIndent.length))) out.push(line === '' ? '' : `${detailIndent}${line}`);
+  }
+  return out;
 }

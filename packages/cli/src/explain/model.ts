@@ -81,7 +81,10 @@ export interface ExplainEffect {
 export interface ExplainFinding {
   ruleId: string;
   severity: 'error' | 'warning';
+  /** The headline: the problem and the remedy, one line. */
   message: string;
+  /** The explanation behind the headline, when the rule gives one. */
+  detail?: string;
   line: number;
   column: number;
   endLine: number;
@@ -167,7 +170,16 @@ function effectOf(effect: StatementEffect): ExplainEffect {
 }
 
 export function findingOf(d: Diagnostic): ExplainFinding {
-  return { ruleId: d.ruleId, severity: d.severity === 2 ? 'error' : 'warning', message: d.message, line: d.line, column: d.column, endLine: d.endLine, endColumn: d.endColumn };
+  return {
+    ruleId: d.ruleId,
+    severity: d.severity === 2 ? 'error' : 'warning',
+    message: d.message,
+    ...(d.detail ? { detail: d.detail } : {}),
+    line: d.line,
+    column: d.column,
+    endLine: d.endLine,
+    endColumn: d.endColumn,
+  };
 }
 
 const TRANSACTION_NAME: Record<'wrapped' | 'implicit' | 'explicit', string> = {

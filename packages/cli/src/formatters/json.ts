@@ -1,11 +1,17 @@
 import { stringifyWellFormed } from '@sqlwarden/core';
-import type { CliMessage, CliResult, CliSuggestion, Formatter } from '../types.ts';
+import type { CliFix, CliMessage, CliResult, CliSuggestion, Formatter } from '../types.ts';
 
 /**
  * ESLint's `json` formatter shape. Messages carry no `range` (ESLint's do not); `source` is
  * present when the file has messages and was not fixed, `output` when fixing changed the text
  * (ESLint's documented rule for both). A grouped finding adds `occurrences`: every finding it
  * stands for (itself first), each with its message, position and suggestions.
+ *
+ * Two fields ESLint does not have, both optional: `detail`, the explanation behind the headline
+ * in `message`, and `fixDesc`, the title of `fix`. The title sits beside `fix` rather than in it:
+ * ESLint's `fix` is exactly `{ range, text }`, and tools that apply, compare or convert it keep
+ * working, while extra message fields are what every ESLint release has added (`messageId`,
+ * `suggestions`...) and consumers already pass over.
  */
 export function toEslintResult(result: CliResult): Record<string, unknown> {
   const out: Record<string, unknown> = {
@@ -35,25 +41,32 @@ function toEslintMessage(message: CliMessage): Record<string, unknown> {
     line: message.line,
     column: message.column,
   };
+  if (message.detail) out.detail = message.detail;
   if (message.fatal) out.fatal = true;
   if (message.endLine !== undefined) out.endLine = message.endLine;
   if (message.endColumn !== undefined) out.endColumn = message.endColumn;
-  if (message.fix) out.fix = { range: [...message.fix.range], text: message.fix.text };
+  if (message.fix) Object.assign(out, fixFields(message.fix));
   if (message.suggestions && message.suggestions.length > 0) {
     out.suggestions = message.suggestions.map(toEslintSuggestion);
   }
   if (message.occurrences) {
     out.occurrences = message.occurrences.map((o) => ({
       message: o.message,
+      ...(o.detail ? { detail: o.detail } : {}),
       line: o.line,
       column: o.column,
       endLine: o.endLine,
       endColumn: o.endColumn,
-      ...(o.fix ? { fix: { range: [...o.fix.range], text: o.fix.text } } : {}),
+      ...(o.fix ? fixFields(o.fix) : {}),
       ...(o.suggestions?.length ? { suggestions: o.suggestions.map(toEslintSuggestion) } : {}),
     }));
   }
   return out;
+}
+
+/** `fix` as ESLint has it, and its title as `fixDesc` when the rule gave one. */
+function fixFields(fix: CliFix): Record<string, unknown> {
+  return { fix: { range: [...fix.range], text: fix.text }, ...(fix.desc ? { fixDesc: fix.desc } : {}) };
 }
 
 function toEslintSuggestion(s: CliSuggestion): Record<string, unknown> {

@@ -9,12 +9,14 @@ import { XML_DECLARATION, xmlAttr, xmlText } from './xml.ts';
  *     <testsuite name="<path>" ...>          one per linted file
  *       <testcase name="sqlwarden" .../>     a file without problems: one passing test
  *       <testcase name="<line>:<column> <rule-id>" classname="<path>" file="<path>">
- *         <failure message="<message>" type="<error|warning>">details</failure>
+ *         <failure message="<headline>" type="<error|warning>">details</failure>
  *       </testcase>                          one per rule finding, errors and warnings alike
  *       <testcase ...><error message type="fatal">...</error></testcase>
  *     </testsuite>                            a file that could not be linted
  *   </testsuites>
  *
+ * The `message` attribute, which test reports list, is the finding's headline; the element text
+ * (shown when a failure is opened) adds the position, the rule's detail and its documentation.
  * Paths are relative to the working directory. Text is XML-escaped, and characters XML 1.0
  * cannot carry (most control characters) are written as `\uXXXX` (see xml.ts).
  */
@@ -36,6 +38,7 @@ export const junit = ((results, { cwd, rulesMeta }) => {
       const details = [
         `${severityName(message)} at ${path}:${message.line}:${message.column}${message.ruleId !== null ? ` (${message.ruleId})` : ''}`,
         message.message,
+        ...(message.detail ? ['', message.detail, ''] : []),
         ...(docs ? [`Documentation: ${docs}`] : []),
       ].join('\n');
       const element = fatal ? 'error' : 'failure';

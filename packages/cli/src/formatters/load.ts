@@ -9,7 +9,7 @@ import { formatterNames, formatters, isFormatterName } from './index.ts';
 /**
  * Resolves `-f <name>` like ESLint's `-f`:
  *
- * - a built-in formatter name (`stylish`, `json`, `sarif`, `github`, `gitlab`, `junit`, `checkstyle`);
+ * - a built-in formatter name (`stylish`, `codeframe`, `json`, `sarif`, `github`, `gitlab`, `junit`, `checkstyle`);
  * - a path to a module, relative to the working directory: anything that starts with `.`, is
  *   absolute, contains a path separator (and is not a scoped package name), or ends in
  *   `.js`/`.mjs`/`.cjs`;

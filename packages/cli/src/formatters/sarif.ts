@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'node:url';
-import { stringifyWellFormed } from '@sqlwarden/core';
+import { messageMarkdown, stringifyWellFormed } from '@sqlwarden/core';
 import type { CliFix, CliMessage, CliResult, Formatter, FormatterContext, FormatterRuleMeta } from '../types.ts';
 import { HOMEPAGE } from './context.ts';
 import { fingerprints, isFinding, isUnderCwd, reportedText, reportPath, TextLines } from './shared.ts';
@@ -18,8 +18,11 @@ import { fingerprints, isFinding, isUnderCwd, reportedText, reportPath, TextLine
  * - Regions: SARIF lines and columns are 1-based and the end column is exclusive, as in the
  *   engine. Columns count UTF-16 code units (what GitHub expects, and what the engine, ESLint
  *   and LSP count), so the run says `columnKind: "utf16CodeUnits"`.
+ * - `message.text` is the finding's headline; when the rule gives a detail, `message.markdown`
+ *   is the headline and the detail (Markdown, code in backticks, other markup escaped).
  * - `fixes`: the rule's fix (what --fix applies) first, then each suggestion, as one replacement
- *   (`deletedRegion` + `insertedContent`) converted from the engine's UTF-16 fix range.
+ *   (`deletedRegion` + `insertedContent`) converted from the engine's UTF-16 fix range; each
+ *   described by its title.
  * - A grouped finding (see the rules' `groupRepeats` option) lists its other occurrences as
  *   `relatedLocations`, each with its own region and message.
  * - `partialFingerprints["sqlwarden/v1"]`: a hash of the rule id, path and normalized flagged
@@ -62,7 +65,7 @@ export const sarif = ((results, context) => {
         ruleId: message.ruleId,
         ruleIndex: index.get(message.ruleId),
         level: message.severity === 2 ? 'error' : 'warning',
-        message: { text: message.message },
+        message: messageOf(message),
         locations: [{ physicalLocation: { artifactLocation, region: regionOf(message) } }],
         partialFingerprints: { [FINGERPRINT_KEY]: hashes[i]! },
       };
@@ -164,6 +167,15 @@ function directoryUri(directory: string): string {
   return href.endsWith('/') ? href : `${href}/`;
 }
 
+/**
+ * `text` is the headline; with a detail, `markdown` is the headline and the detail as two
+ * paragraphs; `text` stays, for viewers that do not render Markdown.
+ */
+function messageOf(message: CliMessage): Json {
+  if (!message.detail) return { text: message.message };
+  return { text: message.message, markdown: `${messageMarkdown(message.message)}\n\n${messageMarkdown(message.detail)}` };
+}
+
 function regionOf(message: Pick<CliMessage, 'line' | 'column' | 'endLine' | 'endColumn'>): Json {
   const region: Json = { startLine: Math.max(1, message.line), startColumn: Math.max(1, message.column) };
   if (message.endLine !== undefined && message.endColumn !== undefined) {
@@ -177,7 +189,7 @@ function fixesOf(message: CliMessage, lines: TextLines, artifactLocation: Json):
   const fixes: Json[] = [];
   // A grouped finding: `sqlwarden --fix` fixes every occurrence.
   const ownFixes = message.occurrences ? message.occurrences.flatMap((o) => (o.fix ? [o.fix] : [])) : message.fix ? [message.fix] : [];
-  for (const fix of ownFixes) fixes.push(fixObject(fix, 'Apply the fix that `sqlwarden --fix` makes', lines, artifactLocation));
+  for (const fix of ownFixes) fixes.push(fixObject(fix, fix.desc ?? 'Apply the fix that `sqlwarden --fix` makes', lines, artifactLocation));
   for (const suggestion of message.suggestions ?? []) fixes.push(fixObject(suggestion.fix, suggestion.desc, lines, artifactLocation));
   return fixes;
 }

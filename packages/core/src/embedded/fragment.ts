@@ -165,7 +165,7 @@ export function toHostFix(fragment: SqlFragment, fix: Fix): Fix | undefined {
   if (insideAtomic(fragment, start) || insideAtomic(fragment, end)) return undefined;
   const hostStart = toHostOffset(fragment, start, 'start');
   const hostEnd = start === end ? hostStart : toHostOffset(fragment, end, 'end');
-  return { range: [hostStart, Math.max(hostStart, hostEnd)], text: escapeForHost(fragment, fix.text) };
+  return { range: [hostStart, Math.max(hostStart, hostEnd)], text: escapeForHost(fragment, fix.text), ...(fix.desc !== undefined ? { desc: fix.desc } : {}) };
 }
 
 /** The fragment whose literal content contains the host offset (ends included), innermost first. */

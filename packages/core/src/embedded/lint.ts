@@ -63,6 +63,7 @@ export function mapFragmentDiagnostics(fragment: SqlFragment, messages: readonly
     const start = host.positionAt(range.start);
     const end = host.positionAt(range.end);
     const mapped: Diagnostic = { ruleId: m.ruleId, severity: m.severity, message: m.message, line: start.line, column: start.column, endLine: end.line, endColumn: end.column, range };
+    if (m.detail) mapped.detail = m.detail;
     const fix = m.fix && toHostFix(fragment, m.fix);
     if (fix) mapped.fix = fix;
     const suggestions: Suggestion[] = [];
@@ -74,7 +75,7 @@ export function mapFragmentDiagnostics(fragment: SqlFragment, messages: readonly
     if (m.occurrences) {
       // A grouped finding: each occurrence in host positions, and the lines its message names.
       mapped.occurrences = mapFragmentDiagnostics(fragment, m.occurrences.map((o) => ({ ...o, ruleId: m.ruleId, severity: m.severity })), host).map(
-        ({ message, line, column, endLine, endColumn, range, fix, suggestions }) => ({ message, line, column, endLine, endColumn, range, ...(fix ? { fix } : {}), ...(suggestions ? { suggestions } : {}) }),
+        ({ message, detail, line, column, endLine, endColumn, range, fix, suggestions }) => ({ message, ...(detail ? { detail } : {}), line, column, endLine, endColumn, range, ...(fix ? { fix } : {}), ...(suggestions ? { suggestions } : {}) }),
       );
       mapped.message = groupedMessage(mapped.occurrences, groupedScope(m.message));
     }

@@ -45,22 +45,31 @@ export function mergeEdits(edits: Fix[], text: string): Fix {
   return { range: [start, end], text: out };
 }
 
-/** Applies non-overlapping fixes in order; a fix overlapping an earlier one waits for the next pass. */
-export function applyFixes(text: string, messages: readonly Diagnostic[]): { output: string; fixed: boolean } {
+/** A fix `applyFixes` applied: the rule it came from and its title (`Fix.desc`), when the rule gave one. */
+export interface AppliedFix {
+  ruleId: string;
+  desc?: string;
+}
+
+/**
+ * Applies non-overlapping fixes in order; a fix overlapping an earlier one waits for the next pass.
+ * `applied` lists the fixes that went in, in text order.
+ */
+export function applyFixes(text: string, messages: readonly Diagnostic[]): { output: string; fixed: boolean; applied: AppliedFix[] } {
   const fixes = messages
-    .flatMap(fixesOf)
-    .sort((a, b) => a.range[0] - b.range[0] || a.range[1] - b.range[1]);
+    .flatMap((message) => fixesOf(message).map((fix) => ({ fix, ruleId: message.ruleId })))
+    .sort((a, b) => a.fix.range[0] - b.fix.range[0] || a.fix.range[1] - b.fix.range[1]);
   let output = '';
   let cursor = 0;
-  let fixed = false;
   let lastEnd = -1;
-  for (const fix of fixes) {
+  const applied: AppliedFix[] = [];
+  for (const { fix, ruleId } of fixes) {
     if (fix.range[0] < lastEnd || fix.range[0] < cursor) continue;
     output += text.slice(cursor, fix.range[0]) + fix.text;
     cursor = fix.range[1];
     lastEnd = fix.range[1];
-    fixed = true;
+    applied.push(fix.desc !== undefined ? { ruleId, desc: fix.desc } : { ruleId });
   }
   output += text.slice(cursor);
-  return { output, fixed };
+  return { output, fixed: applied.length > 0, applied };
 }

@@ -15,7 +15,7 @@ import { postgresAdapter } from '../dialects/postgres/index.ts';
 import type { CatalogReader } from '../catalog/types.ts';
 import type { Rule, StatementInfo } from '../rule.ts';
 import type { Diagnostic, Dialect } from '../types.ts';
-import { applyFixes } from './fixes.ts';
+import { type AppliedFix, applyFixes } from './fixes.ts';
 import { fixesOf } from './group-repeats.ts';
 import { FixWatch } from './fix-safety.ts';
 import { type EnabledRule, lintSource } from './lint-source.ts';
@@ -38,6 +38,8 @@ export interface LintFileResult {
   source: string;
   /** The fixed text, when fixing changed it. */
   output?: string;
+  /** With fixing: the fixes that made `output`, over every pass, in the order they went in. */
+  appliedFixes?: AppliedFix[];
   stats?: { statements: number };
   /** The statements as the engine split and parsed them (omitted when fixing changed the text). */
   statements?: readonly StatementInfo[];
@@ -399,6 +401,7 @@ export class Linter {
     const start = this.catalog;
     const startBase = this.snapshotBase;
     const texts = files.map((file) => file.text);
+    const applied = files.map((): AppliedFix[] => []);
     const fixing = files.map((file) => fixFile(file.path));
     for (let pass = 0; ; pass++) {
       this.catalog = start;
@@ -410,9 +413,10 @@ export class Linter {
       if (pass < MAX_FIX_PASSES) {
         for (const [index, result] of linted.entries()) {
           if (!fixing[index]) continue;
-          const { output, fixed } = applyFixes(texts[index]!, result.messages);
-          if (fixed && output !== texts[index]) {
-            texts[index] = output;
+          const round = applyFixes(texts[index]!, result.messages);
+          if (round.fixed && round.output !== texts[index]) {
+            texts[index] = round.output;
+            applied[index]!.push(...round.applied);
             changed = true;
           }
         }
@@ -422,6 +426,7 @@ export class Linter {
       return linted.map((result, index) => {
         const file = files[index]!;
         const final = summarize(file.path, file.text, result.messages, texts[index]);
+        if (final.output !== undefined && applied[index]!.length > 0) final.appliedFixes = applied[index];
         if (result.stats) final.stats = result.stats;
         if (result.classification) final.classification = result.classification;
         if (texts[index] === file.text && result.statements) final.statements = result.statements;
@@ -474,6 +479,7 @@ export class Linter {
     }
     let source = text;
     let passes = 0;
+    const applied: AppliedFix[] = [];
     for (;;) {
       const catalog = before.clone();
       const fixWatch = watch ?? this.newFixWatch();
@@ -493,15 +499,17 @@ export class Linter {
         ...(onStatement ? { onStatement: (statement: StatementInfo, current: CatalogReader) => onStatement(filePath, statement, current) } : {}),
       });
       if (fix && passes < MAX_FIX_PASSES) {
-        const { output, fixed } = applyFixes(source, messages);
-        if (fixed && output !== source) {
-          source = output;
+        const round = applyFixes(source, messages);
+        if (round.fixed && round.output !== source) {
+          source = round.output;
+          applied.push(...round.applied);
           passes++;
           continue;
         }
       }
       this.catalog = catalog;
       const result = summarize(filePath, text, messages, fix ? source : undefined);
+      if (result.output !== undefined && applied.length > 0) result.appliedFixes = applied;
       result.stats = { statements: statements.length };
       result.classification = {
         migration: isMigration,

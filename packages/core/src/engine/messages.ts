@@ -42,3 +42,32 @@ export function titleProblem(title: string): string | undefined {
   if (title.length > 80) return `is ${title.length} characters long (at most 80)`;
   return undefined;
 }
+
+/**
+ * A headline or detail, written as plain text in which `backticks` mark code, as Markdown (SARIF's
+ * `message.markdown`, an editor's hover): code spans stay code, every other character Markdown
+ * would read as markup (`*` of `SELECT *`, `_`, `<`, `[`...) is escaped, and line breaks stay line
+ * breaks (a blank line starts a paragraph).
+ */
+export function messageMarkdown(text: string): string {
+  return text
+    .replace(/\r\n?/g, '\n')
+    .trim()
+    .split(/\n[ \t]*\n\s*/)
+    .map((paragraph) => paragraph.split('\n').map(markdownLine).join('  \n'))
+    .join('\n\n');
+}
+
+function markdownLine(line: string): string {
+  let out = '';
+  let cursor = 0;
+  for (const code of line.matchAll(/`[^`]+`/g)) {
+    out += escapeMarkdown(line.slice(cursor, code.index)) + code[0];
+    cursor = code.index + code[0].length;
+  }
+  return out + escapeMarkdown(line.slice(cursor));
+}
+
+function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_[\]<>|~#&]/g, '\\$&');
+}

@@ -65,6 +65,36 @@ describe('Linter', () => {
     expect(result.messages).toEqual([]);
   });
 
+  it('lists the fixes it applied, with their titles, over every pass and for a history', async () => {
+    const dir = project({});
+    const titled = defineRule({
+      meta: { id: 'titled-delete', description: 'flags DELETE', defaultSeverity: 'error', category: 'correctness', fixable: 'code' },
+      create: (context) => ({
+        Delete: (node) =>
+          context.report({ node, message: 'DELETE from {{table}}', data: { table: node.table.name }, fix: (fixer) => fixer.replaceText(node, 'SELECT 2'), fixDesc: 'Replace the DELETE from {{table}}' }),
+      }),
+    });
+    const linter = new Linter({ cwd: dir, rules: [titled, noDelete], overrides: { rules: { 'no-delete': 'off' } } });
+    const result = await linter.lintText('delete from a;\ndelete from b;', { filePath: path.join(dir, 'q.sql'), fix: true });
+    expect(result.appliedFixes).toEqual([
+      { ruleId: 'titled-delete', desc: 'Replace the DELETE from a' },
+      { ruleId: 'titled-delete', desc: 'Replace the DELETE from b' },
+    ]);
+    // A rule that gives no title: the rule id only.
+    const untitled = new Linter({ cwd: dir, rules: [noDelete] });
+    const [first, second] = await untitled.lintFiles(
+      [
+        { path: path.join(dir, '1.sql'), text: 'delete from a;' },
+        { path: path.join(dir, '2.sql'), text: 'select 1;' },
+      ],
+      { fix: true },
+    );
+    expect(first!.appliedFixes).toEqual([{ ruleId: 'no-delete' }]);
+    expect(second).not.toHaveProperty('appliedFixes');
+    // Without fixing there is nothing applied.
+    expect(await untitled.lintText('delete from a;', { filePath: path.join(dir, 'q.sql') })).not.toHaveProperty('appliedFixes');
+  });
+
   it('invalid config is a ConfigError naming the key', async () => {
     const dir = project({ 'sqlwarden.config.json': JSON.stringify({ rules: { 'no-delete': 'errror' } }) });
     const linter = new Linter({ cwd: dir, rules: [noDelete] });
