@@ -22,12 +22,12 @@ const around = (cut: number): number[] => [cut - 2, cut - 1, cut];
 
 function migration(): string {
   const lines: string[] = [];
-  // require-where: `WHERE <condition>` cut at 60 units with '...' (57 kept); the baseline
-  // excerpt of the same finding (the flagged condition) is cut at 120 with '…' (119 kept).
-  for (const at of [...around(57), ...around(119)]) lines.push(`UPDATE t SET a = 1 WHERE ${emojiAt("1 = 1 OR b = '", at, "yyyy'")};`);
-  // no-non-sargable-predicate (in a view: a migration's own queries are not checked): the expression side, cut at 60.
-  around(57).forEach((at, i) => lines.push(`CREATE VIEW v${i} AS SELECT a FROM t WHERE ${emojiAt("lower(b || '", at, "yyyy')")} = 'x';`));
-  // require-not-valid-constraint: the action that took the lock, cut at 60.
+  // require-where: `WHERE <condition>` cut at 48 units with '...' in the headline (45 kept); the
+  // baseline excerpt of the same finding (the flagged condition) is cut at 120 with '…' (119 kept).
+  for (const at of [...around(45), ...around(119)]) lines.push(`UPDATE t SET a = 1 WHERE ${emojiAt("1 = 1 OR b = '", at, "yyyy'")};`);
+  // no-non-sargable-predicate (in a view: a migration's own queries are not checked): the expression side, cut at 48 in the headline.
+  around(45).forEach((at, i) => lines.push(`CREATE VIEW v${i} AS SELECT a FROM t WHERE ${emojiAt("lower(b || '", at, "yyyy')")} = 'x';`));
+  // require-not-valid-constraint: the action that took the lock, cut at 60 (in the detail).
   around(57).forEach((at, i) => {
     lines.push('BEGIN;', `ALTER TABLE t ADD CONSTRAINT ck${i} CHECK (a > ${i}) NOT VALID;`, 'COMMIT;');
     lines.push('BEGIN;', `ALTER TABLE t ${emojiAt(`ADD COLUMN d${i} text DEFAULT '`, at, "yyyy'")};`, `ALTER TABLE t VALIDATE CONSTRAINT ck${i};`, 'COMMIT;');
@@ -85,11 +85,15 @@ describe('reports stay well-formed when an excerpt is cut at an emoji', () => {
 
   it('the JSON messages keep whole emoji or none: each excerpt ends before the pair or after it', () => {
     const run = runCli(['-f', 'json', 'migrations'], { cwd: dir });
-    const results = JSON.parse(run.stdout) as Array<{ messages: Array<{ ruleId: string; message: string }> }>;
-    const cut = results.flatMap((r) => r.messages).filter((m) => m.message.includes('...`'));
-    // 3 offsets at each of the 4 sites cut at 60 (the 3 UPDATEs cut at 120 for the baseline too).
-    expect(cut.length).toBe(15);
-    for (const m of cut) expect(m.message, m.ruleId).toMatch(/(x|😀)\.\.\.`/u);
+    const results = JSON.parse(run.stdout) as Array<{ messages: Array<{ ruleId: string; message: string; detail?: string }> }>;
+    // Headlines and details both quote statements.
+    const texts = results.flatMap((r) => r.messages).flatMap((m) => [m.message, m.detail ?? ''].map((text) => ({ ruleId: m.ruleId, text })));
+    const cut = texts.filter((m) => m.text.includes('...`'));
+    for (const m of cut) expect(m.text, m.ruleId).toMatch(/(x|😀)\.\.\.`/u);
+    // Each of the 4 sites, at each of its 3 offsets.
+    for (const rule of ['require-where', 'no-non-sargable-predicate', 'require-lock-timeout', 'require-not-valid-constraint']) {
+      expect(cut.filter((m) => m.ruleId === rule).length, rule).toBeGreaterThanOrEqual(3);
+    }
   });
 
   it('--write-baseline: the excerpts in the baseline file', () => {

@@ -61,7 +61,8 @@ describe.skipIf(!!skipReason)('VS Code (code-server) with the sqlwarden extensio
       const before = result.problemsBefore.filter((row) => row.includes(RULE));
       expect(before, JSON.stringify(result.problemsBefore)).toHaveLength(1);
       expect(before[0]).toMatch(/sqlwarden/);
-      expect(before[0]).toMatch(/SHARE lock/);
+      // The headline: the problem and the remedy, not the start of a paragraph (issue 12, item 4).
+      expect(before[0]).toMatch(/CREATE INDEX blocks writes to `[^`]+` while it builds; use CREATE INDEX CONCURRENTLY/);
       // The quick fix chosen from the Ctrl+. menu.
       expect(result.quickFixes.length).toBeGreaterThan(0);
       expect(result.chosenFix).toMatch(/CONCURRENTLY/i);

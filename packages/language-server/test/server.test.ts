@@ -114,7 +114,7 @@ describe('language server over stdio (built dist/server.mjs)', () => {
       range: target[0]!.range,
       context: { diagnostics: target },
     });
-    const suggestion = actions.find((a) => a.title.startsWith('Insert `SET lock_timeout'))!;
+    const suggestion = actions.find((a) => a.title === 'Set lock_timeout before this statement')!;
     expect(suggestion.kind).toBe('quickfix');
     expect(suggestion.isPreferred).toBeUndefined();
     expect(apply(text, suggestion.edit!.changes![uri]!)).toContain("SET lock_timeout = '2s';\nCREATE INDEX");
