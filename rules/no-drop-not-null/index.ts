@@ -5,7 +5,7 @@ import { lockSentence } from '../_shared/breaking-change-locks.ts';
 import { alterActionRange } from '../_shared/migration.ts';
 
 const MESSAGES = {
-  dropNotNull: 'Dropping NOT NULL on `{{table}}.{{column}}` lets NULLs in, which breaks readers that assume a value; make every reader handle NULL first',
+  dropNotNull: 'DROP NOT NULL on `{{table}}.{{column}}` lets NULLs reach readers that expect a value; make them handle NULL first',
   primaryKey: 'PostgreSQL rejects DROP NOT NULL on `{{table}}.{{column}}`, a primary key column; drop the primary key first or keep NOT NULL',
 };
 

@@ -24,7 +24,7 @@ new RuleTester().run(rule, {
       schema,
       errors: [
         {
-          message: 'Dropping NOT NULL on `users.email` lets NULLs in, which breaks readers that assume a value; make every reader handle NULL first',
+          message: 'DROP NOT NULL on `users.email` lets NULLs reach readers that expect a value; make them handle NULL first',
           detail: `Code, reports and other services that assume \`users.email\` always has a value break at the first NULL written (null dereferences, \`NOT IN (SELECT email ...)\` matching nothing, counts that skip rows). ${LOCK} Make every reader handle NULL before any code writes one. When this is the first step of removing the column, suppress this report with that reason.`,
           line: 1,
           column: 19,
@@ -34,7 +34,7 @@ new RuleTester().run(rule, {
       output: null,
     },
     // Unknown tables and columns are reported.
-    { code: 'ALTER TABLE orders ALTER status DROP NOT NULL', errors: [{ message: /^Dropping NOT NULL on `orders.status`/ }] },
+    { code: 'ALTER TABLE orders ALTER status DROP NOT NULL', errors: [{ message: /^DROP NOT NULL on `orders.status`/ }] },
     { code: 'ALTER TABLE users ALTER COLUMN unknown_col DROP NOT NULL', schema, errors: 1 },
     // Several subcommands: each on its own range.
     {

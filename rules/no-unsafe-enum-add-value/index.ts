@@ -7,7 +7,7 @@ const MESSAGES = {
   inTransaction: 'ALTER TYPE {{type}} ADD VALUE fails inside a transaction block before PostgreSQL 12; run it outside one',
   use: "New enum value '{{value}}' is used before its ADD VALUE (line {{line}}) commits, which PostgreSQL rejects; commit in between",
   useUnsure: "New enum value '{{value}}' may be used before its ADD VALUE (line {{line}}) commits, which PostgreSQL rejects; commit in between",
-  rename: "RENAME VALUE '{{old}}' TO '{{value}}' of enum {{type}} breaks clients that still send '{{old}}'; add '{{value}}' as a new value",
+  rename: "Renaming enum {{type}} value '{{old}}' breaks clients that still send it; add '{{value}}' as a new value",
 };
 
 const DETAILS = {

@@ -82,7 +82,7 @@ new RuleTester().run(rule, {
     {
       code: 'ALTER TABLE users ADD COLUMN code text UNIQUE',
       schema,
-      errors: [{ message: 'ADD COLUMN `code` ... UNIQUE blocks reads and writes on `users` while it builds the index; add the column, then index it CONCURRENTLY', detail: /^ADD COLUMN `code` \.\.\. UNIQUE builds a unique index on `users` while holding an ACCESS EXCLUSIVE lock on `users`/, column: 19, endColumn: 46 }],
+      errors: [{ message: 'ADD COLUMN `code` ... UNIQUE blocks reads and writes on `users` for the index build; add the column, then index it CONCURRENTLY', detail: /^ADD COLUMN `code` \.\.\. UNIQUE builds a unique index on `users` while holding an ACCESS EXCLUSIVE lock on `users`/, column: 19, endColumn: 46 }],
     },
     { code: 'ALTER TABLE users ADD COLUMN n bigserial PRIMARY KEY', schema, errors: [{ message: /^ADD COLUMN `n` \.\.\. PRIMARY KEY blocks reads and writes on `users`/, detail: /^ADD COLUMN `n` \.\.\. PRIMARY KEY builds a unique index/ }] },
     // PRIMARY KEY USING INDEX over a nullable column: SET NOT NULL scan.

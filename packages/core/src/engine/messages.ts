@@ -1,9 +1,6 @@
 /** The longest a headline should be: what fits the Problems panel, a CI annotation and 2 terminal rows. */
 export const HEADLINE_MAX_LENGTH = 140;
 
-/** A placeholder value longer than this is shortened in a headline (a detail keeps it whole). */
-const HEADLINE_VALUE_MAX_LENGTH = 48;
-
 type Data = Readonly<Record<string, string | number>> | undefined;
 
 /** Fills `{{name}}` placeholders from `data`; unknown names stay as written. */
@@ -11,20 +8,29 @@ export function fillTemplate(template: string, data: Data): string {
   return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (m, k: string) => (data && k in data ? String(data[k]) : m));
 }
 
+/** Placeholder value lengths tried in turn until a headline fits HEADLINE_MAX_LENGTH. */
+const HEADLINE_VALUE_LIMITS = [48, 36, 28, 20, 14];
+
 /**
  * A report's headline: its template filled in on one line, with long placeholder values (a
- * generated 63-byte name, a list of columns) shortened so that the problem and the remedy written
- * around them stay visible.
+ * generated 63-byte name, a list of columns) shortened, more when the headline would still be
+ * longer than HEADLINE_MAX_LENGTH, so that the problem and the remedy written around them stay
+ * visible.
  */
 export function fillHeadline(template: string, data: Data): string {
-  const filled = template.replace(/\{\{\s*(\w+)\s*\}\}/g, (m, k: string) => (data && k in data ? shorten(String(data[k])) : m));
-  return filled.replace(/\s*\n\s*/g, ' ');
+  const oneLineTemplate = template.replace(/\s*\n\s*/g, ' ');
+  let headline = oneLineTemplate;
+  for (const limit of HEADLINE_VALUE_LIMITS) {
+    headline = oneLineTemplate.replace(/\{\{\s*(\w+)\s*\}\}/g, (m, k: string) => (data && k in data ? shorten(String(data[k]), limit) : m));
+    if (headline.length <= HEADLINE_MAX_LENGTH) break;
+  }
+  return headline;
 }
 
-function shorten(value: string): string {
+function shorten(value: string, limit: number): string {
   const oneLine = value.replace(/\s*\n\s*/g, ' ');
-  if (oneLine.length <= HEADLINE_VALUE_MAX_LENGTH) return oneLine;
-  let end = HEADLINE_VALUE_MAX_LENGTH - 1;
+  if (oneLine.length <= limit) return oneLine;
+  let end = limit - 1;
   // Never half of a surrogate pair (an emoji in a name): the headline must stay well-formed.
   if (/[\uD800-\uDBFF]/.test(oneLine.charAt(end - 1))) end--;
   return `${oneLine.slice(0, end)}…`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fillHeadline, fillTemplate, titleProblem } from '../../src/engine/messages.ts';
+import { HEADLINE_MAX_LENGTH, fillHeadline, fillTemplate, titleProblem } from '../../src/engine/messages.ts';
 
 describe('headlines', () => {
   it('fill placeholders on one line and shorten long values, which details keep whole', () => {
@@ -25,5 +25,14 @@ describe('fix and suggestion titles', () => {
     expect(titleProblem('Use\ntext')).toBe('spans several lines');
     expect(titleProblem('')).toBe('is empty');
     expect(titleProblem('x'.repeat(81))).toBe('is 81 characters long (at most 80)');
+  });
+});
+
+describe('headlines with several long values', () => {
+  it('shorten the values further until the headline fits, keeping the words around them', () => {
+    const name = (c: string) => `${c}_${'n'.repeat(60)}`;
+    const headline = fillHeadline('Renaming `{{a}}` to `{{b}}` and `{{c}}` breaks code still using the old name; add a new column instead', { a: name('a'), b: name('b'), c: name('c') });
+    expect(headline.length).toBeLessThanOrEqual(HEADLINE_MAX_LENGTH);
+    expect(headline).toMatch(/^Renaming `a_n+…` to `b_n+…` and `c_n+…` breaks code still using the old name; add a new column instead$/);
   });
 });
