@@ -10,9 +10,9 @@ const NEW_COLUMN = 'Add a new column of the new type, keep it in sync with a tri
 const BLOCKING = 'blocking {{blocked}}';
 
 const MESSAGES = {
-  typeChange: `ALTER COLUMN \`{{column}}\` TYPE {{newType}} rewrites \`{{table}}\`, ${BLOCKING}; add a new column instead and backfill it`,
+  typeChange: `ALTER COLUMN \`{{column}}\` TYPE {{newType}} rewrites \`{{table}}\`, ${BLOCKING}; add a new column and backfill it`,
   typeChangeIndexes: `ALTER COLUMN \`{{column}}\` TYPE {{newType}} rebuilds the indexes on \`{{column}}\`, ${BLOCKING}; add a new column, or run it off-peak`,
-  typeChangeMaybe: `ALTER COLUMN \`{{column}}\` TYPE {{newType}} may rewrite \`{{table}}\`, ${BLOCKING}; if so, add a new column and backfill it`,
+  typeChangeMaybe: `ALTER COLUMN \`{{column}}\` TYPE {{newType}} may rewrite \`{{table}}\`, ${BLOCKING}; if so, add a column and backfill it`,
   generatedStored: `ADD COLUMN \`{{column}}\` ... STORED rewrites \`{{table}}\`, ${BLOCKING}; use {{alternative}}`,
   serial: `ADD COLUMN \`{{column}}\` {{type}} rewrites \`{{table}}\`, ${BLOCKING}; add a plain {{storage}} column and backfill it`,
   identity: `ADD COLUMN \`{{column}}\` ... AS IDENTITY rewrites \`{{table}}\`, ${BLOCKING}; backfill a plain column, then ADD GENERATED`,

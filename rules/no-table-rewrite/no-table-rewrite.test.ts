@@ -60,7 +60,7 @@ new RuleTester().run(rule, {
       schema,
       errors: [
         {
-          message: 'ALTER COLUMN `id` TYPE bigint rewrites `accounts`, blocking reads and writes; add a new column instead and backfill it',
+          message: 'ALTER COLUMN `id` TYPE bigint rewrites `accounts`, blocking reads and writes; add a new column and backfill it',
           detail: `ALTER COLUMN \`id\` TYPE bigint (from int) rewrites \`accounts\` and all its indexes ${AE}. Add a new column of the new type, keep it in sync with a trigger, backfill it in batches, then switch reads and writes to it and drop the old column.`,
           line: 1,
           column: 22,
@@ -83,7 +83,7 @@ new RuleTester().run(rule, {
     // Unknown old type: "may rewrite", saying why.
     {
       code: 'ALTER TABLE invoices ALTER COLUMN total TYPE bigint',
-      errors: [{ message: 'ALTER COLUMN `total` TYPE bigint may rewrite `invoices`, blocking reads and writes; if so, add a new column and backfill it', detail: /^ALTER COLUMN `total` TYPE bigint may rewrite `invoices` and its indexes while holding an ACCESS EXCLUSIVE lock on `invoices`, blocking reads and writes on `invoices` until it finishes: the current type of column total is unknown/ }],
+      errors: [{ message: 'ALTER COLUMN `total` TYPE bigint may rewrite `invoices`, blocking reads and writes; if so, add a column and backfill it', detail: /^ALTER COLUMN `total` TYPE bigint may rewrite `invoices` and its indexes while holding an ACCESS EXCLUSIVE lock on `invoices`, blocking reads and writes on `invoices` until it finishes: the current type of column total is unknown/ }],
     },
     // timestamp -> timestamptz depends on the session TimeZone (PostgreSQL 12+).
     { code: 'ALTER TABLE accounts ALTER COLUMN created_at TYPE timestamptz', schema, errors: [{ detail: /^ALTER COLUMN `created_at` TYPE timestamptz \(from timestamp\) may rewrite .*TimeZone is UTC/ }] },

@@ -7,9 +7,9 @@ import { setNotNullScans } from '../_shared/not-null.ts';
 import { whatItBlocksInTransaction } from '../_shared/transaction-locks.ts';
 
 const MESSAGES = {
-  build: 'ADD {{kind}} blocks {{blocked}} `{{table}}` while it builds its index; build it CONCURRENTLY first, then ADD ... USING INDEX',
+  build: 'ADD {{kind}} blocks {{blocked}} `{{table}}` while indexing; build the index CONCURRENTLY, then ADD ... USING INDEX',
   buildPartitioned: 'ADD {{kind}} blocks {{blocked}} `{{table}}` while it indexes every partition; add it to each partition USING INDEX first',
-  column: 'ADD COLUMN `{{column}}` ... {{kind}} blocks {{blocked}} `{{table}}` for the index build; add the column, then index it CONCURRENTLY',
+  column: 'ADD COLUMN `{{column}}` ... {{kind}} blocks {{blocked}} `{{table}}` while indexing; add it, then index it CONCURRENTLY',
   primaryKeyNullable12: 'ADD PRIMARY KEY USING INDEX blocks {{blocked}} `{{table}}` while it checks {{columns}} for NULLs; validate a NOT NULL CHECK first',
   primaryKeyNullable11: 'ADD PRIMARY KEY USING INDEX blocks {{blocked}} `{{table}}` while it checks {{columns}} for NULLs; run it at a quiet time',
 };

@@ -9,7 +9,7 @@ CREATE UNIQUE INDEX users_lower_email ON users (lower(email));
 CREATE TABLE events (id bigint, at timestamptz) PARTITION BY RANGE (at);
 `;
 const none = { migrationTransaction: 'none' as const };
-const BUILD = 'ADD UNIQUE blocks reads and writes on `users` while it builds its index; build it CONCURRENTLY first, then ADD ... USING INDEX';
+const BUILD = 'ADD UNIQUE blocks reads and writes on `users` while indexing; build the index CONCURRENTLY, then ADD ... USING INDEX';
 const AE = /builds a unique index on `users` while holding an ACCESS EXCLUSIVE lock on `users`, blocking reads and writes on `users` for the whole build \(a full scan and sort\)/;
 
 new RuleTester().run(rule, {
@@ -73,7 +73,7 @@ new RuleTester().run(rule, {
     {
       code: 'ALTER TABLE users ADD PRIMARY KEY (id)',
       schema,
-      errors: [{ message: /^ADD PRIMARY KEY blocks reads and writes on `users` while it builds its index;/, detail: /^ADD PRIMARY KEY \(id\) builds a unique index on `users` .* \(a full scan and sort\), and also scans it to make `id` NOT NULL\. Build the index first, outside a transaction: `CREATE UNIQUE INDEX CONCURRENTLY users_pkey ON users \(id\)`.*`ALTER TABLE users ADD CONSTRAINT users_pkey PRIMARY KEY USING INDEX users_pkey`/ }],
+      errors: [{ message: /^ADD PRIMARY KEY blocks reads and writes on `users` while indexing;/, detail: /^ADD PRIMARY KEY \(id\) builds a unique index on `users` .* \(a full scan and sort\), and also scans it to make `id` NOT NULL\. Build the index first, outside a transaction: `CREATE UNIQUE INDEX CONCURRENTLY users_pkey ON users \(id\)`.*`ALTER TABLE users ADD CONSTRAINT users_pkey PRIMARY KEY USING INDEX users_pkey`/ }],
     },
     { code: 'ALTER TABLE users ADD CONSTRAINT users_pkey PRIMARY KEY (handle)', schema, errors: [{ detail: AE }], name: 'NOT NULL column: no NOT NULL note' },
     // An unknown table may hold rows.
@@ -82,7 +82,7 @@ new RuleTester().run(rule, {
     {
       code: 'ALTER TABLE users ADD COLUMN code text UNIQUE',
       schema,
-      errors: [{ message: 'ADD COLUMN `code` ... UNIQUE blocks reads and writes on `users` for the index build; add the column, then index it CONCURRENTLY', detail: /^ADD COLUMN `code` \.\.\. UNIQUE builds a unique index on `users` while holding an ACCESS EXCLUSIVE lock on `users`/, column: 19, endColumn: 46 }],
+      errors: [{ message: 'ADD COLUMN `code` ... UNIQUE blocks reads and writes on `users` while indexing; add it, then index it CONCURRENTLY', detail: /^ADD COLUMN `code` \.\.\. UNIQUE builds a unique index on `users` while holding an ACCESS EXCLUSIVE lock on `users`/, column: 19, endColumn: 46 }],
     },
     { code: 'ALTER TABLE users ADD COLUMN n bigserial PRIMARY KEY', schema, errors: [{ message: /^ADD COLUMN `n` \.\.\. PRIMARY KEY blocks reads and writes on `users`/, detail: /^ADD COLUMN `n` \.\.\. PRIMARY KEY builds a unique index/ }] },
     // PRIMARY KEY USING INDEX over a nullable column: SET NOT NULL scan.

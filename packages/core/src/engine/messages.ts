@@ -9,7 +9,7 @@ export function fillTemplate(template: string, data: Data): string {
 }
 
 /** Placeholder value lengths tried in turn until a headline fits HEADLINE_MAX_LENGTH. */
-const HEADLINE_VALUE_LIMITS = [48, 36, 28, 20, 14];
+const HEADLINE_VALUE_LIMITS = [48, 36, 28, 20];
 
 /**
  * A report's headline: its template filled in on one line, with long placeholder values (a
