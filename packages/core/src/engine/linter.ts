@@ -499,7 +499,8 @@ export class Linter {
         catalog,
         knownRuleIds,
         adapter,
-        parseCache: this.parseCache,
+        // A one-shot lint parses each file once: caching (anchoring, freezing) its parses only costs.
+        ...(inPlace && !this.options.relint ? {} : { parseCache: this.parseCache }),
         fixWatch,
         ...(this.options.groupRepeats === false ? { groupRepeats: false } : {}),
         ...(onStatement ? { onStatement: (statement: StatementInfo, current: CatalogReader) => onStatement(filePath, statement, current) } : {}),
