@@ -155,6 +155,11 @@ export function heldLocksBefore(
  * What the locks block, in two words for a headline: "reads and writes" when one of them blocks
  * plain reads, "writes" when they block only writes, undefined when they block neither.
  */
+/** "reads and writes on" or "writes to": what the strongest of the locks blocks, for a headline ("blocks ... `t`"). */
+export function blockedOn(locks: readonly ResolvedLock[]): 'reads and writes on' | 'writes to' {
+  return blockedTraffic(locks) === 'reads and writes' ? 'reads and writes on' : 'writes to';
+}
+
 export function blockedTraffic(locks: readonly ResolvedLock[]): 'reads and writes' | 'writes' | undefined {
   let writes = false;
   for (const l of locks) {

@@ -1,17 +1,13 @@
-import { blockedWork, defineRule } from '@sqlwarden/core';
+import { defineRule } from '@sqlwarden/core';
 import type { AlterTable, ResolvedLock, RuleContext } from '@sqlwarden/core';
 import { displayName, emptiedInFile, isNewTable } from '../_shared/migration.ts';
-import { describeLocks, effectsOfAction, lockedRelations } from '../_shared/lock-messages.ts';
+import { blockedOn, describeLocks, effectsOfAction, lockedRelations } from '../_shared/lock-messages.ts';
 import { whatItBlocksInTransaction } from '../_shared/transaction-locks.ts';
 
 const MESSAGE = 'ADD EXCLUDE blocks {{blocked}} `{{table}}` while every row is checked; build it on a copy and swap, or run it off-peak';
 const DETAIL =
   'ADD EXCLUDE {{constraint}} builds an exclusion index on `{{table}}` and checks every existing row while holding {{locks}}, {{blocks}} for the whole scan and build. PostgreSQL has no NOT VALID and no concurrent form for exclusion constraints. On a large table, create a new table with the constraint, copy the rows in batches while writes go to both, and swap the tables; or run it in a maintenance window with a short lock_timeout.';
 
-/** "reads and writes on" or "writes to": what the strongest of the locks blocks, for the headline. */
-function blockedOn(locks: readonly ResolvedLock[]): string {
-  return locks.some((l) => blockedWork(l.mode).reads) ? 'reads and writes on' : 'writes to';
-}
 
 export default defineRule({
   meta: {

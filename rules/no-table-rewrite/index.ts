@@ -1,8 +1,11 @@
-import { blockedWork, defineRule, storageTypeName } from '@sqlwarden/core';
+import { defineRule, storageTypeName } from '@sqlwarden/core';
 import type { AlterTable, AlterTableAction, Cluster, ColumnDef, Range, Repack, ResolvedLock, RuleContext, StatementEffect, TypeRef, Vacuum } from '@sqlwarden/core';
 import { displayName, emptiedInFile, isNewTable, isWord, scanTokens } from '../_shared/migration.ts';
-import { describeLocks, effectsOfAction, lockedRelations, statementEffects } from '../_shared/lock-messages.ts';
+import { blockedTraffic, describeLocks, effectsOfAction, lockedRelations, statementEffects } from '../_shared/lock-messages.ts';
 import { whatItBlocksInTransaction } from '../_shared/transaction-locks.ts';
+
+/** "reads and writes" or "writes": what the strongest of the locks blocks. */
+const blockedTrafficOf = (locks: readonly ResolvedLock[]): string => (blockedTraffic(locks) === 'reads and writes' ? 'reads and writes' : 'writes');
 
 const HOLDING = 'while holding {{locks}}, {{blocks}} until it finishes';
 const NEW_COLUMN = 'Add a new column of the new type, keep it in sync with a trigger, backfill it in batches, then switch reads and writes to it and drop the old column';
@@ -65,10 +68,6 @@ const ONLINE_SHORT = {
   reclaim: (version: number): string => (version >= 19 ? 'REPACK (CONCURRENTLY) to reclaim space online' : 'pg_repack to reclaim space online'),
 };
 
-/** "reads and writes" or "writes": what the strongest of the locks blocks. */
-function blockedBy(locks: readonly ResolvedLock[]): string {
-  return locks.some((l) => blockedWork(l.mode).reads) ? 'reads and writes' : 'writes';
-}
 
 /** A type as written, from the model's token-joined text: `varchar ( 20 )` -> `varchar(20)`. */
 function typeText(t: TypeRef): string {
@@ -127,7 +126,7 @@ export default defineRule({
 
     function lockData(effects: readonly StatementEffect[]) {
       const locks = lockedRelations(effects);
-      return { locks: describeLocks(locks), blocks: whatItBlocksInTransaction(context, locks, { verb: 'blocking' }), blocked: blockedBy(locks), indexes: indexesClause(effects) };
+      return { locks: describeLocks(locks), blocks: whatItBlocksInTransaction(context, locks, { verb: 'blocking' }), blocked: blockedTrafficOf(locks), indexes: indexesClause(effects) };
     }
 
     function typeChange(stmt: AlterTable, action: AlterTableAction, range: Range): void {

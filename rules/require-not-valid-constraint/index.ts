@@ -5,6 +5,7 @@ import { quoteIdent } from '../_shared/query.ts';
 import { describeLocks, effectsOfAction, heldLocksBefore, lockedRelations, statementEffects, whatItBlocks } from '../_shared/lock-messages.ts';
 import { earlierInSameTransaction, sameTable } from '../_shared/transactions.ts';
 import { whatItBlocksInTransaction } from '../_shared/transaction-locks.ts';
+import { joinAnd } from '../_shared/breaking-change-locks.ts';
 
 const SEPARATE = 'in a separate transaction (a migration of its own, or after a COMMIT)';
 
@@ -65,10 +66,6 @@ function blockedShort(locks: readonly ResolvedLock[]): { blocked: string; blocke
   const writes = named((l) => !blockedWork(l.mode).reads && blockedWork(l.mode).writes);
   if (readsAndWrites) return { blocked: `reads and writes on ${readsAndWrites}`, blockedToo: writes ? ` and writes to ${writes}` : '' };
   return { blocked: writes ? `writes to ${writes}` : 'other DDL', blockedToo: '' };
-}
-
-function joinAnd(items: readonly string[]): string {
-  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
 /** "the lock blocks" / "the locks block", followed by what they block. */

@@ -1,8 +1,8 @@
-import { blockedWork, defineRule } from '@sqlwarden/core';
+import { defineRule } from '@sqlwarden/core';
 import type { AlterTable, AlterTableAction, CatalogTable, Constraint, ResolvedLock, RuleContext } from '@sqlwarden/core';
 import { displayName, emptiedInFile, isNewTable, isWord, scanTokens } from '../_shared/migration.ts';
 import { quoteIdent } from '../_shared/query.ts';
-import { describeLocks, effectsOfAction, lockedRelations } from '../_shared/lock-messages.ts';
+import { blockedOn, describeLocks, effectsOfAction, lockedRelations } from '../_shared/lock-messages.ts';
 import { setNotNullScans } from '../_shared/not-null.ts';
 import { whatItBlocksInTransaction } from '../_shared/transaction-locks.ts';
 
@@ -25,10 +25,6 @@ const DETAILS = {
     'ADD PRIMARY KEY USING INDEX {{index}} makes {{columns}} NOT NULL, which scans all of `{{table}}` while holding {{locks}}, {{blocks}} until every row is checked. {{recipe}}',
 };
 
-/** "reads and writes on" or "writes to": what the strongest of the locks blocks, for a headline. */
-function blockedOn(locks: readonly ResolvedLock[]): string {
-  return locks.some((l) => blockedWork(l.mode).reads) ? 'reads and writes on' : 'writes to';
-}
 
 /** The safe way to make the columns NOT NULL before the primary key, on the target version. */
 function notNullRecipe(version: number, columns: string[]): string {

@@ -94,9 +94,17 @@ export function groupedMessage(occurrences: readonly Occurrence[], scope: 'file'
   return `${occurrences[0]!.message} ${countSuffix(occurrences, scope)}`;
 }
 
+/** The count and lines a grouped finding's message ends with (see countSuffix). */
+const GROUPED_SUFFIX = / \(and \d+ more in this (file|transaction): lines? [^()]*\)$/;
+
 /** Which scope a grouped message names (`in this file` / `in this transaction`), read back from it. */
 export function groupedScope(message: string): 'file' | 'transaction' {
-  return /\(and \d+ more in this transaction: lines? [^()]*\)$/.test(message) ? 'transaction' : 'file';
+  return GROUPED_SUFFIX.exec(message)?.[1] === 'transaction' ? 'transaction' : 'file';
+}
+
+/** A finding's headline without the count and lines that grouping appended to it. */
+export function headlineOf(message: string): string {
+  return message.replace(GROUPED_SUFFIX, '');
 }
 
 function countSuffix(list: readonly Occurrence[], scope: 'file' | 'transaction'): string {

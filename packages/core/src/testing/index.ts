@@ -8,6 +8,7 @@ import type { Rule } from '../rule.ts';
 import { DEFAULT_SETTINGS, type Diagnostic, type Settings } from '../types.ts';
 import { excerpt } from '../source/text.ts';
 import { HEADLINE_MAX_LENGTH, titleProblem } from '../engine/messages.ts';
+import { headlineOf } from '../engine/group-repeats.ts';
 
 export interface CaseOptions {
   code: string;
@@ -85,9 +86,6 @@ export function fixAll(rule: Rule<any>, c: CaseOptions): string {
   return text;
 }
 
-/** The count and lines of a grouped finding's other occurrences, which the engine appends. */
-const GROUP_SUFFIX = / \(and \d+ more in this (?:file|transaction): lines? [^()]*\)$/;
-
 /**
  * What is wrong with how a finding reads: the headline (problem and remedy) must be one line of
  * at most HEADLINE_MAX_LENGTH characters, and every fix and suggestion needs a title that reads
@@ -96,7 +94,7 @@ const GROUP_SUFFIX = / \(and \d+ more in this (?:file|transaction): lines? [^()]
  */
 export function presentationProblems(finding: Diagnostic, { requireDetail = false } = {}): string[] {
   const problems: string[] = [];
-  const headline = finding.message.replace(GROUP_SUFFIX, '');
+  const headline = headlineOf(finding.message);
   if (headline.length > HEADLINE_MAX_LENGTH) problems.push(`headline is ${headline.length} characters (at most ${HEADLINE_MAX_LENGTH})`);
   if (headline.includes('\n')) problems.push('headline spans several lines');
   if (finding.detail !== undefined && finding.detail.trim() === headline.trim()) problems.push('detail repeats the headline');
