@@ -1,23 +1,8 @@
 import type { Range } from '../../model/nodes.ts';
-import { ByteOffsetMap } from '../../source/line-index.ts';
+import type { ByteOffsetMap } from '../../source/line-index.ts';
+import type { LexedToken, Token } from './lexer.ts';
 
-/** A lexical token of the statement, in UTF-16 offsets of the whole file. */
-export interface Token {
-  start: number;
-  end: number;
-  text: string;
-  /** libpg-query's token name (`IDENT`, `SCONST`, `ASCII_40` for `(`...) or keyword kind. */
-  kind: string;
-  keyword: boolean;
-}
-
-export interface RawToken {
-  start: number;
-  end: number;
-  text: string;
-  tokenName: string;
-  keywordKind: number;
-}
+export type { Token } from './lexer.ts';
 
 /** First and last token index of a node, inclusive. */
 type Span = [number, number];
@@ -55,50 +40,34 @@ const LOCK_STRENGTH = new Set(['update', 'share', 'no', 'key']);
  */
 export class Locator {
   /** Every token of the segment, comments included. */
-  readonly tokens: Token[];
+  readonly tokens: LexedToken[];
   /**
    * The tokens without comments. Token indices taken or returned by the methods below
    * (`tokenIndexAtOrAfter`, `listParts`, `isWord`...) are indices into this list.
    */
-  readonly code: Token[];
+  readonly code: LexedToken[];
   /** Lower-cased token texts, for keyword tests. */
   private readonly words: string[];
   /** Index of the matching bracket of each `(`, `)`, `[`, `]`; -1 elsewhere. */
   private readonly match: Int32Array;
-  private readonly tokenByByteStart = new Map<number, number>();
-  private readonly byteStarts: number[] = [];
+  /** Byte offset of the start of each code token, ascending. */
+  private readonly byteStarts: Int32Array;
   private readonly spanCache = new WeakMap<object, Span | null>();
 
   /**
-   * `sourceText` is the statement as written when `statementText` is a rewrite of the same
-   * UTF-16 length (psql variables replaced by stand-ins); token texts come from it.
+   * `tokens` are the statement's tokens in file offsets; `bytes` maps the statement text's byte
+   * offsets, and is left out when the text is ASCII (its byte offsets are its UTF-16 offsets).
    */
   constructor(
     private readonly statementText: string,
     private readonly base: number,
-    rawTokens: RawToken[],
-    private readonly bytes = new ByteOffsetMap(statementText),
-    sourceText: string = statementText,
+    tokens: LexedToken[],
+    private readonly bytes: ByteOffsetMap | undefined,
   ) {
-    this.tokens = rawTokens.map((t) => {
-      const start = base + bytes.toUtf16(t.start);
-      const end = base + bytes.toUtf16(t.end);
-      return {
-        start,
-        end,
-        text: sourceText.slice(start - base, end - base),
-        kind: t.tokenName,
-        keyword: t.keywordKind !== 0,
-      };
-    });
-    // Comments are tokens of libpg-query's scanner; node extents step over them.
-    this.code = [];
-    rawTokens.forEach((t, i) => {
-      if (t.tokenName === 'SQL_COMMENT' || t.tokenName === 'C_COMMENT') return;
-      this.tokenByByteStart.set(t.start, this.code.length);
-      this.byteStarts.push(t.start);
-      this.code.push(this.tokens[i]!);
-    });
+    this.tokens = tokens;
+    // Comments are tokens of PostgreSQL's scanner; node extents step over them.
+    this.code = tokens.filter((t) => t.kind !== 'SQL_COMMENT' && t.kind !== 'C_COMMENT');
+    this.byteStarts = Int32Array.from(this.code, (t) => t.byteStart);
     this.words = this.code.map((t) => t.text.toLowerCase());
     this.match = new Int32Array(this.code.length).fill(-1);
     const open: number[] = [];
@@ -114,7 +83,10 @@ export class Locator {
 
   /** File offset of a byte location inside the statement. */
   offset(byteLocation: number): number {
-    return this.base + this.bytes.toUtf16(byteLocation);
+    if (this.bytes) return this.base + this.bytes.toUtf16(byteLocation);
+    // What ByteOffsetMap gives for ASCII text: the same offset, kept within the text.
+    const b = Math.trunc(byteLocation) || 0;
+    return this.base + Math.min(Math.max(b, 0), this.statementText.length);
   }
 
   get statementRange(): Range {
@@ -559,10 +531,8 @@ export class Locator {
     return this.tokenIndexAtOrAfter(range.end) - 1;
   }
 
+  /** The code token that starts at a byte location or, inside a token (rare: a multi-word operator), contains it. */
   private tokenIndexAt(byteLocation: number): number {
-    const exact = this.tokenByByteStart.get(byteLocation);
-    if (exact !== undefined) return exact;
-    // A location inside a token (rare: e.g. a multi-word operator) -> the token that contains it.
     let lo = 0;
     let hi = this.byteStarts.length - 1;
     let found = -1;
