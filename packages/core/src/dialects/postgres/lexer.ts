@@ -242,8 +242,9 @@ class Lexer {
       end++;
     }
     this.high = high;
-    const kind = high < 0x80 ? keywordKindOf(text.slice(p, end), anyUpper && anyLower) : 0;
-    return this.push(p, end, kind === 0 ? 'IDENT' : 'UNKNOWN', kind);
+    const word = this.source === text ? text.slice(p, end) : undefined;
+    const kind = high < 0x80 ? keywordKindOf(word ?? text.slice(p, end), anyUpper && anyLower) : 0;
+    return this.push(p, end, kind === 0 ? 'IDENT' : 'UNKNOWN', kind, word);
   }
 
   /** End of a `--` comment: the end of the line (the line break is not part of it). */
@@ -499,7 +500,8 @@ class Lexer {
     return this.n;
   }
 
-  private push(start: number, end: number, kind: string, keywordKind: KeywordKind = 0): number {
+  /** `text` is the token's text when the caller has it already. */
+  private push(start: number, end: number, kind: string, keywordKind: KeywordKind = 0, text?: string): number {
     const byteStart = start + this.extraBytes;
     // Only tokens hold non-ASCII characters (white space is ASCII), and each token's loops note
     // whether they met one: the byte count moves on at those tokens only, the one place the text
@@ -509,7 +511,7 @@ class Lexer {
       this.extraBytes += extraUtf8Bytes(this.text, start, end);
     }
     const base = this.base;
-    this.tokens.push({ start: base + start, end: base + end, text: this.source.slice(start, end), kind, keyword: keywordKind !== 0, byteStart, keywordKind });
+    this.tokens.push({ start: base + start, end: base + end, text: text ?? this.source.slice(start, end), kind, keyword: keywordKind !== 0, byteStart, keywordKind });
     this.high = 0;
     return end;
   }

@@ -133,6 +133,19 @@ export class Locator {
     return lo;
   }
 
+  /** The token, comments included, that starts at a file offset. */
+  tokenStartingAt(offset: number): Token | undefined {
+    let lo = 0;
+    let hi = this.tokens.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.tokens[mid]!.start < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    const token = this.tokens[lo];
+    return token?.start === offset ? token : undefined;
+  }
+
   /** End of the last non-comment token that starts before a file offset. */
   endOfTokenBefore(offset: number): number | undefined {
     return this.code[this.tokenIndexAtOrAfter(offset) - 1]?.end;
