@@ -52,7 +52,8 @@ export class Locator {
   private readonly match: Int32Array;
   /** Byte offset of the start of each code token, ascending. */
   private readonly byteStarts: Int32Array;
-  private readonly spanCache = new WeakMap<object, Span | null>();
+  /** Span of each raw node seen, null for nodes without locations (the locator lives as long as one segment's conversion). */
+  private readonly spanCache = new Map<object, Span | null>();
 
   /**
    * `tokens` are the statement's tokens in file offsets; `bytes` maps the statement text's byte
@@ -66,19 +67,28 @@ export class Locator {
   ) {
     this.tokens = tokens;
     // Comments are tokens of PostgreSQL's scanner; node extents step over them.
-    this.code = tokens.filter((t) => t.kind !== 'SQL_COMMENT' && t.kind !== 'C_COMMENT');
-    this.byteStarts = Int32Array.from(this.code, (t) => t.byteStart);
-    this.words = this.code.map((t) => t.text.toLowerCase());
-    this.match = new Int32Array(this.code.length).fill(-1);
+    const code: LexedToken[] = [];
+    for (const t of tokens) if (t.kind !== 'SQL_COMMENT' && t.kind !== 'C_COMMENT') code.push(t);
+    this.code = code;
+    const byteStarts = new Int32Array(code.length);
+    const words = new Array<string>(code.length);
+    const match = new Int32Array(code.length).fill(-1);
     const open: number[] = [];
-    this.words.forEach((w, i) => {
+    for (let i = 0; i < code.length; i++) {
+      const t = code[i]!;
+      const w = t.text.toLowerCase();
+      byteStarts[i] = t.byteStart;
+      words[i] = w;
       if (w === '(' || w === '[') open.push(i);
       else if ((w === ')' || w === ']') && open.length > 0) {
         const j = open.pop()!;
-        this.match[i] = j;
-        this.match[j] = i;
+        match[i] = j;
+        match[j] = i;
       }
-    });
+    }
+    this.byteStarts = byteStarts;
+    this.words = words;
+    this.match = match;
   }
 
   /** File offset of a byte location inside the statement. */
@@ -194,31 +204,50 @@ export class Locator {
   /** Balanced token span of a raw node, widened over the tokens that belong to it. */
   spanOf(raw: unknown): Span | null {
     if (raw === null || typeof raw !== 'object' || this.code.length === 0) return null;
-    const cached = this.spanCache.get(raw);
+    const cache = this.spanCache;
+    const cached = cache.get(raw);
     if (cached !== undefined) return cached;
-    const stack: Array<{ obj: object; kind: string | undefined; expanded: boolean }> = [{ obj: raw, kind: undefined, expanded: false }];
-    while (stack.length > 0) {
-      const top = stack[stack.length - 1]!;
-      if (this.spanCache.has(top.obj)) {
-        stack.pop();
+    // Post-order over the nodes not yet known, on an explicit stack (trees run thousands deep):
+    // each node's kind comes from the key its parent holds it under.
+    const nodes: object[] = [raw];
+    const kinds: Array<string | undefined> = [undefined];
+    const expanded: boolean[] = [false];
+    while (nodes.length > 0) {
+      const top = nodes.length - 1;
+      const obj = nodes[top]!;
+      if (cache.has(obj)) {
+        nodes.pop();
+        kinds.pop();
+        expanded.pop();
         continue;
       }
-      if (!top.expanded) {
-        top.expanded = true;
-        if (Array.isArray(top.obj)) {
-          for (const v of top.obj) if (v !== null && typeof v === 'object' && !this.spanCache.has(v)) stack.push({ obj: v, kind: undefined, expanded: false });
+      if (!expanded[top]) {
+        expanded[top] = true;
+        if (Array.isArray(obj)) {
+          for (const v of obj) {
+            if (v === null || typeof v !== 'object' || cache.has(v)) continue;
+            nodes.push(v);
+            kinds.push(undefined);
+            expanded.push(false);
+          }
         } else {
-          for (const [key, v] of Object.entries(top.obj)) {
-            if (v === null || typeof v !== 'object' || this.spanCache.has(v)) continue;
-            stack.push({ obj: v, kind: childKind(key, v), expanded: false });
+          for (const key in obj) {
+            const v = (obj as Raw)[key];
+            if (v === null || typeof v !== 'object' || cache.has(v)) continue;
+            nodes.push(v);
+            kinds.push(childKind(key, v));
+            expanded.push(false);
           }
         }
         continue;
       }
-      stack.pop();
-      this.spanCache.set(top.obj, this.computeSpan(top.obj, top.kind));
+      const kind = kinds[top];
+      nodes.pop();
+      kinds.pop();
+      expanded.pop();
+      cache.set(obj, this.computeSpan(obj, kind));
     }
-    return this.spanCache.get(raw) ?? null;
+    return cache.get(raw) ?? null;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -226,9 +255,9 @@ export class Locator {
   private computeSpan(obj: object, kind: string | undefined): Span | null {
     let first = Infinity;
     let last = -Infinity;
-    const values: unknown[] = Array.isArray(obj) ? obj : Object.values(obj);
     let at = -1;
-    if (!Array.isArray(obj)) {
+    const isArray = Array.isArray(obj);
+    if (!isArray) {
       for (const k of ['location', 'stmt_location']) {
         const loc = (obj as Raw)[k];
         if (typeof loc === 'number' && loc >= 0) {
@@ -240,13 +269,15 @@ export class Locator {
         }
       }
     }
-    for (const v of values) {
-      if (v === null || typeof v !== 'object') continue;
+    const widen = (v: unknown): void => {
+      if (v === null || typeof v !== 'object') return;
       const sub = this.spanCache.get(v);
-      if (!sub) continue;
+      if (!sub) return;
       if (sub[0] < first) first = sub[0];
       if (sub[1] > last) last = sub[1];
-    }
+    };
+    if (isArray) for (const v of obj) widen(v);
+    else for (const key in obj) widen((obj as Raw)[key]);
     if (first === Infinity) return null;
     let span = this.balance(first, last);
     if (kind) span = this.widen(kind, obj as Raw, span, at);
