@@ -910,7 +910,7 @@ export class PostgresConverter {
       case 'TypeCast': {
         const range = this.range(node, r);
         const arg = this.expr(body.arg, range);
-        const castKeyword = this.loc.tokens.find((t) => t.start === range.start)?.text.toLowerCase() === 'cast';
+        const castKeyword = this.loc.tokenStartingAt(range.start)?.text.toLowerCase() === 'cast';
         return {
           type: 'Cast',
           expr: arg,

@@ -1,11 +1,13 @@
-import { loadModule, parseSync, scanSync } from 'libpg-query';
+import { loadModule, parseSync } from 'libpg-query';
 import type { Range, Statement } from '../../model/nodes.ts';
 import { ByteOffsetMap } from '../../source/line-index.ts';
 import { resumeSplit, splitStatements, SqlLexer, type TokenKind } from '../../source/split.ts';
 import { excerpt } from '../../source/text.ts';
 import type { DialectAdapter, ParsedSegment } from '../adapter.ts';
 import { PostgresConverter } from './convert.ts';
-import { Locator, type RawToken } from './locator.ts';
+import { type LexedToken, lexPostgres, RESERVED_KEYWORD, type Token } from './lexer.ts';
+import { scanWithLibpgQuery } from './libpg-query-scan.ts';
+import { Locator } from './locator.ts';
 import { type Pg19Token, recognizePg19Statement } from './pg19-statements.ts';
 import { unparsedCreate } from './unparsed-creates.ts';
 
@@ -24,20 +26,30 @@ export function isPostgresReady(): boolean {
   return ready;
 }
 
-function scan(text: string): RawToken[] | undefined {
-  try {
-    return scanSync(text).tokens;
-  } catch {
-    return undefined;
-  }
+/** A statement text's tokens, and how its byte offsets map to UTF-16 ones (undefined: ASCII, the same). */
+interface SegmentTokens {
+  /** Undefined when the scanner failed. */
+  tokens: LexedToken[] | undefined;
+  bytes: ByteOffsetMap | undefined;
 }
+
+/** Lexes a statement text at file offset `base`; `source` is the text as written when `text` is a same-length rewrite of it. */
+type SegmentLexer = (text: string, base: number, source?: string) => SegmentTokens;
+
+const lexWithTypeScript: SegmentLexer = (text, base, source) => {
+  const lexed = lexPostgres(text, { base, source });
+  return { tokens: lexed.tokens, bytes: lexed.ascii ? undefined : new ByteOffsetMap(text) };
+};
+
+const lexWithLibpgQuery: SegmentLexer = (text, base, source) => {
+  const bytes = new ByteOffsetMap(text);
+  return { tokens: scanWithLibpgQuery(text, base, bytes, source), bytes };
+};
 
 interface Substitution {
   text: string;
-  /** Statement-relative byte location of a `$1` stand-in -> the psql variable name. */
-  namedParams: Map<number, string>;
-  /** Byte location of each `$1` stand-in -> its length with the padding, which the scanner leaves out. */
-  standInLengths: Map<number, number>;
+  /** Statement-relative UTF-16 offset of each `$1` stand-in -> the psql variable name and the length of the `:name` it replaced. */
+  standIns: Map<number, { name: string; length: number }>;
 }
 
 const IDENT_LIKE = /^[A-Za-z_\u0080-\uffff]/;
@@ -47,9 +59,9 @@ const IDENT_LIKE = /^[A-Za-z_\u0080-\uffff]/;
  * server never raises a syntax error for them. Replace each with a same-length stand-in the
  * parser accepts (a `$1` parameter, a string literal or a quoted identifier).
  */
-function substitutePsqlVariables(text: string, tokens: RawToken[], bytes: ByteOffsetMap, asIdentifiers = false): Substitution | undefined {
+function substitutePsqlVariables(text: string, tokens: readonly Token[], base: number, asIdentifiers = false): Substitution | undefined {
   let out: string | undefined;
-  const namedParams = new Map<number, { name: string; length: number }>();
+  const standIns = new Map<number, { name: string; length: number }>();
   for (let i = 0; i + 1 < tokens.length; i++) {
     const colon = tokens[i]!;
     if (colon.text !== ':') continue;
@@ -58,40 +70,36 @@ function substitutePsqlVariables(text: string, tokens: RawToken[], bytes: ByteOf
     const prev = tokens[i - 1];
     // `arr[lo:hi]` slices: a colon glued to an operand on its left is not a variable.
     if (prev && prev.end === colon.start && (/^[\w"\])]/.test(prev.text) || IDENT_LIKE.test(prev.text))) continue;
-    const start = bytes.toUtf16(colon.start);
-    const end = bytes.toUtf16(next.end);
+    const start = colon.start - base;
+    const end = next.end - base;
     const length = end - start;
     let replacement: string;
-    if (next.tokenName === 'SCONST' && next.text.startsWith("'")) replacement = `'${'_'.repeat(length - 2)}'`;
+    if (next.kind === 'SCONST' && next.text.startsWith("'")) replacement = `'${'_'.repeat(length - 2)}'`;
     else if (next.text.startsWith('"')) replacement = `"${'_'.repeat(length - 2)}"`;
     else if (IDENT_LIKE.test(next.text) && asIdentifiers) replacement = `x${'_'.repeat(length - 1)}`;
     else if (IDENT_LIKE.test(next.text)) {
       replacement = `$1${' '.repeat(length - 2)}`;
-      namedParams.set(colon.start, { name: next.text, length });
+      standIns.set(start, { name: next.text, length });
     } else continue;
     out = (out ?? text).slice(0, start) + replacement + (out ?? text).slice(end);
   }
-  if (out === undefined) return undefined;
-  // Positions of the stand-ins are byte offsets of the rewritten text; recompute them there.
-  const rewrittenBytes = new ByteOffsetMap(out);
-  const remapped = new Map<number, string>();
-  const standInLengths = new Map<number, number>();
-  for (const [byteLoc, { name, length }] of namedParams) {
-    const at = rewrittenBytes.toByte(bytes.toUtf16(byteLoc));
-    remapped.set(at, name);
-    // `:name` became `$1` plus spaces: ASCII, so its bytes are its UTF-16 length, the original's.
-    standInLengths.set(at, length);
-  }
-  return { text: out, namedParams: remapped, standInLengths };
+  return out === undefined ? undefined : { text: out, standIns };
 }
 
-/** A `$1` stand-in's token covers the whole `:name` it replaced. */
-function widenStandIns(tokens: RawToken[] | undefined, lengths: ReadonlyMap<number, number>): RawToken[] | undefined {
-  if (!tokens || lengths.size === 0) return tokens;
-  return tokens.map((t) => {
-    const length = lengths.get(t.start);
-    return length !== undefined && t.start + length > t.end ? { ...t, end: t.start + length } : t;
-  });
+/**
+ * The psql variable name of each `$1` stand-in, by its byte location in the rewritten text (where
+ * the parser locates it); the stand-in's token is widened over the whole `:name` it replaced.
+ */
+function applyStandIns(lexed: SegmentTokens, source: string, base: number, standIns: Substitution['standIns']): Map<number, string> {
+  const namedParams = new Map<number, string>();
+  for (const [at, { name }] of standIns) namedParams.set(lexed.bytes ? lexed.bytes.toByte(at) : at, name);
+  for (const t of lexed.tokens ?? []) {
+    const standIn = standIns.get(t.start - base);
+    if (standIn === undefined || t.start + standIn.length <= t.end) continue;
+    t.end = t.start + standIn.length;
+    t.text = source.slice(t.start - base, t.end - base);
+  }
+  return namedParams;
 }
 
 /** PostgreSQL's error cursor counts characters (code points), not bytes or UTF-16 units. */
@@ -114,67 +122,66 @@ function tryParse(text: string): { result: ReturnType<typeof parseSync> } | { er
   }
 }
 
-function parseSegment(fileText: string, range: Range): ParsedSegment {
-  const original = fileText.slice(range.start, range.end);
-  const unterminated = unterminatedTokenError(fileText, range);
-  if (unterminated) return unterminated;
-  const originalBytes = new ByteOffsetMap(original);
-  const originalTokens = scan(original);
+type Attempt =
+  | { parsed: ParseResult; text: string; lexed: SegmentTokens; namedParams: ReadonlyMap<number, string> | undefined }
+  | { skipped: string }
+  | { error: unknown; text: string; lexed: SegmentTokens };
+
+type ParseResult = ReturnType<typeof parseSync>;
+
+/** Parses a statement with the psql variables in it replaced by stand-ins, lexing it with `lex`. */
+function attemptParse(lex: SegmentLexer, original: string, base: number): Attempt {
+  const originalLexed = lex(original, base);
   let text = original;
-  let bytes = originalBytes;
-  let tokens = originalTokens;
+  let lexed = originalLexed;
   let namedParams: ReadonlyMap<number, string> | undefined;
   let substituted = false;
-  if (originalTokens && original.includes(':')) {
-    const sub = substitutePsqlVariables(original, originalTokens, originalBytes);
+  if (originalLexed.tokens && original.includes(':')) {
+    const sub = substitutePsqlVariables(original, originalLexed.tokens, base);
     if (sub) {
       substituted = true;
       text = sub.text;
-      namedParams = sub.namedParams;
-      bytes = new ByteOffsetMap(text);
-      tokens = widenStandIns(scan(text), sub.standInLengths);
+      lexed = lex(text, base, original);
+      namedParams = applyStandIns(lexed, original, base, sub.standIns);
     }
   }
   let attempt = tryParse(text);
-  if ('error' in attempt && substituted && originalTokens) {
+  if ('error' in attempt && substituted && originalLexed.tokens) {
     // A psql variable may stand for an identifier (`REINDEX SCHEMA :name`) rather than a value.
-    const sub = substitutePsqlVariables(original, originalTokens, originalBytes, true);
+    const sub = substitutePsqlVariables(original, originalLexed.tokens, base, true);
     const retry = sub ? tryParse(sub.text) : attempt;
     if (!sub || 'error' in retry) {
       // Whole statements or clauses held in psql variables (`:show_data;`) are only known once
       // psql interpolates them; the server never sees this text, so skip rather than guess.
-      return { statements: [], tokens: [], skipped: 'uses psql variables that stand for SQL text' };
+      return { skipped: 'uses psql variables that stand for SQL text' };
     }
     attempt = retry;
     text = sub.text;
     namedParams = undefined;
-    bytes = new ByteOffsetMap(text);
-    tokens = scan(text);
+    lexed = lex(text, base, original);
   }
-  if ('error' in attempt) {
-    const error = attempt.error;
-    const details = (error as { sqlDetails?: { cursorPosition?: number; message?: string } }).sqlDetails;
-    const message =
-      error instanceof RangeError
-        ? 'Statement is nested too deeply to parse (PostgreSQL itself stops at max_stack_depth); split the expression'
-        : (details?.message ?? (error instanceof Error ? error.message : String(error)));
-    const cursor = details?.cursorPosition;
-    const at = typeof cursor === 'number' && cursor >= 0 ? range.start + codePointIndexToUtf16(text, cursor) : range.start;
-    const locator = new Locator(text, range.start, tokens ?? [], bytes, original);
-    const newer = tokens ? recognizePg19Statement(codeTokens(locator, tokens)) : undefined;
-    if (newer) return { statements: [newer], tokens: locator.tokens };
-    const token = locator.tokens.find((t) => t.start <= at && at < t.end);
-    const errorRange = token ? { start: token.start, end: token.end } : { start: Math.min(at, range.end), end: Math.min(at + 1, Math.max(range.end, at)) };
-    // "at or near" quotes the token, which can be the rest of a large file.
-    return { statements: [], error: { message: capitalize(excerpt(message, MAX_ERROR_MESSAGE)), range: errorRange }, tokens: locator.tokens };
-  }
-  const locator = new Locator(text, range.start, tokens ?? [], bytes, original);
-  const converter = new PostgresConverter(locator, namedParams ? { namedParams } : {});
+  return 'error' in attempt ? { error: attempt.error, text, lexed } : { parsed: attempt.result, text, lexed, namedParams };
+}
+
+function parseSegment(fileText: string, range: Range): ParsedSegment {
+  const unterminated = unterminatedTokenError(fileText, range);
+  if (unterminated) return unterminated;
+  const original = fileText.slice(range.start, range.end);
+  let attempt = attemptParse(lexWithTypeScript, original, range.start);
+  // The TypeScript lexer gives libpg-query's tokens wherever libpg-query's scanner accepts the
+  // text, which it does wherever the parser does. A statement that does not parse is handled
+  // with libpg-query's own tokens (none at all where its scanner fails), as that path was built on.
+  if (!('parsed' in attempt)) attempt = attemptParse(lexWithLibpgQuery, original, range.start);
+  if ('skipped' in attempt) return { statements: [], tokens: [], skipped: attempt.skipped };
+  const { text, lexed } = attempt;
+  const locator = new Locator(text, range.start, lexed.tokens ?? [], lexed.bytes);
+  if ('error' in attempt) return parseError(attempt.error, text, range, locator, lexed.tokens !== undefined);
+  const converter = new PostgresConverter(locator, attempt.namedParams ? { namedParams: attempt.namedParams } : {});
   const statements: Statement[] = [];
-  for (const entry of attempt.result.stmts ?? []) {
+  for (const entry of attempt.parsed.stmts ?? []) {
     const raw = entry as { stmt?: unknown; stmt_location?: number; stmt_len?: number };
     const startByte = raw.stmt_location ?? 0;
-    const endByte = raw.stmt_len ? startByte + raw.stmt_len : bytes.toByte(text.length);
+    const endByte = raw.stmt_len ? startByte + raw.stmt_len : (lexed.bytes?.byteLength ?? text.length);
     let stmtRange = { start: locator.offset(startByte), end: locator.offset(endByte) };
     stmtRange = trimRange(fileText, stmtRange);
     try {
@@ -189,18 +196,26 @@ function parseSegment(fileText: string, range: Range): ParsedSegment {
   return { statements, tokens: locator.tokens };
 }
 
-/** The locator's tokens without comments, each with whether the scanner calls it a reserved keyword. */
-function codeTokens(locator: Locator, raw: readonly RawToken[]): Pg19Token[] {
-  const out: Pg19Token[] = [];
-  locator.tokens.forEach((t, i) => {
-    if (t.kind === 'SQL_COMMENT' || t.kind === 'C_COMMENT') return;
-    out.push({ ...t, reserved: raw[i]?.keywordKind === RESERVED_KEYWORD });
-  });
-  return out;
+function parseError(error: unknown, text: string, range: Range, locator: Locator, scanned: boolean): ParsedSegment {
+  const details = (error as { sqlDetails?: { cursorPosition?: number; message?: string } }).sqlDetails;
+  const message =
+    error instanceof RangeError
+      ? 'Statement is nested too deeply to parse (PostgreSQL itself stops at max_stack_depth); split the expression'
+      : (details?.message ?? (error instanceof Error ? error.message : String(error)));
+  const cursor = details?.cursorPosition;
+  const at = typeof cursor === 'number' && cursor >= 0 ? range.start + codePointIndexToUtf16(text, cursor) : range.start;
+  const newer = scanned ? recognizePg19Statement(codeTokens(locator)) : undefined;
+  if (newer) return { statements: [newer], tokens: locator.tokens };
+  const token = locator.tokens.find((t) => t.start <= at && at < t.end);
+  const errorRange = token ? { start: token.start, end: token.end } : { start: Math.min(at, range.end), end: Math.min(at + 1, Math.max(range.end, at)) };
+  // "at or near" quotes the token, which can be the rest of a large file.
+  return { statements: [], error: { message: capitalize(excerpt(message, MAX_ERROR_MESSAGE)), range: errorRange }, tokens: locator.tokens };
 }
 
-/** libpg-query's `keywordKind` of reserved keywords (0 none, 1 unreserved, 2 column name, 3 type/function name). */
-const RESERVED_KEYWORD = 4;
+/** The locator's tokens without comments, each with whether the scanner calls it a reserved keyword. */
+function codeTokens(locator: Locator): Pg19Token[] {
+  return locator.code.map((t) => ({ ...t, reserved: t.keywordKind === RESERVED_KEYWORD }));
+}
 
 const MAX_ERROR_MESSAGE = 200;
 

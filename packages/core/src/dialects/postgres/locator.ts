@@ -1,23 +1,8 @@
 import type { Range } from '../../model/nodes.ts';
-import { ByteOffsetMap } from '../../source/line-index.ts';
+import type { ByteOffsetMap } from '../../source/line-index.ts';
+import type { LexedToken, Token } from './lexer.ts';
 
-/** A lexical token of the statement, in UTF-16 offsets of the whole file. */
-export interface Token {
-  start: number;
-  end: number;
-  text: string;
-  /** libpg-query's token name (`IDENT`, `SCONST`, `ASCII_40` for `(`...) or keyword kind. */
-  kind: string;
-  keyword: boolean;
-}
-
-export interface RawToken {
-  start: number;
-  end: number;
-  text: string;
-  tokenName: string;
-  keywordKind: number;
-}
+export type { Token } from './lexer.ts';
 
 /** First and last token index of a node, inclusive. */
 type Span = [number, number];
@@ -55,66 +40,63 @@ const LOCK_STRENGTH = new Set(['update', 'share', 'no', 'key']);
  */
 export class Locator {
   /** Every token of the segment, comments included. */
-  readonly tokens: Token[];
+  readonly tokens: LexedToken[];
   /**
    * The tokens without comments. Token indices taken or returned by the methods below
    * (`tokenIndexAtOrAfter`, `listParts`, `isWord`...) are indices into this list.
    */
-  readonly code: Token[];
+  readonly code: LexedToken[];
   /** Lower-cased token texts, for keyword tests. */
   private readonly words: string[];
   /** Index of the matching bracket of each `(`, `)`, `[`, `]`; -1 elsewhere. */
   private readonly match: Int32Array;
-  private readonly tokenByByteStart = new Map<number, number>();
-  private readonly byteStarts: number[] = [];
-  private readonly spanCache = new WeakMap<object, Span | null>();
+  /** Byte offset of the start of each code token, ascending. */
+  private readonly byteStarts: Int32Array;
+  /** Span of each raw node seen, null for nodes without locations (the locator lives as long as one segment's conversion). */
+  private readonly spanCache = new Map<object, Span | null>();
 
   /**
-   * `sourceText` is the statement as written when `statementText` is a rewrite of the same
-   * UTF-16 length (psql variables replaced by stand-ins); token texts come from it.
+   * `tokens` are the statement's tokens in file offsets; `bytes` maps the statement text's byte
+   * offsets, and is left out when the text is ASCII (its byte offsets are its UTF-16 offsets).
    */
   constructor(
     private readonly statementText: string,
     private readonly base: number,
-    rawTokens: RawToken[],
-    private readonly bytes = new ByteOffsetMap(statementText),
-    sourceText: string = statementText,
+    tokens: LexedToken[],
+    private readonly bytes: ByteOffsetMap | undefined,
   ) {
-    this.tokens = rawTokens.map((t) => {
-      const start = base + bytes.toUtf16(t.start);
-      const end = base + bytes.toUtf16(t.end);
-      return {
-        start,
-        end,
-        text: sourceText.slice(start - base, end - base),
-        kind: t.tokenName,
-        keyword: t.keywordKind !== 0,
-      };
-    });
-    // Comments are tokens of libpg-query's scanner; node extents step over them.
-    this.code = [];
-    rawTokens.forEach((t, i) => {
-      if (t.tokenName === 'SQL_COMMENT' || t.tokenName === 'C_COMMENT') return;
-      this.tokenByByteStart.set(t.start, this.code.length);
-      this.byteStarts.push(t.start);
-      this.code.push(this.tokens[i]!);
-    });
-    this.words = this.code.map((t) => t.text.toLowerCase());
-    this.match = new Int32Array(this.code.length).fill(-1);
+    this.tokens = tokens;
+    // Comments are tokens of PostgreSQL's scanner; node extents step over them.
+    const code: LexedToken[] = [];
+    for (const t of tokens) if (t.kind !== 'SQL_COMMENT' && t.kind !== 'C_COMMENT') code.push(t);
+    this.code = code;
+    const byteStarts = new Int32Array(code.length);
+    const words = new Array<string>(code.length);
+    const match = new Int32Array(code.length).fill(-1);
     const open: number[] = [];
-    this.words.forEach((w, i) => {
+    for (let i = 0; i < code.length; i++) {
+      const t = code[i]!;
+      const w = t.text.toLowerCase();
+      byteStarts[i] = t.byteStart;
+      words[i] = w;
       if (w === '(' || w === '[') open.push(i);
       else if ((w === ')' || w === ']') && open.length > 0) {
         const j = open.pop()!;
-        this.match[i] = j;
-        this.match[j] = i;
+        match[i] = j;
+        match[j] = i;
       }
-    });
+    }
+    this.byteStarts = byteStarts;
+    this.words = words;
+    this.match = match;
   }
 
   /** File offset of a byte location inside the statement. */
   offset(byteLocation: number): number {
-    return this.base + this.bytes.toUtf16(byteLocation);
+    if (this.bytes) return this.base + this.bytes.toUtf16(byteLocation);
+    // What ByteOffsetMap gives for ASCII text: the same offset, kept within the text.
+    const b = Math.trunc(byteLocation) || 0;
+    return this.base + Math.min(Math.max(b, 0), this.statementText.length);
   }
 
   get statementRange(): Range {
@@ -159,6 +141,19 @@ export class Locator {
       else hi = mid;
     }
     return lo;
+  }
+
+  /** The token, comments included, that starts at a file offset. */
+  tokenStartingAt(offset: number): Token | undefined {
+    let lo = 0;
+    let hi = this.tokens.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.tokens[mid]!.start < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    const token = this.tokens[lo];
+    return token?.start === offset ? token : undefined;
   }
 
   /** End of the last non-comment token that starts before a file offset. */
@@ -209,31 +204,50 @@ export class Locator {
   /** Balanced token span of a raw node, widened over the tokens that belong to it. */
   spanOf(raw: unknown): Span | null {
     if (raw === null || typeof raw !== 'object' || this.code.length === 0) return null;
-    const cached = this.spanCache.get(raw);
+    const cache = this.spanCache;
+    const cached = cache.get(raw);
     if (cached !== undefined) return cached;
-    const stack: Array<{ obj: object; kind: string | undefined; expanded: boolean }> = [{ obj: raw, kind: undefined, expanded: false }];
-    while (stack.length > 0) {
-      const top = stack[stack.length - 1]!;
-      if (this.spanCache.has(top.obj)) {
-        stack.pop();
+    // Post-order over the nodes not yet known, on an explicit stack (trees run thousands deep):
+    // each node's kind comes from the key its parent holds it under.
+    const nodes: object[] = [raw];
+    const kinds: Array<string | undefined> = [undefined];
+    const expanded: boolean[] = [false];
+    while (nodes.length > 0) {
+      const top = nodes.length - 1;
+      const obj = nodes[top]!;
+      if (cache.has(obj)) {
+        nodes.pop();
+        kinds.pop();
+        expanded.pop();
         continue;
       }
-      if (!top.expanded) {
-        top.expanded = true;
-        if (Array.isArray(top.obj)) {
-          for (const v of top.obj) if (v !== null && typeof v === 'object' && !this.spanCache.has(v)) stack.push({ obj: v, kind: undefined, expanded: false });
+      if (!expanded[top]) {
+        expanded[top] = true;
+        if (Array.isArray(obj)) {
+          for (const v of obj) {
+            if (v === null || typeof v !== 'object' || cache.has(v)) continue;
+            nodes.push(v);
+            kinds.push(undefined);
+            expanded.push(false);
+          }
         } else {
-          for (const [key, v] of Object.entries(top.obj)) {
-            if (v === null || typeof v !== 'object' || this.spanCache.has(v)) continue;
-            stack.push({ obj: v, kind: childKind(key, v), expanded: false });
+          for (const key in obj) {
+            const v = (obj as Raw)[key];
+            if (v === null || typeof v !== 'object' || cache.has(v)) continue;
+            nodes.push(v);
+            kinds.push(childKind(key, v));
+            expanded.push(false);
           }
         }
         continue;
       }
-      stack.pop();
-      this.spanCache.set(top.obj, this.computeSpan(top.obj, top.kind));
+      const kind = kinds[top];
+      nodes.pop();
+      kinds.pop();
+      expanded.pop();
+      cache.set(obj, this.computeSpan(obj, kind));
     }
-    return this.spanCache.get(raw) ?? null;
+    return cache.get(raw) ?? null;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -241,9 +255,9 @@ export class Locator {
   private computeSpan(obj: object, kind: string | undefined): Span | null {
     let first = Infinity;
     let last = -Infinity;
-    const values: unknown[] = Array.isArray(obj) ? obj : Object.values(obj);
     let at = -1;
-    if (!Array.isArray(obj)) {
+    const isArray = Array.isArray(obj);
+    if (!isArray) {
       for (const k of ['location', 'stmt_location']) {
         const loc = (obj as Raw)[k];
         if (typeof loc === 'number' && loc >= 0) {
@@ -255,13 +269,15 @@ export class Locator {
         }
       }
     }
-    for (const v of values) {
-      if (v === null || typeof v !== 'object') continue;
+    const widen = (v: unknown): void => {
+      if (v === null || typeof v !== 'object') return;
       const sub = this.spanCache.get(v);
-      if (!sub) continue;
+      if (!sub) return;
       if (sub[0] < first) first = sub[0];
       if (sub[1] > last) last = sub[1];
-    }
+    };
+    if (isArray) for (const v of obj) widen(v);
+    else for (const key in obj) widen((obj as Raw)[key]);
     if (first === Infinity) return null;
     let span = this.balance(first, last);
     if (kind) span = this.widen(kind, obj as Raw, span, at);
@@ -559,10 +575,8 @@ export class Locator {
     return this.tokenIndexAtOrAfter(range.end) - 1;
   }
 
+  /** The code token that starts at a byte location or, inside a token (rare: a multi-word operator), contains it. */
   private tokenIndexAt(byteLocation: number): number {
-    const exact = this.tokenByByteStart.get(byteLocation);
-    if (exact !== undefined) return exact;
-    // A location inside a token (rare: e.g. a multi-word operator) -> the token that contains it.
     let lo = 0;
     let hi = this.byteStarts.length - 1;
     let found = -1;

@@ -5,13 +5,11 @@
  * judged as if it were an existing table full of production data. The head of a CREATE statement
  * is almost always intact when a column definition or an option further on is what failed.
  */
-import { scanSync } from 'libpg-query';
 import type { UnparsedCreate } from '../../catalog/types.ts';
 import type { Range } from '../../model/nodes.ts';
-import type { RawToken } from './locator.ts';
+import { RESERVED_KEYWORD } from './lexer.ts';
+import { scanRaw } from './libpg-query-scan.ts';
 
-/** libpg-query's keywordKind for reserved keywords, which cannot be a relation's name unquoted. */
-const RESERVED_KEYWORD = 4;
 const COMMENT = new Set(['SQL_COMMENT', 'C_COMMENT']);
 
 interface Word {
@@ -83,12 +81,8 @@ function identifier(text: string): string {
 
 /** Returns what the statement at `range` of `text` creates, when it is a CREATE of a relation. */
 export function unparsedCreate(text: string, range: Range): UnparsedCreate | undefined {
-  let tokens: RawToken[];
-  try {
-    tokens = scanSync(text.slice(range.start, range.end)).tokens;
-  } catch {
-    return undefined; // the lexer itself failed (an unterminated literal): nothing to read
-  }
+  const tokens = scanRaw(text.slice(range.start, range.end));
+  if (!tokens) return undefined; // the lexer itself failed (an unterminated literal): nothing to read
   const head = new Head(tokens.filter((t) => !COMMENT.has(t.tokenName)));
   if (!head.accept('create')) return undefined;
   head.accept('or', 'replace');
