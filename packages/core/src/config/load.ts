@@ -197,9 +197,10 @@ export function loadConfigFile(path: string): LoadedConfig {
 }
 
 /**
- * Finds and loads configs with two caches, both kept until `clear()`: the config that applies to
- * each directory (filled for every directory a lookup walks through, so sibling and nested
- * directories cost one map lookup) and each config file's parsed and validated contents.
+ * Finds and loads configs with caches kept until `clear()`: the config that applies to each
+ * directory, what the search learnt about each directory on the way (repository root, project
+ * root), so that sibling and nested directories cost a map lookup and no file system call, and
+ * each config file's parsed and validated contents.
  * A run never invalidates them; a long-lived host (the language server) clears them when a
  * config file changes. Failed loads are not cached, so a fixed config is picked up next time.
  */
@@ -207,35 +208,61 @@ export class ConfigLoader {
   private readonly configPathByDir = new Map<string, string | null>();
   private readonly loadedByPath = new Map<string, LoadedConfig>();
   private readonly defaultsByCwd = new Map<string, LoadedConfig>();
-  /** A file directory -> its project root (`projectRootOf`), or null outside any project. */
+  /** A directory -> its project root (`projectRootOf`), or null outside any project. */
   private readonly projectRootByDir = new Map<string, string | null>();
+  /** A directory -> whether it holds `.git` (`isRepositoryRoot`). */
+  private readonly repositoryRootByDir = new Map<string, boolean>();
+  /** A directory -> whether it or a directory above it is a repository root. */
+  private readonly inRepositoryByDir = new Map<string, boolean>();
 
   /**
-   * The nearest config file for files in `dir`, or undefined. Same search as `findConfigFile`.
-   * The directories searched up to the answer share it: a search from any of them would
-   * examine the same directories from there on (see `configSearchDirs`).
+   * The nearest config file for files in `dir`, or undefined. Same search as `findConfigFile`,
+   * one directory at a time: the directories `configSearchDirs` lists for a directory are the
+   * directory itself followed by its parent's list, unless it ends the search (a repository root,
+   * the filesystem root) or, outside a repository, is one anyone may write to (then the list is
+   * empty). So each directory's answer is its own config file or its parent's answer, and a run
+   * over many folders of one tree examines each directory once.
    */
   findConfigFile(startDir: string): string | undefined {
-    const start = resolve(startDir);
-    const cached = this.configPathByDir.get(start);
-    if (cached !== undefined) return cached ?? undefined;
-    const visited: string[] = [];
-    let found: string | null = null;
-    for (const dir of configSearchDirs(start)) {
-      const known = this.configPathByDir.get(dir);
-      if (known !== undefined) {
-        found = known;
-        break;
-      }
-      visited.push(dir);
-      const here = configFileIn(dir);
-      if (here !== undefined) {
-        found = here;
-        break;
-      }
+    return this.configFileFor(resolve(startDir)) ?? undefined;
+  }
+
+  private configFileFor(dir: string): string | null {
+    const cached = this.configPathByDir.get(dir);
+    if (cached !== undefined) return cached;
+    const parent = dirname(dir);
+    let found: string | null;
+    if (!this.inRepository(dir) && !isTrustedDirectory(dir)) found = null;
+    else found = configFileIn(dir) ?? (this.isRepositoryRoot(dir) || parent === dir ? null : this.configFileFor(parent));
+    this.configPathByDir.set(dir, found);
+    return found;
+  }
+
+  private isRepositoryRoot(dir: string): boolean {
+    let root = this.repositoryRootByDir.get(dir);
+    if (root === undefined) this.repositoryRootByDir.set(dir, (root = isRepositoryRoot(dir)));
+    return root;
+  }
+
+  private inRepository(dir: string): boolean {
+    let inside = this.inRepositoryByDir.get(dir);
+    if (inside === undefined) {
+      const parent = dirname(dir);
+      inside = this.isRepositoryRoot(dir) || (parent !== dir && this.inRepository(parent));
+      this.inRepositoryByDir.set(dir, inside);
     }
-    for (const d of visited) this.configPathByDir.set(d, found);
-    return found ?? undefined;
+    return inside;
+  }
+
+  /** `projectRootOf`, with the answer kept for every directory on the way up. */
+  private projectRootFor(dir: string): string | null {
+    let root = this.projectRootByDir.get(dir);
+    if (root === undefined) {
+      const parent = dirname(dir);
+      root = isFile(join(dir, 'package.json')) || this.isRepositoryRoot(dir) ? dir : parent === dir ? null : this.projectRootFor(parent);
+      this.projectRootByDir.set(dir, root);
+    }
+    return root;
   }
 
   loadConfigFile(path: string): LoadedConfig {
@@ -258,9 +285,7 @@ export class ConfigLoader {
     // Without a config, the defaults' globs are relative to the project the file belongs to (its
     // nearest package.json or repository root), so a file is a migration or not whatever the
     // directory a run or an editor starts from; outside any project, relative to that directory.
-    let root = this.projectRootByDir.get(fileDir);
-    if (root === undefined) this.projectRootByDir.set(fileDir, (root = projectRootOf(fileDir) ?? null));
-    root ??= cwd;
+    const root = this.projectRootFor(fileDir) ?? cwd;
     let defaults = this.defaultsByCwd.get(root);
     if (!defaults) {
       defaults = { path: undefined, dir: root, raw: {} };
@@ -275,6 +300,8 @@ export class ConfigLoader {
     this.loadedByPath.clear();
     this.defaultsByCwd.clear();
     this.projectRootByDir.clear();
+    this.repositoryRootByDir.clear();
+    this.inRepositoryByDir.clear();
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Catalog } from '../catalog/catalog.ts';
+import type { Catalog, CatalogCheckpoint } from '../catalog/catalog.ts';
 import type { DialectAdapter } from '../dialects/adapter.ts';
 import type { ColumnRef, FromItem, Node, Range, Statement } from '../model/nodes.ts';
 import { nodeTypeId, walkDispatch, type NodeCallback } from '../model/walk.ts';
@@ -286,15 +286,15 @@ export function lintSource(options: LintSourceOptions): LintSourceResult {
   const fileStart = { start: 0, end: 0 };
   call('File', undefined, fileStart);
   // Rollbacks (down files, goose/dbmate down sections) are linted against the schema as it stands
-  // before them, with their own statements applied to a scratch copy that is thrown away after,
-  // so the run's catalog never sees them.
-  let beforeRollback: Catalog | undefined;
+  // before them, with their own statements applied and then taken back (a catalog checkpoint), so
+  // the run's catalog keeps none of them.
+  let beforeRollback: CatalogCheckpoint | undefined;
   for (const stmt of statements) {
     current = stmt;
     const rollback = inRollback(stmt);
-    if (rollback) beforeRollback ??= catalog.clone();
+    if (rollback) beforeRollback ??= catalog.checkpoint();
     else if (beforeRollback) {
-      catalog.restore(beforeRollback);
+      catalog.rollBackTo(beforeRollback);
       beforeRollback = undefined;
     }
     // Before the rules: a fix reported for this statement is checked from the next one on.
@@ -320,7 +320,7 @@ export function lintSource(options: LintSourceOptions): LintSourceResult {
     }
   }
   current = undefined;
-  if (beforeRollback) catalog.restore(beforeRollback);
+  if (beforeRollback) catalog.rollBackTo(beforeRollback);
   call('File:exit', undefined, { start: text.length, end: text.length });
 
   // Names held by `x___` stand-ins for template placeholders are shown as the source writes them.

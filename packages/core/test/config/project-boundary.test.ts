@@ -105,3 +105,46 @@ describe('config lookup outside any repository', () => {
     expect(findConfigFile(join(root, 'other/project'))).toBe(join(root, 'other/sqlwarden.config.json'));
   });
 });
+
+describe('a ConfigLoader learns each directory once', () => {
+  /** Every directory of a tree that has a repository under a world-writable folder, and configs at several levels. */
+  function mixedTree(): { root: string; dirs: string[] } {
+    const root = tempProject({
+      'sqlwarden.config.json': {},
+      'plain/a/b/.keep': '',
+      'shared/sqlwarden.config.json': {},
+      'shared/project/deep/.keep': '',
+      'shared/repo/.git/HEAD': 'ref: refs/heads/main\n',
+      'shared/repo/db/migrations/.keep': '',
+      'shared/repo/sub/sqlwarden.config.json': {},
+      'shared/repo/sub/x/.keep': '',
+      'pkg/package.json': { name: 'p', sqlwarden: {} },
+      'pkg/src/.keep': '',
+    });
+    chmodSync(join(root, 'shared'), 0o1777);
+    const rel = ['', 'plain', 'plain/a', 'plain/a/b', 'shared', 'shared/project', 'shared/project/deep', 'shared/repo', 'shared/repo/db', 'shared/repo/db/migrations', 'shared/repo/sub', 'shared/repo/sub/x', 'pkg', 'pkg/src'];
+    return { root, dirs: rel.map((r) => join(root, r)) };
+  }
+
+  it('answers every directory as the uncached search does, whatever the order of the lookups', () => {
+    const { dirs } = mixedTree();
+    const expected = dirs.map((dir) => findConfigFile(dir));
+    for (const order of [dirs, [...dirs].reverse()]) {
+      const loader = new ConfigLoader();
+      const answers = new Map(order.map((dir) => [dir, loader.findConfigFile(dir)]));
+      expect(dirs.map((dir) => answers.get(dir))).toEqual(expected);
+    }
+  });
+
+  it('keeps what a lookup learnt about the directories above until clear(), for sibling folders too', () => {
+    const root = tempProject({ '.git/HEAD': 'ref: refs/heads/main\n', 'db/one/a.sql': '', 'db/two/b.sql': '' });
+    const loader = new ConfigLoader();
+    expect(loader.loadConfigForFile(join(root, 'db/one/a.sql')).dir).toBe(root);
+    // A project root and a config that appear later in a directory the first lookup went through.
+    writeFileSync(join(root, 'db/package.json'), JSON.stringify({ name: 'db' }));
+    writeFileSync(join(root, 'db/sqlwarden.config.json'), '{}');
+    expect(loader.loadConfigForFile(join(root, 'db/two/b.sql'))).toMatchObject({ path: undefined, dir: root });
+    loader.clear();
+    expect(loader.loadConfigForFile(join(root, 'db/two/b.sql'))).toMatchObject({ path: join(root, 'db/sqlwarden.config.json'), dir: join(root, 'db') });
+  });
+});

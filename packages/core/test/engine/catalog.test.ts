@@ -54,6 +54,28 @@ describe('catalog replay', () => {
     expect([...catalog.getTable({ name: 't' })!.columns]).toHaveLength(2);
   });
 
+  it('a checkpoint gives back the contents it marked, in their order, and leaves clones taken meanwhile alone', () => {
+    const catalog = replay('create table a (x int primary key); create table b (y int); create index b_y on b (y); create table c (z int);');
+    const tablesOf = (c: Catalog): string[] => [...c.tables()].map((t) => `${t.name}(${t.columns.map((col) => col.name).join(',')})`);
+    const before = { tables: tablesOf(catalog), state: catalog.state, b: catalog.getTable({ name: 'b' }) };
+    const checkpoint = catalog.checkpoint();
+    lint('drop table b; alter table a add column w int; create table d (v int); create index d_v on d (v);', { catalog, filePath: 'migrations/010.sql' });
+    const meanwhile = catalog.clone();
+    expect(tablesOf(catalog)).toEqual(['a(x,w)', 'c(z)', 'd(v)']);
+    catalog.rollBackTo(checkpoint);
+    expect(tablesOf(catalog)).toEqual(before.tables);
+    expect(catalog.state).toBe(before.state);
+    expect(catalog.getTable({ name: 'b' })).toBe(before.b);
+    expect(catalog.tableOfIndex({ name: 'b_y' })).toBe(before.b);
+    expect(catalog.tableOfIndex({ name: 'd_v' })).toBeUndefined();
+    expect(tablesOf(meanwhile)).toEqual(['a(x,w)', 'c(z)', 'd(v)']);
+    // A checkpoint with nothing changed after it, then changes after going back to it.
+    catalog.rollBackTo(catalog.checkpoint());
+    lint('drop table a;', { catalog, filePath: 'migrations/011.sql' });
+    expect(tablesOf(catalog)).toEqual(['b(y)', 'c(z)']);
+    expect(tablesOf(meanwhile)).toEqual(['a(x,w)', 'c(z)', 'd(v)']);
+  });
+
   it('rules see the catalog as it was before the current statement', () => {
     const seen: number[] = [];
     const probe = defineRule({
