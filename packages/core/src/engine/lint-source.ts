@@ -16,6 +16,7 @@ import { CreatedRelations, isDownMigrationPath } from './replay.ts';
 import { planFileTransactions, type FileTransactionPlan } from '../migration-tools/detect.ts';
 import type { SegmentParseCache } from './parse-cache.ts';
 import { NUL_BYTE_MESSAGE, parseWithinBudget } from './parse-budget.ts';
+import { leavesSchemaUnchanged } from './schema-changes.ts';
 import { type GroupKey, groupKeyOf, groupRepeats } from './group-repeats.ts';
 import { fillHeadline, fillTemplate } from './messages.ts';
 
@@ -55,6 +56,12 @@ export interface LintSourceOptions {
    * `RuleMeta.groupRepeats`), whatever their options say. The language server does this.
    */
   groupRepeats?: boolean;
+  /**
+   * Only the schema matters (a replay to catch up, `rules` empty, findings unused): statements
+   * that cannot change the catalog are not parsed (see schema-changes.ts). Statement indices stay
+   * those of a full lint.
+   */
+  schemaOnly?: boolean;
 }
 
 export interface LintSourceResult {
@@ -96,6 +103,10 @@ export function lintSource(options: LintSourceOptions): LintSourceResult {
   const segments = cached ? cached.segments : adapter.split(masked.text);
   for (let s = 0; s < segments.length; s++) {
     const segment = segments[s]!;
+    if (options.schemaOnly && !cached && leavesSchemaUnchanged(masked.text, segment.start, segment.end)) {
+      statements.push({ index: statements.length, range: { start: segment.start, end: segment.end }, text: '', section: inDown(segment.start) ? 'down' : 'up' });
+      continue;
+    }
     const parsed = cached ? cached.parses[s]! : parseWithinBudget(adapter, masked.text, { start: segment.start, end: segment.end });
     const section = inDown(segment.start) ? 'down' : 'up';
     if (parsed.error || parsed.skipped || parsed.notAnalysed) {

@@ -496,6 +496,7 @@ export class Linter {
         settings: config.settings,
         isMigration,
         rules: replayOnly ? [] : enabled,
+        ...(replayOnly ? { schemaOnly: true } : {}),
         catalog,
         knownRuleIds,
         adapter,
