@@ -4,7 +4,7 @@
  *
  *   npm run bench [-- --runs 1] [--only corpus,history,lsp,scale] [--json <file>]
  *                 [--corpus <dir>] [--pg-version 15] [--squawk <binary>]
- *                 [--history-sizes 1,2,5] [--history-timeout 600] [--history-rss-limit 8192]
+ *                 [--history-sizes 1,2,4] [--history-timeout 600] [--history-rss-limit 8192]
  *                 [--lsp-iterations 200]
  *                 [--scale-sizes 10000,50000,100000] [--scale-timeout 120] [--scale-rss-limit 4096]
  *                 [--scale-margin 1.5] [--scale-series add-column,create-index,begin,select,dump]
@@ -15,7 +15,8 @@
  * - corpus: the comparison below, `--runs` runs of each configuration (default 1, which keeps a
  *   complete default run short; `--runs 3 --only corpus` for medians to publish).
  * - history: time and peak RSS against the size of a history of many files, the corpus copied
- *   1×, 2× and 5× (`--history-sizes`); see scripts/bench-history.ts.
+ *   1×, 2× and 4× (`--history-sizes`; 16, 33 and 66 MB of pg-migrations); see
+ *   scripts/bench-history.ts.
  * - lsp: the language server's re-lint latency after a one-character edit of a 2,000-line
  *   migration (p50/p95/max), pass or fail against issue 13's 30 ms p95; see
  *   scripts/bench-lsp-latency.ts (also `node scripts/run-ts.mjs scripts/bench-lsp.ts`).
@@ -108,7 +109,7 @@ const scaleTimeoutMs = Number(option('--scale-timeout') ?? 120) * 1000;
 const scaleRssLimitKb = Number(option('--scale-rss-limit') ?? 4096) * 1024;
 const scaleMargin = Number(option('--scale-margin') ?? 1.5);
 const scaleSeriesFilter = option('--scale-series')?.split(',');
-const historySizes = numbers(option('--history-sizes') ?? '1,2,5');
+const historySizes = numbers(option('--history-sizes') ?? '1,2,4');
 const historyTimeoutMs = Number(option('--history-timeout') ?? 600) * 1000;
 const historyRssLimitKb = Number(option('--history-rss-limit') ?? 8192) * 1024;
 const lspIterations = Number(option('--lsp-iterations') ?? 200);
@@ -119,7 +120,7 @@ if (scaleSizes.some((n) => !Number.isInteger(n) || n < 1) || !(scaleTimeoutMs > 
   usage('--scale-sizes expects whole numbers (e.g. 10000,50000,100000); --scale-timeout, --scale-rss-limit and --scale-margin (≥ 1) positive numbers');
 }
 if (historySizes.some((n) => !Number.isInteger(n) || n < 1) || historySizes.some((n, i) => i > 0 && n <= historySizes[i - 1]!) || !(historyTimeoutMs > 0) || !(historyRssLimitKb > 0)) {
-  usage('--history-sizes expects ascending whole multiples of the corpus (e.g. 1,2,5); --history-timeout and --history-rss-limit positive numbers');
+  usage('--history-sizes expects ascending whole multiples of the corpus (e.g. 1,2,4); --history-timeout and --history-rss-limit positive numbers');
 }
 if (!Number.isInteger(lspIterations) || lspIterations < 1) usage('--lsp-iterations expects a whole number, 1 or more');
 
