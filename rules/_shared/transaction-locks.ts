@@ -110,6 +110,40 @@ interface Progress {
   locks: TransactionLock[];
   /** SAVEPOINT name -> how many locks were held when it was set. */
   savepoints: Array<{ name: string; held: number }>;
+  /**
+   * `locks` by lower-cased relation name, for its first `indexed` entries: two names `sameTable`
+   * calls one table have the same name, so a question about a relation reads only its bucket
+   * (a transaction of thousands of statements asked every lock at every statement).
+   */
+  byName?: Map<string, TransactionLock[]>;
+  indexed: number;
+}
+
+/** The Progress whose `locks` a held-locks array is. */
+const progressOfLocks = new WeakMap<readonly TransactionLock[], Progress>();
+
+function newProgress(): Progress {
+  const p: Progress = { next: 0, locks: [], savepoints: [], indexed: 0 };
+  progressOfLocks.set(p.locks, p);
+  return p;
+}
+
+/** The held locks on relations named like `relation` (all of `held` when it is not a transaction's list). */
+function heldOnName(held: readonly TransactionLock[], relation: Name): readonly TransactionLock[] {
+  const p = progressOfLocks.get(held);
+  if (!p) return held;
+  if (!p.byName) {
+    p.byName = new Map();
+    p.indexed = 0;
+  }
+  for (; p.indexed < held.length; p.indexed++) {
+    const lock = held[p.indexed]!;
+    const key = lock.relation.name.toLowerCase();
+    const bucket = p.byName.get(key);
+    if (bucket) bucket.push(lock);
+    else p.byName.set(key, [lock]);
+  }
+  return p.byName.get(relation.name.toLowerCase()) ?? [];
 }
 
 const PROGRESS_KEY = {};
@@ -129,12 +163,13 @@ export function locksHeldByTransaction(context: RuleContext<any>): readonly Tran
   const id = current.transactionId;
   if (!current.transaction || id === undefined) return [];
   const statements = context.file.statements;
-  const p = perFile<Progress>(context, PROGRESS_KEY, () => ({ next: 0, locks: [], savepoints: [] }));
+  const p = perFile<Progress>(context, PROGRESS_KEY, newProgress);
   if (p.transactionId !== id || p.section !== current.section || p.next > current.index) {
     // A transaction block is a run of consecutive statements: walk back to its first one.
     let start = current.index;
     while (start > 0 && statements[start - 1]!.transactionId === id && statements[start - 1]!.section === current.section) start--;
-    Object.assign(p, { transactionId: id, section: current.section, next: start, locks: [], savepoints: [] });
+    Object.assign(p, { transactionId: id, section: current.section, next: start, locks: [], savepoints: [], byName: undefined, indexed: 0 });
+    progressOfLocks.set(p.locks, p);
   }
   for (; p.next < current.index; p.next++) {
     const info = statements[p.next]!;
@@ -148,6 +183,7 @@ export function locksHeldByTransaction(context: RuleContext<any>): readonly Tran
         const at = p.savepoints.map((s) => s.name).lastIndexOf(name);
         if (at >= 0) {
           p.locks.length = p.savepoints[at]!.held;
+          p.byName = undefined;
           p.savepoints.length = at + 1;
         }
       }
@@ -164,14 +200,14 @@ export function locksHeldByTransaction(context: RuleContext<any>): readonly Tran
  */
 export function heldCovering(context: RuleContext<any>, lock: ResolvedLock, held: readonly TransactionLock[]): TransactionLock[] | undefined {
   if (held.length === 0 || isUnresolved(lock.relation)) return undefined;
-  const on = held.filter((h) => sameTable(context, h.relation, lock.relation));
+  const on = heldOnName(held, lock.relation).filter((h) => sameTable(context, h.relation, lock.relation));
   return on.length > 0 && coveredByHeld(lock.mode, on.map((h) => h.mode)) ? on : undefined;
 }
 
 /** The strongest of the held locks that make reads of the relation wait, if any (ACCESS EXCLUSIVE). */
 export function heldBlockingReads(context: RuleContext<any>, relation: ResolvedLock['relation'], held: readonly TransactionLock[]): TransactionLock | undefined {
   if (isUnresolved(relation)) return undefined;
-  return held.find((h) => h.mode === 'AccessExclusive' && sameTable(context, h.relation, relation));
+  return heldOnName(held, relation).find((h) => h.mode === 'AccessExclusive' && sameTable(context, h.relation, relation));
 }
 
 /** "an ACCESS EXCLUSIVE lock" for a held lock. */
