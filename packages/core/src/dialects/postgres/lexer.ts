@@ -201,7 +201,7 @@ class Lexer {
     if (c === MINUS && next === MINUS) return this.push(p, this.lineEnd(p + 2), 'SQL_COMMENT');
     if (c === SLASH && next === STAR) return this.push(p, this.blockCommentEnd(p + 2), 'C_COMMENT');
     if (c === QUOTE) return this.push(p, this.quotedEnd(p, false, true), 'SCONST');
-    if (c === DQUOTE) return this.push(p, this.identifierEnd(p + 1, p + 1), 'IDENT');
+    if (c === DQUOTE) return this.push(p, this.identifierEnd(p + 1), 'IDENT');
     if (isDigit(c) || (c === DOT && isDigit(next))) return this.number(p);
     if (c === DOT) return next === DOT ? this.push(p, p + 2, 'UNKNOWN') : this.push(p, p + 1, 'UNKNOWN');
     if (c === COLON) {
@@ -226,7 +226,7 @@ class Lexer {
     if (lower === 117 /* u */ && next === AMP) {
       const quote = this.text.charCodeAt(p + 2);
       if (quote === QUOTE) return this.push(p, this.quotedEnd(p + 2, false, true), 'UNKNOWN');
-      if (quote === DQUOTE) return this.push(p, this.identifierEnd(p + 3, p + 3), 'UNKNOWN');
+      if (quote === DQUOTE) return this.push(p, this.identifierEnd(p + 3), 'UNKNOWN');
     }
     const { text, n } = this;
     let end = p + 1;
@@ -338,7 +338,7 @@ class Lexer {
   }
 
   /** End of a quoted identifier whose content starts at `from` (`""` is a quote inside it). */
-  private identifierEnd(from: number, contentStart: number): number {
+  private identifierEnd(from: number): number {
     const { text, n } = this;
     let high = this.high;
     for (let i = from; i < n; i++) {
@@ -352,7 +352,7 @@ class Lexer {
         continue;
       }
       this.high = high;
-      if (i === contentStart) this.failed = true; // zero-length delimited identifier
+      if (i === from) this.failed = true; // zero-length delimited identifier
       return i + 1;
     }
     this.high = high;

@@ -1,15 +1,15 @@
 /**
  * libpg-query's own scanner (`scanSync`: the server's scanner in WASM, its tokens as JSON). The
  * parse path uses the TypeScript lexer (lexer.ts), which gives the same tokens far faster; this
- * stays for statements that do not parse, whose handling was built on what it gives, failures
- * (no tokens at all) included.
+ * stays for the syntax errors of statements that do not parse, whose reporting was built on what
+ * it gives, failures (no tokens at all) included.
  */
 import { scanSync } from 'libpg-query';
 import { ByteOffsetMap } from '../../source/line-index.ts';
 import type { KeywordKind, LexedToken } from './lexer.ts';
 
 /** A token as libpg-query's scanSync returns it: offsets are UTF-8 byte offsets into the scanned text. */
-export interface RawToken {
+interface RawToken {
   start: number;
   end: number;
   text: string;
@@ -18,7 +18,7 @@ export interface RawToken {
 }
 
 /** scanSync's tokens, or undefined when it fails (it throws on text the server's scanner rejects). */
-export function scanRaw(text: string): RawToken[] | undefined {
+function scanRaw(text: string): RawToken[] | undefined {
   try {
     return scanSync(text).tokens;
   } catch {

@@ -7,16 +7,9 @@
  */
 import type { UnparsedCreate } from '../../catalog/types.ts';
 import type { Range } from '../../model/nodes.ts';
-import { RESERVED_KEYWORD } from './lexer.ts';
-import { scanRaw } from './libpg-query-scan.ts';
+import { type LexedToken, lexPostgres, RESERVED_KEYWORD } from './lexer.ts';
 
-const COMMENT = new Set(['SQL_COMMENT', 'C_COMMENT']);
-
-interface Word {
-  text: string;
-  tokenName: string;
-  keywordKind: number;
-}
+type Word = Pick<LexedToken, 'text' | 'kind' | 'keywordKind'>;
 
 class Head {
   i = 0;
@@ -28,7 +21,7 @@ class Head {
 
   is(word: string, offset = 0): boolean {
     const t = this.peek(offset);
-    return t !== undefined && t.tokenName !== 'IDENT' && t.text.toLowerCase() === word;
+    return t !== undefined && t.kind !== 'IDENT' && t.text.toLowerCase() === word;
   }
 
   /** Consumes the words in order, all or none. */
@@ -69,7 +62,7 @@ class Head {
 }
 
 function isNameToken(t: Word): boolean {
-  return t.tokenName === 'IDENT' || (t.keywordKind > 0 && t.keywordKind !== RESERVED_KEYWORD);
+  return t.kind === 'IDENT' || (t.keywordKind > 0 && t.keywordKind !== RESERVED_KEYWORD);
 }
 
 /** `"Mixed"` keeps its case (with `""` for a quote); an unquoted name is folded to lower case. */
@@ -81,9 +74,10 @@ function identifier(text: string): string {
 
 /** Returns what the statement at `range` of `text` creates, when it is a CREATE of a relation. */
 export function unparsedCreate(text: string, range: Range): UnparsedCreate | undefined {
-  const tokens = scanRaw(text.slice(range.start, range.end));
-  if (!tokens) return undefined; // the lexer itself failed (an unterminated literal): nothing to read
-  const head = new Head(tokens.filter((t) => !COMMENT.has(t.tokenName)));
+  // libpg-query's own scanner takes quadratic time over thousands of nested unterminated `/*`.
+  const lexed = lexPostgres(text.slice(range.start, range.end));
+  if (lexed.failed) return undefined; // the server's scanner rejects it (an unterminated literal): nothing to read
+  const head = new Head(lexed.tokens.filter((t) => t.kind !== 'SQL_COMMENT' && t.kind !== 'C_COMMENT'));
   if (!head.accept('create')) return undefined;
   head.accept('or', 'replace');
   if (!head.accept('global')) head.accept('local');
