@@ -30,6 +30,8 @@ export default defineRule({
         if (!mayHoldLongName(context.statement.text)) return;
         const tokens = scanTokens(text, start, end);
         tokens.forEach((token, k) => {
+          // A name is at most as long as its spelling, and a UTF-16 unit is at most 3 bytes.
+          if (token.end - token.start <= MAX_IDENTIFIER_BYTES / 3) return;
           let name: string;
           const raw = text.slice(token.start, token.end);
           if (token.kind === 'word') {
