@@ -170,12 +170,9 @@ export function trafficBlockingLocks(context: RuleContext<any>, stmt: Statement,
   return out;
 }
 
-let lastLines: { text: string; index: LineIndex } | undefined;
-
-/** 1-based line of an offset, counted as diagnostics count them (core's LineIndex, kept for the current file). */
+/** 1-based line of an offset, counted as diagnostics count them (core's LineIndex of the current file, which the engine built). */
 export function lineAt(text: string, offset: number): number {
-  if (lastLines?.text !== text) lastLines = { text, index: new LineIndex(text) };
-  return lastLines.index.positionAt(offset).line;
+  return LineIndex.of(text).positionAt(offset).line;
 }
 
 /** "`ALTER TABLE users ADD COLUMN note text`", whitespace folded and cut at 60 characters. */

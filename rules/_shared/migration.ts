@@ -197,8 +197,26 @@ export interface SqlToken {
   end: number;
 }
 
-const WORD_START = /[A-Za-z_\u0080-\uffff]/;
-const WORD_PART = /[A-Za-z0-9_$\u0080-\uffff]/;
+/** `/\s/`, with a look at the character code first: most characters are ASCII. */
+function isSpace(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c < 0x80) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  return /\s/.test(text[i]!);
+}
+
+/** `[A-Za-z_\u0080-\uffff]` */
+function isWordStart(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f || c >= 0x80;
+}
+
+/** `[A-Za-z0-9_$\u0080-\uffff]` */
+function isWordPart(c: number): boolean {
+  return isWordStart(c) || (c >= 0x30 && c <= 0x39) || c === 0x24;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
 
 /**
  * Tokens of `text` between `start` and `end`, skipping whitespace and comments (`--` and nested
@@ -209,10 +227,18 @@ export function scanTokens(text: string, start = 0, end = text.length): SqlToken
   const tokens: SqlToken[] = [];
   let i = start;
   while (i < end) {
+    if (isSpace(text, i)) {
+      i++;
+      continue;
+    }
+    const code = text.charCodeAt(i);
     const c = text[i]!;
     const next = text[i + 1];
-    if (/\s/.test(c)) {
-      i++;
+    if (isWordStart(code) && !((c === 'E' || c === 'e') && next === "'")) {
+      let j = i + 1;
+      while (j < end && isWordPart(text.charCodeAt(j))) j++;
+      tokens.push({ kind: 'word', value: text.slice(i, j).toLowerCase(), start: i, end: j });
+      i = j;
     } else if (c === '-' && next === '-') {
       const nl = text.indexOf('\n', i);
       i = nl < 0 || nl > end ? end : nl + 1;
@@ -260,12 +286,7 @@ export function scanTokens(text: string, start = 0, end = text.length): SqlToken
         tokens.push({ kind: 'punct', value: c, start: i, end: i + 1 });
         i++;
       }
-    } else if (WORD_START.test(c)) {
-      let j = i + 1;
-      while (j < end && WORD_PART.test(text[j]!)) j++;
-      tokens.push({ kind: 'word', value: text.slice(i, j).toLowerCase(), start: i, end: j });
-      i = j;
-    } else if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(next ?? ''))) {
+    } else if (isDigit(code) || (c === '.' && /[0-9]/.test(next ?? ''))) {
       let j = i + 1;
       while (j < end && /[0-9.eE_]/.test(text[j]!)) j++;
       tokens.push({ kind: 'number', value: text.slice(i, j), start: i, end: j });

@@ -23,9 +23,26 @@ function key(schema: string | undefined, name: string): string {
 const keysOfNames = new WeakMap<object, string>();
 
 function keyOf(name: { schema?: string; name: string }): string {
-  if (!Object.isFrozen(name)) return key(name.schema, name.name);
+  if (!Object.isFrozen(name)) return name.schema === undefined ? publicKeyOf(name.name) : key(name.schema, name.name);
   let k = keysOfNames.get(name);
   if (k === undefined) keysOfNames.set(name, (k = key(name.schema, name.name)));
+  return k;
+}
+
+/**
+ * Keys of unqualified names, kept by name: a key built for each lookup is a new string, hashed
+ * anew by the map, and rules look up the tables of every statement. Bounded, as an editor's
+ * names come and go.
+ */
+const publicKeys = new Map<string, string>();
+const MAX_PUBLIC_KEYS = 10_000;
+
+function publicKeyOf(name: string): string {
+  let k = publicKeys.get(name);
+  if (k === undefined) {
+    if (publicKeys.size >= MAX_PUBLIC_KEYS) publicKeys.clear();
+    publicKeys.set(name, (k = key(undefined, name)));
+  }
   return k;
 }
 
@@ -99,6 +116,15 @@ function constraintFromModel(c: M.Constraint, columns: string[], name = c.name):
 }
 
 
+/** The catalog's maps, as bits of `Catalog.shared`. */
+const enum SharedMap {
+  Tables = 1,
+  TableKeysByName = 2,
+  IndexOwners = 4,
+  IndexKeysByName = 8,
+}
+const ALL_MAPS = SharedMap.Tables | SharedMap.TableKeysByName | SharedMap.IndexOwners | SharedMap.IndexKeysByName;
+
 /** What `Catalog.checkpoint` keeps: the maps and state of that moment, which the catalog no longer changes. */
 export interface CatalogCheckpoint {
   readonly byKey: Map<string, CatalogTable>;
@@ -143,11 +169,12 @@ export class Catalog implements CatalogReader {
   /**
    * Marks the contents as they are now, to come back to them once with `rollBackTo` (a rollback
    * is linted against the schema before it, and its changes are then dropped). Cheaper than
-   * `clone` and `restore`: the maps are copied at the first change after it, if there is one,
-   * and going back puts the marked maps back without copying them.
+   * `clone` and `restore`: each map is copied at its first change after it, if it changes at all
+   * (a DROP COLUMN changes the tables only, not the index names), and going back puts the marked
+   * maps back without copying them.
    */
   checkpoint(): CatalogCheckpoint {
-    this.shared = true;
+    this.shared = ALL_MAPS;
     return { byKey: this.byKey, tableKeysByName: this.tableKeysByName, indexOwner: this.indexOwner, indexKeysByName: this.indexKeysByName, contents: this.contents };
   }
 
@@ -158,11 +185,18 @@ export class Catalog implements CatalogReader {
     this.indexOwner = checkpoint.indexOwner;
     this.indexKeysByName = checkpoint.indexKeysByName;
     this.contents = checkpoint.contents;
-    this.shared = false;
+    this.shared = 0;
   }
 
-  /** Set while a checkpoint holds the current maps: the next change copies them first. */
-  private shared = false;
+  /** The maps a checkpoint holds (a bit each, see `SharedMap`): a change to one copies it first. */
+  private shared = 0;
+
+  /** The map, copied first when a checkpoint holds it. */
+  private writable<K, V>(which: SharedMap, map: Map<K, V>): Map<K, V> {
+    if ((this.shared & which) === 0) return map;
+    this.shared &= ~which;
+    return new Map(map);
+  }
 
   tables(): Iterable<CatalogTable> {
     return this.byKey.values();
@@ -272,18 +306,28 @@ export class Catalog implements CatalogReader {
 
   /** Every change to the two maps goes through here, so that a replay can be recorded and redone. */
   private make(change: CatalogChange): void {
-    if (this.shared) this.unshare();
-    const [map, byName]: [Map<string, unknown>, Map<string, readonly string[]>] =
-      change.map === 'tables' ? [this.byKey, this.tableKeysByName] : [this.indexOwner, this.indexKeysByName];
-    const had = map.has(change.key);
+    const tables = change.map === 'tables';
+    const had = tables ? this.byKey.has(change.key) : this.indexOwner.has(change.key);
+    if (change.value === undefined && !had) {
+      this.recording?.push(change);
+      return;
+    }
+    let map: Map<string, unknown>;
+    if (tables) map = this.byKey = this.writable(SharedMap.Tables, this.byKey);
+    else map = this.indexOwner = this.writable(SharedMap.IndexOwners, this.indexOwner);
+    let byName: Map<string, readonly string[]> | undefined;
+    if (change.value === undefined || !had) {
+      if (tables) byName = this.tableKeysByName = this.writable(SharedMap.TableKeysByName, this.tableKeysByName);
+      else byName = this.indexKeysByName = this.writable(SharedMap.IndexKeysByName, this.indexKeysByName);
+    }
     if (change.value !== undefined) {
       map.set(change.key, change.value);
-      if (!had) byName.set(change.name, [...(byName.get(change.name) ?? []), change.key]);
-    } else if (had) {
+      if (!had) byName!.set(change.name, [...(byName!.get(change.name) ?? []), change.key]);
+    } else {
       map.delete(change.key);
-      const rest = byName.get(change.name)?.filter((k) => k !== change.key) ?? [];
-      if (rest.length > 0) byName.set(change.name, rest);
-      else byName.delete(change.name);
+      const rest = byName!.get(change.name)?.filter((k) => k !== change.key) ?? [];
+      if (rest.length > 0) byName!.set(change.name, rest);
+      else byName!.delete(change.name);
     }
     this.recording?.push(change);
   }
@@ -314,15 +358,7 @@ export class Catalog implements CatalogReader {
     this.indexOwner = new Map(snapshot.indexOwner);
     this.indexKeysByName = new Map(snapshot.indexKeysByName);
     this.contents = snapshot.contents;
-    this.shared = false;
-  }
-
-  private unshare(): void {
-    this.byKey = new Map(this.byKey);
-    this.tableKeysByName = new Map(this.tableKeysByName);
-    this.indexOwner = new Map(this.indexOwner);
-    this.indexKeysByName = new Map(this.indexKeysByName);
-    this.shared = false;
+    this.shared = 0;
   }
 
   /**

@@ -266,7 +266,10 @@ export class ConfigLoader {
   }
 
   loadConfigFile(path: string): LoadedConfig {
-    const absolute = resolve(path);
+    return this.loadedConfigFile(resolve(path));
+  }
+
+  private loadedConfigFile(absolute: string): LoadedConfig {
     let loaded = this.loadedByPath.get(absolute);
     if (!loaded) {
       loaded = loadConfigFile(absolute);
@@ -277,15 +280,16 @@ export class ConfigLoader {
 
   /** See `loadConfigForFile`. */
   loadConfigForFile(filePath: string, options: { explicitConfigPath?: string; cwd?: string } = {}): LoadedConfig {
-    const cwd = resolve(options.cwd ?? process.cwd());
-    if (options.explicitConfigPath !== undefined) return this.loadConfigFile(resolve(cwd, options.explicitConfigPath));
-    const fileDir = dirname(resolve(cwd, filePath));
-    const found = this.findConfigFile(fileDir);
-    if (found !== undefined) return this.loadConfigFile(found);
+    if (options.explicitConfigPath !== undefined) return this.loadConfigFile(resolve(options.cwd ?? process.cwd(), options.explicitConfigPath));
+    // One resolve: the directories and config paths below are absolute and normalised already,
+    // and resolving again cost more than the rest of a cached lookup.
+    const fileDir = dirname(resolve(options.cwd ?? process.cwd(), filePath));
+    const found = this.configFileFor(fileDir);
+    if (found !== null) return this.loadedConfigFile(found);
     // Without a config, the defaults' globs are relative to the project the file belongs to (its
     // nearest package.json or repository root), so a file is a migration or not whatever the
     // directory a run or an editor starts from; outside any project, relative to that directory.
-    const root = this.projectRootFor(fileDir) ?? cwd;
+    const root = this.projectRootFor(fileDir) ?? resolve(options.cwd ?? process.cwd());
     let defaults = this.defaultsByCwd.get(root);
     if (!defaults) {
       defaults = { path: undefined, dir: root, raw: {} };

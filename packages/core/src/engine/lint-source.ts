@@ -86,7 +86,7 @@ function newerThanConfigured(node: Statement, settings: Settings): { message: st
 export function lintSource(options: LintSourceOptions): LintSourceResult {
   const { text, adapter, catalog } = options;
   const fixWatch = options.fixWatch ?? new FixWatch();
-  const lines = new LineIndex(text);
+  const lines = LineIndex.of(text);
   const masked = maskNonSql(text, { dialect: options.settings.dialect });
   const raw: Array<Omit<Diagnostic, 'line' | 'column' | 'endLine' | 'endColumn'>> = [];
   /** The findings of rules that group repeats (meta.groupRepeats), by the raw diagnostic. */
@@ -192,6 +192,16 @@ export function lintSource(options: LintSourceOptions): LintSourceResult {
       range: { start: at.start, end: at.end },
     });
   };
+  // What every rule's context does alike, made once per file rather than once per rule.
+  const getText = (nodeOrRange?: { range: Range } | Range): string => {
+    if (!nodeOrRange) return text;
+    const r = 'range' in nodeOrRange ? nodeOrRange.range : nodeOrRange;
+    return text.slice(r.start, r.end);
+  };
+  const getAncestors = (): readonly Node[] => ancestors;
+  const getScopes = () => scopesFromAncestors(ancestors);
+  const resolveColumn = (ref: ColumnRef) => resolveColumnInScopes(ref, scopesFromAncestors(ancestors), catalog, ancestors);
+  const resolveTable = (name: { schema?: string; name: string }) => catalog.getTable(name);
   for (const enabled of options.rules) {
     const meta = enabled.rule.meta;
     if (meta.dialects && !meta.dialects.includes(options.settings.dialect)) continue;
@@ -232,15 +242,11 @@ export function lintSource(options: LintSourceOptions): LintSourceResult {
         if (group) groups.set(diagnostic, group);
         raw.push(diagnostic);
       },
-      getText(nodeOrRange) {
-        if (!nodeOrRange) return text;
-        const r = 'range' in nodeOrRange ? nodeOrRange.range : nodeOrRange;
-        return text.slice(r.start, r.end);
-      },
-      getAncestors: () => ancestors,
-      getScopes: () => scopesFromAncestors(ancestors),
-      resolveColumn: (ref: ColumnRef) => resolveColumnInScopes(ref, scopesFromAncestors(ancestors), catalog, ancestors),
-      resolveTable: (name) => catalog.getTable(name),
+      getText,
+      getAncestors,
+      getScopes,
+      resolveColumn,
+      resolveTable,
     };
     try {
       active.push({ enabled, visitor: enabled.rule.create(context), failed: false });

@@ -18,8 +18,8 @@ export const MAX_STATEMENT_LENGTH = 1_000_000;
 export const NUL_BYTE_MESSAGE = 'NUL byte (0x00): PostgreSQL rejects a query text holding one ("invalid message format") and psql cuts the line there';
 
 export function parseWithinBudget(adapter: DialectAdapter, maskedText: string, range: Range): ParsedSegment {
-  const nul = maskedText.indexOf('\0', range.start);
-  if (nul !== -1 && nul < range.end) return { statements: [], error: { message: `${NUL_BYTE_MESSAGE}; not analysed`, range: { start: nul, end: nul + 1 } }, tokens: [] };
+  const nul = nulWithin(maskedText, range);
+  if (nul !== -1) return { statements: [], error: { message: `${NUL_BYTE_MESSAGE}; not analysed`, range: { start: nul, end: nul + 1 } }, tokens: [] };
   const length = range.end - range.start;
   if (length <= MAX_STATEMENT_LENGTH) return adapter.parseSegment(maskedText, range);
   const size = `${(length / 1_000_000).toFixed(1)} million characters`;
@@ -31,4 +31,29 @@ export function parseWithinBudget(adapter: DialectAdapter, maskedText: string, r
     },
     tokens: [],
   };
+}
+
+/** The NUL bytes of the text the last caller asked about: its statements come one after another. */
+let lastNuls: { text: string; offsets: number[] } | undefined;
+
+/**
+ * The offset of the first NUL byte in the range, or -1. Searching the text from the range's start
+ * would read to the end of the file for every statement of a file without one.
+ */
+function nulWithin(text: string, range: Range): number {
+  if (lastNuls?.text !== text) {
+    const offsets: number[] = [];
+    for (let nul = text.indexOf('\0'); nul !== -1; nul = text.indexOf('\0', nul + 1)) offsets.push(nul);
+    lastNuls = { text, offsets };
+  }
+  const offsets = lastNuls.offsets;
+  // The first NUL at or after the range's start (a binary search: a file may hold many).
+  let low = 0;
+  let high = offsets.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (offsets[mid]! < range.start) low = mid + 1;
+    else high = mid;
+  }
+  return low < offsets.length && offsets[low]! < range.end ? offsets[low]! : -1;
 }

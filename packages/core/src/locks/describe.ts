@@ -14,8 +14,9 @@ export type { DescribeOptions };
  */
 export function describeStatementLocks(statement: Statement, options: DescribeOptions): StatementLocks {
   const state = options.catalog ? options.catalog.state : WITHOUT_CATALOG;
+  if (!state) return describeUncached(statement, options);
   // Only frozen statements (the engine's cached parses) outlive a run, so only they are worth keeping answers for.
-  if (!state || !Object.isFrozen(statement)) return describeUncached(statement, options);
+  if (!Object.isFrozen(statement)) return recentAnswer(statement, state, options);
   let known = answers.get(statement);
   if (!known) answers.set(statement, (known = []));
   for (let i = 0; i < known.length; i++) {
@@ -36,6 +37,26 @@ export function describeStatementLocks(statement: Statement, options: DescribeOp
 const answers = new WeakMap<Statement, Array<{ state: object; version: number; locks: StatementLocks }>>();
 const ANSWERS_PER_STATEMENT = 4;
 const WITHOUT_CATALOG = {};
+
+/**
+ * The last answers for statements that are not frozen (a one-shot lint parses without the cache):
+ * several rules ask about the statement they visit, against the same catalog. A few entries
+ * only, so that they keep no statement of an earlier file alive.
+ */
+const recent: Array<{ statement: Statement; state: object; version: number; locks: StatementLocks }> = [];
+const RECENT_ANSWERS = 8;
+let nextRecent = 0;
+
+function recentAnswer(statement: Statement, state: object, options: DescribeOptions): StatementLocks {
+  for (let i = 0; i < recent.length; i++) {
+    const answer = recent[i]!;
+    if (answer.statement === statement && answer.state === state && answer.version === options.postgresVersion) return answer.locks;
+  }
+  const locks = freezeLocks(describeUncached(statement, options));
+  recent[nextRecent] = { statement, state, version: options.postgresVersion, locks };
+  nextRecent = (nextRecent + 1) % RECENT_ANSWERS;
+  return locks;
+}
 
 function describeUncached(statement: Statement, options: DescribeOptions): StatementLocks {
   const b = new EffectBuilder(options);
@@ -290,9 +311,13 @@ function indexNames(table: CatalogTable): string[] {
 
 /** Tables a statement reads (FROM, JOIN, subqueries, CTEs), without the DML target and CTE names. */
 function readTables(root: Node, exclude?: TableRef): LockedRelation[] {
-  const ctes = new Set(findAll(root, (n): n is Cte => n.type === 'Cte').map((c) => c.name));
+  // One walk for both: seed-data INSERTs make trees of many thousand nodes.
+  const found = findAll(root, (n): n is Cte | TableRef => n.type === 'Cte' || n.type === 'TableRef');
+  const ctes = new Set<string>();
+  for (const node of found) if (node.type === 'Cte') ctes.add(node.name);
   const seen = new Map<string, LockedRelation>();
-  for (const ref of findAll(root, (n): n is TableRef => n.type === 'TableRef')) {
+  for (const ref of found) {
+    if (ref.type !== 'TableRef') continue;
     if (ref === exclude) continue;
     if (!ref.schema && ctes.has(ref.name)) continue;
     const rel = relationOf(ref as { schema?: string; name: string } as QualifiedName);

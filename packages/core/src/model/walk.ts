@@ -1,10 +1,5 @@
 import type { Node } from './nodes.ts';
 
-const SKIP_KEYS = new Set(['raw', 'range', 'parent']);
-
-function isNode(value: unknown): value is Node {
-  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string' && 'range' in value;
-}
 
 /**
  * Child nodes in source order of their fields. Plain objects without a `type` (such as a
@@ -18,21 +13,27 @@ export function childNodes(node: Node): Node[] {
 }
 
 // Plain loops rather than Object.entries and closures: every walk and findAll asks for the
-// children of every node, and the language server walks a whole file on each keystroke.
+// children of every node, and the language server walks a whole file on each keystroke. The
+// skipped keys (`raw`, `range`, `parent`) are compared, not looked up in a set, and most values
+// (names, flags) are not objects, which is asked first.
 function collectFields(container: object, out: Node[]): void {
   for (const key in container) {
-    if (SKIP_KEYS.has(key)) continue;
-    collectValue((container as Record<string, unknown>)[key], out);
+    if (key === 'raw' || key === 'range' || key === 'parent') continue;
+    const value = (container as Record<string, unknown>)[key];
+    if (typeof value === 'object' && value !== null) collectValue(value, out);
   }
 }
 
-function collectValue(value: unknown, out: Node[]): void {
+function collectValue(value: object, out: Node[]): void {
   if (Array.isArray(value)) {
     // An index loop: model arrays are frozen, and for...of walks frozen arrays with an iterator object.
-    for (let i = 0; i < value.length; i++) collectValue(value[i], out);
-  } else if (isNode(value)) {
-    out.push(value);
-  } else if (typeof value === 'object' && value !== null) {
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (typeof item === 'object' && item !== null) collectValue(item, out);
+    }
+  } else if (typeof (value as { type?: unknown }).type === 'string' && 'range' in value) {
+    out.push(value as Node);
+  } else {
     collectFields(value, out);
   }
 }
@@ -112,10 +113,7 @@ export type NodeCallback = (node: Node, ancestors: readonly Node[]) => void;
  */
 export function walkDispatch(root: Node, enter: ReadonlyArray<NodeCallback | undefined>, exit: ReadonlyArray<NodeCallback | undefined>): void {
   if (!Object.isFrozen(root)) {
-    walk(root, {
-      enter: (node, ancestors) => enter[nodeTypeId(node.type)]?.(node, ancestors),
-      exit: (node, ancestors) => exit[nodeTypeId(node.type)]?.(node, ancestors),
-    });
+    walkFreshDispatch(root, enter, exit);
     return;
   }
   walkPreorder(
@@ -123,6 +121,33 @@ export function walkDispatch(root: Node, enter: ReadonlyArray<NodeCallback | und
     (node, type, ancestors) => enter[type]?.(node, ancestors),
     (node, type, ancestors) => exit[type]?.(node, ancestors),
   );
+}
+
+/** `walk` with each node's type id looked up once, for both its enter and its exit. */
+function walkFreshDispatch(root: Node, enter: ReadonlyArray<NodeCallback | undefined>, exit: ReadonlyArray<NodeCallback | undefined>): void {
+  const ancestors: Node[] = [];
+  // Pending visits: a node, and its type id for an enter or -1 - id for its exit (no object per visit).
+  const stack: Node[] = [root];
+  const visits: number[] = [nodeTypeId(root.type)];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    const visit = visits.pop()!;
+    if (visit < 0) {
+      ancestors.pop();
+      exit[-1 - visit]?.(node, ancestors);
+      continue;
+    }
+    enter[visit]?.(node, ancestors);
+    ancestors.push(node);
+    stack.push(node);
+    visits.push(-1 - visit);
+    const children = childNodes(node);
+    for (let i = children.length - 1; i >= 0; i--) {
+      const child = children[i]!;
+      stack.push(child);
+      visits.push(nodeTypeId(child.type));
+    }
+  }
 }
 
 /**

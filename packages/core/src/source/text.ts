@@ -35,7 +35,9 @@ export function toWellFormed(text: string): string {
  */
 export function stringifyWellFormed(value: unknown, space?: number): string {
   const json = JSON.stringify(value, null, space);
-  // Lone surrogates are the only characters at or above U+D800 that JSON.stringify escapes.
+  // Lone surrogates are the only characters at or above U+D800 that JSON.stringify escapes. The
+  // plain searches first: on a report of many megabytes they cost a tenth of the expression.
+  if (!json.includes('\\ud') && !json.includes('\\uD')) return json;
   if (!/\\ud[89a-f]/i.test(json)) return json;
   return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? toWellFormed(v) : v), space);
 }

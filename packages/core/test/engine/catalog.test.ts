@@ -74,6 +74,18 @@ describe('catalog replay', () => {
     lint('drop table a;', { catalog, filePath: 'migrations/011.sql' });
     expect(tablesOf(catalog)).toEqual(['b(y)', 'c(z)']);
     expect(tablesOf(meanwhile)).toEqual(['a(x,w)', 'c(z)', 'd(v)']);
+    // Changes to the tables first, to the index names later.
+    const second = catalog.checkpoint();
+    lint('alter table c add column q int;', { catalog, filePath: 'migrations/012.sql' });
+    const withColumn = catalog.clone();
+    lint('create index c_z on c (z); drop index b_y;', { catalog, filePath: 'migrations/013.sql' });
+    expect(catalog.tableOfIndex({ name: 'c_z' })?.name).toBe('c');
+    catalog.rollBackTo(second);
+    expect(tablesOf(catalog)).toEqual(['b(y)', 'c(z)']);
+    expect(catalog.tableOfIndex({ name: 'c_z' })).toBeUndefined();
+    expect(catalog.tableOfIndex({ name: 'b_y' })?.name).toBe('b');
+    expect(withColumn.tableOfIndex({ name: 'c_z' })).toBeUndefined();
+    expect(tablesOf(withColumn)).toEqual(['b(y)', 'c(z,q)']);
   });
 
   it('rules see the catalog as it was before the current statement', () => {

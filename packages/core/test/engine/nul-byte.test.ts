@@ -36,6 +36,14 @@ describe('NUL bytes in SQL text', () => {
     expect(result.messages.filter((m) => m.ruleId === 'require-where').map((m) => m.line)).toEqual([3]);
   });
 
+  it('each statement is judged by the NULs inside it only, with several in the file', async () => {
+    const text = `${UPDATE}\nDELETE FROM t;\nSELECT '\0';\nDELETE FROM u;\n${UPDATE}\n`;
+    const result = await linter.lintText(text, { filePath: path.join(dir, 'several.sql') });
+    const nuls = [...text.matchAll(/\0/g)].map((m) => m.index);
+    expect(result.messages.filter((m) => m.ruleId === 'syntax-error').map((m) => m.range.start)).toEqual(nuls);
+    expect(result.messages.filter((m) => m.ruleId === 'require-where').map((m) => m.line)).toEqual([2, 4]);
+  });
+
   it('a NUL between statements (in a comment) is reported too: the server rejects the whole query text', async () => {
     const text = `SELECT 1;\n-- note \0 here\nDELETE FROM t;\n`;
     const result = await linter.lintText(text, { filePath: path.join(dir, 'between.sql') });

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { describeEffect, describeStatement, describeStatementLocks, displayRelation, type StatementLocks } from '../../src/index.ts';
-import { catalogOf, parseOne, ready } from './support/parse.ts';
+import { catalogOf, parseAll, parseOne, ready } from './support/parse.ts';
 
 beforeAll(() => ready);
 
@@ -140,6 +140,22 @@ describe('describeStatementLocks', () => {
     expect(ops(describeSql('CREATE TRIGGER tr BEFORE INSERT ON users FOR EACH ROW EXECUTE FUNCTION f()'))).toEqual(['create_trigger']);
     expect(strongest(describeSql('DROP TRIGGER tr ON app.users'))).toEqual({ 'app.users': 'AccessExclusive' });
     expect(ops(describeSql('ALTER TABLE users DISABLE TRIGGER ALL'))).toEqual(['alter_table.enable_disable_trigger']);
+  });
+
+  it('answers again from memory for the same statement, catalog state and version, and anew when one changes', () => {
+    const catalog = catalogOf(SCHEMA);
+    const stmt = parseOne('ALTER TABLE users ADD COLUMN a int');
+    expect(Object.isFrozen(stmt)).toBe(false);
+    const first = describeStatementLocks(stmt, { postgresVersion: 15, catalog });
+    expect(describeStatementLocks(stmt, { postgresVersion: 15, catalog })).toBe(first);
+    expect(Object.isFrozen(first) && Object.isFrozen(first.effects) && Object.isFrozen(first.effects[0]!.locks)).toBe(true);
+    expect(describeStatementLocks(stmt, { postgresVersion: 10, catalog })).not.toBe(first);
+    // Another statement with the same text is another statement.
+    expect(describeStatementLocks(parseOne('ALTER TABLE users ADD COLUMN a int'), { postgresVersion: 15, catalog })).not.toBe(first);
+    const partitioned = parseOne('CREATE INDEX ON p (a)');
+    expect(describeStatementLocks(partitioned, { postgresVersion: 15, catalog }).effects[0]!.operation.id).toBe('create_index');
+    for (const created of parseAll('CREATE TABLE p (a int) PARTITION BY RANGE (a)')) catalog.apply(created, { file: 'later.sql', statement: 0 });
+    expect(describeStatementLocks(partitioned, { postgresVersion: 15, catalog }).effects[0]!.operation.id).toBe('create_index.partitioned');
   });
 
   it('resolves the tables a statement reads, without CTE names', () => {

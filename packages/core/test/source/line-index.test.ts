@@ -54,6 +54,28 @@ describe('LineIndex', () => {
     }
   });
 
+  it('gives text with \\n breaks only the lines and positions a line-by-line count gives', () => {
+    const text = '\n\nselect 1;\n\n  -- é\ninsert into t values (1);\n\n';
+    const index = new LineIndex(text);
+    const lines = text.split('\n');
+    expect(index.lineCount).toBe(lines.length);
+    let start = 0;
+    lines.forEach((line, i) => {
+      expect(index.lineStart(i + 1)).toBe(start);
+      expect(index.offsetAt(i + 1, 999)).toBe(start + line.length);
+      for (let column = 1; column <= line.length + 1; column++) expect(index.positionAt(start + column - 1)).toEqual({ line: i + 1, column });
+      start += line.length + 1;
+    });
+  });
+
+  it('is built once for the text of consecutive callers (LineIndex.of)', () => {
+    const text = 'a\nb\n';
+    const index = LineIndex.of(text);
+    expect(LineIndex.of(text)).toBe(index);
+    expect(LineIndex.of('a\n')).not.toBe(index);
+    expect(LineIndex.of('a\nb\r\nc').positionAt(5)).toEqual({ line: 3, column: 1 });
+  });
+
   it('clamps offsets and positions outside the text', () => {
     const index = new LineIndex('ab\ncd');
     expect(index.positionAt(-3)).toEqual({ line: 1, column: 1 });
