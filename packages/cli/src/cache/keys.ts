@@ -8,8 +8,8 @@
  *
  * so appending a migration keeps every earlier key, while editing one invalidates itself and
  * everything replayed after it. `environment` is the resolved config (as --print-config shows it,
- * including rule options and migration status), the config file's bytes, the plugins' identity,
- * and the directory signature migration-tool detection depends on.
+ * including rule options), the config file's bytes and directory, the plugins' identity, and the
+ * directory signature migration-tool detection depends on (see `EnvironmentHasher`).
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -18,8 +18,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Linter, isMigrationToolMarker } from '@sqlwarden/core';
 
+type LoadedConfig = ReturnType<Linter['loadedConfigFor']>;
+
 /** Bump when the stored entry shape or the key recipe changes. */
-export const CACHE_FORMAT = 2;
+export const CACHE_FORMAT = 3;
 
 export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
@@ -97,11 +99,19 @@ function packageVersionNear(file: string): string {
   return '';
 }
 
+interface DirectorySignature {
+  signature: string;
+  /** Whether it holds `.git`, where detection's walk up stops. */
+  hasGit: boolean;
+}
+
 /** Computes `environment(i)` for files, memoizing what several files share. */
 export class EnvironmentHasher {
-  private readonly directories = new Map<string, string>();
+  private readonly directories = new Map<string, DirectorySignature>();
   private readonly ancestorSignatures = new Map<string, string>();
-  private readonly configs = new Map<unknown, string>();
+  private readonly configs = new Map<LoadedConfig, string>();
+  /** `environment` by config and directory: all it depends on. */
+  private readonly environments = new Map<LoadedConfig, Map<string, string>>();
 
   constructor(private readonly linter: Linter) {}
 
@@ -109,22 +119,22 @@ export class EnvironmentHasher {
    * One directory: the detection markers in it (flyway.conf, `*.sql.conf`, `.git`...; a
    * migration's own name is part of its path) and the content of the files detection reads.
    */
-  private directory(dir: string): string {
-    let signature = this.directories.get(dir);
-    if (signature === undefined) {
+  private directory(dir: string): DirectorySignature {
+    let directory = this.directories.get(dir);
+    if (directory === undefined) {
       let names: string[];
       try {
         names = readdirSync(dir)
           .filter((name) => affectsDetection(name) || READ_BY_DETECTION.test(name))
           .sort();
       } catch {
-        names = [];
+        names = []; // unreadable: detection sees no entries either
       }
       const contents = names.filter((name) => READ_BY_DETECTION.test(name)).map((name) => `${name}=${readIfSmall(path.join(dir, name))}`);
-      signature = sha256(JSON.stringify([names, contents]));
-      this.directories.set(dir, signature);
+      directory = { signature: sha256(JSON.stringify([names, contents])), hasGit: names.includes('.git') };
+      this.directories.set(dir, directory);
     }
-    return signature;
+    return directory;
   }
 
   /** The directory and its ancestors up to the one holding `.git`, as detection walks them. */
@@ -134,14 +144,9 @@ export class EnvironmentHasher {
       const parts: string[] = [];
       let current = dir;
       for (let depth = 0; depth < MAX_DEPTH; depth++) {
-        parts.push(this.directory(current));
-        let hasGit = false;
-        try {
-          hasGit = readdirSync(current).includes('.git');
-        } catch {
-          // unreadable: detection sees no entries either
-        }
-        if (hasGit) break;
+        const directory = this.directory(current);
+        parts.push(directory.signature);
+        if (directory.hasGit) break;
         const parent = path.dirname(current);
         if (parent === current) break;
         current = parent;
@@ -152,9 +157,13 @@ export class EnvironmentHasher {
     return signature;
   }
 
-  /** The config file's bytes and its plugins' identity (entry module bytes and package version). */
-  private async config(filePath: string): Promise<string> {
-    const loaded = this.linter.loadedConfigFor(filePath);
+  /**
+   * Everything about the file's config: the resolved config (as --print-config shows it,
+   * including rule options but not the file's own migration status, which follows from the config
+   * and the path, both in the key), the config file's bytes, the directory its globs are relative
+   * to, and its plugins' identity (entry module bytes and package version). Once per config.
+   */
+  private async config(filePath: string, loaded: LoadedConfig): Promise<string> {
     let signature = this.configs.get(loaded);
     if (signature === undefined) {
       const plugins = (loaded.raw.plugins ?? []).map((spec) => {
@@ -166,6 +175,7 @@ export class EnvironmentHasher {
         }
       });
       const rules = (await this.linter.rulesForFile(filePath)).map((rule) => rule.meta.id).sort();
+      const { isMigration: _perFile, ...resolved } = await this.linter.getConfigForFile(filePath);
       signature = sha256(
         JSON.stringify({
           path: loaded.path ?? null,
@@ -173,6 +183,7 @@ export class EnvironmentHasher {
           content: loaded.path === undefined ? null : readIfSmallAnySize(loaded.path),
           plugins,
           rules,
+          resolved,
         }),
       );
       this.configs.set(loaded, signature);
@@ -181,8 +192,16 @@ export class EnvironmentHasher {
   }
 
   async environment(filePath: string): Promise<string> {
-    const resolved = JSON.stringify(await this.linter.getConfigForFile(filePath));
-    return sha256([resolved, await this.config(filePath), this.ancestors(path.dirname(filePath))].join('\n'));
+    const loaded = this.linter.loadedConfigFor(filePath);
+    const dir = path.dirname(filePath);
+    let byDirectory = this.environments.get(loaded);
+    if (byDirectory === undefined) this.environments.set(loaded, (byDirectory = new Map()));
+    let environment = byDirectory.get(dir);
+    if (environment === undefined) {
+      environment = sha256([await this.config(filePath, loaded), this.ancestors(dir)].join('\n'));
+      byDirectory.set(dir, environment);
+    }
+    return environment;
   }
 }
 

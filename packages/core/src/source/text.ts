@@ -35,8 +35,10 @@ export function toWellFormed(text: string): string {
  */
 export function stringifyWellFormed(value: unknown, space?: number): string {
   const json = JSON.stringify(value, null, space);
-  // Lone surrogates are the only characters at or above U+D800 that JSON.stringify escapes.
-  if (!/\\ud[89a-f]/i.test(json)) return json;
+  // Lone surrogates are the only characters at or above U+D800 that JSON.stringify escapes (in
+  // lower case). A plain substring search rules them out in a fraction of the regex's time over a
+  // report of many megabytes.
+  if (!json.includes('\\ud') || !/\\ud[89a-f]/.test(json)) return json;
   return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? toWellFormed(v) : v), space);
 }
 
