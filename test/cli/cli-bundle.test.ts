@@ -2,6 +2,7 @@ import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OPTIMIZE_WASM_FROM_FILES } from '../../packages/cli/src/startup/wasm-tiering.ts';
 import { checkConfigShape } from '../../packages/core/src/config/shape.ts';
 import { binary, copyFixture, ensureBuilt, removeTempDirs, repoRoot, runCli } from './helpers.ts';
 
@@ -57,6 +58,17 @@ describe('the bundled binary', () => {
     const off = runCli(['-f', 'json'], { cwd: dir, env: { TMPDIR: tmp, DEBUG: 'sqlwarden:startup', SQLWARDEN_NO_CODE_CACHE: '1' } });
     expect(off.stderr).toBe('sqlwarden:startup code cache off: compiled from source\n');
     expect(off.stdout).toBe(first.stdout);
+  });
+
+  it('stores code that the next start accepts after a run of enough files to optimize the parser', () => {
+    const dir = copyFixture();
+    for (let i = 0; i < OPTIMIZE_WASM_FROM_FILES; i++) writeFileSync(path.join(dir, `${String(i).padStart(4, '0')}.sql`), 'SELECT 1;\n');
+    const tmp = copyFixture();
+    const env = { TMPDIR: tmp, DEBUG: 'sqlwarden:startup' };
+    const many = runCli(['-f', 'json', '.'], { cwd: dir, env });
+    expect(many.status).toBe(0);
+    expect(many.stderr).toMatch(/^sqlwarden:startup no cached code in .*\nsqlwarden:startup stored \d+ bytes of cached code in \S+\n$/);
+    expect(runCli(['--version'], { cwd: dir, env }).stderr).toMatch(/^sqlwarden:startup compiled with the cached code in \S+\n$/);
   });
 
   it('checks configs with the validator generated at build time as the sources do', () => {

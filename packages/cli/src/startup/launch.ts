@@ -9,9 +9,11 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import v8 from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import { debugLogger } from '../cache/debug.ts';
 import { compileBundle } from './code-cache.ts';
+import { BASELINE_WASM_FLAGS } from './wasm-tiering.ts';
 
 type BundleFunction = (
   exports: object,
@@ -25,10 +27,14 @@ type BundleFunction = (
 
 const url = new URL('./sqlwarden-main.cjs', import.meta.url);
 const file = fileURLToPath(url);
+// Before compiling: V8's flags are part of what its code cache must match (see wasm-tiering.ts).
+v8.setFlagsFromString(BASELINE_WASM_FLAGS);
 const compiled = compileBundle(file, readFileSync(file), process.env, debugLogger(process.env, 'startup', (text) => process.stderr.write(text)));
 const bundle = compiled.run() as BundleFunction;
 const module: { exports: { main?: () => Promise<void> } } = { exports: {} };
 // Package names resolve from here, next to the bundle.
 bundle(module.exports, createRequire(file), module, file, path.dirname(file), url.href, (specifier) => import(specifier));
 await module.exports.main!();
+// The run may have changed them (tuneWasmCompilation); the stored code must match the next start's.
+v8.setFlagsFromString(BASELINE_WASM_FLAGS);
 compiled.updateCache();
