@@ -16,7 +16,8 @@ export async function main(): Promise<void> {
     process.exitCode = await run(process.argv.slice(2), {
       stdout: process.stdout,
       stderr: process.stderr,
-      stdin: process.stdin,
+      // process.stdin opens a stream over fd 0 when first read; most runs never read it.
+      stdin: { [Symbol.asyncIterator]: () => process.stdin[Symbol.asyncIterator]() },
       cwd: process.cwd(),
       env: process.env,
     });
