@@ -192,6 +192,19 @@ describe('--cache', () => {
     }
   });
 
+  it('keeps the statement ranges --baseline fingerprints: a warm run writes the baseline a cold one does', () => {
+    const dir = project({ ...MIGRATIONS, 'migrations/006_two.sql': 'SELECT * FROM notes;\n\nDELETE FROM notes;\n' });
+    const cold = cached(dir, ['--write-baseline', 'cold.json']);
+    expect(Object.values(cold.decisions)).not.toContain('hit');
+    const warm = cached(dir, ['--write-baseline', 'warm.json']);
+    expect(Object.values(warm.decisions).every((decision) => decision === 'hit')).toBe(true);
+    const baseline = readFileSync(path.join(dir, 'cold.json'), 'utf8');
+    expect(baseline).toContain('"fingerprint"');
+    expect(readFileSync(path.join(dir, 'warm.json'), 'utf8')).toBe(baseline);
+    const hidden = JSON.parse(cached(dir, ['--baseline', 'cold.json']).stdout) as Array<{ messages: unknown[] }>;
+    expect(hidden.flatMap((result) => result.messages)).toEqual([]);
+  });
+
   it('answers a run whose every file hits without loading the parser', () => {
     // A copy of the CLI whose parser WASM is gone can only answer when it parses nothing.
     const cli = mkdtempSync(path.join(tmpdir(), 'sqlwarden-cli-copy-'));
