@@ -114,8 +114,8 @@ export class EnvironmentHasher {
   private readonly directories = new Map<string, DirectorySignature>();
   private readonly ancestorSignatures = new Map<string, string>();
   private readonly configs = new Map<LoadedConfig, string>();
-  /** `environment` by config and directory: all it depends on. */
-  private readonly environments = new Map<LoadedConfig, Map<string, string>>();
+  /** `environment` by directory. */
+  private readonly environments = new Map<string, string>();
 
   constructor(private readonly linter: Linter) {}
 
@@ -195,15 +195,13 @@ export class EnvironmentHasher {
     return signature;
   }
 
+  /** Depends on the file's directory only: its config is found from there. */
   async environment(filePath: string): Promise<string> {
-    const loaded = this.linter.loadedConfigFor(filePath);
     const dir = path.dirname(filePath);
-    let byDirectory = this.environments.get(loaded);
-    if (byDirectory === undefined) this.environments.set(loaded, (byDirectory = new Map()));
-    let environment = byDirectory.get(dir);
+    let environment = this.environments.get(dir);
     if (environment === undefined) {
-      environment = sha256([await this.config(filePath, loaded), this.ancestors(dir)].join('\n'));
-      byDirectory.set(dir, environment);
+      environment = sha256([await this.config(filePath, this.linter.loadedConfigFor(filePath)), this.ancestors(dir)].join('\n'));
+      this.environments.set(dir, environment);
     }
     return environment;
   }
