@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { globalKey } from '../../packages/cli/src/cache/keys.ts';
-import { ensureBuilt, runCli } from './helpers.ts';
+import { binary, ensureBuilt, runCli } from './helpers.ts';
 
 beforeAll(ensureBuilt, 180_000);
 
@@ -46,8 +46,8 @@ interface CachedRun {
   log: string[];
 }
 
-function cached(dir: string, extra: string[] = []): CachedRun {
-  const run = runCli(['-f', 'json', '--cache', ...extra], { cwd: dir, env: { DEBUG: 'sqlwarden:cache' } });
+function cached(dir: string, extra: string[] = [], bin?: string): CachedRun {
+  const run = runCli(['-f', 'json', '--cache', ...extra], { cwd: dir, env: { DEBUG: 'sqlwarden:cache' }, ...(bin !== undefined ? { bin } : {}) });
   const log = run.stderr.split('\n').filter((line) => line.startsWith('sqlwarden:cache '));
   const decisions: Record<string, string> = {};
   for (const line of log) {
@@ -190,6 +190,35 @@ describe('--cache', () => {
       expect(lines[1]).toBe('  The results are complete; the next --cache run lints every file again. Check --cache-location.');
       expect(lines).toHaveLength(2);
     }
+  });
+
+  it('keeps the statement ranges --baseline fingerprints: a warm run writes the baseline a cold one does', () => {
+    const dir = project({ ...MIGRATIONS, 'migrations/006_two.sql': 'SELECT * FROM notes;\n\nDELETE FROM notes;\n' });
+    const cold = cached(dir, ['--write-baseline', 'cold.json']);
+    expect(Object.values(cold.decisions)).not.toContain('hit');
+    const warm = cached(dir, ['--write-baseline', 'warm.json']);
+    expect(Object.values(warm.decisions).every((decision) => decision === 'hit')).toBe(true);
+    const baseline = readFileSync(path.join(dir, 'cold.json'), 'utf8');
+    expect(baseline).toContain('"fingerprint"');
+    expect(readFileSync(path.join(dir, 'warm.json'), 'utf8')).toBe(baseline);
+    const hidden = JSON.parse(cached(dir, ['--baseline', 'cold.json']).stdout) as Array<{ messages: unknown[] }>;
+    expect(hidden.flatMap((result) => result.messages)).toEqual([]);
+  });
+
+  it('answers a run whose every file hits without loading the parser', () => {
+    // A copy of the CLI whose parser WASM is gone can only answer when it parses nothing.
+    const cli = mkdtempSync(path.join(tmpdir(), 'sqlwarden-cli-copy-'));
+    dirs.push(cli);
+    for (const name of ['sqlwarden.mjs', 'sqlwarden-main.cjs', 'libpg-query.wasm']) copyFileSync(path.join(path.dirname(binary), name), path.join(cli, name));
+    const bin = path.join(cli, 'sqlwarden.mjs');
+    const dir = project();
+    const first = cached(dir, [], bin);
+    expect(first.decisions).toEqual(all('miss'));
+    rmSync(path.join(cli, 'libpg-query.wasm'));
+    const second = cached(dir, [], bin);
+    expect(second.decisions).toEqual(all('hit'));
+    expect(second.stdout).toBe(first.stdout);
+    expect(second.status).toBe(first.status);
   });
 
   it('prints no cache lines without DEBUG', () => {

@@ -1,7 +1,9 @@
-import { copyFileSync, readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OPTIMIZE_WASM_FROM_FILES } from '../../packages/cli/src/startup/wasm-tiering.ts';
+import { checkConfigShape } from '../../packages/core/src/config/shape.ts';
 import { binary, copyFixture, ensureBuilt, removeTempDirs, repoRoot, runCli } from './helpers.ts';
 
 beforeAll(ensureBuilt, 180_000);
@@ -30,10 +32,9 @@ describe('the bundled binary', () => {
     expect({ status: run.status, stdout: run.stdout }).toEqual({ status: 0, stdout: `${version}\n` });
   });
 
-  it('is one file plus the parser WASM: it runs when copied away from node_modules', () => {
+  it('is the launcher, the CLI bundle and the parser WASM: it runs when copied away from node_modules', () => {
     const dir = copyFixture();
-    copyFileSync(binary, path.join(dir, 'sqlwarden.mjs'));
-    copyFileSync(path.join(path.dirname(binary), 'libpg-query.wasm'), path.join(dir, 'libpg-query.wasm'));
+    for (const name of ['sqlwarden.mjs', 'sqlwarden-main.cjs', 'libpg-query.wasm']) copyFileSync(path.join(path.dirname(binary), name), path.join(dir, name));
     const run = spawnSync(process.execPath, [path.join(dir, 'sqlwarden.mjs'), '--stdin', '-f', 'json'], {
       cwd: '/',
       input: 'SELECT * FROM t;',
@@ -42,6 +43,55 @@ describe('the bundled binary', () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(JSON.parse(run.stdout)[0].messages[0].ruleId).toBe('no-select-star');
+  });
+
+  it('runs the same with the code cache it stores after a first run (DEBUG=sqlwarden:startup tells which)', () => {
+    const dir = copyFixture('errors');
+    const tmp = copyFixture();
+    const run = () => runCli(['-f', 'json'], { cwd: dir, env: { TMPDIR: tmp, DEBUG: 'sqlwarden:startup' } });
+    const first = run();
+    expect(first.stderr).toMatch(/^sqlwarden:startup no cached code in .*: compiled from source\nsqlwarden:startup stored \d+ bytes of cached code in /);
+    const second = run();
+    expect(second.stderr).toMatch(/^sqlwarden:startup compiled with the cached code in \S+\n$/);
+    expect(second.stdout).toBe(first.stdout);
+    expect(second.status).toBe(first.status);
+    const off = runCli(['-f', 'json'], { cwd: dir, env: { TMPDIR: tmp, DEBUG: 'sqlwarden:startup', SQLWARDEN_NO_CODE_CACHE: '1' } });
+    expect(off.stderr).toBe('sqlwarden:startup code cache off: compiled from source\n');
+    expect(off.stdout).toBe(first.stdout);
+  });
+
+  it('stores code that the next start accepts after a run of enough files to optimize the parser', () => {
+    const dir = copyFixture();
+    for (let i = 0; i < OPTIMIZE_WASM_FROM_FILES; i++) writeFileSync(path.join(dir, `${String(i).padStart(4, '0')}.sql`), 'SELECT 1;\n');
+    const tmp = copyFixture();
+    const env = { TMPDIR: tmp, DEBUG: 'sqlwarden:startup' };
+    const many = runCli(['-f', 'json', '.'], { cwd: dir, env });
+    expect(many.status).toBe(0);
+    expect(many.stderr).toMatch(/^sqlwarden:startup no cached code in .*\nsqlwarden:startup stored \d+ bytes of cached code in \S+\n$/);
+    expect(runCli(['--version'], { cwd: dir, env }).stderr).toMatch(/^sqlwarden:startup compiled with the cached code in \S+\n$/);
+  });
+
+  it('checks configs with the validator generated at build time as the sources do', () => {
+    const configs: unknown[] = [
+      {},
+      { dialect: 'oracle' },
+      { postgresVersion: 3 },
+      { migrations: { include: 'migrations/*.sql' } },
+      { migrations: { order: 'versions' } },
+      { rules: { 'no-select-star': ['error', 1] } },
+      { rules: { '': 'warn' } },
+      { plugins: [''] },
+      { lint: true },
+    ];
+    for (const config of configs) {
+      const dir = copyFixture();
+      writeFileSync(path.join(dir, 'sqlwarden.config.json'), JSON.stringify(config));
+      writeFileSync(path.join(dir, 'a.sql'), 'SELECT 1;\n');
+      const run = runCli(['--print-config', 'a.sql'], { cwd: dir });
+      const problem = checkConfigShape(config);
+      if (problem === undefined) expect({ config, status: run.status, stderr: run.stderr }).toEqual({ config, status: 0, stderr: '' });
+      else expect({ config, stderr: run.stderr }).toEqual({ config, stderr: `sqlwarden: Invalid config ${path.join(dir, 'sqlwarden.config.json')}: ${problem.message}\n` });
+    }
   });
 
   it('is executable with a node shebang', () => {

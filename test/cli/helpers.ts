@@ -89,13 +89,13 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs the built binary like a user would: `node sqlwarden.mjs ...args` in `cwd`. */
-export function runCli(args: string[], options: { cwd: string; input?: string | Buffer; env?: Record<string, string> }): CliRun {
+/** Runs the built binary (or `options.bin`, a copy of it) like a user would: `node sqlwarden.mjs ...args` in `cwd`. */
+export function runCli(args: string[], options: { cwd: string; input?: string | Buffer; env?: Record<string, string>; bin?: string }): CliRun {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (value !== undefined && key !== 'NO_COLOR' && key !== 'FORCE_COLOR' && key !== 'DEBUG') env[key] = value;
   }
-  const result = spawnSync(process.execPath, [binary, ...args], {
+  const result = spawnSync(process.execPath, [options.bin ?? binary, ...args], {
     cwd: options.cwd,
     input: options.input ?? '',
     env: { ...env, ...options.env },

@@ -22,6 +22,7 @@ import { buildIdentity, globalKey } from './cache/keys.ts';
 import { lintSelected, type LintSelectedOptions } from './cache/lint.ts';
 import { cacheFilePath, DEFAULT_CACHE_LOCATION, LintCache } from './cache/store.ts';
 import { createProgress } from './progress.ts';
+import { tuneWasmCompilation } from './startup/wasm-tiering.ts';
 import { threadCount } from './workers/pool.ts';
 import { sumTotals, withMessages, type CliMessage, type CliResult } from './types.ts';
 
@@ -231,6 +232,7 @@ interface LintReadableContext {
 /** The readable files, through --cache when asked (never when fixing), with the progress bar. */
 async function lintReadable(files: Array<{ path: string; text: string }>, context: LintReadableContext): Promise<LintFileResult[]> {
   const { options, io, cwd, linter, fixing } = context;
+  tuneWasmCompilation(files.length);
   let cache: LintSelectedOptions['cache'];
   if (options.cache && !fixing) {
     const log = debugLogger(io.env, 'cache', (text) => io.stderr.write(text));

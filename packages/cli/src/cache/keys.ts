@@ -8,21 +8,27 @@
  *
  * so appending a migration keeps every earlier key, while editing one invalidates itself and
  * everything replayed after it. `environment` is the resolved config (as --print-config shows it,
- * including rule options and migration status), the config file's bytes, the plugins' identity,
- * and the directory signature migration-tool detection depends on.
+ * including rule options), the config file's bytes and directory, the plugins' identity, and the
+ * directory signature migration-tool detection depends on (see `EnvironmentHasher`).
  */
-import { createHash } from 'node:crypto';
+import crypto from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Linter, isMigrationToolMarker } from '@sqlwarden/core';
 
+type LoadedConfig = ReturnType<Linter['loadedConfigFor']>;
+
 /** Bump when the stored entry shape or the key recipe changes. */
-export const CACHE_FORMAT = 2;
+export const CACHE_FORMAT = 4;
+
+// crypto.hash (Node 20.12+) hashes in one call, without a Hash object per text: a warm run
+// hashes two strings per file.
+const oneShot = (crypto as { hash?: (algorithm: string, data: string) => string }).hash;
 
 export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return oneShot ? oneShot('sha256', text) : crypto.createHash('sha256').update(text).digest('hex');
 }
 
 export interface GlobalKeyInputs {
@@ -97,11 +103,19 @@ function packageVersionNear(file: string): string {
   return '';
 }
 
+interface DirectorySignature {
+  signature: string;
+  /** Whether it holds `.git`, where detection's walk up stops. */
+  hasGit: boolean;
+}
+
 /** Computes `environment(i)` for files, memoizing what several files share. */
 export class EnvironmentHasher {
-  private readonly directories = new Map<string, string>();
+  private readonly directories = new Map<string, DirectorySignature>();
   private readonly ancestorSignatures = new Map<string, string>();
-  private readonly configs = new Map<unknown, string>();
+  private readonly configs = new Map<LoadedConfig, string>();
+  /** `environment` by directory. */
+  private readonly environments = new Map<string, string>();
 
   constructor(private readonly linter: Linter) {}
 
@@ -109,22 +123,22 @@ export class EnvironmentHasher {
    * One directory: the detection markers in it (flyway.conf, `*.sql.conf`, `.git`...; a
    * migration's own name is part of its path) and the content of the files detection reads.
    */
-  private directory(dir: string): string {
-    let signature = this.directories.get(dir);
-    if (signature === undefined) {
+  private directory(dir: string): DirectorySignature {
+    let directory = this.directories.get(dir);
+    if (directory === undefined) {
       let names: string[];
       try {
         names = readdirSync(dir)
           .filter((name) => affectsDetection(name) || READ_BY_DETECTION.test(name))
           .sort();
       } catch {
-        names = [];
+        names = []; // unreadable: detection sees no entries either
       }
       const contents = names.filter((name) => READ_BY_DETECTION.test(name)).map((name) => `${name}=${readIfSmall(path.join(dir, name))}`);
-      signature = sha256(JSON.stringify([names, contents]));
-      this.directories.set(dir, signature);
+      directory = { signature: sha256(JSON.stringify([names, contents])), hasGit: names.includes('.git') };
+      this.directories.set(dir, directory);
     }
-    return signature;
+    return directory;
   }
 
   /** The directory and its ancestors up to the one holding `.git`, as detection walks them. */
@@ -134,14 +148,9 @@ export class EnvironmentHasher {
       const parts: string[] = [];
       let current = dir;
       for (let depth = 0; depth < MAX_DEPTH; depth++) {
-        parts.push(this.directory(current));
-        let hasGit = false;
-        try {
-          hasGit = readdirSync(current).includes('.git');
-        } catch {
-          // unreadable: detection sees no entries either
-        }
-        if (hasGit) break;
+        const directory = this.directory(current);
+        parts.push(directory.signature);
+        if (directory.hasGit) break;
         const parent = path.dirname(current);
         if (parent === current) break;
         current = parent;
@@ -152,9 +161,13 @@ export class EnvironmentHasher {
     return signature;
   }
 
-  /** The config file's bytes and its plugins' identity (entry module bytes and package version). */
-  private async config(filePath: string): Promise<string> {
-    const loaded = this.linter.loadedConfigFor(filePath);
+  /**
+   * Everything about the file's config: the resolved config (as --print-config shows it,
+   * including rule options but not the file's own migration status, which follows from the config
+   * and the path, both in the key), the config file's bytes, the directory its globs are relative
+   * to, and its plugins' identity (entry module bytes and package version). Once per config.
+   */
+  private async config(filePath: string, loaded: LoadedConfig): Promise<string> {
     let signature = this.configs.get(loaded);
     if (signature === undefined) {
       const plugins = (loaded.raw.plugins ?? []).map((spec) => {
@@ -166,6 +179,7 @@ export class EnvironmentHasher {
         }
       });
       const rules = (await this.linter.rulesForFile(filePath)).map((rule) => rule.meta.id).sort();
+      const { isMigration: _perFile, ...resolved } = await this.linter.getConfigForFile(filePath);
       signature = sha256(
         JSON.stringify({
           path: loaded.path ?? null,
@@ -173,6 +187,7 @@ export class EnvironmentHasher {
           content: loaded.path === undefined ? null : readIfSmallAnySize(loaded.path),
           plugins,
           rules,
+          resolved,
         }),
       );
       this.configs.set(loaded, signature);
@@ -180,9 +195,15 @@ export class EnvironmentHasher {
     return signature;
   }
 
+  /** Depends on the file's directory only: its config is found from there. */
   async environment(filePath: string): Promise<string> {
-    const resolved = JSON.stringify(await this.linter.getConfigForFile(filePath));
-    return sha256([resolved, await this.config(filePath), this.ancestors(path.dirname(filePath))].join('\n'));
+    const dir = path.dirname(filePath);
+    let environment = this.environments.get(dir);
+    if (environment === undefined) {
+      environment = sha256([await this.config(filePath, this.linter.loadedConfigFor(filePath)), this.ancestors(dir)].join('\n'));
+      this.environments.set(dir, environment);
+    }
+    return environment;
   }
 }
 

@@ -22,10 +22,36 @@ export interface CacheEntry {
   classification?: FileClassification;
 }
 
+/**
+ * An entry as the file holds it: the statement ranges as one flat array (start, end, start,
+ * end...). A JSON array per statement made up a third of the time to parse a large cache.
+ */
+interface StoredEntry extends Omit<CacheEntry, 'statements'> {
+  statements?: number[];
+}
+
 interface CacheDocument {
   format: number;
   version: string;
-  entries: Record<string, CacheEntry>;
+  entries: Record<string, StoredEntry>;
+}
+
+function toStored(entry: CacheEntry): StoredEntry {
+  if (entry.statements === undefined) return entry as StoredEntry;
+  return { ...entry, statements: entry.statements.flat() };
+}
+
+/** The entry with its ranges as pairs again; undefined when they are not an even-length array of numbers. */
+function fromStored(stored: StoredEntry): CacheEntry | undefined {
+  const flat = stored.statements;
+  if (flat === undefined) return stored as CacheEntry;
+  if (!Array.isArray(flat) || flat.length % 2 !== 0) return undefined;
+  const statements: Array<[number, number]> = [];
+  for (let i = 0; i < flat.length; i += 2) {
+    if (typeof flat[i] !== 'number' || typeof flat[i + 1] !== 'number') return undefined;
+    statements.push([flat[i]!, flat[i + 1]!]);
+  }
+  return { ...stored, statements };
 }
 
 /**
@@ -53,7 +79,7 @@ function writeFailureReason(error: unknown): string {
 }
 
 export class LintCache {
-  private entries: Record<string, CacheEntry> = {};
+  private entries: Record<string, StoredEntry> = {};
   /** Whether `save` has anything to write: a new entry, or the file was missing or unusable. */
   private dirty = true;
 
@@ -88,12 +114,12 @@ export class LintCache {
 
   get(filePath: string, key: string): CacheEntry | undefined {
     const entry = Object.hasOwn(this.entries, filePath) ? this.entries[filePath] : undefined;
-    if (entry && entry.key === key && Array.isArray(entry.messages)) return entry;
+    if (entry && entry.key === key && Array.isArray(entry.messages)) return fromStored(entry);
     return undefined;
   }
 
   set(filePath: string, entry: CacheEntry): void {
-    this.entries[filePath] = entry;
+    this.entries[filePath] = toStored(entry);
     this.dirty = true;
   }
 

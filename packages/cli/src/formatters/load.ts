@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { importModule } from '@sqlwarden/core/import-module';
 import { UsageError } from '../errors.ts';
 import type { Formatter } from '../types.ts';
 import { formatterNames, formatters, isFormatterName } from './index.ts';
@@ -43,7 +44,7 @@ export async function loadFormatter(name: string, cwd: string): Promise<Formatte
   }
   let loaded: unknown;
   try {
-    loaded = await import(pathToFileURL(file).href);
+    loaded = await importModule<unknown>(pathToFileURL(file).href);
   } catch (error) {
     throw new UsageError(`Cannot load formatter "${name}" from ${file}: ${error instanceof Error ? error.message : String(error)}`);
   }

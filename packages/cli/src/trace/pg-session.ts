@@ -1,3 +1,4 @@
+import { importModule } from '@sqlwarden/core/import-module';
 import type { Client, ClientConfig } from 'pg';
 import type { DatabaseTarget } from './database-url.ts';
 import {
@@ -45,7 +46,7 @@ function sslFor(mode: string | undefined): ClientConfig['ssl'] {
 }
 
 async function connect(target: DatabaseTarget): Promise<Client> {
-  const { default: pg } = await import('pg');
+  const { default: pg } = await importModule<typeof import('pg')>('pg');
   const client = new pg.Client(clientConfig(target));
   // An idle connection that the server drops must not crash the process; the next query reports it.
   client.on('error', () => {});

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Extension, PGlite } from '@electric-sql/pglite';
+import { importModule } from '@sqlwarden/core/import-module';
 import { OWN_LOCKS_SQL, RELATION_NAMES_SQL, parseServerVersion, StatementFailed, toNotice, toRelationLocks, toRelationNames, toServerError, type ServerNotice, type SqlSession } from './session.ts';
 
 /**
@@ -16,7 +17,7 @@ import { OWN_LOCKS_SQL, RELATION_NAMES_SQL, parseServerVersion, StatementFailed,
 export async function openPGlite(extensions: readonly string[] = []): Promise<SqlSession> {
   // Loaded here (and kept out of the bundle) because PGlite loads its own .wasm and data files
   // from its package directory.
-  const { PGlite } = await import('@electric-sql/pglite');
+  const { PGlite } = await importModule<typeof import('@electric-sql/pglite')>('@electric-sql/pglite');
   const contrib: Record<string, Extension> = {};
   for (const name of new Set(extensions)) {
     const extension = await contribExtension(name);
@@ -32,7 +33,7 @@ async function contribExtension(name: string): Promise<{ key: string; extension:
   const key = name.toLowerCase().replace(/-/g, '_');
   if (!/^[a-z0-9_]+$/.test(key)) return undefined;
   try {
-    const module = (await import(`@electric-sql/pglite/contrib/${key}`)) as Record<string, unknown>;
+    const module = await importModule(`@electric-sql/pglite/contrib/${key}`);
     const extension = module[key];
     return extension && typeof extension === 'object' ? { key, extension: extension as Extension } : undefined;
   } catch {

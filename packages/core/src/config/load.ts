@@ -22,9 +22,11 @@ export function configErrorPrefix(path: string | undefined): string {
   return basename(path) === 'package.json' ? `Invalid config ${path} ("${PACKAGE_JSON_KEY}" key)` : `Invalid config ${path}`;
 }
 
+// These run for every directory above every linted file: a missing entry is the common answer,
+// and an exception for it costs several times the system call.
 function isFile(path: string): boolean {
   try {
-    return statSync(path).isFile();
+    return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
   } catch {
     return false;
   }
@@ -72,8 +74,7 @@ export function projectRootOf(dir: string): string | undefined {
 /** A `.git` directory, or the `.git` file of a worktree or submodule. */
 function isRepositoryRoot(dir: string): boolean {
   try {
-    lstatSync(join(dir, '.git'));
-    return true;
+    return lstatSync(join(dir, '.git'), { throwIfNoEntry: false }) !== undefined;
   } catch {
     return false;
   }

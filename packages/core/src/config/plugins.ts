@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { importModule } from '../import-module.ts';
 import type { Rule } from '../rule.ts';
 import { ConfigError, formatValue } from './errors.ts';
 import { configErrorPrefix, type LoadedConfig } from './load.ts';
@@ -152,7 +153,7 @@ export async function loadPlugins(loaded: LoadedConfig): Promise<Rule<any>[]> {
     const file = resolvePlugin(spec, loaded.dir, fail);
     let module: Record<string, unknown>;
     try {
-      module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+      module = await importModule(pathToFileURL(file).href);
     } catch (error) {
       return fail(`failed to load ${file}: ${(error as Error)?.message ?? String(error)}`, error);
     }

@@ -6,7 +6,8 @@ import { formatValue, keyPath } from './errors.ts';
 import { isPlainObject } from './shape.ts';
 
 // Rule schemas come from rule authors (plugins too): lenient like ESLint, not strict mode.
-const optionsAjv = new Ajv({ allErrors: false, strict: false, verbose: true });
+// Created on first use: most runs configure no rule options.
+let optionsAjv: Ajv | undefined;
 const validators = new WeakMap<object, ValidateFunction>();
 
 function validatorFor(rule: Rule<any>): ValidateFunction | undefined {
@@ -14,6 +15,7 @@ function validatorFor(rule: Rule<any>): ValidateFunction | undefined {
   if (!schema) return undefined;
   let validate = validators.get(rule);
   if (!validate) {
+    optionsAjv ??= new Ajv({ allErrors: false, strict: false, verbose: true });
     validate = optionsAjv.compile(schema);
     validators.set(rule, validate);
   }

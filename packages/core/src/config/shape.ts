@@ -1,10 +1,11 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import configSchema from '../../schema/sqlwarden.config.schema.json' with { type: 'json' };
 import { REPLAY_ORDERS, type ReplayOrder } from '../engine/replay.ts';
 import { MIGRATION_TOOL_IDS } from '../migration-tools/tools.ts';
 import type { Dialect, MigrationToolSetting, MigrationTransactionMode, RollbacksSetting } from '../types.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { formatValue, keyPath } from './errors.ts';
+import { configShapeValidator } from './shape-validator.ts';
 
 /** The config object as written (in sqlwarden.config.json or package.json's "sqlwarden"). */
 export interface RawConfig {
@@ -33,13 +34,6 @@ export const MAX_POSTGRES_VERSION = 19;
 
 const SEVERITY_NAMES = ['off', 'warn', 'error'] as const;
 const MIGRATION_KEYS = Object.keys(configSchema.properties.migrations.properties);
-
-let validateShape: ValidateFunction | undefined;
-
-function compiledShapeValidator(): ValidateFunction {
-  validateShape ??= new Ajv({ allErrors: false, strict: true, strictTuples: false }).compile(configSchema);
-  return validateShape;
-}
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -228,7 +222,7 @@ export function checkConfigShape(raw: unknown): ShapeProblem | undefined {
     const key = deep.length === 0 ? undefined : keyPath(deep);
     return { ...(key === undefined ? {} : { key }), message: `${key === undefined ? '' : `"${key}": `}${nestingProblemText()}` };
   }
-  const validate = compiledShapeValidator();
+  const validate = configShapeValidator();
   if (validate(raw)) return undefined;
   const first = validate.errors?.[0];
   if (!first) return { message: 'the configuration is invalid' };

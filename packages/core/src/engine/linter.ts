@@ -284,16 +284,18 @@ export class Linter {
 
   /** Loads what the file's config needs (plugins, the dialect's parser) and returns the resolved config. */
   async prepare(filePath: string): Promise<ResolvedConfig> {
-    return (await this.prepared(this.loadedConfigFor(filePath))).resolved;
+    const prepared = await this.prepared(this.loadedConfigFor(filePath));
+    await prepared.adapter.init();
+    return prepared.resolved;
   }
 
+  /** The config with its plugins loaded; the parser is loaded by whoever parses (`lintOne`, `prepare`). */
   private async prepared(loaded: LoadedConfig): Promise<PreparedConfig> {
     const cached = this.preparedByConfig.get(loaded);
     if (cached) return cached;
     await this.ensurePlugins(loaded);
     const resolved = this.resolvedFor(loaded);
     const adapter = adapterFor(resolved.settings.dialect);
-    await adapter.init();
     const rules = this.rulesFor(loaded);
     const enabled: EnabledRule[] = [];
     for (const [id, setting] of resolved.rules) {
@@ -331,7 +333,7 @@ export class Linter {
 
   /** JSON-friendly view of a file's resolved config, for `--print-config`; loads the config's plugins itself. */
   async getConfigForFile(filePath: string): Promise<Record<string, unknown>> {
-    const config = await this.prepare(filePath);
+    const config = (await this.prepared(this.loadedConfigFor(filePath))).resolved;
     const rules: Record<string, unknown> = {};
     for (const [id, setting] of [...config.rules].sort(([a], [b]) => a.localeCompare(b))) {
       rules[id] = Object.keys(setting.options).length ? [setting.severity, setting.options] : setting.severity;
@@ -461,6 +463,7 @@ export class Linter {
     const configPath = filePath === '<text>' ? path.join(this.cwd, '<text>.sql') : filePath;
     const loaded = this.loadedConfigFor(configPath);
     const { resolved: config, enabled, knownRuleIds, adapter } = await this.prepared(loaded);
+    await adapter.init();
     const absolutePath = path.resolve(this.cwd, configPath);
     const isMigration = config.isMigrationPath(absolutePath) || declaresMigration(text);
     const isSnapshot = filePath !== '<text>' && this.matchersFor(loaded).isSnapshotPath(absolutePath);

@@ -46,14 +46,62 @@ function compareCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** A run of decimal digits without its leading zeros (one zero stays): compared by length, then code units. */
+function significantDigits(digits: string): string {
+  return digits.replace(/^0+(?=\d)/, '');
+}
+
 /** Two runs of decimal digits by value (any length: timestamps and long versions do not overflow). */
-function compareDigits(a: string, b: string): number {
-  const x = a.replace(/^0+(?=\d)/, '');
-  const y = b.replace(/^0+(?=\d)/, '');
+function compareDigits(x: string, y: string): number {
   return x.length !== y.length ? x.length - y.length : compareCodeUnits(x, y);
 }
 
 const CHUNK = /\d+|\D+/g;
+
+/** What compareVersionedNames looks at in a name; digit runs are kept as `significantDigits`. */
+interface NameParts {
+  /** A Flyway versioned script's version parts. */
+  flyway: string[] | undefined;
+  repeatable: boolean;
+  chunks: string[];
+  /** Per chunk: a digit run. */
+  digits: boolean[];
+}
+
+/**
+ * Sorting compares each path with a dozen others, and paths share their folders: each distinct
+ * name and path is taken apart once. The maps are emptied when they grow large (a long-lived
+ * process sees ever new paths); what they hold is a pure function of the key.
+ */
+const MEMO_LIMIT = 100_000;
+const namePartsMemo = new Map<string, NameParts>();
+const pathSegmentsMemo = new Map<string, string[]>();
+/** A path -> the up migration it undoes (`upCounterpart`), or null. */
+const upCounterpartMemo = new Map<string, string | null>();
+
+function memo<V>(map: Map<string, V>, key: string, make: (key: string) => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    if (map.size >= MEMO_LIMIT) map.clear();
+    value = make(key);
+    map.set(key, value);
+  }
+  return value;
+}
+
+function namePartsOf(name: string): NameParts {
+  return memo(namePartsMemo, name, () => {
+    const flyway = FLYWAY_VERSIONED.exec(name);
+    const chunks = name.match(CHUNK) ?? [];
+    const digits = chunks.map((chunk) => /^\d/.test(chunk));
+    return {
+      flyway: flyway ? flyway[1]!.split(/[._]/).map(significantDigits) : undefined,
+      repeatable: FLYWAY_REPEATABLE.test(name),
+      chunks: chunks.map((chunk, i) => (digits[i] ? significantDigits(chunk) : chunk)),
+      digits,
+    };
+  });
+}
 
 /**
  * One path segment against another the way migration tools order versions: digit runs by value
@@ -63,26 +111,27 @@ const CHUNK = /\d+|\D+/g;
  * them). Segments equal by value (`01` and `1`) fall back to code units, so the order is total.
  */
 export function compareVersionedNames(a: string, b: string): number {
-  const fa = FLYWAY_VERSIONED.exec(a);
-  const fb = FLYWAY_VERSIONED.exec(b);
-  if (fa && fb) {
-    const va = fa[1]!.split(/[._]/);
-    const vb = fb[1]!.split(/[._]/);
+  // The common case when sorting paths: the folders above the files are the same.
+  if (a === b) return 0;
+  const na = namePartsOf(a);
+  const nb = namePartsOf(b);
+  if (na.flyway && nb.flyway) {
+    const va = na.flyway;
+    const vb = nb.flyway;
     for (let i = 0; i < Math.min(va.length, vb.length); i++) {
       const c = compareDigits(va[i]!, vb[i]!);
       if (c !== 0) return c;
     }
     if (va.length !== vb.length) return va.length - vb.length;
-  } else if ((fa && FLYWAY_REPEATABLE.test(b)) || (fb && FLYWAY_REPEATABLE.test(a))) {
-    return fa ? -1 : 1;
+  } else if ((na.flyway && nb.repeatable) || (nb.flyway && na.repeatable)) {
+    return na.flyway ? -1 : 1;
   }
-  const ca = a.match(CHUNK) ?? [];
-  const cb = b.match(CHUNK) ?? [];
+  const ca = na.chunks;
+  const cb = nb.chunks;
   for (let i = 0; i < Math.min(ca.length, cb.length); i++) {
     const x = ca[i]!;
     const y = cb[i]!;
-    const digits = /^\d/.test(x) && /^\d/.test(y);
-    const c = digits ? compareDigits(x, y) : compareCodeUnits(x, y);
+    const c = na.digits[i] && nb.digits[i] ? compareDigits(x, y) : compareCodeUnits(x, y);
     if (c !== 0) return c;
   }
   if (ca.length !== cb.length) return ca.length - cb.length;
@@ -91,8 +140,8 @@ export function compareVersionedNames(a: string, b: string): number {
 
 /** Paths folder by folder, each segment with `compareVersionedNames` (a folder's files before a longer path's). */
 function compareVersionedPaths(a: string, b: string): number {
-  const sa = a.split(/[\\/]/);
-  const sb = b.split(/[\\/]/);
+  const sa = memo(pathSegmentsMemo, a, (path) => path.split(/[\\/]/));
+  const sb = memo(pathSegmentsMemo, b, (path) => path.split(/[\\/]/));
   for (let i = 0; i < Math.min(sa.length, sb.length); i++) {
     const c = compareVersionedNames(sa[i]!, sb[i]!);
     if (c !== 0) return c;
@@ -109,8 +158,8 @@ function compareVersionedPaths(a: string, b: string): number {
  * which is what it runs against.
  */
 export function compareReplayOrder(a: string, b: string, order: ReplayOrder = 'version'): number {
-  const ka = upCounterpart(a);
-  const kb = upCounterpart(b);
+  const ka = memo(upCounterpartMemo, a, (path) => upCounterpart(path) ?? null) ?? undefined;
+  const kb = memo(upCounterpartMemo, b, (path) => upCounterpart(path) ?? null) ?? undefined;
   const pa = ka ?? a;
   const pb = kb ?? b;
   if (pa !== pb) return order === 'path' ? compareCodeUnits(pa, pb) : compareVersionedPaths(pa, pb);
