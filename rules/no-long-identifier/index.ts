@@ -64,19 +64,21 @@ export default defineRule({
 });
 
 /**
- * A UTF-16 unit is at most 3 UTF-8 bytes, so a name over 63 bytes is written with at least 22
- * units: either quoted, or as an unquoted word of 22 word characters in a row. Most statements
- * have neither, and skipping their scan keeps re-linting large files fast.
+ * A name over 63 bytes is either quoted or an unquoted word of word characters in a row whose
+ * UTF-8 length is over 63 bytes: an ASCII character is one byte, any other UTF-16 unit at most 3
+ * (so the run's count below is never less than the bytes of a word in it). Most statements have
+ * neither (long words are mostly ASCII), and skipping their scan keeps linting fast.
  */
 function mayHoldLongName(sql: string): boolean {
-  let wordRun = 0;
+  let runBytes = 0;
   for (let i = 0; i < sql.length; i++) {
     const c = sql.charCodeAt(i);
     if (c === 0x22) return true; // "
     // The scanner's word characters: [A-Za-z0-9_$\u0080-\uffff].
-    const wordChar = (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x24 || c >= 0x80;
-    wordRun = wordChar ? wordRun + 1 : 0;
-    if (wordRun > MAX_IDENTIFIER_BYTES / 3) return true;
+    if (c >= 0x80) runBytes += 3;
+    else if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x24) runBytes++;
+    else runBytes = 0;
+    if (runBytes > MAX_IDENTIFIER_BYTES) return true;
   }
   return false;
 }

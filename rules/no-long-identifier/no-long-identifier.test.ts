@@ -51,6 +51,8 @@ new RuleTester().run(rule, {
       code: `CREATE TABLE "${accented}" (id int)`,
       errors: [{ message: message(shown(accented), 64, ' (63 characters)'), detail: detail(accented, 64, `é${'b'.repeat(61)}`, ' (63 characters)'), column: 14, suggestions: [{ output: `CREATE TABLE "é${'b'.repeat(61)}" (id int)` }] }],
     },
+    // Unquoted, with one 2-byte character among 62 ASCII ones.
+    { code: `CREATE TABLE t (${accented} int)`, errors: [{ message: message(shown(accented), 64, ' (63 characters)') }] },
     {
       code: 'CREATE TABLE заказыпокупателейзапрошлыйгодизи (id int)',
       errors: [{ message: 'Name `заказыпокупателейзапрошлыйгодизи` is 64 bytes (32 characters), so PostgreSQL truncates it to 63; use a shorter name', detail: /^`заказыпокупателейзапрошлыйгодизи` is 64 bytes long in UTF-8 \(32 characters\)\. .* uses `заказыпокупателейзапрошлыйгодиз` instead/ }],
