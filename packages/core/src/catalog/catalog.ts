@@ -116,22 +116,23 @@ function constraintFromModel(c: M.Constraint, columns: string[], name = c.name):
 }
 
 
-/** The catalog's maps, as bits of `Catalog.shared`. */
-const enum SharedMap {
-  Tables = 1,
-  TableKeysByName = 2,
-  IndexOwners = 4,
-  IndexKeysByName = 8,
-}
-const ALL_MAPS = SharedMap.Tables | SharedMap.TableKeysByName | SharedMap.IndexOwners | SharedMap.IndexKeysByName;
+/**
+ * What `Catalog.checkpoint` marks: the state of that moment, and how to undo every change made to
+ * the catalog's maps since, in reverse order.
+ */
+export class CatalogCheckpoint {
+  /** Each change to a map since the checkpoint, with what the key held before (`had`, `old`). */
+  readonly undo: Array<{ map: Map<string, unknown>; key: string; had: boolean; old: unknown }> = [];
+  /** Table keys added since the checkpoint (see `tableOrder`). */
+  readonly addedTables = new Set<string>();
+  /**
+   * The tables' order at the checkpoint, once a table that was there is deleted: putting it back
+   * would move it to the end, and `tables()` lists tables in their order. Until then the tables of
+   * the checkpoint keep their places, and added ones come after them.
+   */
+  tableOrder: string[] | undefined;
 
-/** What `Catalog.checkpoint` keeps: the maps and state of that moment, which the catalog no longer changes. */
-export interface CatalogCheckpoint {
-  readonly byKey: Map<string, CatalogTable>;
-  readonly tableKeysByName: Map<string, readonly string[]>;
-  readonly indexOwner: Map<string, string>;
-  readonly indexKeysByName: Map<string, readonly string[]>;
-  readonly contents: CatalogState;
+  constructor(readonly contents: CatalogState) {}
 }
 
 /**
@@ -167,35 +168,51 @@ export class Catalog implements CatalogReader {
   }
 
   /**
-   * Marks the contents as they are now, to come back to them once with `rollBackTo` (a rollback
-   * is linted against the schema before it, and its changes are then dropped). Cheaper than
-   * `clone` and `restore`: each map is copied at its first change after it, if it changes at all
-   * (a DROP COLUMN changes the tables only, not the index names), and going back puts the marked
-   * maps back without copying them.
+   * Marks the contents as they are now, to come back to them with `rollBackTo` (a rollback is
+   * linted against the schema before it, and its changes are then dropped). Cheaper than `clone`
+   * and `restore`, which copy every map: the changes made after it are undone one by one. One
+   * checkpoint at a time.
    */
   checkpoint(): CatalogCheckpoint {
-    this.shared = ALL_MAPS;
-    return { byKey: this.byKey, tableKeysByName: this.tableKeysByName, indexOwner: this.indexOwner, indexKeysByName: this.indexKeysByName, contents: this.contents };
+    if (this.open) throw new Error('a catalog checkpoint is open already');
+    this.open = new CatalogCheckpoint(this.contents);
+    return this.open;
   }
 
-  /** Makes the contents those marked by `checkpoint` (each checkpoint is gone back to at most once). */
+  /** Makes the contents those marked by `checkpoint`, and closes it. */
   rollBackTo(checkpoint: CatalogCheckpoint): void {
-    this.byKey = checkpoint.byKey;
-    this.tableKeysByName = checkpoint.tableKeysByName;
-    this.indexOwner = checkpoint.indexOwner;
-    this.indexKeysByName = checkpoint.indexKeysByName;
+    if (this.open !== checkpoint) throw new Error('not the open catalog checkpoint');
+    const undo = checkpoint.undo;
+    for (let i = undo.length - 1; i >= 0; i--) {
+      const { map, key, had, old } = undo[i]!;
+      if (had) map.set(key, old);
+      else map.delete(key);
+    }
+    if (checkpoint.tableOrder) {
+      const byKey = new Map<string, CatalogTable>();
+      for (const k of checkpoint.tableOrder) byKey.set(k, this.byKey.get(k)!);
+      this.byKey = byKey;
+    }
     this.contents = checkpoint.contents;
-    this.shared = 0;
+    this.open = undefined;
   }
 
-  /** The maps a checkpoint holds (a bit each, see `SharedMap`): a change to one copies it first. */
-  private shared = 0;
+  /** The checkpoint whose changes are being recorded, if any. */
+  private open: CatalogCheckpoint | undefined;
 
-  /** The map, copied first when a checkpoint holds it. */
-  private writable<K, V>(which: SharedMap, map: Map<K, V>): Map<K, V> {
-    if ((this.shared & which) === 0) return map;
-    this.shared &= ~which;
-    return new Map(map);
+  /** Sets or deletes (`value` undefined) a key, recording what it held for an open checkpoint. */
+  private change<V>(map: Map<string, V>, key: string, value: V | undefined): void {
+    const open = this.open;
+    if (open) {
+      const had = map.has(key);
+      if (map === (this.byKey as Map<string, unknown>)) {
+        if (!had) open.addedTables.add(key);
+        else if (value === undefined && !open.tableOrder && !open.addedTables.has(key)) open.tableOrder = [...this.byKey.keys()].filter((k) => !open.addedTables.has(k));
+      }
+      open.undo.push({ map: map as Map<string, unknown>, key, had, old: had ? map.get(key) : undefined });
+    }
+    if (value === undefined) map.delete(key);
+    else map.set(key, value);
   }
 
   tables(): Iterable<CatalogTable> {
@@ -306,28 +323,16 @@ export class Catalog implements CatalogReader {
 
   /** Every change to the two maps goes through here, so that a replay can be recorded and redone. */
   private make(change: CatalogChange): void {
-    const tables = change.map === 'tables';
-    const had = tables ? this.byKey.has(change.key) : this.indexOwner.has(change.key);
-    if (change.value === undefined && !had) {
-      this.recording?.push(change);
-      return;
-    }
-    let map: Map<string, unknown>;
-    if (tables) map = this.byKey = this.writable(SharedMap.Tables, this.byKey);
-    else map = this.indexOwner = this.writable(SharedMap.IndexOwners, this.indexOwner);
-    let byName: Map<string, readonly string[]> | undefined;
-    if (change.value === undefined || !had) {
-      if (tables) byName = this.tableKeysByName = this.writable(SharedMap.TableKeysByName, this.tableKeysByName);
-      else byName = this.indexKeysByName = this.writable(SharedMap.IndexKeysByName, this.indexKeysByName);
-    }
+    const [map, byName]: [Map<string, unknown>, Map<string, readonly string[]>] =
+      change.map === 'tables' ? [this.byKey, this.tableKeysByName] : [this.indexOwner, this.indexKeysByName];
+    const had = map.has(change.key);
     if (change.value !== undefined) {
-      map.set(change.key, change.value);
-      if (!had) byName!.set(change.name, [...(byName!.get(change.name) ?? []), change.key]);
-    } else {
-      map.delete(change.key);
-      const rest = byName!.get(change.name)?.filter((k) => k !== change.key) ?? [];
-      if (rest.length > 0) byName!.set(change.name, rest);
-      else byName!.delete(change.name);
+      this.change(map, change.key, change.value);
+      if (!had) this.change(byName, change.name, [...(byName.get(change.name) ?? []), change.key]);
+    } else if (had) {
+      this.change(map, change.key, undefined);
+      const rest = byName.get(change.name)?.filter((k) => k !== change.key) ?? [];
+      this.change(byName, change.name, rest.length > 0 ? rest : undefined);
     }
     this.recording?.push(change);
   }
@@ -353,12 +358,12 @@ export class Catalog implements CatalogReader {
 
   /** Makes this catalog's contents those of `snapshot` (a `clone()` taken earlier). */
   restore(snapshot: Catalog): void {
+    if (this.open) throw new Error('a catalog checkpoint is open');
     this.byKey = new Map(snapshot.byKey);
     this.tableKeysByName = new Map(snapshot.tableKeysByName);
     this.indexOwner = new Map(snapshot.indexOwner);
     this.indexKeysByName = new Map(snapshot.indexKeysByName);
     this.contents = snapshot.contents;
-    this.shared = 0;
   }
 
   /**

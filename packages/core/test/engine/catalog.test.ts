@@ -86,6 +86,15 @@ describe('catalog replay', () => {
     expect(catalog.tableOfIndex({ name: 'b_y' })?.name).toBe('b');
     expect(withColumn.tableOfIndex({ name: 'c_z' })).toBeUndefined();
     expect(tablesOf(withColumn)).toEqual(['b(y)', 'c(z,q)']);
+    // Renamed, re-created under the old name, dropped after a table made meanwhile: all undone, in order.
+    const third = catalog.checkpoint();
+    lint('create table e (u int); alter table b rename to b2; create table b (n int); drop table e; drop table c; create index b_n on b (n);', { catalog, filePath: 'migrations/014.sql' });
+    expect(tablesOf(catalog)).toEqual(['b2(y)', 'b(n)']);
+    catalog.rollBackTo(third);
+    expect(tablesOf(catalog)).toEqual(['b(y)', 'c(z)']);
+    expect(catalog.tableOfIndex({ name: 'b_y' })?.name).toBe('b');
+    expect(catalog.tableOfIndex({ name: 'b_n' })).toBeUndefined();
+    expect(catalog.getTable({ name: 'b2' })).toBeUndefined();
   });
 
   it('rules see the catalog as it was before the current statement', () => {
