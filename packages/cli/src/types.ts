@@ -150,5 +150,7 @@ export function withMessages(result: CliResult, messages: CliMessage[]): CliResu
       if (fixable) fixableWarningCount++;
     }
   }
-  return { ...result, messages, errorCount, warningCount, fixableErrorCount, fixableWarningCount, fatalErrorCount };
+  // Copied by descriptor, so a packed source (packed-source.ts) stays packed rather than inflated into the copy.
+  const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(result)) as CliResult;
+  return Object.assign(copy, { messages, errorCount, warningCount, fixableErrorCount, fixableWarningCount, fatalErrorCount });
 }
