@@ -22,7 +22,7 @@ import { debugLogger } from './cache/debug.ts';
 import { buildIdentity, globalKey } from './cache/keys.ts';
 import { lintSelected, type LintSelectedOptions } from './cache/lint.ts';
 import { cacheFilePath, DEFAULT_CACHE_LOCATION, LintCache } from './cache/store.ts';
-import { setPackedSource, type Zlib } from './packed-source.ts';
+import { PackedResult, unpack, type KeptResult, type Packing } from './packed-result.ts';
 import { createProgress } from './progress.ts';
 import { lintEach, threadCount, type LintInput } from './workers/pool.ts';
 import { sumTotals, withMessages, type CliMessage, type CliResult } from './types.ts';
@@ -184,8 +184,7 @@ function isMigration(linter: LintReadableContext['linter'], file: { path: string
   }
 }
 
-/** `pack`: keep the source packed (see packed-source.ts) rather than as text. */
-function fromEngine(result: LintFileResult, pack?: Zlib): CliResult {
+function fromEngine(result: LintFileResult): CliResult {
   const messages: CliMessage[] = result.messages.map((diagnostic) => {
     const message: CliMessage = {
       ruleId: diagnostic.ruleId,
@@ -221,9 +220,8 @@ function fromEngine(result: LintFileResult, pack?: Zlib): CliResult {
     fixableErrorCount: result.fixableErrorCount,
     fixableWarningCount: result.fixableWarningCount,
     fatalErrorCount: 0,
+    source: result.source,
   };
-  if (pack) setPackedSource(converted, result.source, pack);
-  else converted.source = result.source;
   if (result.output !== undefined && result.output !== result.source) {
     converted.output = result.output;
     if (result.appliedFixes?.length) converted.appliedFixes = result.appliedFixes.map((f) => ({ ...f }));
@@ -350,7 +348,7 @@ async function lint(options: CliOptions, io: CliIO): Promise<number> {
 
   const fixing = options.fix || options.fixDryRun;
   const fileLimits = options.maxFileBytes === undefined ? undefined : { maxBytes: options.maxFileBytes };
-  let results: CliResult[];
+  let results: KeptResult[];
   /** How the engine classified each file it linted, for the notice about schema changes outside migrations. */
   const classified: Array<{ filePath: string; classification?: FileClassification }> = [];
   let failed = false;
@@ -421,13 +419,17 @@ async function lint(options: CliOptions, io: CliIO): Promise<number> {
       fixing && !options.fixCommittedMigrations ? inputs.filter((file) => isMigration(linter, { path: file.path, text: file.text! })).map((file) => file.path) : [],
     );
     const read = (filePath: string): ReadResult => readSourceFile(filePath, fileLimits);
-    // A run that read every text first holds them all anyway: packing its sources would only cost time.
-    const pack = readFirst ? undefined : await import('node:zlib');
+    // A run that read every text first holds them all anyway: packing its results would only cost time.
+    let packing: Packing | undefined;
+    if (!readFirst) {
+      const [{ deflateRawSync, inflateRawSync }, { serialize, deserialize }] = await Promise.all([import('node:zlib'), import('node:v8')]);
+      packing = { deflateRawSync, inflateRawSync, serialize, deserialize };
+    }
     const sink: LintSink = {
       linted(result) {
         classified.push({ filePath: result.filePath, ...(result.classification ? { classification: result.classification } : {}) });
         baseline?.remember(result);
-        results.push(fromEngine(result, pack));
+        results.push(packing ? new PackedResult(fromEngine(result), result.source, packing) : fromEngine(result));
       },
       unreadable(filePath, message) {
         results.push(fatalResult(filePath, message));
@@ -447,7 +449,7 @@ async function lint(options: CliOptions, io: CliIO): Promise<number> {
 
     if (options.fix) {
       const targets: FixTarget[] = [];
-      for (const result of results) {
+      for (const result of results.map(unpack)) {
         if (result.output === undefined || result.source === undefined) continue;
         if (changes && !changes.includes(result.filePath)) continue; // --changed-since: only changed files are written
         const { bom, encoding } = encodings.get(result.filePath) ?? { bom: false, encoding: 'utf-8' };
@@ -463,30 +465,35 @@ async function lint(options: CliOptions, io: CliIO): Promise<number> {
   }
 
   // The baseline sees every linted file (stale entries), then --changed-since narrows the report.
-  if (baseline) results = await baseline.apply(results, io);
-  if (changes) results = await changes.restrict(results);
+  if (baseline) results = await baseline.apply(results.map(unpack), io);
+  if (changes) results = await changes.restrict(results.map(unpack));
+  const kept = results;
+  /** The results as the report shows them, unpacked one at a time as it asks for them. */
+  const shown = function* (): Generator<CliResult> {
+    for (const entry of kept) {
+      const result = unpack(entry);
+      yield options.quiet ? withMessages(result, result.messages.filter((message) => message.severity === 2)) : result;
+    }
+  };
 
-  if (options.quiet) {
-    results = results.map((result) => withMessages(result, result.messages.filter((message) => message.severity === 2)));
-  }
-
-  const rulesMeta = await collectRulesMeta(builtinRules, results, linter);
+  const rulesMeta = await collectRulesMeta(builtinRules, kept, linter);
   // A report file gets colour only when --color asks for it.
   const color = options.outputFile !== undefined ? options.color === true : useColor(options.color, reportStream, io.env);
   const width = options.outputFile !== undefined ? undefined : terminalWidth(reportStream, io.env);
   const context = { color, cwd, version: VERSION, rulesMeta, ...(options.verbose ? { verbose: true } : {}), ...(width !== undefined ? { width } : {}) };
   const chunked = chunkedFormatter(options.format);
-  const report = chunked ? chunked(results, context) : await formatter(results, context);
+  const report = chunked ? chunked(shown(), context) : await formatter([...shown()], context);
   if (options.outputFile !== undefined) await writeReport(path.resolve(cwd, options.outputFile), report);
   else await writeOut(reportStream, report);
-  if (options.verbose && fixing) io.stderr.write(fixSummary(results, { cwd, dryRun: options.fixDryRun, ...(writtenFiles ? { written: writtenFiles } : {}) }));
+  if (options.verbose && fixing) io.stderr.write(fixSummary([...shown()], { cwd, dryRun: options.fixDryRun, ...(writtenFiles ? { written: writtenFiles } : {}) }));
   if (keptNotice !== undefined) io.stderr.write(keptNotice);
 
   // Not an error, so not with --quiet; on stderr, so JSON and SARIF reports stay parseable.
   const notice = options.quiet ? undefined : unrecognisedMigrationsNotice(classified, { relativeTo: cwd });
   if (notice !== undefined) io.stderr.write(`sqlwarden: ${notice}\n`);
 
-  const totals = sumTotals(results);
+  // --quiet recounts each result from the errors it keeps; otherwise the counts are the results'.
+  const totals = sumTotals(options.quiet ? shown() : kept);
   const tooManyWarnings = options.maxWarnings >= 0 && totals.warningCount > options.maxWarnings;
   if (tooManyWarnings) {
     io.stderr.write(`sqlwarden found too many warnings (maximum: ${options.maxWarnings}).\n`);

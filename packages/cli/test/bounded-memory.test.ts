@@ -5,13 +5,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import * as v8 from 'node:v8';
 import * as zlib from 'node:zlib';
 import { Linter, stringifyWellFormed, summarize, type ReadResult } from '@sqlwarden/core';
 import { builtinRules } from '@sqlwarden/rules';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { json, jsonChunks, toEslintResult } from '../src/formatters/json.ts';
 import { batched, writeReport } from '../src/formatters/output.ts';
-import { hasSource, setPackedSource } from '../src/packed-source.ts';
+import { hasSource, PackedResult } from '../src/packed-result.ts';
 import { run } from '../src/run.ts';
 import { withMessages, type CliResult } from '../src/types.ts';
 import { lintEach, type LintOutcome } from '../src/workers/pool.ts';
@@ -28,20 +29,37 @@ afterEach(() => {
 const longText = `${'SELECT * FROM accounts WHERE id = 1;\n'.repeat(100)}-- é ✓ 😀\n`;
 const warning = { ruleId: 'no-select-star', severity: 1 as const, message: 'Avoid SELECT *', line: 1, column: 8 };
 
-describe('packed sources', () => {
-  it('read back as the text, and the result serialises as with the text itself', () => {
-    const packed = result('/p/a.sql', [warning]);
-    setPackedSource(packed, longText, zlib);
-    expect(Object.getOwnPropertyDescriptor(packed, 'source')?.get).toBeTypeOf('function');
-    expect(packed.source).toBe(longText);
+describe('packed results', () => {
+  const packing = { ...zlib, ...v8 };
+  const grouped = {
+    ...warning,
+    detail: 'Lists every column \ud800 (a lone surrogate survives)',
+    endLine: 1,
+    endColumn: 9,
+    fix: { range: [7, 8] as [number, number], text: 'a', desc: 'List the columns' },
+    occurrences: [{ message: 'Avoid SELECT *', line: 2, column: 8, endLine: 2, endColumn: 9 }],
+  };
+
+  it('unpack into the same result, its source inflated each time it is read', () => {
+    const original = result('/p/a.sql', [grouped, warning], { source: longText });
+    const packed = new PackedResult(original, longText, packing);
+    expect(packed).toMatchObject({ filePath: '/p/a.sql', warningCount: 2, errorCount: 0, fatalErrorCount: 0 });
+    const unpacked = packed.unpack();
+    expect(Object.getOwnPropertyDescriptor(unpacked, 'source')?.get).toBeTypeOf('function');
+    expect(unpacked.source).toBe(longText);
+    expect(unpacked).toEqual(original);
+    expect(JSON.stringify(unpacked)).toBe(JSON.stringify(original));
+    expect(json([unpacked], {} as never)).toBe(json([original], {} as never));
+    expect(hasSource(unpacked)).toBe(true);
     expect(hasSource(packed)).toBe(true);
-    expect(JSON.stringify(packed)).toBe(JSON.stringify({ ...result('/p/a.sql', [warning]), source: longText }));
-    expect(json([packed], {} as never)).toBe(json([{ ...result('/p/a.sql', [warning]), source: longText }], {} as never));
+    const fixed = result('/p/b.sql', [], { source: 'DELETE FROM t;', output: 'SELECT 1;', appliedFixes: [{ ruleId: 'x' }] });
+    expect(JSON.stringify(new PackedResult(fixed, 'DELETE FROM t;', packing).unpack())).toBe(JSON.stringify(fixed));
+    const clean = result('/p/c.sql', [], { source: longText });
+    expect(JSON.stringify(new PackedResult(clean, longText, packing).unpack())).toBe(JSON.stringify(clean));
   });
 
-  it('stay packed through withMessages (--quiet, --baseline) and give way to an assignment', () => {
-    const packed = result('/p/a.sql', [warning]);
-    setPackedSource(packed, longText, zlib);
+  it('keep a packed source through withMessages (--quiet, --baseline) and give way to an assignment', () => {
+    const packed = new PackedResult(result('/p/a.sql', [warning], { source: longText }), longText, packing).unpack();
     const filtered = withMessages(packed, []);
     expect(filtered.warningCount).toBe(0);
     expect(Object.getOwnPropertyDescriptor(filtered, 'source')?.get).toBeTypeOf('function');
@@ -51,13 +69,11 @@ describe('packed sources', () => {
     expect(packed.source).toBe(longText);
   });
 
-  it('keep short texts and texts UTF-8 cannot carry (a lone surrogate) as they are', () => {
-    const short = result('/p/a.sql', []);
-    setPackedSource(short, 'SELECT 1;', zlib);
+  it('keep short sources and sources UTF-8 cannot carry (a lone surrogate) as they are', () => {
+    const short = new PackedResult(result('/p/a.sql', [], { source: 'SELECT 1;' }), 'SELECT 1;', packing).unpack();
     expect(Object.getOwnPropertyDescriptor(short, 'source')).toMatchObject({ value: 'SELECT 1;' });
     const lone = `${longText}\ud800`;
-    const broken = result('/p/b.sql', []);
-    setPackedSource(broken, lone, zlib);
+    const broken = new PackedResult(result('/p/b.sql', [], { source: lone }), lone, packing).unpack();
     expect(Object.getOwnPropertyDescriptor(broken, 'source')).toMatchObject({ value: lone });
     expect(hasSource(result('/p/c.sql', []))).toBe(false);
     expect(hasSource(result('/p/c.sql', [], { source: '' }))).toBe(true);

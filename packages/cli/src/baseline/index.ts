@@ -15,7 +15,7 @@ import { describeFsError } from '../discover.ts';
 import { UsageError } from '../errors.ts';
 import { withMessages, type CliResult } from '../types.ts';
 import { fingerprintMessages, type Fingerprint, type Span } from './fingerprint.ts';
-import { hasSource } from '../packed-source.ts';
+import { hasSource } from '../packed-result.ts';
 
 export const BASELINE_VERSION = 1;
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { CliResult, FormatterRuleMeta } from '../types.ts';
-import { hasSource } from '../packed-source.ts';
+import { hasSource, type PackedResult } from '../packed-result.ts';
 
 /** Where sqlwarden lives; the SARIF driver's informationUri. */
 export const HOMEPAGE = 'https://github.com/sqlwarden/sqlwarden';
@@ -46,7 +46,7 @@ export interface RulesSource {
  */
 export async function collectRulesMeta(
   builtin: ReadonlyArray<{ meta: FormatterRuleMeta }>,
-  results: readonly CliResult[],
+  results: ReadonlyArray<CliResult | PackedResult>,
   linter: RulesSource,
 ): Promise<Record<string, FormatterRuleMeta>> {
   const byId: Record<string, FormatterRuleMeta> = {};

@@ -21,9 +21,9 @@ export function isFormatterName(name: string): name is FormatterName {
  * Built-in formatters that can hand out their report in pieces (the same text as the formatter's):
  * the run writes each piece as it comes, so a large report is never held whole.
  */
-const chunkedFormatters: Partial<Record<FormatterName, (results: readonly CliResult[], context: FormatterContext) => Iterable<string>>> = { json: jsonChunks };
+const chunkedFormatters: Partial<Record<FormatterName, (results: Iterable<CliResult>, context: FormatterContext) => Iterable<string>>> = { json: jsonChunks };
 
 /** The report of `-f name` in pieces, when that formatter is a built-in one that can give it so. */
-export function chunkedFormatter(name: string): ((results: readonly CliResult[], context: FormatterContext) => Iterable<string>) | undefined {
+export function chunkedFormatter(name: string): ((results: Iterable<CliResult>, context: FormatterContext) => Iterable<string>) | undefined {
   return isFormatterName(name) ? chunkedFormatters[name] : undefined;
 }

@@ -27,7 +27,7 @@ export function toEslintResult(result: CliResult): Record<string, unknown> {
   if (result.output !== undefined) {
     out.output = result.output;
   } else if (result.messages.length > 0) {
-    // Read once: a run's sources may be kept packed (packed-source.ts), inflated on each read.
+    // Read once: a run's sources may be kept packed (packed-result.ts), inflated on each read.
     const source = result.source;
     if (source !== undefined) out.source = source;
   }
@@ -80,9 +80,13 @@ function toEslintSuggestion(s: CliSuggestion): Record<string, unknown> {
  * text (and every file's converted result) first. Joined, the same text as `json`: compact JSON
  * of an array is its elements' JSON joined with commas.
  */
-export function* jsonChunks(results: readonly CliResult[]): Generator<string> {
+export function* jsonChunks(results: Iterable<CliResult>): Generator<string> {
+  let separator = '';
   yield '[';
-  for (const [index, result] of results.entries()) yield `${index > 0 ? ',' : ''}${stringifyWellFormed(toEslintResult(result))}`;
+  for (const result of results) {
+    yield `${separator}${stringifyWellFormed(toEslintResult(result))}`;
+    separator = ',';
+  }
   yield ']\n';
 }
 

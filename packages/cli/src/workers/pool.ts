@@ -89,6 +89,15 @@ export interface LintInput {
   text?: string;
 }
 
+/** What sharing files between threads weighs a file not read yet by: its bytes; 0 when it cannot be examined (it is reported when read). */
+function sizeOnDisk(filePath: string): number {
+  try {
+    return statSync(filePath).size;
+  } catch {
+    return 0;
+  }
+}
+
 /** A file's result, or why a file given without its text could not be read. */
 export type LintOutcome = { result: LintFileResult } | { unreadable: { filePath: string; message: string } };
 
@@ -196,7 +205,7 @@ export async function lintEach(options: ParallelOptions, onOutcome: (index: numb
     await lintHere(0, files.length);
     return;
   }
-  const sizeOf = (file: LintInput): number => file.text?.length ?? statSync(file.path, { throwIfNoEntry: false })?.size ?? 0;
+  const sizeOf = (file: LintInput): number => file.text?.length ?? sizeOnDisk(file.path);
   const replayedSize = all.slice(0, replayed).reduce((sum, file) => sum + sizeOf(file) + 1, 0);
   const bounds = splitShares(files.map(sizeOf), options.threads, REPLAY_COST, replayedSize);
   options.log(`${bounds.length - 1} threads, shares starting at ${bounds.slice(0, -1).join(', ')} of ${files.length} files (after ${replayed} replayed)`);
