@@ -107,7 +107,7 @@ async function compareProject(root: string, failures: string[]): Promise<Compare
     const r = readSourceFile(p);
     return r.ok ? [{ path: p, text: r.text }] : [];
   });
-  const results = await linter.lintFiles(readable);
+  const results = await linter.lintFiles(readable, { keepStatements: true });
   const statementsOf = new Map(results.map((r) => [r.filePath, r.statements]));
   const textOf = new Map(readable.map((f) => [f.path, f.text]));
   const ours = results.flatMap((r) => r.messages.filter((m) => comparedRules.has(m.ruleId)).map((m) => ourFinding(r.filePath, r.statements, m)));

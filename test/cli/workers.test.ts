@@ -68,6 +68,29 @@ describe('--concurrency', () => {
     expect(bad.stderr).toMatch(/--concurrency/);
   });
 
+  it('reports files it cannot read the same way on the main thread and in a worker', () => {
+    // Each thread reads its files when their turn comes: 000 falls in the main thread's share, 009 in the worker's.
+    const dir = project();
+    writeFileSync(path.join(dir, 'db/migrations/000_binary.sql'), Buffer.from([0x53, 0x00, 0x4c]));
+    writeFileSync(path.join(dir, 'db/migrations/009_latin1.sql'), Buffer.from('SELECT \'caf\xe9\';\n', 'latin1'));
+    const single = runCli(['-f', 'json', '--concurrency', '1'], { cwd: dir });
+    const parallel = runCli(['-f', 'json', '--concurrency', '2'], { cwd: dir, env: { DEBUG: 'sqlwarden:workers' } });
+    expect(parallel.stderr).toMatch(/worker 1 done/);
+    const shares = /2 threads, shares starting at 0, (\d+) of 10 files/.exec(parallel.stderr);
+    expect(Number(shares?.[1])).toBeGreaterThan(0);
+    expect(Number(shares?.[1])).toBeLessThanOrEqual(9);
+    expect(parallel.stdout).toBe(single.stdout);
+    expect(single.status).toBe(2);
+    expect(parallel.status).toBe(2);
+    const results = JSON.parse(parallel.stdout) as Array<{ filePath: string; fatalErrorCount: number; messages: Array<{ message: string }> }>;
+    const fatal = results.filter((r) => r.fatalErrorCount > 0).map((r) => [path.basename(r.filePath), r.messages[0]!.message.split(' (')[0]]);
+    expect(fatal).toEqual([
+      ['000_binary.sql', expect.stringMatching(/^File looks binary/)],
+      ['009_latin1.sql', 'File is not valid UTF-8'],
+    ]);
+    expect(results).toHaveLength(10);
+  });
+
   const corpus = path.resolve(repoRoot, '../shared/corpus/pg-migrations');
   it.skipIf(!existsSync(corpus))('gives the same JSON as one thread on a sample of the corpus', () => {
     // Whole projects (directories), smallest first, until about 150 files.

@@ -1,6 +1,6 @@
 import { lstatSync } from 'node:fs';
 import path from 'node:path';
-import type { LintFileResult } from '@sqlwarden/core';
+import type { FileClassification, LintFileResult, ReadResult } from '@sqlwarden/core';
 import packageJson from '../package.json' with { type: 'json' };
 import { parseArgs, type CliOptions } from './args.ts';
 import { checkBaselineOptions, prepareBaseline } from './baseline/index.ts';
@@ -13,7 +13,8 @@ import { fixSummary } from './fix-summary.ts';
 import { encodeText, writeFixes, type FixTarget, type TextEncoding } from './fix-writer.ts';
 import { collectRulesMeta } from './formatters/context.ts';
 import { loadFormatter } from './formatters/load.ts';
-import { writeReport } from './formatters/output.ts';
+import { batched, writeReport } from './formatters/output.ts';
+import { chunkedFormatter } from './formatters/index.ts';
 import { terminalWidth } from './formatters/terminal.ts';
 import { readAll } from './stdin.ts';
 import { connectionSecrets, redactingIO } from './trace/redact.ts';
@@ -21,9 +22,10 @@ import { debugLogger } from './cache/debug.ts';
 import { buildIdentity, globalKey } from './cache/keys.ts';
 import { lintSelected, type LintSelectedOptions } from './cache/lint.ts';
 import { cacheFilePath, DEFAULT_CACHE_LOCATION, LintCache } from './cache/store.ts';
+import { PackedResult, unpack, type KeptResult, type Packing } from './packed-result.ts';
 import { createProgress } from './progress.ts';
 import { tuneWasmCompilation } from './startup/wasm-tiering.ts';
-import { threadCount } from './workers/pool.ts';
+import { lintEach, threadCount, type LintInput } from './workers/pool.ts';
 import { sumTotals, withMessages, type CliMessage, type CliResult } from './types.ts';
 
 export interface CliIO {
@@ -119,6 +121,17 @@ async function unknownCommand(word: string, io: CliIO, usage: string, onlyIfClos
 function truncateWord(word: string): string {
   const shown = word.replace(/[\u0000-\u001f\u007f]/g, '?');
   return shown.length > 40 ? `${shown.slice(0, 39)}…` : shown;
+}
+
+/**
+ * Writes the report to the stream, piece by piece when it comes in pieces, waiting for a slow
+ * pipe to drain so that its pieces do not pile up in memory.
+ */
+async function writeOut(stream: CliIO['stdout'], report: string | Iterable<string>): Promise<void> {
+  for (const piece of batched(typeof report === 'string' ? [report] : report)) {
+    const writable = stream as { write(text: string): unknown; once?: (event: 'drain', listener: () => void) => unknown };
+    if (writable.write(piece) === false && typeof writable.once === 'function') await new Promise<void>((resolve) => writable.once!('drain', resolve));
+  }
 }
 
 function reportFailure(error: unknown, io: CliIO): void {
@@ -227,10 +240,23 @@ interface LintReadableContext {
   keep: ReadonlyMap<string, KeptMigration>;
   summarize: LintSelectedOptions['summarize'];
   overrides: LintSelectedOptions['job']['overrides'];
+  /** Reads a file given without its text, when its turn comes. */
+  read: (filePath: string) => ReadResult;
 }
 
-/** The readable files, through --cache when asked (never when fixing), with the progress bar. */
-async function lintReadable(files: Array<{ path: string; text: string }>, context: LintReadableContext): Promise<LintFileResult[]> {
+/** What lintReadable hands back for each file, as soon as the file is done. */
+interface LintSink {
+  linted(result: LintFileResult): void;
+  /** A file given without its text that could not be read when its turn came. */
+  unreadable(filePath: string, message: string): void;
+}
+
+/**
+ * The files (in any order; they are linted in replay order), through --cache when asked (never
+ * when fixing), with the progress bar. Each file's result goes to `sink` once the file is done and
+ * is not kept here: a run holds the catalog and the current file, not every file's parse.
+ */
+async function lintReadable(files: LintInput[], context: LintReadableContext, sink: LintSink): Promise<void> {
   const { options, io, cwd, linter, fixing } = context;
   tuneWasmCompilation(files.length);
   let cache: LintSelectedOptions['cache'];
@@ -248,26 +274,36 @@ async function lintReadable(files: Array<{ path: string; text: string }>, contex
     cache = { store, globalKey: key, log };
   }
   const progress = createProgress({ stream: io.stderr, env: io.env, total: files.length });
-  let linted: LintFileResult[];
+  const shared = {
+    linter,
+    fix: fixing,
+    ...(context.keep.size > 0 ? { fixFile: (filePath: string) => !context.keep.has(filePath) } : {}),
+    progress,
+    summarize: context.summarize,
+    threads: threadCount(options.concurrency ?? 1, files.length),
+    job: {
+      cwd,
+      ...(options.config !== undefined ? { configPath: path.resolve(cwd, options.config) } : {}),
+      overrides: context.overrides,
+      ...(options.maxFileBytes !== undefined ? { maxFileBytes: options.maxFileBytes } : {}),
+    },
+  };
   try {
-    linted = await lintSelected({
-      linter,
-      files,
-      fix: fixing,
-      ...(context.keep.size > 0 ? { fixFile: (filePath: string) => !context.keep.has(filePath) } : {}),
-      progress,
-      summarize: context.summarize,
-      ...(cache ? { cache } : {}),
-      threads: threadCount(options.concurrency ?? 1, files.length),
-      job: { cwd, ...(options.config !== undefined ? { configPath: path.resolve(cwd, options.config) } : {}), overrides: context.overrides },
-      workersLog: debugLogger(io.env, 'workers', (text) => io.stderr.write(text)),
-    });
+    if (cache) {
+      // The cache's keys chain every text, so its files come read (see lint).
+      const readFiles = files.map((file) => ({ path: file.path, text: file.text! }));
+      for (const result of await lintSelected({ ...shared, files: readFiles, cache, workersLog: debugLogger(io.env, 'workers', (text) => io.stderr.write(text)) })) sink.linted(result);
+    } else {
+      await lintEach(
+        { ...shared, files: context.linter.replayOrder(files), replayed: 0, read: context.read, log: debugLogger(io.env, 'workers', (text) => io.stderr.write(text)) },
+        (_index, outcome) => ('result' in outcome ? sink.linted(outcome.result) : sink.unreadable(outcome.unreadable.filePath, outcome.unreadable.message)),
+      );
+    }
   } finally {
     progress.done();
   }
   const cacheProblem = cache?.store.save();
   if (cacheProblem !== undefined) io.stderr.write(`sqlwarden: Warning: ${cacheProblem.headline}\n  ${cacheProblem.detail}\n`);
-  return linted;
 }
 
 async function lint(options: CliOptions, io: CliIO): Promise<number> {
@@ -314,9 +350,9 @@ async function lint(options: CliOptions, io: CliIO): Promise<number> {
 
   const fixing = options.fix || options.fixDryRun;
   const fileLimits = options.maxFileBytes === undefined ? undefined : { maxBytes: options.maxFileBytes };
-  let results: CliResult[];
-  /** What the engine linted, for the notice about schema changes outside migrations. */
-  let engineResults: LintFileResult[] = [];
+  let results: KeptResult[];
+  /** How the engine classified each file it linted, for the notice about schema changes outside migrations. */
+  const classified: Array<{ filePath: string; classification?: FileClassification }> = [];
   let failed = false;
   let reportStream: CliIO['stdout'] = io.stdout;
   /** With --fix, the files written (stdin's fixed text goes to stdout instead). */
@@ -336,7 +372,7 @@ async function lint(options: CliOptions, io: CliIO): Promise<number> {
     } else {
       const lintOptions = options.stdinFilename !== undefined ? { filePath, fix: fixing } : { fix: fixing };
       const linted = await linter.lintText(decoded.text, lintOptions);
-      engineResults = [linted];
+      classified.push(linted);
       result = fromEngine(linted);
     }
     if (options.fix) {
@@ -361,12 +397,19 @@ async function lint(options: CliOptions, io: CliIO): Promise<number> {
     }
     for (const file of discovered.ignoredFiles) results.push(ignoredResult(file));
 
-    const readable: Array<{ path: string; text: string }> = [];
+    // --fix needs every text before linting (a fix is applied once the whole history after it was
+    // seen), and --cache chains every text into its keys; otherwise each file is read when its turn comes.
+    const readFirst = fixing || options.cache;
+    const inputs: LintInput[] = [];
     const encodings = new Map<string, { bom: boolean; encoding: TextEncoding }>();
     for (const file of discovered.files) {
+      if (!readFirst) {
+        inputs.push({ path: file });
+        continue;
+      }
       const read = readSourceFile(file, fileLimits);
       if (read.ok) {
-        readable.push({ path: file, text: read.text });
+        inputs.push({ path: file, text: read.text });
         encodings.set(file, { bom: read.bom, encoding: read.encoding });
       } else {
         results.push(fatalResult(file, read.message));
@@ -374,24 +417,41 @@ async function lint(options: CliOptions, io: CliIO): Promise<number> {
       }
     }
     // Fixing leaves migrations committed to git as they are, unless asked (committed-migrations.ts).
-    const keep = await migrationsToKeep(fixing && !options.fixCommittedMigrations ? readable.filter((file) => isMigration(linter, file)).map((file) => file.path) : []);
-    const linted = readable.length > 0 ? await lintReadable(readable, { options, io, cwd, linter, fixing, keep, summarize, overrides }) : [];
-    engineResults = linted;
+    const keep = await migrationsToKeep(
+      fixing && !options.fixCommittedMigrations ? inputs.filter((file) => isMigration(linter, { path: file.path, text: file.text! })).map((file) => file.path) : [],
+    );
+    const read = (filePath: string): ReadResult => readSourceFile(filePath, fileLimits);
+    // A run that read every text first holds them all anyway: packing its results would only cost time.
+    let packing: Packing | undefined;
+    if (!readFirst) {
+      const [{ deflateRawSync, inflateRawSync }, { serialize, deserialize }] = await Promise.all([import('node:zlib'), import('node:v8')]);
+      packing = { deflateRawSync, inflateRawSync, serialize, deserialize };
+    }
+    const sink: LintSink = {
+      linted(result) {
+        classified.push({ filePath: result.filePath, ...(result.classification ? { classification: result.classification } : {}) });
+        baseline?.remember(result);
+        results.push(packing ? new PackedResult(fromEngine(result), result.source, packing) : fromEngine(result));
+      },
+      unreadable(filePath, message) {
+        results.push(fatalResult(filePath, message));
+        failed = true;
+      },
+    };
+    if (inputs.length > 0) await lintReadable(inputs, { options, io, cwd, linter, fixing, keep, summarize, overrides, read }, sink);
+    results.sort((a, b) => compareCodeUnits(a.filePath, b.filePath));
     // Kept files with fixes that would otherwise have been applied (--changed-since fixes only changed files).
     keptNotice = keptMigrationsNotice(
-      linted.flatMap((result) => {
+      results.flatMap((result) => {
         const kept = keep.get(result.filePath);
         const fixable = result.fixableErrorCount + result.fixableWarningCount > 0;
         return kept !== undefined && fixable && (!changes || changes.includes(result.filePath)) ? [kept] : [];
       }),
     );
-    baseline?.remember(linted);
-    results.push(...linted.map(fromEngine));
-    results.sort((a, b) => compareCodeUnits(a.filePath, b.filePath));
 
     if (options.fix) {
       const targets: FixTarget[] = [];
-      for (const result of results) {
+      for (const result of results.map(unpack)) {
         if (result.output === undefined || result.source === undefined) continue;
         if (changes && !changes.includes(result.filePath)) continue; // --changed-since: only changed files are written
         const { bom, encoding } = encodings.get(result.filePath) ?? { bom: false, encoding: 'utf-8' };
@@ -407,28 +467,35 @@ async function lint(options: CliOptions, io: CliIO): Promise<number> {
   }
 
   // The baseline sees every linted file (stale entries), then --changed-since narrows the report.
-  if (baseline) results = await baseline.apply(results, io);
-  if (changes) results = await changes.restrict(results);
+  if (baseline) results = await baseline.apply(results.map(unpack), io);
+  if (changes) results = await changes.restrict(results.map(unpack));
+  const kept = results;
+  /** The results as the report shows them, unpacked one at a time as it asks for them. */
+  const shown = function* (): Generator<CliResult> {
+    for (const entry of kept) {
+      const result = unpack(entry);
+      yield options.quiet ? withMessages(result, result.messages.filter((message) => message.severity === 2)) : result;
+    }
+  };
 
-  if (options.quiet) {
-    results = results.map((result) => withMessages(result, result.messages.filter((message) => message.severity === 2)));
-  }
-
-  const rulesMeta = await collectRulesMeta(builtinRules, results, linter);
+  const rulesMeta = await collectRulesMeta(builtinRules, kept, linter);
   // A report file gets colour only when --color asks for it.
   const color = options.outputFile !== undefined ? options.color === true : useColor(options.color, reportStream, io.env);
   const width = options.outputFile !== undefined ? undefined : terminalWidth(reportStream, io.env);
-  const output = await formatter(results, { color, cwd, version: VERSION, rulesMeta, ...(options.verbose ? { verbose: true } : {}), ...(width !== undefined ? { width } : {}) });
-  if (options.outputFile !== undefined) await writeReport(path.resolve(cwd, options.outputFile), output);
-  else if (output !== '') reportStream.write(output);
-  if (options.verbose && fixing) io.stderr.write(fixSummary(results, { cwd, dryRun: options.fixDryRun, ...(writtenFiles ? { written: writtenFiles } : {}) }));
+  const context = { color, cwd, version: VERSION, rulesMeta, ...(options.verbose ? { verbose: true } : {}), ...(width !== undefined ? { width } : {}) };
+  const chunked = chunkedFormatter(options.format);
+  const report = chunked ? chunked(shown(), context) : await formatter([...shown()], context);
+  if (options.outputFile !== undefined) await writeReport(path.resolve(cwd, options.outputFile), report);
+  else await writeOut(reportStream, report);
+  if (options.verbose && fixing) io.stderr.write(fixSummary([...shown()], { cwd, dryRun: options.fixDryRun, ...(writtenFiles ? { written: writtenFiles } : {}) }));
   if (keptNotice !== undefined) io.stderr.write(keptNotice);
 
   // Not an error, so not with --quiet; on stderr, so JSON and SARIF reports stay parseable.
-  const notice = options.quiet ? undefined : unrecognisedMigrationsNotice(engineResults, { relativeTo: cwd });
+  const notice = options.quiet ? undefined : unrecognisedMigrationsNotice(classified, { relativeTo: cwd });
   if (notice !== undefined) io.stderr.write(`sqlwarden: ${notice}\n`);
 
-  const totals = sumTotals(results);
+  // --quiet recounts each result from the errors it keeps; otherwise the counts are the results'.
+  const totals = sumTotals(options.quiet ? shown() : kept);
   const tooManyWarnings = options.maxWarnings >= 0 && totals.warningCount > options.maxWarnings;
   if (tooManyWarnings) {
     io.stderr.write(`sqlwarden found too many warnings (maximum: ${options.maxWarnings}).\n`);

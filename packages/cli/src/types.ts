@@ -119,7 +119,7 @@ export interface Totals {
   fatalErrorCount: number;
 }
 
-export function sumTotals(results: readonly CliResult[]): Totals {
+export function sumTotals(results: Iterable<Totals>): Totals {
   const totals: Totals = { errorCount: 0, warningCount: 0, fixableErrorCount: 0, fixableWarningCount: 0, fatalErrorCount: 0 };
   for (const result of results) {
     totals.errorCount += result.errorCount;
@@ -150,5 +150,7 @@ export function withMessages(result: CliResult, messages: CliMessage[]): CliResu
       if (fixable) fixableWarningCount++;
     }
   }
-  return { ...result, messages, errorCount, warningCount, fixableErrorCount, fixableWarningCount, fatalErrorCount };
+  // Copied by descriptor, so a packed source (packed-result.ts) stays packed rather than inflated into the copy.
+  const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(result)) as CliResult;
+  return Object.assign(copy, { messages, errorCount, warningCount, fixableErrorCount, fixableWarningCount, fatalErrorCount });
 }

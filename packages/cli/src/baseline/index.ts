@@ -15,6 +15,7 @@ import { describeFsError } from '../discover.ts';
 import { UsageError } from '../errors.ts';
 import { withMessages, type CliResult } from '../types.ts';
 import { fingerprintMessages, type Fingerprint, type Span } from './fingerprint.ts';
+import { hasSource } from '../packed-result.ts';
 
 export const BASELINE_VERSION = 1;
 
@@ -126,10 +127,8 @@ export class Baseline {
   }
 
   /** Keeps the statement ranges the engine found, so fingerprints need no second parse. */
-  remember(linted: readonly LintFileResult[]): void {
-    for (const result of linted) {
-      if (result.statements !== undefined) this.statements.set(result.filePath, result.statements.map((statement) => statement.range));
-    }
+  remember(result: LintFileResult): void {
+    if (result.statementRanges !== undefined) this.statements.set(result.filePath, result.statementRanges);
   }
 
   /** The key of a result in the baseline: its path relative to the baseline's directory. */
@@ -145,7 +144,7 @@ export class Baseline {
     if (statements === undefined) {
       // Fixed text (or stdin): its statements as the engine splits them.
       const relinted = await this.context.linter.lintText(text, path.isAbsolute(result.filePath) ? { filePath: result.filePath } : {});
-      statements = (relinted.statements ?? []).map((statement) => statement.range);
+      statements = relinted.statementRanges ?? [];
     }
     return fingerprintMessages(text, statements, result.messages);
   }
@@ -162,7 +161,7 @@ export class Baseline {
     let unreadable = 0;
     for (const result of results) {
       if (result.fatalErrorCount > 0) unreadable++;
-      if (result.source === undefined) {
+      if (!hasSource(result)) {
         out.push(result);
         continue;
       }
@@ -210,7 +209,7 @@ export class Baseline {
     const linted = new Set<string>();
     const out: CliResult[] = [];
     for (const result of results) {
-      if (result.source === undefined || result.fatalErrorCount > 0) {
+      if (!hasSource(result) || result.fatalErrorCount > 0) {
         out.push(result);
         continue;
       }

@@ -9,7 +9,7 @@
  * touched. An unchanged tree lints nothing; a new last migration lints one file after replaying
  * the others.
  */
-import type { LintFileResult, Linter, StatementInfo } from '@sqlwarden/core';
+import type { LintFileResult, Linter } from '@sqlwarden/core';
 import type { Progress } from '../progress.ts';
 import { lintInOrder, type ParallelOptions } from '../workers/pool.ts';
 import { chainedKeys, EnvironmentHasher } from './keys.ts';
@@ -39,7 +39,7 @@ function byPath(a: LintFileResult, b: LintFileResult): number {
 
 function toEntry(key: string, result: LintFileResult): CacheEntry {
   const entry: CacheEntry = { key, messages: result.messages };
-  if (result.statements !== undefined) entry.statements = result.statements.map((statement) => [statement.range.start, statement.range.end]);
+  if (result.statementRanges !== undefined) entry.statements = result.statementRanges.map((range) => [range.start, range.end]);
   if (result.classification !== undefined) entry.classification = result.classification;
   return entry;
 }
@@ -47,12 +47,8 @@ function toEntry(key: string, result: LintFileResult): CacheEntry {
 function fromEntry(file: { path: string; text: string }, entry: CacheEntry, summarize: LintSelectedOptions['summarize']): LintFileResult {
   const result = summarize(file.path, file.text, entry.messages);
   if (entry.classification !== undefined) result.classification = entry.classification;
-  if (entry.statements !== undefined) {
-    // Only the ranges are kept (what --baseline fingerprints use); the parse trees are not.
-    result.statements = entry.statements.map(
-      ([start, end], index): StatementInfo => ({ index, range: { start, end }, text: file.text.slice(start, end), section: 'up' }),
-    );
-  }
+  // Only the ranges are kept (what --baseline fingerprints use); the parse trees are not.
+  if (entry.statements !== undefined) result.statementRanges = entry.statements.map(([start, end]) => ({ start, end }));
   return result;
 }
 

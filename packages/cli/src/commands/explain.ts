@@ -73,6 +73,7 @@ export async function explain(io: CommandIO, patterns: readonly string[], option
   const results = await linter.lintFiles(
     files.map((f) => ({ path: f.path, text: f.text })),
     {
+      keepStatements: true,
       // The catalog as the linter replays it, just before each statement: the state its rules saw.
       onStatement(filePath, statement, catalog) {
         let version = versions.get(filePath);

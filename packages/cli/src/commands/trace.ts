@@ -97,6 +97,7 @@ export async function traceCommand(argv: readonly string[], io: CommandIO, depen
     const linted = await setup.linter.lintFiles(
       files.map((f) => ({ path: f.path, text: f.text })),
       {
+        keepStatements: true,
         // What the lock model expects, for statements whose locks a single connection cannot see.
         onStatement(filePath, statement, catalog) {
           if (!statement.node) return;

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { CliResult, FormatterRuleMeta } from '../types.ts';
+import { hasSource, type PackedResult } from '../packed-result.ts';
 
 /** Where sqlwarden lives; the SARIF driver's informationUri. */
 export const HOMEPAGE = 'https://github.com/sqlwarden/sqlwarden';
@@ -45,7 +46,7 @@ export interface RulesSource {
  */
 export async function collectRulesMeta(
   builtin: ReadonlyArray<{ meta: FormatterRuleMeta }>,
-  results: readonly CliResult[],
+  results: ReadonlyArray<CliResult | PackedResult>,
   linter: RulesSource,
 ): Promise<Record<string, FormatterRuleMeta>> {
   const byId: Record<string, FormatterRuleMeta> = {};
@@ -53,7 +54,7 @@ export async function collectRulesMeta(
   for (const rule of builtin) byId[rule.meta.id] = rule.meta;
   const directories = new Map<string, string>();
   for (const result of results) {
-    if (result.source === undefined) continue;
+    if (!hasSource(result)) continue;
     const directory = path.dirname(result.filePath);
     if (!directories.has(directory)) directories.set(directory, result.filePath);
   }

@@ -26,8 +26,10 @@ export function toEslintResult(result: CliResult): Record<string, unknown> {
   };
   if (result.output !== undefined) {
     out.output = result.output;
-  } else if (result.messages.length > 0 && result.source !== undefined) {
-    out.source = result.source;
+  } else if (result.messages.length > 0) {
+    // Read once: a run's sources may be kept packed (packed-result.ts), inflated on each read.
+    const source = result.source;
+    if (source !== undefined) out.source = source;
   }
   out.usedDeprecatedRules = [];
   return out;
@@ -73,4 +75,19 @@ function toEslintSuggestion(s: CliSuggestion): Record<string, unknown> {
   return { desc: s.desc, fix: { range: [...s.fix.range], text: s.fix.text } };
 }
 
-export const json = ((results, _context) => `${stringifyWellFormed(results.map(toEslintResult))}\n`) satisfies Formatter;
+/**
+ * The `json` report a file at a time, for a run to write as it goes instead of building the whole
+ * text (and every file's converted result) first. Joined, the same text as `json`: compact JSON
+ * of an array is its elements' JSON joined with commas.
+ */
+export function* jsonChunks(results: Iterable<CliResult>): Generator<string> {
+  let separator = '';
+  yield '[';
+  for (const result of results) {
+    yield `${separator}${stringifyWellFormed(toEslintResult(result))}`;
+    separator = ',';
+  }
+  yield ']\n';
+}
+
+export const json = ((results, _context) => [...jsonChunks(results)].join('')) satisfies Formatter;

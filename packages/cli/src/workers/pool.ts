@@ -6,13 +6,13 @@
  * change the schema are parsed: `replayOnly`), then lints its share. The shares shrink towards the
  * end by what that catch-up costs (`splitShares`).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { Linter, LintFileResult } from '@sqlwarden/core';
+import type { Linter, LintFileResult, ReadResult } from '@sqlwarden/core';
 import type { Progress } from '../progress.ts';
-import type { WorkerJob, WorkerMessage, WorkerResult } from './protocol.ts';
+import type { LintedInWorker, WorkerJob, WorkerMessage, WorkerResult } from './protocol.ts';
 
 /**
  * What replaying a file (schema statements only, no rules) costs relative to linting it. On the
@@ -76,10 +76,32 @@ export function workerEntry(): URL | undefined {
   return url.protocol === 'file:' && existsSync(fileURLToPath(url)) ? url : undefined;
 }
 
+/**
+ * A file to lint. `text` when it was read up front (--fix and --cache need every text first);
+ * otherwise it is read when its turn comes and dropped once linted, so a run holds one file's
+ * text at a time, not the history's.
+ */
+export interface LintInput {
+  path: string;
+  text?: string;
+}
+
+/** What sharing files between threads weighs a file not read yet by: its bytes; 0 when it cannot be examined (it is reported when read). */
+function sizeOnDisk(filePath: string): number {
+  try {
+    return statSync(filePath).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** A file's result, or why a file given without its text could not be read. */
+export type LintOutcome = { result: LintFileResult } | { unreadable: { filePath: string; message: string } };
+
 export interface ParallelOptions {
   linter: Linter;
   /** In replay order. */
-  files: Array<{ path: string; text: string }>;
+  files: readonly LintInput[];
   /** The first `replayed` files are only replayed into the catalog (their results are known; they count as progress); the rest are linted. */
   replayed: number;
   threads: number;
@@ -88,16 +110,16 @@ export interface ParallelOptions {
   fixFile?: (filePath: string) => boolean;
   progress: Progress;
   job: Omit<WorkerJob, 'files' | 'start'>;
-  summarize: (filePath: string, source: string, messages: WorkerResult['messages']) => LintFileResult;
+  summarize: (filePath: string, source: string, messages: LintedInWorker['messages']) => LintFileResult;
+  /** Reads a file given without its text (readSourceFile with --max-file-bytes). */
+  read: (filePath: string) => ReadResult;
   log: (line: string) => void;
 }
 
-function fromWorker(file: { path: string; text: string }, result: WorkerResult, summarize: ParallelOptions['summarize']): LintFileResult {
-  const converted = summarize(file.path, file.text, result.messages);
+function fromWorker(filePath: string, source: string, result: LintedInWorker, summarize: ParallelOptions['summarize']): LintFileResult {
+  const converted = summarize(filePath, source, result.messages);
   if (result.classification !== undefined) converted.classification = result.classification;
-  if (result.statements !== undefined) {
-    converted.statements = result.statements.map(([start, end], index) => ({ index, range: { start, end }, text: file.text.slice(start, end), section: 'up' as const }));
-  }
+  if (result.statementRanges !== undefined) converted.statementRanges = result.statementRanges.map(([start, end]) => ({ start, end }));
   return converted;
 }
 
@@ -123,29 +145,54 @@ function runWorker(entry: URL, job: WorkerJob, onResult: (index: number, result:
   });
 }
 
-/** Replays `files[0, replayed)`, lints the rest (replay order) and returns their results in the same order. */
-export async function lintInOrder(options: ParallelOptions): Promise<LintFileResult[]> {
+/**
+ * Replays `files[0, replayed)`, lints the rest (replay order) and hands each file's outcome to
+ * `onOutcome` (index into the linted files) as soon as it is known: the caller keeps what it
+ * needs of it, so nothing here holds a result after its turn.
+ */
+export async function lintEach(options: ParallelOptions, onOutcome: (index: number, outcome: LintOutcome) => void): Promise<void> {
   const { linter, progress, replayed } = options;
   const all = options.files;
   const files = all.slice(replayed);
-  const results: LintFileResult[] = new Array(files.length);
+  const textOf = (file: LintInput): ReadResult | { ok: true; text: string } => (file.text !== undefined ? { ok: true, text: file.text } : options.read(file.path));
   const lintHere = async (from: number, to: number): Promise<void> => {
     for (const file of all.slice(0, replayed)) {
-      await linter.lintFiles([file], { replayOnly: true });
+      const read = textOf(file);
+      if (read.ok) await linter.lintFiles([{ path: file.path, text: read.text }], { replayOnly: true });
       progress.tick();
     }
     if (options.fix) {
       // One call for the whole history: a fix is applied only once every file after it was seen.
-      const fixed = new Map((await linter.lintFiles(files.slice(from, to), { fix: true, fixFile: options.fixFile })).map((result) => [result.filePath, result] as const));
+      const readable: Array<{ path: string; text: string }> = [];
+      const indexOf = new Map<string, number>();
       for (let index = from; index < to; index++) {
-        results[index] = fixed.get(files[index]!.path)!;
+        const file = files[index]!;
+        const read = textOf(file);
+        if (read.ok) {
+          readable.push({ path: file.path, text: read.text });
+          indexOf.set(file.path, index);
+        } else {
+          onOutcome(index, { unreadable: { filePath: file.path, message: read.message } });
+          progress.tick();
+        }
+      }
+      const fixed = await linter.lintFiles(readable, { fix: true, fixFile: options.fixFile });
+      const byIndex = fixed.map((result) => [indexOf.get(result.filePath)!, result] as const).sort(([a], [b]) => a - b);
+      for (const [index, result] of byIndex) {
+        onOutcome(index, { result });
         progress.tick();
       }
       return;
     }
     for (let index = from; index < to; index++) {
-      const [result] = await linter.lintFiles([files[index]!]);
-      results[index] = result!;
+      const file = files[index]!;
+      const read = textOf(file);
+      if (read.ok) {
+        const [result] = await linter.lintFiles([{ path: file.path, text: read.text }]);
+        onOutcome(index, { result: result! });
+      } else {
+        onOutcome(index, { unreadable: { filePath: file.path, message: read.message } });
+      }
       progress.tick();
     }
   };
@@ -153,15 +200,11 @@ export async function lintInOrder(options: ParallelOptions): Promise<LintFileRes
   if (!entry) {
     if (options.threads > 1) options.log(options.fix ? 'fixing: one thread' : files.length <= 1 ? 'one file: one thread' : 'no worker bundle (running from source): one thread');
     await lintHere(0, files.length);
-    return results;
+    return;
   }
-  const replayedSize = all.slice(0, replayed).reduce((sum, file) => sum + file.text.length + 1, 0);
-  const bounds = splitShares(
-    files.map((file) => file.text.length),
-    options.threads,
-    REPLAY_COST,
-    replayedSize,
-  );
+  const sizeOf = (file: LintInput): number => file.text?.length ?? sizeOnDisk(file.path);
+  const replayedSize = all.slice(0, replayed).reduce((sum, file) => sum + sizeOf(file) + 1, 0);
+  const bounds = splitShares(files.map(sizeOf), options.threads, REPLAY_COST, replayedSize);
   options.log(`${bounds.length - 1} threads, shares starting at ${bounds.slice(0, -1).join(', ')} of ${files.length} files (after ${replayed} replayed)`);
   const started = Date.now();
   const workers: Array<Promise<void>> = [];
@@ -170,7 +213,9 @@ export async function lintInOrder(options: ParallelOptions): Promise<LintFileRes
     const job: WorkerJob = { ...options.job, files: all.slice(0, replayed + bounds[share + 1]!), start: replayed + bounds[share]! };
     workers.push(
       runWorker(entry, job, (index, result) => {
-        results[index - replayed] = fromWorker(all[index]!, result, options.summarize);
+        const file = all[index]!;
+        if ('unreadable' in result) onOutcome(index - replayed, { unreadable: { filePath: file.path, message: result.unreadable } });
+        else onOutcome(index - replayed, { result: fromWorker(file.path, file.text ?? result.source ?? '', result, options.summarize) });
         progress.tick();
       }, threads).then(() => options.log(`worker ${share} done after ${Date.now() - started} ms`)),
     );
@@ -185,5 +230,16 @@ export async function lintInOrder(options: ParallelOptions): Promise<LintFileRes
   }
   options.log(`main thread's share done after ${Date.now() - started} ms`);
   for (const outcome of await settled) if (outcome.status === 'rejected') throw outcome.reason;
+}
+
+/** `lintEach` for files given with their texts: their results, in the same order. */
+export async function lintInOrder(options: Omit<ParallelOptions, 'files' | 'read'> & { files: ReadonlyArray<{ path: string; text: string }> }): Promise<LintFileResult[]> {
+  const results: LintFileResult[] = new Array(options.files.length - options.replayed);
+  const read = (filePath: string): never => {
+    throw new Error(`${filePath} was given without its text`);
+  };
+  await lintEach({ ...options, read }, (index, outcome) => {
+    if ('result' in outcome) results[index] = outcome.result;
+  });
   return results;
 }

@@ -4,9 +4,9 @@
  * lints its share and posts each file's findings.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { Linter } from '@sqlwarden/core';
+import { Linter, readSourceFile } from '@sqlwarden/core';
 import { builtinRules } from '@sqlwarden/rules';
-import type { WorkerJob, WorkerMessage } from './protocol.ts';
+import type { LintedInWorker, WorkerJob, WorkerMessage } from './protocol.ts';
 
 async function work(job: WorkerJob, post: (message: WorkerMessage) => void): Promise<void> {
   const linter = new Linter({
@@ -15,14 +15,27 @@ async function work(job: WorkerJob, post: (message: WorkerMessage) => void): Pro
     overrides: job.overrides,
     rules: builtinRules,
   });
+  const limits = job.maxFileBytes === undefined ? undefined : { maxBytes: job.maxFileBytes };
+  const textOf = (file: WorkerJob['files'][number]): { ok: true; text: string } | { ok: false; message: string } =>
+    file.text !== undefined ? { ok: true, text: file.text } : readSourceFile(file.path, limits);
   // One file per call keeps the given (replay) order; the catalog carries over between calls.
-  for (const file of job.files.slice(0, job.start)) await linter.lintFiles([file], { replayOnly: true });
+  for (const file of job.files.slice(0, job.start)) {
+    const read = textOf(file);
+    if (read.ok) await linter.lintFiles([{ path: file.path, text: read.text }], { replayOnly: true });
+  }
   for (let index = job.start; index < job.files.length; index++) {
-    const [result] = await linter.lintFiles([job.files[index]!]);
-    const slim: WorkerMessage = { type: 'result', index, result: { messages: result!.messages } };
-    if (result!.statements !== undefined) slim.result.statements = result!.statements.map((s) => [s.range.start, s.range.end]);
-    if (result!.classification !== undefined) slim.result.classification = result!.classification;
-    post(slim);
+    const file = job.files[index]!;
+    const read = textOf(file);
+    if (!read.ok) {
+      post({ type: 'result', index, result: { unreadable: read.message } });
+      continue;
+    }
+    const [result] = await linter.lintFiles([{ path: file.path, text: read.text }]);
+    const slim: LintedInWorker = { messages: result!.messages };
+    if (result!.statementRanges !== undefined) slim.statementRanges = result!.statementRanges.map((range) => [range.start, range.end]);
+    if (result!.classification !== undefined) slim.classification = result!.classification;
+    if (file.text === undefined) slim.source = read.text;
+    post({ type: 'result', index, result: slim });
   }
   post({ type: 'done' });
 }

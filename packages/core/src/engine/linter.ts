@@ -15,6 +15,7 @@ import { postgresAdapter } from '../dialects/postgres/index.ts';
 import type { CatalogReader } from '../catalog/types.ts';
 import type { Rule, StatementInfo } from '../rule.ts';
 import type { Diagnostic, Dialect } from '../types.ts';
+import type { Range } from '../model/nodes.ts';
 import { type AppliedFix, applyFixes } from './fixes.ts';
 import { fixesOf } from './group-repeats.ts';
 import { FixWatch } from './fix-safety.ts';
@@ -41,8 +42,13 @@ export interface LintFileResult {
   /** With fixing: the fixes that made `output`, over every pass, in the order they went in. */
   appliedFixes?: AppliedFix[];
   stats?: { statements: number };
-  /** The statements as the engine split and parsed them (omitted when fixing changed the text). */
+  /**
+   * The statements as the engine split and parsed them, parse trees included (omitted when fixing
+   * changed the text). `lintText` always sets it; `lintFiles` only with `keepStatements`.
+   */
   statements?: readonly StatementInfo[];
+  /** Where the statements are, in order (omitted when fixing changed the text): what `--baseline` fingerprints need. */
+  statementRanges?: readonly Range[];
   /** Whether the file was linted as a migration, and why that may matter (`unrecognisedMigrationsNotice`). */
   classification?: FileClassification;
 }
@@ -75,6 +81,12 @@ export interface LintFilesOptions {
    * catch up to their first file this way).
    */
   replayOnly?: boolean;
+  /**
+   * Keep each file's parsed statements (`LintFileResult.statements`) in the results. Off by
+   * default: parse trees take several times the text's size, and a history's results would hold
+   * every file's at once (250 MB of a 16 MB history's); the results keep `statementRanges`.
+   */
+  keepStatements?: boolean;
 }
 
 export interface LinterOptions {
@@ -385,11 +397,16 @@ export class Linter {
    */
   async lintFiles(files: Array<{ path: string; text: string }>, options: LintFilesOptions = {}): Promise<LintFileResult[]> {
     const sorted = this.replayOrder(files);
+    const keepStatements = options.keepStatements ?? false;
     const results: LintFileResult[] = [];
-    if (options.fix && !options.replayOnly) results.push(...(await this.fixHistory(sorted, options.fixFile ?? (() => true))));
+    if (options.fix && !options.replayOnly) results.push(...(await this.fixHistory(sorted, options.fixFile ?? (() => true), keepStatements)));
     else {
       // One pass per file, and nothing keeps the catalog a file started from: it is replayed in place.
-      for (const file of sorted) results.push(await this.lintOne(file.text, file.path, false, options.onStatement, options.replayOnly ?? false, undefined, true));
+      for (const file of sorted) {
+        const result = await this.lintOne(file.text, file.path, false, options.onStatement, options.replayOnly ?? false, undefined, true);
+        if (!keepStatements) delete result.statements;
+        results.push(result);
+      }
     }
     return results.sort((a, b) => (a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : 0));
   }
@@ -400,7 +417,7 @@ export class Linter {
    * round fixes nothing (or MAX_FIX_PASSES rounds). A fix is applied only once the whole history
    * after it has been seen: fixing file by file would apply it before the files that break it.
    */
-  private async fixHistory(files: Array<{ path: string; text: string }>, fixFile: (filePath: string) => boolean): Promise<LintFileResult[]> {
+  private async fixHistory(files: Array<{ path: string; text: string }>, fixFile: (filePath: string) => boolean, keepStatements: boolean): Promise<LintFileResult[]> {
     const start = this.catalog;
     const startBase = this.snapshotBase;
     const texts = files.map((file) => file.text);
@@ -411,7 +428,12 @@ export class Linter {
       this.snapshotBase = startBase && { catalog: startBase.catalog, files: new Set(startBase.files) };
       const watch = this.newFixWatch();
       const linted: LintFileResult[] = [];
-      for (const [index, file] of files.entries()) linted.push(await this.lintOne(texts[index]!, file.path, false, undefined, false, watch));
+      for (const [index, file] of files.entries()) {
+        const result = await this.lintOne(texts[index]!, file.path, false, undefined, false, watch);
+        // Every file of the history is linted before any is fixed: trees kept across it add up.
+        if (!keepStatements) delete result.statements;
+        linted.push(result);
+      }
       let changed = false;
       if (pass < MAX_FIX_PASSES) {
         for (const [index, result] of linted.entries()) {
@@ -432,7 +454,10 @@ export class Linter {
         if (final.output !== undefined && applied[index]!.length > 0) final.appliedFixes = applied[index];
         if (result.stats) final.stats = result.stats;
         if (result.classification) final.classification = result.classification;
-        if (texts[index] === file.text && result.statements) final.statements = result.statements;
+        if (texts[index] === file.text) {
+          if (result.statements) final.statements = result.statements;
+          if (result.statementRanges) final.statementRanges = result.statementRanges;
+        }
         return final;
       });
     }
@@ -529,7 +554,10 @@ export class Linter {
         globsDir: loaded.dir,
         changesTables: changesExistingTables(statements),
       };
-      if (source === text) result.statements = statements;
+      if (source === text) {
+        result.statements = statements;
+        result.statementRanges = statements.map((statement) => statement.range);
+      }
       return result;
     }
   }
