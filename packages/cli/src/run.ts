@@ -24,6 +24,7 @@ import { lintSelected, type LintSelectedOptions } from './cache/lint.ts';
 import { cacheFilePath, DEFAULT_CACHE_LOCATION, LintCache } from './cache/store.ts';
 import { PackedResult, unpack, type KeptResult, type Packing } from './packed-result.ts';
 import { createProgress } from './progress.ts';
+import { importModule } from '@sqlwarden/core/import-module';
 import { tuneWasmCompilation } from './startup/wasm-tiering.ts';
 import { lintEach, threadCount, type LintInput } from './workers/pool.ts';
 import { sumTotals, withMessages, type CliMessage, type CliResult } from './types.ts';
@@ -424,7 +425,7 @@ async function lint(options: CliOptions, io: CliIO): Promise<number> {
     // A run that read every text first holds them all anyway: packing its results would only cost time.
     let packing: Packing | undefined;
     if (!readFirst) {
-      const [{ deflateRawSync, inflateRawSync }, { serialize, deserialize }] = await Promise.all([import('node:zlib'), import('node:v8')]);
+      const [{ deflateRawSync, inflateRawSync }, { serialize, deserialize }] = await Promise.all([importModule<typeof import('node:zlib')>('node:zlib'), importModule<typeof import('node:v8')>('node:v8')]);
       packing = { deflateRawSync, inflateRawSync, serialize, deserialize };
     }
     const sink: LintSink = {
