@@ -306,38 +306,42 @@ export function lintSource(options: LintSourceOptions): LintSourceResult {
   // before them, with their own statements applied and then taken back (a catalog checkpoint), so
   // the run's catalog keeps none of them.
   let beforeRollback: CatalogCheckpoint | undefined;
-  for (const stmt of statements) {
-    current = stmt;
-    const rollback = inRollback(stmt);
-    if (rollback) beforeRollback ??= catalog.checkpoint();
-    else if (beforeRollback) {
-      catalog.rollBackTo(beforeRollback);
-      beforeRollback = undefined;
-    }
-    // Before the rules: a fix reported for this statement is checked from the next one on.
-    if (fixWatch.size > 0) fixWatch.observe({ statement: stmt, filePath: options.filePath, rollback, catalog, line: lines.positionAt(stmt.range.start).line });
-    if (stmt.node) {
-      const root: Statement = stmt.node;
-      call('Statement', root, root.range);
-      walkDispatch(root, enterById, exitById);
-      ancestors = [];
-      call('Statement:exit', root, root.range);
-      options.onStatement?.(stmt, catalog);
-      try {
-        created.record(stmt.section, root, catalog);
-        catalog.apply(root, { file: options.filePath, statement: stmt.index });
-      } catch (error) {
-        // A replay bug must not cost the file's other findings or the rest of the run.
-        const detail = error instanceof Error ? error.message : String(error);
-        raw.push({ ruleId: 'internal-error', severity: 2, message: `The schema catalog could not replay this statement: ${detail}. Later statements may see an incomplete schema; please report this.`, range: { start: root.range.start, end: root.range.end } });
+  try {
+    for (const stmt of statements) {
+      current = stmt;
+      const rollback = inRollback(stmt);
+      if (rollback) beforeRollback ??= catalog.checkpoint();
+      else if (beforeRollback) {
+        catalog.rollBackTo(beforeRollback);
+        beforeRollback = undefined;
       }
-    } else if (stmt.unparsedCreate) {
-      created.recordUnparsed(stmt.section, stmt.unparsedCreate, catalog);
-      catalog.applyUnparsed(stmt.unparsedCreate, { file: options.filePath, statement: stmt.index });
+      // Before the rules: a fix reported for this statement is checked from the next one on.
+      if (fixWatch.size > 0) fixWatch.observe({ statement: stmt, filePath: options.filePath, rollback, catalog, line: lines.positionAt(stmt.range.start).line });
+      if (stmt.node) {
+        const root: Statement = stmt.node;
+        call('Statement', root, root.range);
+        walkDispatch(root, enterById, exitById);
+        ancestors = [];
+        call('Statement:exit', root, root.range);
+        options.onStatement?.(stmt, catalog);
+        try {
+          created.record(stmt.section, root, catalog);
+          catalog.apply(root, { file: options.filePath, statement: stmt.index });
+        } catch (error) {
+          // A replay bug must not cost the file's other findings or the rest of the run.
+          const detail = error instanceof Error ? error.message : String(error);
+          raw.push({ ruleId: 'internal-error', severity: 2, message: `The schema catalog could not replay this statement: ${detail}. Later statements may see an incomplete schema; please report this.`, range: { start: root.range.start, end: root.range.end } });
+        }
+      } else if (stmt.unparsedCreate) {
+        created.recordUnparsed(stmt.section, stmt.unparsedCreate, catalog);
+        catalog.applyUnparsed(stmt.unparsedCreate, { file: options.filePath, statement: stmt.index });
+      }
     }
+  } finally {
+    // Also when linting a statement threw: the run's catalog keeps nothing of a rollback.
+    if (beforeRollback) catalog.rollBackTo(beforeRollback);
   }
   current = undefined;
-  if (beforeRollback) catalog.rollBackTo(beforeRollback);
   call('File:exit', undefined, { start: text.length, end: text.length });
 
   // Names held by `x___` stand-ins for template placeholders are shown as the source writes them.

@@ -41,7 +41,7 @@ const WITHOUT_CATALOG = {};
 /**
  * The last answers for statements that are not frozen (a one-shot lint parses without the cache):
  * several rules ask about the statement they visit, against the same catalog. A few entries
- * only, so that they keep no statement of an earlier file alive.
+ * only, so that at most that many statements stay alive after a run because of them.
  */
 const recent: Array<{ statement: Statement; state: object; version: number; locks: StatementLocks }> = [];
 const RECENT_ANSWERS = 8;

@@ -97,6 +97,19 @@ describe('catalog replay', () => {
     expect(catalog.getTable({ name: 'b2' })).toBeUndefined();
   });
 
+  it('a down section whose lint throws leaves the catalog as it was before the section', () => {
+    const catalog = replay('create table t (a int);');
+    const text = '-- +goose Up\ncreate table u (b int);\n-- +goose Down\ndrop table t;\ncreate table v (c int);\nselect 1;\n';
+    const boom = (statement: { text: string }): void => {
+      if (statement.text.startsWith('select')) throw new Error('boom');
+    };
+    expect(() => lint(text, { catalog, filePath: 'migrations/002.sql', onStatement: boom })).toThrow('boom');
+    expect([...catalog.tables()].map((t) => t.name)).toEqual(['t', 'u']);
+    // The next file's down section gets a checkpoint of its own.
+    lint('-- +goose Up\ncreate table w (d int);\n-- +goose Down\ndrop table w;\n', { catalog, filePath: 'migrations/003.sql' });
+    expect([...catalog.tables()].map((t) => t.name)).toEqual(['t', 'u', 'w']);
+  });
+
   it('rules see the catalog as it was before the current statement', () => {
     const seen: number[] = [];
     const probe = defineRule({
