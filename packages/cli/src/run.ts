@@ -470,16 +470,16 @@ async function lint(options: CliOptions, io: CliIO): Promise<number> {
   // The baseline sees every linted file (stale entries), then --changed-since narrows the report.
   if (baseline) results = await baseline.apply(results.map(unpack), io);
   if (changes) results = await changes.restrict(results.map(unpack));
-  const kept = results;
+  const reported = results;
   /** The results as the report shows them, unpacked one at a time as it asks for them. */
   const shown = function* (): Generator<CliResult> {
-    for (const entry of kept) {
+    for (const entry of reported) {
       const result = unpack(entry);
       yield options.quiet ? withMessages(result, result.messages.filter((message) => message.severity === 2)) : result;
     }
   };
 
-  const rulesMeta = await collectRulesMeta(builtinRules, kept, linter);
+  const rulesMeta = await collectRulesMeta(builtinRules, reported, linter);
   // A report file gets colour only when --color asks for it.
   const color = options.outputFile !== undefined ? options.color === true : useColor(options.color, reportStream, io.env);
   const width = options.outputFile !== undefined ? undefined : terminalWidth(reportStream, io.env);
@@ -496,7 +496,7 @@ async function lint(options: CliOptions, io: CliIO): Promise<number> {
   if (notice !== undefined) io.stderr.write(`sqlwarden: ${notice}\n`);
 
   // --quiet recounts each result from the errors it keeps; otherwise the counts are the results'.
-  const totals = sumTotals(options.quiet ? shown() : kept);
+  const totals = sumTotals(options.quiet ? shown() : reported);
   const tooManyWarnings = options.maxWarnings >= 0 && totals.warningCount > options.maxWarnings;
   if (tooManyWarnings) {
     io.stderr.write(`sqlwarden found too many warnings (maximum: ${options.maxWarnings}).\n`);
